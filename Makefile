@@ -1,0 +1,98 @@
+# ddpm-from-scratch: one Makefile for the library, the lessons, the tools and the tests.
+#
+#   make                 build the library, every lesson and every tool into build/
+#   make demo            the main job: run the course end to end, pictures into out/
+#   make test            the doctest suite, then each lesson's quick self-check
+#   make bench           speed figures (never asserted by the tests)
+#   make -C lessons/01_beta_schedule    build and run one lesson in its own folder
+#
+#   DEBUG=1              -O0 -g with AddressSanitizer and UBSan (built into build/debug/)
+#   DOCTEST_INC=DIR      folder holding doctest/doctest.h        (default /usr/include)
+#   STB_INC=DIR          folder holding stb/stb_image_write.h    (default /usr/include)
+
+DOCTEST_INC ?= /usr/include
+STB_INC     ?= /usr/include
+
+ifeq ($(DEBUG),1)
+  B   := build/debug
+  OPT := -O0 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+  B   := build
+  OPT := -O2
+endif
+
+# -isystem on /usr/include would reorder the compiler's own headers, so it is added only for
+# folders elsewhere.
+inc = $(if $(filter /usr/include /usr/include/,$(1)),,-isystem $(1))
+CXXFLAGS ?=
+CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -MMD -MP -Ilib $(call inc,$(DOCTEST_INC)) $(call inc,$(STB_INC))
+LDFLAGS  += $(OPT)
+LDLIBS   += -lpthread
+
+LIB_SRC   := $(sort $(wildcard lib/*.cpp lib/io/*.cpp lib/render/*.cpp))
+LIB_OBJ   := $(LIB_SRC:%.cpp=$(B)/obj/%.o)
+LIB       := $(B)/libddpm.a
+LESSONS   := $(sort $(notdir $(wildcard lessons/[0-9][0-9]_*)))
+LESSON_BIN:= $(LESSONS:%=$(B)/lessons/%)
+CLI_OBJ   := $(B)/obj/tools/cli.o
+TOOL_BIN  := $(patsubst tools/%.cpp,$(B)/%,$(filter-out tools/cli.cpp,$(wildcard tools/*.cpp)))
+TEST_SRC  := $(sort $(wildcard tests/*.cpp))
+TEST_BIN  := $(B)/tests/run_tests
+
+# The third-party headers, from packages (never copied into the repo).
+HEADERS := $(DOCTEST_INC)/doctest/doctest.h $(STB_INC)/stb/stb_image_write.h \
+           $(STB_INC)/stb/stb_easy_font.h $(STB_INC)/stb/stb_image.h
+MISSING  = $(strip $(foreach h,$(HEADERS),$(if $(wildcard $(h)),,$(h))))
+DEPS     = $(if $(MISSING),deps)
+
+.PHONY: all lib lessons tools tests test demo bench deps clean format format-check
+all: lib lessons tools tests
+
+lib: $(LIB)
+lessons: $(LESSON_BIN)
+tools: $(TOOL_BIN)
+tests: $(TEST_BIN)
+
+deps:
+	@sh tools/install-deps.sh $(MISSING)
+
+$(B)/obj/%.o: %.cpp | $(DEPS)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(B)/lessons/%: $(B)/obj/lessons/%/main.o $(LIB)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(TOOL_BIN): $(B)/%: $(B)/obj/tools/%.o $(CLI_OBJ) $(LIB)
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(TEST_BIN): $(TEST_SRC:%.cpp=$(B)/obj/%.o) $(LIB)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# The README's test command: unit tests, then every lesson's quick self-check, then one
+# closing line "N passed, N failed".
+test: $(TEST_BIN) $(LESSON_BIN) $(TOOL_BIN)
+	@sh tests/run_all.sh $(B) $(LESSONS)
+
+# The README's main job.
+demo: $(LESSON_BIN) $(TOOL_BIN)
+	@sh tools/demo.sh $(B)
+
+bench: $(TOOL_BIN)
+	$(B)/bench
+
+format:
+	clang-format -i $(shell git ls-files '*.cpp' '*.h')
+format-check:
+	clang-format --dry-run --Werror $(shell git ls-files '*.cpp' '*.h')
+
+clean:
+	rm -rf build
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

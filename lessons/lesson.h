@@ -1,0 +1,53 @@
+// What every lesson's main() shares: the --check flag and readable OK / NOT OK lines.
+// A lesson checks the claims it prints; `make test` runs each lesson with --check (a smaller,
+// faster run) and fails if any claim does not hold.
+#pragma once
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace lesson {
+
+struct Checks {
+    bool quick = false;  // --check: a smaller run, same claims
+    int failures = 0, passes = 0;
+
+    Checks(int argc, char** argv) {
+        for (int i = 1; i < argc; ++i) {
+            if (std::strcmp(argv[i], "--check") == 0) {
+                quick = true;
+            } else {
+                std::fprintf(stderr, "%s: unknown argument '%s' (only --check)\n", argv[0], argv[i]);
+                std::exit(2);
+            }
+        }
+    }
+
+    // |got - want| <= tol, printed either way.
+    void near(const std::string& what, double got, double want, double tol) {
+        bool ok = std::fabs(got - want) <= tol;  // false for NaN
+        report(ok, what, "got %.6g, want %.6g +- %.2g", got, want, tol);
+    }
+    // A condition with its numbers already in the text.
+    void that(bool ok, const std::string& what) { report(ok, what, "%s", ""); }
+
+    template <typename... Args>
+    void report(bool ok, const std::string& what, const char* fmt, Args... args) {
+        std::printf("%-7s %s", ok ? "OK" : "NOT OK", what.c_str());
+        char detail[256];
+        std::snprintf(detail, sizeof detail, fmt, args...);
+        if (detail[0]) std::printf(": %s", detail);
+        std::printf("\n");
+        ok ? ++passes : ++failures;
+    }
+
+    // The exit status: 0 when every claim held.
+    int finish() const {
+        std::printf("%d claims checked, %d failed\n", passes + failures, failures);
+        return failures ? 1 : 0;
+    }
+};
+
+}  // namespace lesson

@@ -1,0 +1,35 @@
+// AtomicFile: every output of the course is written through this, so a failure (a full disk, an
+// exception, Ctrl-C) never leaves a half-written checkpoint, PNG or GIF, nor destroys an earlier
+// one. Bytes go to "PATH.tmp.PID"; commit() flushes and renames it over PATH in one step (rename is
+// atomic within a folder on POSIX). An AtomicFile destroyed without commit() removes its temporary.
+#pragma once
+#include <cstdio>
+#include <string>
+
+namespace ddpm {
+
+class AtomicFile {
+public:
+    explicit AtomicFile(const std::string& path);  // throws Error naming the path if it cannot
+    ~AtomicFile();
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+
+    void write(const void* data, size_t n);
+    void write(const std::string& bytes) { write(bytes.data(), bytes.size()); }
+    void commit();
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_, tmp_;
+    std::FILE* f_ = nullptr;
+};
+
+// The whole file in one call.
+void write_file_atomic(const std::string& path, const std::string& bytes);
+
+// Reads a whole file; throws Error naming the path if it is missing, unreadable, or larger than
+// max_bytes (so a huge or wrong file never makes us allocate its size).
+std::string read_file(const std::string& path, size_t max_bytes = size_t(1) << 30);
+
+}  // namespace ddpm

@@ -1,0 +1,163 @@
+#include "render/plot.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "error.h"
+
+namespace ddpm {
+
+Limits limits_of(const Tensor& points, float margin) {
+    if (points.dim(-1) != 2 || points.size() == 0)
+        throw Error("limits_of: expected a non-empty (..., 2) tensor, got " + points.shape_str());
+    Limits l{INFINITY, -INFINITY, INFINITY, -INFINITY};
+    for (size_t i = 0; i + 1 < points.size(); i += 2) {
+        l.xmin = std::min(l.xmin, points[i]), l.xmax = std::max(l.xmax, points[i]);
+        l.ymin = std::min(l.ymin, points[i + 1]), l.ymax = std::max(l.ymax, points[i + 1]);
+    }
+    // A degenerate range (all points on one line) still needs a width to map onto pixels.
+    float dx = std::max(l.xmax - l.xmin, 1e-6f), dy = std::max(l.ymax - l.ymin, 1e-6f);
+    return {l.xmin - margin * dx, l.xmax + margin * dx, l.ymin - margin * dy,
+            l.ymax + margin * dy};
+}
+
+Limits merge(Limits a, Limits b) {
+    return {std::min(a.xmin, b.xmin), std::max(a.xmax, b.xmax), std::min(a.ymin, b.ymin),
+            std::max(a.ymax, b.ymax)};
+}
+
+Rect Grid::panel(int i) const {
+    int r = i / cols, c = i % cols;
+    return {gap + c * (panel_w + gap), gap + r * (panel_h + gap), panel_w, panel_h};
+}
+
+void scatter_panel(Canvas& c, Rect panel, const Tensor& points, Limits lim,
+                   const ScatterStyle& style, const std::string& title, int title_scale) {
+    int title_h = title.empty() ? 0 : Canvas::text_height(title_scale) + 6;
+    if (!title.empty())
+        c.text(panel.x + (panel.w - Canvas::text_width(title, title_scale)) / 2, panel.y + 3,
+               title, colors::black, title_scale);
+    Axes ax{{panel.x, panel.y + title_h, panel.w, panel.h - title_h}, lim};
+    // Keep the data's aspect ratio: an S-curve should not look squashed.
+    float sx = ax.area.w / (lim.xmax - lim.xmin), sy = ax.area.h / (lim.ymax - lim.ymin);
+    if (sx > sy) {
+        int w = static_cast<int>((lim.xmax - lim.xmin) * sy);
+        ax.area.x += (ax.area.w - w) / 2, ax.area.w = w;
+    } else {
+        int h = static_cast<int>((lim.ymax - lim.ymin) * sx);
+        ax.area.y += (ax.area.h - h) / 2, ax.area.h = h;
+    }
+    for (size_t i = 0; i + 1 < points.size(); i += 2)
+        c.disc(ax.px(points[i]), ax.py(points[i + 1]), style.radius, style.fill, style.edge,
+               style.edge_width);
+}
+
+std::vector<double> nice_ticks(double lo, double hi, int count) {
+    std::vector<double> ticks;
+    if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi)) return {lo};
+    double raw = (hi - lo) / std::max(count, 1);
+    double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = mag * (raw / mag < 1.5 ? 1 : raw / mag < 3.5 ? 2 : raw / mag < 7.5 ? 5 : 10);
+    for (double t = std::ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step)
+        ticks.push_back(std::fabs(t) < step * 1e-9 ? 0.0 : t);
+    return ticks;
+}
+
+static std::string tick_label(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+void draw_line_chart(Canvas& c, Rect area, const LineChart& chart) {
+    // Data range over all series (log10 of y on a log scale).
+    auto ty = [&](float y) { return chart.log_y ? std::log10(y) : y; };
+    auto usable = [&](float y) { return std::isfinite(y) && (!chart.log_y || y > 0); };
+    Limits lim{INFINITY, -INFINITY, INFINITY, -INFINITY};
+    for (const Series& s : chart.series)
+        for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
+            if (usable(s.y[i])) {
+                lim.xmin = std::min(lim.xmin, s.x[i]), lim.xmax = std::max(lim.xmax, s.x[i]);
+                lim.ymin = std::min(lim.ymin, ty(s.y[i])), lim.ymax = std::max(lim.ymax, ty(s.y[i]));
+            }
+    if (!(lim.xmax >= lim.xmin)) lim = {0, 1, 0, 1};
+    if (lim.xmax == lim.xmin) lim.xmax += 1;
+    if (lim.ymax == lim.ymin) lim.ymin -= 0.5f, lim.ymax += 0.5f;
+    float pad = 0.05f * (lim.ymax - lim.ymin);
+    lim.ymin -= pad, lim.ymax += pad;
+
+    // Frame: title on top, y label and ticks on the left, x label and ticks below.
+    const int left = 56, right = 12, top = chart.title.empty() ? 10 : 28, bottom = 40;
+    Axes ax{{area.x + left, area.y + top, area.w - left - right, area.h - top - bottom}, lim};
+    c.fill_rect(ax.area.x, ax.area.y, ax.area.w, ax.area.h, Color{250, 250, 250});
+    if (!chart.title.empty())
+        c.text(area.x + (area.w - Canvas::text_width(chart.title, 2)) / 2, area.y + 6,
+               chart.title, colors::black, 2);
+
+    std::vector<double> yt;
+    if (chart.log_y) {
+        for (double e = std::floor(lim.ymin); e <= std::ceil(lim.ymax); e += 1)
+            if (e >= lim.ymin && e <= lim.ymax) yt.push_back(e);
+        if (yt.size() < 2) yt = nice_ticks(lim.ymin, lim.ymax);
+    } else {
+        yt = nice_ticks(lim.ymin, lim.ymax);
+    }
+    for (double t : yt) {
+        float y = ax.py(static_cast<float>(t));
+        c.line(ax.area.x, y, ax.area.x + ax.area.w, y, colors::light_gray, 1);
+        std::string label = tick_label(chart.log_y ? std::pow(10.0, t) : t);
+        c.text(ax.area.x - 6 - Canvas::text_width(label), static_cast<int>(y) - 3, label,
+               colors::black);
+    }
+    for (double t : nice_ticks(lim.xmin, lim.xmax, 6)) {
+        float x = ax.px(static_cast<float>(t));
+        c.line(x, ax.area.y, x, ax.area.y + ax.area.h, colors::light_gray, 1);
+        std::string label = tick_label(t);
+        c.text(static_cast<int>(x) - Canvas::text_width(label) / 2, ax.area.y + ax.area.h + 6,
+               label, colors::black);
+    }
+    c.line(ax.area.x, ax.area.y + ax.area.h, ax.area.x + ax.area.w, ax.area.y + ax.area.h,
+           colors::black);
+    c.line(ax.area.x, ax.area.y, ax.area.x, ax.area.y + ax.area.h, colors::black);
+    if (!chart.xlabel.empty())
+        c.text(ax.area.x + (ax.area.w - Canvas::text_width(chart.xlabel)) / 2,
+               area.y + area.h - 14, chart.xlabel, colors::black);
+    if (!chart.ylabel.empty()) c.text(area.x + 2, area.y + top - 12, chart.ylabel, colors::black);
+
+    // The series, clipped to the plot area by skipping points outside it.
+    for (const Series& s : chart.series) {
+        bool have_prev = false;
+        float px = 0, py = 0;
+        for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
+            if (!usable(s.y[i])) {
+                have_prev = false;
+                continue;
+            }
+            float x = ax.px(s.x[i]), y = ax.py(ty(s.y[i]));
+            if (have_prev) c.line(px, py, x, y, s.color, 2.0f);
+            px = x, py = y, have_prev = true;
+        }
+    }
+
+    // Legend in the chosen corner of the plot area.
+    int rows = 0, row = 0, widest = 0;
+    for (const Series& s : chart.series) {
+        widest = std::max(widest, Canvas::text_width(s.label));
+        rows += !s.label.empty();
+    }
+    bool on_right = chart.legend == Corner::top_right || chart.legend == Corner::bottom_right;
+    bool on_bottom = chart.legend == Corner::bottom_right || chart.legend == Corner::bottom_left;
+    int x = on_right ? ax.area.x + ax.area.w - widest - 36 : ax.area.x + 10;
+    int y0 = on_bottom ? ax.area.y + ax.area.h - 8 - rows * 14 : ax.area.y + 8;
+    for (const Series& s : chart.series) {
+        if (s.label.empty()) continue;
+        int y = y0 + row * 14;
+        c.fill_rect(x - 4, y - 4, widest + 36, 14, Color{250, 250, 250});
+        c.line(x, y + 3, x + 20, y + 3, s.color, 2.0f);
+        c.text(x + 26, y, s.label, colors::black);
+        ++row;
+    }
+}
+
+}  // namespace ddpm

@@ -1,0 +1,75 @@
+// Plots: scatter panels (the notebook's q(x_t) grids) and line charts with axes, ticks and a
+// legend (loss curves, schedules). Everything draws onto a Canvas; render/png.h saves it.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "render/canvas.h"
+#include "tensor.h"
+
+namespace ddpm {
+
+struct Rect {
+    int x = 0, y = 0, w = 0, h = 0;
+};
+
+// The data range a panel shows. Fixed limits make the frames of an animation line up.
+struct Limits {
+    float xmin = -1, xmax = 1, ymin = -1, ymax = 1;
+};
+// The range of the points of a (..., 2) tensor, widened by `margin` of its size on each side.
+Limits limits_of(const Tensor& points, float margin = 0.05f);
+Limits merge(Limits a, Limits b);
+
+// Maps data coordinates to pixels inside `area` (y grows upwards in data, downwards in pixels).
+struct Axes {
+    Rect area;
+    Limits lim;
+    float px(float x) const { return area.x + (x - lim.xmin) / (lim.xmax - lim.xmin) * area.w; }
+    float py(float y) const {
+        return area.y + area.h - (y - lim.ymin) / (lim.ymax - lim.ymin) * area.h;
+    }
+};
+
+// The notebook's look: red points with a white edge, axes off.
+struct ScatterStyle {
+    float radius = 2.5f;
+    Color fill = colors::red;
+    Color edge = colors::white;
+    float edge_width = 0.6f;
+};
+
+// A scatter panel: the title centred on top, the points of `points` (n, 2) below it.
+void scatter_panel(Canvas& c, Rect panel, const Tensor& points, Limits lim,
+                   const ScatterStyle& style, const std::string& title, int title_scale = 1);
+
+// A grid of equal panels, rows x cols, each w x h pixels, with a small gap.
+struct Grid {
+    int rows = 1, cols = 1, panel_w = 160, panel_h = 160, gap = 4;
+    int width() const { return cols * panel_w + (cols + 1) * gap; }
+    int height() const { return rows * panel_h + (rows + 1) * gap; }
+    Rect panel(int i) const;  // row-major: panel 0 top-left, panel cols-1 top-right
+};
+
+struct Series {
+    std::string label;
+    std::vector<float> x, y;
+    Color color = colors::blue;
+};
+
+enum class Corner { top_right, top_left, bottom_right, bottom_left };
+
+struct LineChart {
+    std::string title, xlabel, ylabel;
+    std::vector<Series> series;
+    bool log_y = false;  // a log scale on y (values <= 0 are skipped)
+    Corner legend = Corner::top_right;
+};
+
+// A line chart with axes, ticks, labels and (if any series has a label) a legend.
+void draw_line_chart(Canvas& c, Rect area, const LineChart& chart);
+
+// "Nice" tick positions (1, 2 or 5 times a power of ten) covering [lo, hi], about `count` of them.
+std::vector<double> nice_ticks(double lo, double hi, int count = 5);
+
+}  // namespace ddpm

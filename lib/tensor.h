@@ -1,0 +1,71 @@
+// Tensor: a float32 array in row-major order that owns its storage and knows its shape.
+// It is deliberately small: the lessons need shapes they can print, element access, a few
+// element-wise ops and matmul. Layers work on raw float pointers (see layers.h); a Tensor is how
+// lessons hold data sets, samples and trajectories.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace ddpm {
+
+class Tensor {
+public:
+    Tensor() = default;
+    // A tensor of the given shape, every element set to `fill`.
+    explicit Tensor(std::vector<int> shape, float fill = 0.0f);
+    // A tensor that takes `values` (its size must match the shape).
+    Tensor(std::vector<int> shape, std::vector<float> values);
+
+    const std::vector<int>& shape() const { return shape_; }
+    int ndim() const { return static_cast<int>(shape_.size()); }
+    int dim(int i) const;      // size along axis i; negative i counts from the end
+    size_t size() const { return data_.size(); }
+    std::string shape_str() const;  // "(10000, 2)", as NumPy prints it
+
+    float* data() { return data_.data(); }
+    const float* data() const { return data_.data(); }
+    float& operator[](size_t i) { return data_[i]; }
+    float operator[](size_t i) const { return data_[i]; }
+    // 2-D access: row i, column j.
+    float& at(int i, int j) { return data_[static_cast<size_t>(i) * shape_.back() + j]; }
+    float at(int i, int j) const { return data_[static_cast<size_t>(i) * shape_.back() + j]; }
+
+    // The same values under a new shape with as many elements.
+    Tensor reshaped(std::vector<int> shape) const;
+    // Rows [begin, end) of the first axis, as a new tensor.
+    Tensor slice(int begin, int end) const;
+
+private:
+    std::vector<int> shape_;
+    std::vector<float> data_;
+};
+
+std::string shape_str(const std::vector<int>& shape);
+size_t numel(const std::vector<int>& shape);
+
+// Throws ddpm::Error naming both shapes when they differ; `what` says which operation asked.
+void require_same_shape(const Tensor& a, const Tensor& b, const char* what);
+
+// Element-wise: shapes must be equal.
+Tensor operator+(const Tensor& a, const Tensor& b);
+Tensor operator-(const Tensor& a, const Tensor& b);
+Tensor operator*(const Tensor& a, const Tensor& b);
+Tensor operator*(const Tensor& a, float s);
+Tensor operator*(float s, const Tensor& a);
+
+// (M, K) · (K, N) -> (M, N). The plain i-k-j loop: the innermost loop walks a row of b and a
+// row of the result, both contiguous, so the compiler can vectorise it.
+Tensor matmul(const Tensor& a, const Tensor& b);
+
+float sum(const Tensor& a);
+float mean(const Tensor& a);
+// Per-column mean and (population) standard deviation of a 2-D tensor, computed in double.
+std::vector<double> column_mean(const Tensor& a);
+std::vector<double> column_std(const Tensor& a);
+// Largest |a - b| over all elements (shapes must be equal).
+float max_abs_diff(const Tensor& a, const Tensor& b);
+// True if every element is finite.
+bool all_finite(const Tensor& a);
+
+}  // namespace ddpm

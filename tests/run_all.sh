@@ -1,0 +1,37 @@
+#!/bin/sh
+# `make test`: the doctest suite, then each lesson's quick self-check (each in its own scratch
+# folder under BUILD/check/), then one closing line "N passed, N failed".
+# Usage: tests/run_all.sh BUILD_DIR LESSON...
+set -u
+build=$1; shift
+root=$(pwd)
+passed=0; failed=0; failures=""
+
+echo "== unit tests (doctest)"
+log="$build/tests/doctest.log"
+"$build/tests/run_tests" 2>&1 | tee "$log"
+summary=$(grep 'test cases:' "$log" | tail -n 1)
+p=$(echo "$summary" | sed -n 's/.*| *\([0-9]*\) passed.*/\1/p')
+f=$(echo "$summary" | sed -n 's/.*| *\([0-9]*\) failed.*/\1/p')
+if [ -z "$p" ] || [ -z "$f" ]; then
+    failed=$((failed + 1)); failures="$failures doctest(crashed)"
+else
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$f" -gt 0 ] && failures="$failures doctest"
+fi
+
+for lesson in "$@"; do
+    echo "== lesson $lesson --check"
+    dir="$build/check/$lesson"
+    mkdir -p "$dir"
+    if (cd "$dir" && "$root/$build/lessons/$lesson" --check > output.txt 2>&1); then
+        passed=$((passed + 1)); tail -n 1 "$dir/output.txt"
+    else
+        failed=$((failed + 1)); failures="$failures $lesson"
+        grep 'NOT OK' "$dir/output.txt"; tail -n 5 "$dir/output.txt"
+    fi
+done
+
+[ -n "$failures" ] && echo "failed:$failures"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
