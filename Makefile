@@ -7,6 +7,7 @@
 #   make -C lessons/01_beta_schedule    build and run one lesson in its own folder
 #
 #   DEBUG=1              -O0 -g with AddressSanitizer and UBSan (built into build/debug/)
+#   NATIVE=0             a portable build (default: -march=native, for this machine's processor)
 #   DOCTEST_INC=DIR      folder holding doctest/doctest.h        (default /usr/include)
 #   STB_INC=DIR          folder holding stb/stb_image_write.h    (default /usr/include)
 
@@ -19,6 +20,13 @@ ifeq ($(DEBUG),1)
 else
   B   := build
   OPT := -O2
+endif
+
+# NATIVE=1 (the default) compiles for this machine's processor (AVX2, AVX-512 where it has them):
+# about 1.5x faster training. NATIVE=0 builds binaries that run on any x86-64 (SSE2).
+NATIVE ?= 1
+ifeq ($(NATIVE),1)
+  OPT += -march=native
 endif
 
 # -isystem on /usr/include would reorder the compiler's own headers, so it is added only for
@@ -45,6 +53,9 @@ HEADERS := $(DOCTEST_INC)/doctest/doctest.h $(STB_INC)/stb/stb_image_write.h \
 MISSING  = $(strip $(foreach h,$(HEADERS),$(if $(wildcard $(h)),,$(h))))
 DEPS     = $(if $(MISSING),deps)
 
+# Keep object files (make would delete intermediates of pattern rules and rebuild them).
+.SECONDARY:
+
 .PHONY: all lib lessons tools tests test demo bench deps clean format format-check
 all: lib lessons tools tests
 
@@ -56,9 +67,18 @@ tests: $(TEST_BIN)
 deps:
 	@sh tools/install-deps.sh $(MISSING)
 
-$(B)/obj/%.o: %.cpp | $(DEPS)
+# Objects depend on the flags they were built with: changing NATIVE= or CXXFLAGS= rebuilds them.
+FLAGS_FILE := $(B)/flags.txt
+$(shell mkdir -p $(B); echo '$(CXX) $(CXXFLAGS)' | cmp -s - $(FLAGS_FILE) || \
+        echo '$(CXX) $(CXXFLAGS)' > $(FLAGS_FILE))
+
+$(B)/obj/%.o: %.cpp $(FLAGS_FILE) | $(DEPS)
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+# The fast kernels are built at -O3, so the compiler turns their fixed-size inner loops into
+# vector instructions (at -O2 GCC vectorises only loops it can prove need no remainder).
+$(B)/obj/lib/kernels.o: CXXFLAGS += $(if $(filter 1,$(DEBUG)),,-O3)
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)

@@ -1,0 +1,169 @@
+#include "io/checkpoint.h"
+
+#include <cstring>
+
+#include "error.h"
+#include "io/atomic_file.h"
+
+namespace ddpm {
+
+static const char kMagic[8] = {'D', 'D', 'P', 'M', 'C', 'K', 'P', 'T'};
+
+static uint64_t fnv1a64(const char* p, size_t n) {
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(p[i])) * 1099511628211ULL;
+    return h;
+}
+
+// Appends plain values to a byte string. (x86 and ARM are little-endian, as the format is.)
+struct Writer {
+    std::string bytes;
+    template <typename V>
+    void put(V v) {
+        bytes.append(reinterpret_cast<const char*>(&v), sizeof v);
+    }
+    void put_string(const std::string& s) {
+        put<uint32_t>(static_cast<uint32_t>(s.size()));
+        bytes += s;
+    }
+    void put_floats(const std::vector<float>& v) {
+        put<uint64_t>(v.size());
+        bytes.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
+    }
+};
+
+// Reads them back, refusing to read past the end.
+struct Reader {
+    const std::string& bytes;
+    size_t pos;
+    const std::string& name;
+    void need(size_t n) {
+        if (n > bytes.size() - pos) throw Error(name + ": truncated checkpoint (field past the end)");
+    }
+    template <typename V>
+    V get() {
+        need(sizeof(V));
+        V v;
+        std::memcpy(&v, bytes.data() + pos, sizeof v);
+        pos += sizeof v;
+        return v;
+    }
+    std::string get_string() {
+        uint32_t n = get<uint32_t>();
+        need(n);
+        std::string s = bytes.substr(pos, n);
+        pos += n;
+        return s;
+    }
+    std::vector<float> get_floats(size_t expected, const char* what) {
+        uint64_t n = get<uint64_t>();
+        if (n != expected)
+            throw Error(name + ": " + what + " holds " + std::to_string(n) + " values, expected " +
+                        std::to_string(expected));
+        need(n * sizeof(float));
+        std::vector<float> v(n);
+        std::memcpy(v.data(), bytes.data() + pos, n * sizeof(float));
+        pos += n * sizeof(float);
+        return v;
+    }
+};
+
+std::string checkpoint_bytes(const Trainer& tr) {
+    Writer p;
+    const ModelConfig& m = tr.model_cfg;
+    p.put<int32_t>(m.num_steps), p.put<int32_t>(m.hidden), p.put<int32_t>(m.depth),
+        p.put<int32_t>(m.dim);
+    p.put<int32_t>(tr.cfg.epochs), p.put<int32_t>(tr.cfg.batch), p.put<float>(tr.cfg.lr),
+        p.put<float>(tr.cfg.clip), p.put<float>(tr.cfg.ema_mu);
+    p.put_string(tr.sched.name);
+    p.put<uint64_t>(tr.seed);
+    p.put<int32_t>(tr.epoch);
+    p.put_floats(tr.epoch_loss);
+    p.put_floats(tr.model.params);
+    p.put_floats(tr.ema.shadow);
+    p.put<int64_t>(tr.adam.t);
+    p.put_floats(tr.adam.m);
+    p.put_floats(tr.adam.v);
+    Rng::State s = tr.rng.state();
+    p.put<uint64_t>(s.state), p.put<uint64_t>(s.inc), p.put<float>(s.cached_normal),
+        p.put<uint8_t>(s.has_cached);
+
+    Writer file;
+    file.bytes.append(kMagic, sizeof kMagic);
+    file.put<uint32_t>(kCheckpointVersion);
+    file.put<uint64_t>(p.bytes.size());
+    file.bytes += p.bytes;
+    file.put<uint64_t>(fnv1a64(p.bytes.data(), p.bytes.size()));
+    return file.bytes;
+}
+
+Trainer checkpoint_from_bytes(const std::string& bytes, const std::string& name) {
+    const size_t header = sizeof kMagic + 4 + 8;
+    if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+        throw Error(name + ": not a ddpm checkpoint (wrong magic number)");
+    if (bytes.size() < header + 8) throw Error(name + ": truncated checkpoint (header cut short)");
+    Reader head{bytes, sizeof kMagic, name};
+    uint32_t version = head.get<uint32_t>();
+    if (version != kCheckpointVersion)
+        throw Error(name + ": checkpoint version " + std::to_string(version) +
+                    " is not supported (this build reads version " +
+                    std::to_string(kCheckpointVersion) + ")");
+    uint64_t size = head.get<uint64_t>();
+    if (size != bytes.size() - header - 8)
+        throw Error(name + ": truncated or padded checkpoint (payload of " + std::to_string(size) +
+                    " bytes declared, " + std::to_string(bytes.size() - header - 8) + " present)");
+    uint64_t sum;
+    std::memcpy(&sum, bytes.data() + header + size, 8);
+    if (sum != fnv1a64(bytes.data() + header, size))
+        throw Error(name + ": checksum mismatch (file corrupt or truncated)");
+
+    Reader r{bytes, header, name};
+    ModelConfig m;
+    m.num_steps = r.get<int32_t>(), m.hidden = r.get<int32_t>(), m.depth = r.get<int32_t>(),
+    m.dim = r.get<int32_t>();
+    TrainConfig c;
+    c.epochs = r.get<int32_t>(), c.batch = r.get<int32_t>(), c.lr = r.get<float>();
+    c.clip = r.get<float>(), c.ema_mu = r.get<float>();
+    std::string sched_name = r.get_string();
+    try {
+        validate(m);
+        validate(c);
+    } catch (const UsageError& e) {
+        throw Error(name + ": bad configuration in checkpoint (" + e.what() + ")");
+    }
+    uint64_t seed = r.get<uint64_t>();
+    Schedule sched;
+    try {
+        sched = Schedule::by_name(sched_name, m.num_steps);
+    } catch (const UsageError& e) {
+        throw Error(name + ": bad schedule in checkpoint (" + e.what() + ")");
+    }
+    Trainer tr(m, c, sched, seed);
+    tr.epoch = r.get<int32_t>();
+    if (tr.epoch < 0) throw Error(name + ": negative epoch count");
+    tr.epoch_loss = r.get_floats(static_cast<size_t>(tr.epoch), "the loss history");
+    const size_t n = tr.model.num_params();
+    tr.model.params = r.get_floats(n, "the parameters");
+    tr.ema.shadow = r.get_floats(n, "the EMA weights");
+    tr.adam.t = r.get<int64_t>();
+    tr.adam.m = r.get_floats(n, "Adam's first moments");
+    tr.adam.v = r.get_floats(n, "Adam's second moments");
+    Rng::State s;
+    s.state = r.get<uint64_t>(), s.inc = r.get<uint64_t>(), s.cached_normal = r.get<float>();
+    s.has_cached = r.get<uint8_t>() != 0;
+    if ((s.inc & 1u) == 0) throw Error(name + ": bad generator state");
+    tr.rng.set_state(s);
+    if (r.pos != header + size) throw Error(name + ": unexpected bytes after the last field");
+    return tr;
+}
+
+void save_checkpoint(const Trainer& tr, const std::string& path) {
+    write_file_atomic(path, checkpoint_bytes(tr));
+}
+
+Trainer load_checkpoint(const std::string& path) {
+    // A checkpoint of the default model is under 1 MB; 1 GiB is far beyond any sane one.
+    return checkpoint_from_bytes(read_file(path), path);
+}
+
+}  // namespace ddpm

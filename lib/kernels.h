@@ -1,0 +1,33 @@
+// Fast kernels: the same products as the plain layers in layers.h, arranged so the compiler can
+// keep a tile of the result in vector registers. The plain versions stay in layers.cpp, where the
+// lessons teach them; tests/test_kernels.cpp checks that both agree.
+//
+// Every product of a linear layer is one matrix multiply of the form C += A · B (all row-major):
+//   forward    out  (B, OC) = in   (B, C)  · wᵀ (C, OC)   (+ bias)
+//   backward   din  (B, C)  += dout (B, OC) · w  (OC, C)
+//              dw   (OC, C) += doutᵀ (OC, B) · in (B, C)
+// so one kernel, gemm_acc, does all three after a transpose into a scratch buffer.
+#pragma once
+
+namespace ddpm {
+
+// C (M, N) += A (M, K) · B (K, N). Register-tiled: 4 rows × 16 columns of C at a time.
+template <typename T>
+void gemm_acc(T* C, const T* A, const T* B, int M, int K, int N);
+
+// out (cols, rows) = inᵀ for in (rows, cols).
+template <typename T>
+void transpose(T* out, const T* in, int rows, int cols);
+
+// linear_forward of layers.h, fast. wT is caller-owned scratch of C * OC values.
+//   in (B, C)   w (OC, C)   b (OC,)   ->   out (B, OC)
+template <typename T>
+void linear_forward_fast(T* out, const T* in, const T* w, const T* b, T* wT, int B, int C, int OC);
+
+// linear_backward of layers.h, fast (accumulates the same way). doutT is caller-owned scratch of
+// B * OC values.
+template <typename T>
+void linear_backward_fast(T* din, T* dw, T* db, const T* dout, const T* in, const T* w, T* doutT,
+                          int B, int C, int OC);
+
+}  // namespace ddpm

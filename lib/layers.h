@@ -1,0 +1,55 @@
+// Layers: each is a pair of plain functions, forward and backward (the llm.c way).
+//
+// - The caller owns every buffer; nothing here allocates.
+// - Forward keeps nothing: backward is given what it needs (the layer's input, or its output).
+// - Backward ACCUMULATES (+=) into the gradients it writes, so a caller can sum over uses and
+//   must zero the gradients before a step (MLP::zero_grad does).
+// - Each function is a template over the number type: float for training, double for the
+//   gradient checks of lesson 04 and the tests (in double the check is sharp: ~1e-9, not ~1e-3).
+//   They are instantiated for float and double in layers.cpp.
+#pragma once
+
+namespace ddpm {
+
+// linear: out = in · wᵀ + b
+//   in (B, C)   w (OC, C)   b (OC,)   ->   out (B, OC)
+template <typename T>
+void linear_forward(T* out, const T* in, const T* w, const T* b, int B, int C, int OC);
+
+// Backward of linear, from dout (B, OC):
+//   din (B, C)  += dout · w        (din may be null: the model's input x_t needs no gradient)
+//   dw (OC, C)  += doutᵀ · in
+//   db (OC,)    += sum over the batch of dout
+template <typename T>
+void linear_backward(T* din, T* dw, T* db, const T* dout, const T* in, const T* w, int B, int C,
+                     int OC);
+
+// embedding: adds the row of `table` chosen by each sample's step to that sample's row of out.
+//   t (B,) in [0, num_steps)   table (num_steps, C)   out (B, C) += table[t[b]]
+// (A pure lookup is the same call on a zeroed out; the model adds the step's row to a linear's
+// output, which is exactly the notebook's `x += embedding(t)`.)
+template <typename T>
+void embedding_forward(T* out, const int* t, const T* table, int B, int C);
+
+// Backward of embedding: each sample's gradient is scatter-added into its step's row.
+//   dtable (num_steps, C): dtable[t[b]] += dout[b]
+template <typename T>
+void embedding_backward(T* dtable, const T* dout, const int* t, int B, int C);
+
+// relu: out = max(in, 0), element-wise over N values. In place (out == in) is allowed.
+template <typename T>
+void relu_forward(T* out, const T* in, int N);
+
+// Backward of relu, given its OUTPUT: din += dout where out > 0 (the same test as in > 0).
+template <typename T>
+void relu_backward(T* din, const T* dout, const T* out, int N);
+
+// mse: the mean over all N values of (pred - target)^2.
+template <typename T>
+T mse_forward(const T* pred, const T* target, int N);
+
+// Backward of mse: dpred += 2 (pred - target) / N.
+template <typename T>
+void mse_backward(T* dpred, const T* pred, const T* target, int N);
+
+}  // namespace ddpm

@@ -1,0 +1,118 @@
+#include "train.h"
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "error.h"
+
+namespace ddpm {
+
+BatchLoader::BatchLoader(const Tensor& data, int batch_size)
+    : data_(data), batch_size_(batch_size), dim_(data.ndim() == 2 ? data.dim(1) : 0) {
+    if (data.ndim() != 2 || data.dim(0) < 1)
+        throw Error("training data must be (N, D) with N >= 1, got " + data.shape_str());
+    if (batch_size < 1) throw UsageError("batch size must be at least 1");
+    order_.resize(data.dim(0));
+    std::iota(order_.begin(), order_.end(), 0);
+}
+
+void BatchLoader::shuffle(Rng& rng) {
+    std::iota(order_.begin(), order_.end(), 0);  // from the identity, so an epoch's order
+    rng.shuffle(order_);                         // depends only on the generator's state
+}
+
+int BatchLoader::num_batches() const {
+    return (static_cast<int>(order_.size()) + batch_size_ - 1) / batch_size_;
+}
+
+int BatchLoader::batch(int i, float* out) const {
+    const int begin = i * batch_size_;
+    const int end = std::min(begin + batch_size_, static_cast<int>(order_.size()));
+    for (int r = begin; r < end; ++r)
+        for (int d = 0; d < dim_; ++d) out[(r - begin) * dim_ + d] = data_.at(order_[r], d);
+    return end - begin;
+}
+
+void validate(const TrainConfig& cfg) {
+    auto need = [](bool ok, const std::string& what) {
+        if (!ok) throw UsageError(what);
+    };
+    need(cfg.epochs >= 0 && cfg.epochs <= 10000000, "epochs must be in [0, 10000000]");
+    need(cfg.batch >= 1 && cfg.batch <= 1000000, "batch must be in [1, 1000000]");
+    need(cfg.lr > 0 && cfg.lr < 10, "lr must be in (0, 10)");
+    need(cfg.clip > 0 && std::isfinite(cfg.clip), "clip must be a positive number");
+    need(cfg.ema_mu > 0 && cfg.ema_mu <= 1, "ema mu must be in (0, 1]");
+}
+
+Trainer::Trainer(const ModelConfig& mc, const TrainConfig& c, const Schedule& s, uint64_t seed)
+    : model_cfg(mc),
+      cfg(c),
+      sched(s),
+      seed(seed),
+      rng(seed),
+      model(mc),
+      adam(model.num_params(), AdamConfig{c.lr}),
+      ema(model.params.data(), model.num_params(), c.ema_mu) {
+    validate(c);
+    if (mc.num_steps != s.num_steps)
+        throw UsageError("the model's num_steps (" + std::to_string(mc.num_steps) +
+                         ") differs from the schedule's (" + std::to_string(s.num_steps) + ")");
+    model.init(rng);
+    ema = EMA(model.params.data(), model.num_params(), c.ema_mu);  // registered after init
+    model.reserve(c.batch);
+    buffers.reserve(c.batch, mc.dim);
+}
+
+float Trainer::step(const float* x_0, int B) {
+    model.zero_grad();
+    float loss = diffusion_loss_fn(model, x_0, B, sched, rng, buffers);
+    clip_grad_norm(model.grads.data(), model.num_params(), cfg.clip);
+    adam.step(model.params.data(), model.grads.data());
+    ema.update(model.params.data());
+    return loss;
+}
+
+void Trainer::train(const Tensor& data, const std::function<bool(const EpochReport&)>& on_epoch) {
+    if (data.ndim() != 2 || data.dim(1) != model_cfg.dim)
+        throw Error("training data must be (N, " + std::to_string(model_cfg.dim) + "), got " +
+                    data.shape_str());
+    BatchLoader loader(data, cfg.batch);
+    std::vector<float> batch(static_cast<size_t>(cfg.batch) * model_cfg.dim);
+    const auto start = std::chrono::steady_clock::now();
+    const int first_epoch = epoch;
+    const long first_step = adam.t;
+    while (epoch < cfg.epochs) {
+        loader.shuffle(rng);
+        double sum = 0;
+        float loss = 0;
+        for (int i = 0; i < loader.num_batches(); ++i) {
+            int B = loader.batch(i, batch.data());
+            loss = step(batch.data(), B);
+            if (!std::isfinite(loss))
+                throw Error("loss became " + std::to_string(loss) + " at epoch " +
+                            std::to_string(epoch + 1) + ", step " + std::to_string(adam.t));
+            sum += loss;
+        }
+        ++epoch;
+        epoch_loss.push_back(static_cast<float>(sum / loader.num_batches()));
+        EpochReport r;
+        r.epoch = epoch;
+        r.epochs = cfg.epochs;
+        r.last_loss = loss;
+        r.mean_loss = epoch_loss.back();
+        r.steps = adam.t;
+        r.run_epochs = epoch - first_epoch;
+        r.run_steps = adam.t - first_step;
+        r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (on_epoch && !on_epoch(r)) break;
+    }
+}
+
+MLPDiffusion ema_model(const Trainer& tr) {
+    MLPDiffusion m = tr.model;
+    m.params = tr.ema.shadow;
+    return m;
+}
+
+}  // namespace ddpm

@@ -1,0 +1,85 @@
+// Training: the mini-batch loader and the training loop that the lessons and tools share.
+//
+// The loop is the notebook's: for each epoch, reshuffle, and for each batch: zero the gradients,
+// compute diffusion_loss_fn and its gradient, clip the gradient norm to 1, take an Adam step, and
+// update the EMA. It reports each epoch through a callback; it never prints, draws or writes a
+// file (the callback does what the caller wants: print, sample panels, save a checkpoint).
+#pragma once
+#include <functional>
+#include <vector>
+
+#include "diffusion.h"
+#include "model.h"
+#include "optim.h"
+#include "rng.h"
+#include "schedule.h"
+#include "tensor.h"
+
+namespace ddpm {
+
+// Mini-batches over the rows of a data set, reshuffled each epoch (PyTorch's DataLoader with
+// shuffle=True): 10,000 points in batches of 128 are 78 batches of 128 and a last one of 16.
+class BatchLoader {
+public:
+    BatchLoader(const Tensor& data, int batch_size);  // data (N, D)
+    void shuffle(Rng& rng);                           // a new order for the next epoch
+    int num_batches() const;
+    // Copies batch i's rows into out (batch_size, D); returns how many rows it holds.
+    int batch(int i, float* out) const;
+    const std::vector<int>& order() const { return order_; }
+
+private:
+    const Tensor& data_;
+    int batch_size_, dim_;
+    std::vector<int> order_;
+};
+
+struct TrainConfig {
+    int epochs = 4000;    // the total: a resumed run stops at the same epoch
+    int batch = 128;
+    float lr = 1e-3f;
+    float clip = 1.0f;    // max gradient norm
+    float ema_mu = 0.01f;
+};
+void validate(const TrainConfig& cfg);  // throws UsageError naming the bad field
+
+struct EpochReport {
+    int epoch = 0;            // 1-based: the epoch just finished
+    int epochs = 0;           // the total
+    float last_loss = 0;      // the epoch's last batch (what the notebook prints)
+    float mean_loss = 0;      // the mean over the epoch's batches
+    long steps = 0;           // optimiser steps so far
+    int run_epochs = 0;       // epochs done by this call of train() (a resumed run starts at 0)
+    long run_steps = 0;       // optimiser steps taken by this call of train()
+    double seconds = 0;       // wall time since this call of train() started
+};
+
+// Everything a run needs to continue where it stopped; a checkpoint saves exactly this.
+struct Trainer {
+    Trainer(const ModelConfig& model_cfg, const TrainConfig& cfg, const Schedule& sched,
+            uint64_t seed);
+
+    // One optimiser step on the batch x_0 (B, D); returns its loss. Allocates nothing once
+    // buffers are reserved for B.
+    float step(const float* x_0, int B);
+    // Runs epochs epoch+1 ... cfg.epochs; calls on_epoch after each. on_epoch returns false to
+    // stop early (the epoch just finished is kept). Throws Error if a loss is not finite.
+    void train(const Tensor& data, const std::function<bool(const EpochReport&)>& on_epoch);
+
+    ModelConfig model_cfg;
+    TrainConfig cfg;
+    Schedule sched;
+    uint64_t seed;  // the run's seed (tools also derive the data set from it)
+    Rng rng;
+    MLPDiffusion model;
+    Adam adam;
+    EMA ema;
+    LossBuffers buffers;
+    int epoch = 0;                  // epochs done
+    std::vector<float> epoch_loss;  // mean loss of each epoch done
+};
+
+// A copy of the model with its weights replaced by the EMA's.
+MLPDiffusion ema_model(const Trainer& tr);
+
+}  // namespace ddpm

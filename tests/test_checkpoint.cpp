@@ -1,0 +1,76 @@
+#include <doctest/doctest.h>
+
+#include "datasets.h"
+#include "helpers.h"
+#include "io/atomic_file.h"
+#include "io/checkpoint.h"
+
+static ddpm::Trainer make_trainer(int epochs) {
+    ddpm::TrainConfig cfg;
+    cfg.epochs = epochs;
+    return ddpm::Trainer(ddpm::ModelConfig{100, 32, 2, 2}, cfg, ddpm::Schedule::cosine(100), 9);
+}
+
+static ddpm::Tensor data_for(uint64_t seed) {
+    ddpm::Rng rng(seed);
+    return ddpm::make_s_curve(640, 0.1f, rng);
+}
+
+TEST_CASE("a checkpoint round trip is bit-exact") {
+    ddpm::Trainer tr = make_trainer(2);
+    tr.train(data_for(9), nullptr);
+    TempDir dir;
+    ddpm::save_checkpoint(tr, dir.file("m.ckpt"));
+    ddpm::Trainer back = ddpm::load_checkpoint(dir.file("m.ckpt"));
+    CHECK(back.model.params == tr.model.params);
+    CHECK(back.ema.shadow == tr.ema.shadow);
+    CHECK(back.adam.m == tr.adam.m);
+    CHECK(back.adam.v == tr.adam.v);
+    CHECK(back.adam.t == tr.adam.t);
+    CHECK(back.epoch == 2);
+    CHECK(back.epoch_loss == tr.epoch_loss);
+    CHECK(back.sched.name == "cosine");
+    CHECK(back.model_cfg.hidden == 32);
+    CHECK(back.seed == 9);
+    CHECK(back.rng.next_u32() == tr.rng.next_u32());
+}
+
+TEST_CASE("an interrupted and resumed run ends bit-identical to an uninterrupted one") {
+    ddpm::Trainer whole = make_trainer(4);
+    whole.train(data_for(9), nullptr);
+
+    ddpm::Trainer first = make_trainer(4);
+    first.train(data_for(9), [](const ddpm::EpochReport& r) { return r.epoch < 2; });
+    CHECK(first.epoch == 2);
+    ddpm::Trainer resumed = ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(first), "mem");
+    resumed.train(data_for(resumed.seed), nullptr);
+    CHECK(resumed.epoch == 4);
+    CHECK(resumed.model.params == whole.model.params);
+    CHECK(resumed.ema.shadow == whole.ema.shadow);
+    CHECK(resumed.epoch_loss == whole.epoch_loss);
+}
+
+TEST_CASE("corrupt, truncated and foreign checkpoints are refused with a message saying which") {
+    ddpm::Trainer tr = make_trainer(0);
+    std::string good = ddpm::checkpoint_bytes(tr);
+    CHECK_NOTHROW(ddpm::checkpoint_from_bytes(good, "m.ckpt"));
+    std::string flipped = good;
+    flipped[good.size() / 2] ^= 0x40;
+    CHECK_THROWS_WITH(ddpm::checkpoint_from_bytes(flipped, "m.ckpt"),
+                      "m.ckpt: checksum mismatch (file corrupt or truncated)");
+    CHECK_THROWS_WITH(ddpm::checkpoint_from_bytes(good.substr(0, good.size() - 100), "m.ckpt"),
+                      doctest::Contains("truncated"));
+    CHECK_THROWS_WITH(ddpm::checkpoint_from_bytes(good.substr(0, 10), "m.ckpt"),
+                      doctest::Contains("truncated"));
+    CHECK_THROWS_WITH(ddpm::checkpoint_from_bytes("\x89PNG\r\n\x1a\n and more bytes", "a.png"),
+                      "a.png: not a ddpm checkpoint (wrong magic number)");
+    std::string future = good;
+    future[8] = 9;
+    CHECK_THROWS_WITH(ddpm::checkpoint_from_bytes(future, "m.ckpt"),
+                      doctest::Contains("version 9 is not supported"));
+    // A payload size that claims far more than the file holds never gets allocated.
+    std::string huge = good;
+    for (int i = 12; i < 20; ++i) huge[i] = '\x7f';
+    CHECK_THROWS_WITH(ddpm::checkpoint_from_bytes(huge, "m.ckpt"), doctest::Contains("truncated"));
+    CHECK_THROWS_WITH(ddpm::load_checkpoint("/nonexistent/m.ckpt"), doctest::Contains("cannot read"));
+}

@@ -1,0 +1,119 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "gradcheck.h"
+#include "layers.h"
+#include "model.h"
+
+TEST_CASE("the notebook's MLPDiffusion has 72,066 parameters under PyTorch's names") {
+    ddpm::MLPDiffusion m;
+    CHECK(m.num_params() == 72066);
+    CHECK(m.layout().size() == 11);
+    CHECK(m.info("linears.0.weight").shape == std::vector<int>{128, 2});
+    CHECK(m.info("linears.6.weight").shape == std::vector<int>{2, 128});
+    CHECK(m.info("step_embeddings.2.weight").shape == std::vector<int>{100, 128});
+    CHECK_THROWS_WITH(m.info("linears.1.weight"), "model has no parameter named linears.1.weight");
+    ddpm::MLPDiffusion wide(ddpm::ModelConfig{50, 64, 2, 2});
+    // (2*64 + 64) + (64*64 + 64) + (64*2 + 2) + 2 * 50*64
+    CHECK(wide.num_params() == 192 + 4160 + 130 + 6400);
+}
+
+TEST_CASE("initialisation follows PyTorch: U(+-1/sqrt(fan_in)) for Linear, N(0, 1) for Embedding") {
+    ddpm::MLPDiffusion m;
+    ddpm::Rng rng(1);
+    m.init(rng);
+    for (const ddpm::ParamInfo& p : m.layout()) {
+        CAPTURE(p.name);
+        double sum = 0, sq = 0, biggest = 0;
+        for (size_t i = 0; i < p.size(); ++i) {
+            double v = m.params[p.offset + i];
+            sum += v, sq += v * v, biggest = std::fmax(biggest, std::fabs(v));
+        }
+        double n = p.size(), mean = sum / n, var = sq / n - mean * mean;
+        if (p.name.rfind("step_embeddings", 0) == 0) {
+            CHECK(std::fabs(mean) < 5 / std::sqrt(n));
+            CHECK(var == doctest::Approx(1).epsilon(0.05));
+        } else {
+            int fan_in = p.name == "linears.0.weight" || p.name == "linears.0.bias" ? 2 : 128;
+            double bound = 1 / std::sqrt(fan_in);
+            CHECK(biggest <= bound);
+            if (n > 1000) CHECK(var == doctest::Approx(bound * bound / 3).epsilon(0.05));
+        }
+    }
+}
+
+TEST_CASE("the model's forward is the composition of its layers") {
+    ddpm::MLP<double> m(ddpm::ModelConfig{4, 3, 1, 2});  // Linear(2,3) +Emb ReLU Linear(3,2)
+    ddpm::Rng rng(2);
+    m.init(rng);
+    double x[2] = {0.3, -0.7}, out[2], h[3], want[2];
+    int t[1] = {2};
+    m.forward(out, x, t, 1);
+    const double* P = m.params.data();
+    auto at = [&](const char* name) { return P + m.info(name).offset; };
+    ddpm::linear_forward(h, x, at("linears.0.weight"), at("linears.0.bias"), 1, 2, 3);
+    for (int k = 0; k < 3; ++k) h[k] = std::fmax(h[k] + at("step_embeddings.0.weight")[2 * 3 + k], 0.0);
+    ddpm::linear_forward(want, h, at("linears.2.weight"), at("linears.2.bias"), 1, 3, 2);
+    CHECK(out[0] == doctest::Approx(want[0]).epsilon(1e-12));
+    CHECK(out[1] == doctest::Approx(want[1]).epsilon(1e-12));
+    int bad[1] = {4};
+    CHECK_THROWS_WITH(m.forward(out, x, bad, 1), "model: step 4 out of range [0, 4)");
+}
+
+// Whole-model check: L = sum(out * R); every parameter tensor against central differences.
+template <typename T>
+double model_gradient_error(double h, bool print) {
+    ddpm::MLP<T> m(ddpm::ModelConfig{10, 16, 3, 2});
+    ddpm::Rng rng(4);
+    m.init(rng);
+    const int B = 6;
+    std::vector<T> x(B * 2), out(B * 2), R(B * 2);
+    int t[B] = {0, 9, 3, 3, 7, 1};
+    for (T& v : x) v = rng.normal();
+    for (T& v : R) v = rng.normal();
+    auto f = [&] {
+        m.forward(out.data(), x.data(), t, B);
+        double s = 0;
+        for (int i = 0; i < B * 2; ++i) s += static_cast<double>(out[i]) * R[i];
+        return s;
+    };
+    f();
+    m.zero_grad();
+    m.backward(R.data());
+    double worst = 0;
+    for (const ddpm::ParamInfo& p : m.layout()) {
+        std::vector<double> num = ddpm::numerical_gradient(f, m.params.data() + p.offset, p.size(), h);
+        double err = ddpm::max_relative_error(m.grads.data() + p.offset, num);
+        if (print) std::printf("        %-26s largest relative difference %.2e\n", p.name.c_str(), err);
+        worst = std::fmax(worst, err);
+    }
+    return worst;
+}
+
+// In float, h = 1e-3: f's rounding (~1e-7 |f|) over 2h stays near 1e-4, and a step that small
+// rarely pushes a hidden unit across its ReLU's kink (where the derivative jumps).
+TEST_CASE("the whole model's backward matches finite differences (double 1e-6, float 1e-2)") {
+    double d = model_gradient_error<double>(1e-6, true);
+    std::printf("%-7s whole model in double: %.2e\n", d <= 1e-6 ? "OK" : "NOT OK", d);
+    CHECK(d <= 1e-6);
+    double f = model_gradient_error<float>(1e-3, false);
+    std::printf("%-7s whole model in float:  %.2e\n", f <= 1e-2 ? "OK" : "NOT OK", f);
+    CHECK(f <= 1e-2);
+}
+
+TEST_CASE("backward accumulates: two backward passes give twice the gradient") {
+    ddpm::MLP<double> m(ddpm::ModelConfig{5, 8, 2, 2});
+    ddpm::Rng rng(6);
+    m.init(rng);
+    double x[4] = {0.1, 0.2, -0.3, 0.4}, out[4], dout[4] = {1, -1, 0.5, 2};
+    int t[2] = {1, 4};
+    m.forward(out, x, t, 2);
+    m.zero_grad();
+    m.backward(dout);
+    std::vector<double> once = m.grads;
+    m.backward(dout);
+    for (size_t i = 0; i < once.size(); ++i) CHECK(m.grads[i] == doctest::Approx(2 * once[i]));
+}
