@@ -7,8 +7,8 @@ BIN  := $(ROOT)/$(if $(filter 1,$(DEBUG)),build/debug,build)/lessons/$(LESSON)
 
 .PHONY: run check build
 run: build
-	$(BIN) $(ARGS)
+	@$(BIN) $(ARGS)
 check: build
-	$(BIN) --check
+	@$(BIN) --check
 build:
 	@$(MAKE) --no-print-directory -C $(ROOT) $(BIN:$(ROOT)/%=%)

@@ -97,9 +97,13 @@ void draw_line_chart(Canvas& c, Rect area, const LineChart& chart) {
 
     std::vector<double> yt;
     if (chart.log_y) {
-        for (double e = std::floor(lim.ymin); e <= std::ceil(lim.ymax); e += 1)
-            if (e >= lim.ymin && e <= lim.ymax) yt.push_back(e);
-        if (yt.size() < 2) yt = nice_ticks(lim.ymin, lim.ymax);
+        // Powers of ten when the range spans them; otherwise round numbers placed on the log axis.
+        for (double e = std::ceil(lim.ymin); e <= lim.ymax; e += 1) yt.push_back(e);
+        if (yt.size() < 2) {
+            yt.clear();
+            for (double v : nice_ticks(std::pow(10.0, lim.ymin), std::pow(10.0, lim.ymax), 5))
+                if (v > 0) yt.push_back(std::log10(v));
+        }
     } else {
         yt = nice_ticks(lim.ymin, lim.ymax);
     }

@@ -1,0 +1,38 @@
+// Command-line parsing for the tools: "--name value" pairs, boolean "--flag"s and positional
+// arguments, each number checked (a number, finite, whole where it must be, in range). Every
+// problem is a ddpm::UsageError naming the flag, which the tools turn into one line and exit 2.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace cli {
+
+class Args {
+public:
+    // argv[first ...]; `booleans` are the flags that take no value (e.g. "--help").
+    Args(int argc, char** argv, int first, std::set<std::string> booleans = {"--help"});
+
+    bool flag(const std::string& name);  // a boolean flag was given
+    bool has(const std::string& name) const;
+    std::string text(const std::string& name, const std::string& fallback);
+    long integer(const std::string& name, long fallback, long lo, long hi);
+    double number(const std::string& name, double fallback, double lo, double hi);
+    const std::vector<std::string>& positional() const { return positional_; }
+
+    // Throws UsageError for any flag that no call above asked for (a typo, an unknown option).
+    void finish() const;
+
+private:
+    std::map<std::string, std::string> values_;
+    std::set<std::string> booleans_given_, used_;
+    std::vector<std::string> positional_;
+};
+
+// Parsers for one value, usable on their own (--size 480x360, --limits a,b,c,d).
+long parse_integer(const std::string& flag, const std::string& text, long lo, long hi);
+double parse_number(const std::string& flag, const std::string& text, double lo, double hi);
+
+}  // namespace cli
