@@ -1,6 +1,7 @@
 #include "diffusion.h"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "error.h"
@@ -71,6 +72,101 @@ float diffusion_loss_fn(MLPDiffusion& model, const float* x_0, int B, const Sche
         model.backward(buf.dpred.data());
     }
     return loss;
+}
+
+
+Tensor randn(int n, int D, Rng& rng) {
+    Tensor x({n, D});
+    for (size_t i = 0; i < x.size(); ++i) x[i] = rng.normal();
+    return x;
+}
+
+void p_sample(MLPDiffusion& model, float* x, int n, int t, const Schedule& sched, Rng& rng,
+              const SamplerOptions& opt, float* eps, int* t_buf) {
+    check_step(t, sched);
+    const int D = model.config().dim;
+    std::fill(t_buf, t_buf + n, t);
+    model.forward(eps, x, t_buf, n);
+    const float coeff = sched.betas[t] / sched.one_minus_alphas_bar_sqrt[t];
+    const float scale = 1.0f / std::sqrt(1.0f - sched.betas[t]);
+    float var = sched.betas[t];
+    if (opt.variance == SamplerOptions::Variance::posterior)
+        var = (1.0f - sched.alphas_prod_p[t]) / (1.0f - sched.alphas_prod[t]) * sched.betas[t];
+    const bool noise = t > 0 || opt.noise_at_last_step;
+    const float sigma = std::sqrt(var);
+    for (int i = 0; i < n * D; ++i) {
+        const float mean = scale * (x[i] - coeff * eps[i]);
+        x[i] = noise ? mean + sigma * rng.normal() : mean;
+    }
+}
+
+static void check_prior(const Tensor& x_T, const MLPDiffusion& model, const Schedule& sched) {
+    if (x_T.ndim() != 2 || x_T.dim(1) != model.config().dim || x_T.dim(0) < 1)
+        throw Error("sampling: x_T must be (n, " + std::to_string(model.config().dim) + "), got " +
+                    x_T.shape_str());
+    if (model.config().num_steps != sched.num_steps)
+        throw Error("sampling: the model has " + std::to_string(model.config().num_steps) +
+                    " steps, the schedule " + std::to_string(sched.num_steps));
+}
+
+Tensor p_sample_loop(MLPDiffusion& model, const Tensor& x_T, const Schedule& sched, Rng& rng,
+                     const SamplerOptions& opt) {
+    check_prior(x_T, model, sched);
+    const int n = x_T.dim(0), D = x_T.dim(1), T = sched.num_steps;
+    const size_t frame = static_cast<size_t>(n) * D;
+    Tensor seq({T + 1, n, D});
+    std::copy(x_T.data(), x_T.data() + frame, seq.data());
+    std::vector<float> eps(frame);
+    std::vector<int> t_buf(n);
+    for (int i = 0; i < T; ++i) {
+        const int t = T - 1 - i;
+        float* x = seq.data() + (i + 1) * frame;
+        std::copy(x - frame, x, x);  // start from the previous frame, step in place
+        p_sample(model, x, n, t, sched, rng, opt, eps.data(), t_buf.data());
+    }
+    return seq;
+}
+
+Tensor p_sample_loop(MLPDiffusion& model, int n, const Schedule& sched, Rng& rng,
+                     const SamplerOptions& opt) {
+    Tensor x_T = randn(n, model.config().dim, rng);
+    return p_sample_loop(model, x_T, sched, rng, opt);
+}
+
+Tensor ddim_sample_loop(MLPDiffusion& model, const Tensor& x_T, const Schedule& sched, Rng& rng,
+                        int S, float eta) {
+    check_prior(x_T, model, sched);
+    const int T = sched.num_steps;
+    if (S < 1 || S > T)
+        throw UsageError("DDIM steps must be in [1, " + std::to_string(T) + "], got " + std::to_string(S));
+    if (!(eta >= 0.0f && eta <= 1.0f)) throw UsageError("DDIM eta must be in [0, 1]");
+    const int n = x_T.dim(0), D = x_T.dim(1);
+    const size_t frame = static_cast<size_t>(n) * D;
+    Tensor seq({S + 1, n, D});
+    std::copy(x_T.data(), x_T.data() + frame, seq.data());
+    std::vector<float> eps(frame);
+    std::vector<int> t_buf(n);
+    auto tau = [&](int i) { return static_cast<int>(static_cast<long>(i) * T / S); };
+    for (int k = 0; k < S; ++k) {
+        const int i = S - 1 - k, t = tau(i);
+        const double abar = sched.alphas_prod[t];
+        const double abar_prev = i > 0 ? sched.alphas_prod[tau(i - 1)] : 1.0;
+        const double sigma =
+            eta * std::sqrt((1 - abar_prev) / (1 - abar)) * std::sqrt(1 - abar / abar_prev);
+        const float a = static_cast<float>(std::sqrt(abar)), s = static_cast<float>(std::sqrt(1 - abar));
+        const float a_prev = static_cast<float>(std::sqrt(abar_prev));
+        const float dir = static_cast<float>(std::sqrt(std::max(0.0, 1 - abar_prev - sigma * sigma)));
+        float* x = seq.data() + (k + 1) * frame;
+        std::copy(x - frame, x, x);
+        std::fill(t_buf.begin(), t_buf.end(), t);
+        model.forward(eps.data(), x, t_buf.data(), n);
+        for (size_t j = 0; j < frame; ++j) {
+            const float x0_pred = (x[j] - s * eps[j]) / a;
+            x[j] = a_prev * x0_pred + dir * eps[j];
+            if (sigma > 0) x[j] += static_cast<float>(sigma) * rng.normal();
+        }
+    }
+    return seq;
 }
 
 }  // namespace ddpm

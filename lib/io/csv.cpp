@@ -1,0 +1,103 @@
+#include "io/csv.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "error.h"
+#include "io/atomic_file.h"
+
+namespace ddpm {
+
+void save_csv(const Tensor& points, const std::string& path) {
+    const bool trajectory = points.ndim() == 3;
+    if (points.dim(-1) != 2 || (points.ndim() != 2 && !trajectory))
+        throw Error("save_csv: expected (n, 2) or (frames, n, 2), got " + points.shape_str());
+    std::string out = trajectory ? "frame,x,y\n" : "x,y\n";
+    char line[96];
+    const int frames = trajectory ? points.dim(0) : 1, n = points.dim(-2);
+    for (int f = 0; f < frames; ++f)
+        for (int i = 0; i < n; ++i) {
+            const float* p = points.data() + (static_cast<size_t>(f) * n + i) * 2;
+            // %.9g round-trips a float exactly.
+            if (trajectory) std::snprintf(line, sizeof line, "%d,%.9g,%.9g\n", f, p[0], p[1]);
+            else std::snprintf(line, sizeof line, "%.9g,%.9g\n", p[0], p[1]);
+            out += line;
+        }
+    write_file_atomic(path, out);
+}
+
+Tensor csv_from_text(const std::string& text, const std::string& name) {
+    std::vector<std::vector<double>> rows;
+    size_t pos = 0;
+    int line_no = 0, columns = -1;
+    while (pos < text.size()) {
+        size_t end = text.find('\n', pos);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(pos, end - pos);
+        pos = end + 1;
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank line
+        std::vector<double> fields;
+        bool numeric = true;
+        size_t start = 0;
+        while (true) {
+            size_t comma = line.find(',', start);
+            std::string field = line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            char* stop = nullptr;
+            double v = std::strtod(field.c_str(), &stop);
+            if (field.empty() || stop == field.c_str() ||
+                std::string(stop).find_first_not_of(" \t") != std::string::npos)
+                numeric = false;
+            fields.push_back(v);
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+        if (!numeric) {
+            if (rows.empty() && columns < 0) {  // a header line
+                columns = static_cast<int>(fields.size());
+                continue;
+            }
+            throw Error(name + ":" + std::to_string(line_no) + ": not a number in '" + line + "'");
+        }
+        for (double v : fields)
+            if (!std::isfinite(v) || std::fabs(v) > 3e38)
+                throw Error(name + ":" + std::to_string(line_no) + ": NaN or infinite value in '" + line + "'");
+        if (columns < 0) columns = static_cast<int>(fields.size());
+        if (static_cast<int>(fields.size()) != columns)
+            throw Error(name + ":" + std::to_string(line_no) + ": " + std::to_string(fields.size()) +
+                        " fields, expected " + std::to_string(columns) + " (ragged rows)");
+        if (columns != 2 && columns != 3)
+            throw Error(name + ": expected columns x,y or frame,x,y, got " + std::to_string(columns));
+        rows.push_back(fields);
+    }
+    if (rows.empty()) throw Error(name + ": no points");
+    if (columns == 2) {
+        Tensor t({static_cast<int>(rows.size()), 2});
+        for (size_t i = 0; i < rows.size(); ++i) t.at(i, 0) = rows[i][0], t.at(i, 1) = rows[i][1];
+        return t;
+    }
+    // frame,x,y: frames numbered 0, 1, 2, ... in order, each with the same number of points.
+    std::vector<int> sizes;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        double f = rows[i][0];
+        if (f != std::floor(f) || f < 0) throw Error(name + ": frame numbers must be whole numbers >= 0");
+        int frame = static_cast<int>(f);
+        if (frame == static_cast<int>(sizes.size())) sizes.push_back(0);
+        else if (frame != static_cast<int>(sizes.size()) - 1)
+            throw Error(name + ": frames must run 0, 1, 2, ... in order (found frame " +
+                        std::to_string(frame) + " after frame " + std::to_string(sizes.size() - 1) + ")");
+        ++sizes.back();
+    }
+    for (int s : sizes)
+        if (s != sizes[0]) throw Error(name + ": every frame must have the same number of points");
+    Tensor t({static_cast<int>(sizes.size()), sizes[0], 2});
+    for (size_t i = 0; i < rows.size(); ++i) t[2 * i] = rows[i][1], t[2 * i + 1] = rows[i][2];
+    return t;
+}
+
+Tensor load_csv(const std::string& path) { return csv_from_text(read_file(path), path); }
+
+}  // namespace ddpm

@@ -1,0 +1,85 @@
+#include <doctest/doctest.h>
+
+#include <cstring>
+
+#include "helpers.h"
+#include "io/atomic_file.h"
+#include "io/csv.h"
+#include "io/npy.h"
+
+TEST_CASE(".npy round trip keeps shape and values; the header is NumPy's") {
+    ddpm::Tensor t({3, 4, 2});
+    for (size_t i = 0; i < t.size(); ++i) t[i] = 0.1f * i - 1;
+    std::string bytes = ddpm::npy_bytes(t);
+    CHECK(bytes.compare(0, 6, "\x93NUMPY") == 0);
+    CHECK((10 + (static_cast<unsigned char>(bytes[8]) | bytes[9] << 8)) % 64 == 0);
+    CHECK(bytes.find("'shape': (3, 4, 2)") != std::string::npos);
+    ddpm::Tensor back = ddpm::npy_from_bytes(bytes, "t.npy");
+    CHECK(back.shape() == t.shape());
+    CHECK(ddpm::max_abs_diff(back, t) == 0);
+    CHECK(ddpm::npy_from_bytes(ddpm::npy_bytes(ddpm::Tensor({5}, 2.0f)), "v").shape_str() == "(5,)");
+}
+
+TEST_CASE("the notebook's np.save of x_seq reads as (101, 1000, 2) with its facts") {
+    ddpm::Tensor seq = ddpm::load_npy("tests/fixtures/notebook_reverse_x_seq.npy");
+    REQUIRE(seq.shape_str() == "(101, 1000, 2)");
+    ddpm::Tensor first = seq.slice(0, 1).reshaped({1000, 2}), last = seq.slice(100, 101).reshaped({1000, 2});
+    CHECK(ddpm::column_std(first)[0] == doctest::Approx(1).epsilon(0.1));    // x_T ~ N(0, I)
+    CHECK(ddpm::column_std(last)[0] == doctest::Approx(0.071).epsilon(0.15));  // the data's std
+    CHECK(ddpm::column_std(last)[1] == doctest::Approx(0.139).epsilon(0.15));
+}
+
+TEST_CASE("float64 .npy files read as float32") {
+    // A hand-made '<f8' file of shape (2, 2).
+    std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }";
+    header += std::string((64 - (10 + header.size() + 1) % 64) % 64, ' ') + "\n";
+    std::string bytes = std::string("\x93NUMPY\x01\x00", 8) + char(header.size()) + '\0' + header;
+    double v[4] = {1.5, -2, 0.25, 1e-3};
+    bytes.append(reinterpret_cast<const char*>(v), sizeof v);
+    ddpm::Tensor t = ddpm::npy_from_bytes(bytes, "d.npy");
+    CHECK(t.shape_str() == "(2, 2)");
+    CHECK(t[1] == -2.0f);
+    CHECK(t[3] == doctest::Approx(1e-3));
+}
+
+TEST_CASE("truncated, garbled and unsupported .npy files are refused with a message") {
+    std::string good = ddpm::npy_bytes(ddpm::Tensor({4, 2}, 1.0f));
+    CHECK_THROWS_WITH(ddpm::npy_from_bytes("hello", "x.npy"), "x.npy: not a .npy file (wrong magic)");
+    CHECK_THROWS_WITH(ddpm::npy_from_bytes(good.substr(0, 40), "x.npy"), doctest::Contains("truncated"));
+    CHECK_THROWS_WITH(ddpm::npy_from_bytes(good.substr(0, good.size() - 4), "x.npy"),
+                      doctest::Contains("truncated"));
+    std::string i8 = good;
+    i8.replace(i8.find("<f4"), 3, "<i8");
+    CHECK_THROWS_WITH(ddpm::npy_from_bytes(i8, "x.npy"), doctest::Contains("unsupported dtype '<i8'"));
+    std::string fortran = good;
+    fortran.replace(fortran.find("False"), 5, "True ");
+    CHECK_THROWS_WITH(ddpm::npy_from_bytes(fortran, "x.npy"), doctest::Contains("Fortran"));
+    std::string huge = good;
+    huge.replace(huge.find("(4, 2)"), 6, "(9999999999, 2)");
+    CHECK_THROWS_WITH(ddpm::npy_from_bytes(huge, "x.npy"), doctest::Contains("x.npy"));
+    std::string garbled = good;
+    garbled.replace(garbled.find("(4, 2)"), 6, "(4, x)");
+    CHECK_THROWS_WITH(ddpm::npy_from_bytes(garbled, "x.npy"), doctest::Contains("garbled"));
+}
+
+TEST_CASE("CSV: x,y and frame,x,y with or without a header; round trip is exact") {
+    ddpm::Tensor pts({3, 2}, {0.1f, -0.2f, 1e-7f, 3.0f, -0.333333f, 0});
+    TempDir dir;
+    ddpm::save_csv(pts, dir.file("p.csv"));
+    CHECK(ddpm::read_file(dir.file("p.csv")).compare(0, 4, "x,y\n") == 0);
+    CHECK(ddpm::max_abs_diff(ddpm::load_csv(dir.file("p.csv")), pts) == 0);
+    ddpm::Tensor t = ddpm::csv_from_text("0,1,2\n0,3,4\n1,5,6\n1,7,8\n", "t.csv");
+    CHECK(t.shape_str() == "(2, 2, 2)");
+    CHECK(t[6] == 7);
+    CHECK(ddpm::csv_from_text("x,y\r\n1,2\r\n\r\n3,4\r\n", "w.csv").shape_str() == "(2, 2)");
+}
+
+TEST_CASE("CSV edge cases are refused with the line they are on") {
+    CHECK_THROWS_WITH(ddpm::csv_from_text("1,2\n3\n", "r.csv"), doctest::Contains("r.csv:2: 1 fields, expected 2"));
+    CHECK_THROWS_WITH(ddpm::csv_from_text("1,2\nnan,4\n", "n.csv"), doctest::Contains("n.csv:2: NaN"));
+    CHECK_THROWS_WITH(ddpm::csv_from_text("1,2\n3,abc\n", "a.csv"), doctest::Contains("a.csv:2: not a number"));
+    CHECK_THROWS_WITH(ddpm::csv_from_text("x,y\n", "e.csv"), "e.csv: no points");
+    CHECK_THROWS_WITH(ddpm::csv_from_text("1,2,3,4\n", "c.csv"), doctest::Contains("x,y or frame,x,y"));
+    CHECK_THROWS_WITH(ddpm::csv_from_text("0,1,2\n2,1,2\n", "f.csv"), doctest::Contains("in order"));
+    CHECK_THROWS_WITH(ddpm::csv_from_text("0,1,2\n0,1,2\n1,1,2\n", "g.csv"), doctest::Contains("same number"));
+}

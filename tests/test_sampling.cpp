@@ -1,0 +1,96 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "datasets.h"
+#include "diffusion.h"
+
+static ddpm::MLPDiffusion small_model(uint64_t seed, int T = 10) {
+    ddpm::MLPDiffusion m(ddpm::ModelConfig{T, 16, 2, 2});
+    ddpm::Rng rng(seed);
+    m.init(rng);
+    return m;
+}
+
+TEST_CASE("p_sample is the notebook's arithmetic, by hand") {
+    ddpm::MLPDiffusion m = small_model(1);
+    ddpm::Schedule sched = ddpm::Schedule::linear(10);
+    float x[2] = {0.3f, -0.2f}, eps[2], copy[2] = {0.3f, -0.2f}, pred[2];
+    int tb[1];
+    const int t = 6;
+    int steps[1] = {t};
+    m.forward(pred, copy, steps, 1);
+    ddpm::Rng a(5), b(5);
+    ddpm::p_sample(m, x, 1, t, sched, a, {}, eps, tb);
+    for (int d = 0; d < 2; ++d) {
+        double coeff = sched.betas[t] / sched.one_minus_alphas_bar_sqrt[t];
+        double mean = (copy[d] - coeff * pred[d]) / std::sqrt(1.0 - sched.betas[t]);
+        double z = b.normal();
+        CHECK(x[d] == doctest::Approx(mean + std::sqrt(sched.betas[t]) * z).epsilon(1e-5));
+    }
+}
+
+TEST_CASE("the posterior variance and the last step follow DDPM") {
+    ddpm::MLPDiffusion m = small_model(2);
+    ddpm::Schedule sched = ddpm::Schedule::linear(10);
+    ddpm::SamplerOptions post;
+    post.variance = ddpm::SamplerOptions::Variance::posterior;
+    post.noise_at_last_step = false;
+    float x1[2] = {0.1f, 0.2f}, x2[2] = {0.1f, 0.2f}, eps[2];
+    int tb[1];
+    ddpm::Rng a(3), b(4);  // different noise: at t = 0 with no noise the results must agree
+    ddpm::p_sample(m, x1, 1, 0, sched, a, post, eps, tb);
+    ddpm::p_sample(m, x2, 1, 0, sched, b, post, eps, tb);
+    CHECK(x1[0] == x2[0]);
+    CHECK(x1[1] == x2[1]);
+    // At t = 3 the spread of x_{t-1} around its mean is sqrt(beta~_3), measured over many draws.
+    const int n = 20000;
+    ddpm::Tensor xs({n, 2}, 0.05f);
+    std::vector<float> e(n * 2);
+    std::vector<int> t(n);
+    ddpm::Rng r(9);
+    ddpm::p_sample(m, xs.data(), n, 3, sched, r, post, e.data(), t.data());
+    double var = (1 - sched.alphas_prod_p[3]) / (1 - sched.alphas_prod[3]) * sched.betas[3];
+    CHECK(ddpm::column_std(xs)[0] == doctest::Approx(std::sqrt(var)).epsilon(0.03));
+}
+
+TEST_CASE("p_sample_loop returns T + 1 frames, x_T first; same seed, same trajectory") {
+    ddpm::MLPDiffusion m = small_model(3);
+    ddpm::Schedule sched = ddpm::Schedule::sigmoid(10);
+    ddpm::Rng a(1), b(1);
+    ddpm::Tensor s1 = ddpm::p_sample_loop(m, 50, sched, a), s2 = ddpm::p_sample_loop(m, 50, sched, b);
+    CHECK(s1.shape_str() == "(11, 50, 2)");
+    CHECK(ddpm::max_abs_diff(s1, s2) == 0);
+    ddpm::Rng c(1);
+    ddpm::Tensor x_T = ddpm::randn(50, 2, c);
+    CHECK(ddpm::max_abs_diff(s1.slice(0, 1).reshaped({50, 2}), x_T) == 0);
+    CHECK_THROWS_WITH(ddpm::p_sample_loop(m, 5, ddpm::Schedule::sigmoid(20), a),
+                      doctest::Contains("the model has 10 steps"));
+}
+
+TEST_CASE("DDIM with eta = 0 is deterministic given x_T") {
+    ddpm::MLPDiffusion m = small_model(4, 20);
+    ddpm::Schedule sched = ddpm::Schedule::cosine(20);
+    ddpm::Rng r(2);
+    ddpm::Tensor x_T = ddpm::randn(30, 2, r);
+    ddpm::Rng a(1), b(999);
+    ddpm::Tensor s1 = ddpm::ddim_sample_loop(m, x_T, sched, a, 5, 0.0f);
+    ddpm::Tensor s2 = ddpm::ddim_sample_loop(m, x_T, sched, b, 5, 0.0f);
+    CHECK(s1.shape_str() == "(6, 30, 2)");
+    CHECK(ddpm::max_abs_diff(s1, s2) == 0);
+}
+
+TEST_CASE("DDIM with every step and eta = 1 is DDPM with the posterior variance") {
+    ddpm::MLPDiffusion m = small_model(5, 20);
+    ddpm::Schedule sched = ddpm::Schedule::linear(20);
+    ddpm::Rng r(2);
+    ddpm::Tensor x_T = ddpm::randn(40, 2, r);
+    ddpm::SamplerOptions post;
+    post.variance = ddpm::SamplerOptions::Variance::posterior;
+    ddpm::Rng a(7), b(7);
+    ddpm::Tensor ddpm_seq = ddpm::p_sample_loop(m, x_T, sched, a, post);
+    ddpm::Tensor ddim_seq = ddpm::ddim_sample_loop(m, x_T, sched, b, 20, 1.0f);
+    float d = ddpm::max_abs_diff(ddpm_seq, ddim_seq);
+    MESSAGE("largest difference over the trajectory: " << d);
+    CHECK(d < 1e-4f);
+}
