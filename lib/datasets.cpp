@@ -22,4 +22,12 @@ Tensor make_s_curve(int n, float noise, Rng& rng) {
     return points;
 }
 
+const char* const kDatasetNames = "s_curve";
+
+Tensor make_dataset(const std::string& name, int n, uint64_t seed) {
+    Rng rng(seed, /*stream=*/0xda7a);  // not the stream a Trainer seeded with `seed` uses
+    if (name == "s_curve") return make_s_curve(n, 0.1f, rng);
+    throw UsageError("unknown dataset '" + name + "' (expected " + kDatasetNames + ")");
+}
+
 }  // namespace ddpm

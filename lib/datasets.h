@@ -1,5 +1,8 @@
 // Data sets: 2-D point clouds the model learns to generate.
 #pragma once
+#include <cstdint>
+#include <string>
+
 #include "rng.h"
 #include "tensor.h"
 
@@ -11,5 +14,11 @@ namespace ddpm {
 // (scikit-learn also draws the dropped middle column y = 2*U'; we skip it. The numbers differ
 // from scikit-learn's anyway: NumPy's generator is not ours.)
 Tensor make_s_curve(int n, float noise, Rng& rng);
+
+// The data set a run trains on, by name ("s_curve"), drawn from its own stream of the run's seed
+// so that the data and the model's initialisation are independent. Throws UsageError for an
+// unknown name.
+Tensor make_dataset(const std::string& name, int n, uint64_t seed);
+extern const char* const kDatasetNames;
 
 }  // namespace ddpm

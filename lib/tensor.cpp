@@ -62,6 +62,11 @@ Tensor Tensor::slice(int begin, int end) const {
     return Tensor(shape, std::vector<float>(data_.begin() + begin * row, data_.begin() + end * row));
 }
 
+Tensor Tensor::frame(int i) const {
+    std::vector<int> rest(shape_.begin() + (shape_.empty() ? 0 : 1), shape_.end());
+    return slice(i, i + 1).reshaped(rest);
+}
+
 void require_same_shape(const Tensor& a, const Tensor& b, const char* what) {
     if (a.shape() != b.shape())
         throw Error(std::string(what) + ": shape mismatch " + a.shape_str() + " vs " +

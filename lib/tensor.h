@@ -35,6 +35,8 @@ public:
     Tensor reshaped(std::vector<int> shape) const;
     // Rows [begin, end) of the first axis, as a new tensor.
     Tensor slice(int begin, int end) const;
+    // Entry i of the first axis without that axis: frame(i) of a (frames, n, 2) trajectory is (n, 2).
+    Tensor frame(int i) const;
 
 private:
     std::vector<int> shape_;

@@ -20,6 +20,19 @@ else
     [ "$f" -gt 0 ] && failures="$failures doctest"
 fi
 
+echo "== the command-line tools"
+log="$build/tests/tools.log"
+sh tests/test_tools.sh "$build" > "$log" 2>&1
+p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log" | tail -n 1)
+f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log" | tail -n 1)
+if [ -z "$p" ]; then
+    failed=$((failed + 1)); failures="$failures tools(crashed)"; tail -n 5 "$log"
+else
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$f" -gt 0 ] && { failures="$failures tools"; grep 'NOT OK' "$log"; }
+    tail -n 1 "$log"
+fi
+
 for lesson in "$@"; do
     echo "== lesson $lesson --check"
     dir="$build/check/$lesson"

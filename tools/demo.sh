@@ -1,16 +1,41 @@
 #!/bin/sh
-# `make demo`: the course end to end. Runs each lesson in out/NN_name/ and gathers the pictures
-# into out/. Usage: tools/demo.sh BUILD_DIR
+# `make demo`: the course's main job. Trains the notebook's model on the S-curve and writes the
+# pictures into out/:
+#   schedules.png  s_curve.png  forward.png   (lessons 01 and 02)
+#   loss.png  loss.csv  model.ckpt            (ddpm train)
+#   reverse.png  samples.csv  trajectory.npy  (ddpm sample)
+#   quality.txt                               (ddpm eval: the samples against the noise floor)
+# Default: 1000 epochs (about 2 minutes). FULL=1: the notebook's 4000 epochs with its sampling
+# every 100 epochs (panels in out/panels/).  Usage: tools/demo.sh BUILD_DIR
 set -eu
 build=$1
 root=$(pwd)
+ddpm="$root/$build/ddpm"
 mkdir -p out
-for bin in "$build"/lessons/*; do
-    lesson=$(basename "$bin")
+for lesson in 01_beta_schedule 02_forward_process; do
     echo "== lesson $lesson"
     mkdir -p "out/$lesson"
-    (cd "out/$lesson" && "$root/$bin") | tail -n 3
+    (cd "out/$lesson" && "$root/$build/lessons/$lesson" > output.txt) || { cat "out/$lesson/output.txt"; exit 1; }
+    grep -E '^(OK|NOT OK|wrote)' "out/$lesson/output.txt" | tail -n 4
 done
 cp out/01_beta_schedule/schedules.png out/02_forward_process/s_curve.png \
    out/02_forward_process/forward.png out/
-echo "== done: pictures in out/ ($(cd out && ls *.png | tr '\n' ' '))"
+
+if [ "${FULL:-0}" = 1 ]; then
+    epochs=4000
+    mkdir -p out/panels
+    extra="--sample-every 100 --panels-dir out/panels"
+else
+    epochs=1000
+    extra=""
+fi
+echo "== ddpm train: the notebook's model, $epochs epochs (FULL=1 for the notebook's 4000)"
+# shellcheck disable=SC2086
+"$ddpm" train --epochs "$epochs" --seed 1234 --out out/model.ckpt --log out/loss.csv \
+    --loss-plot out/loss.png $extra
+echo "== ddpm sample: 10,000 points from the raw weights, as the notebook"
+"$ddpm" sample --model out/model.ckpt --n 10000 --seed 1 --out out/samples.csv \
+    --trajectory out/trajectory.npy --panels out/reverse.png
+echo "== ddpm eval"
+"$ddpm" eval out/samples.csv | tee out/quality.txt
+echo "== done: $(cd out && ls -- *.png *.csv *.npy *.ckpt *.txt | tr '\n' ' ')"

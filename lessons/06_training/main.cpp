@@ -6,12 +6,9 @@
 // Here: ddpm::Trainer::step and ::train in lib/train.cpp; Adam and clipping in lib/optim.cpp.
 //
 // Run it longer with:  EPOCHS=4000 make
-#include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <vector>
 
 #include "../lesson.h"
 #include "datasets.h"
@@ -33,8 +30,7 @@ int main(int argc, char** argv) {
         }
     }
     const uint64_t seed = 1234;  // the notebook defines this seed but never uses it; we do
-    ddpm::Rng data_rng(seed);
-    ddpm::Tensor dataset = ddpm::make_s_curve(10000, 0.1f, data_rng);
+    ddpm::Tensor dataset = ddpm::make_dataset("s_curve", 10000, seed);
     ddpm::Trainer tr(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(100), seed);
     std::printf("training %zu parameters for %d epochs of %d steps (batch %d)\n",
                 tr.model.num_params(), cfg.epochs, (10000 + cfg.batch - 1) / cfg.batch, cfg.batch);
@@ -59,23 +55,9 @@ int main(int argc, char** argv) {
     std::printf("\n%ld steps in %.1f s: %.0f steps/s, %.2f ms a step\n", steps, seconds,
                 steps / seconds, 1e3 * seconds / steps);
 
-    // The loss curve: each epoch's mean (light) and its moving average over a window of 5% of
-    // the run, centred on each epoch (dark), on a log scale.
-    const int n = static_cast<int>(tr.epoch_loss.size()), half = std::max(1, n / 40);
-    std::vector<float> epochs(n), smooth(n);
-    for (int i = 0; i < n; ++i) {
-        epochs[i] = static_cast<float>(i + 1);
-        int a = std::max(0, i - half), b = std::min(n - 1, i + half);
-        double sum = 0;
-        for (int k = a; k <= b; ++k) sum += tr.epoch_loss[k];
-        smooth[i] = static_cast<float>(sum / (b - a + 1));
-    }
-    ddpm::LineChart chart{"training loss (L_simple)", "epoch", "loss", {}, true};
-    chart.series.push_back({"mean loss of each epoch", epochs, tr.epoch_loss, ddpm::Color{160, 190, 230}});
-    chart.series.push_back({"smoothed", epochs, smooth, ddpm::colors::blue});
-    ddpm::Canvas canvas(720, 420);
-    ddpm::draw_line_chart(canvas, {0, 0, 720, 420}, chart);
-    ddpm::save_png(canvas, "loss.png");
+    // The loss curve (lib/render/plot.cpp, loss_chart): each epoch's mean loss and a smoothed
+    // line, on a log scale.
+    ddpm::save_png(ddpm::loss_chart(tr.epoch_loss), "loss.png");
     ddpm::save_checkpoint(tr, "model.ckpt");
     std::printf("wrote loss.png and model.ckpt (parameters, EMA weights, Adam state, generator)\n\n");
 

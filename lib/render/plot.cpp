@@ -53,6 +53,55 @@ void scatter_panel(Canvas& c, Rect panel, const Tensor& points, Limits lim,
                style.edge_width);
 }
 
+Canvas loss_chart(const std::vector<float>& epoch_loss, int width, int height) {
+    const int n = static_cast<int>(epoch_loss.size()), half = std::max(1, n / 40);
+    std::vector<float> epochs(n), smooth(n);
+    for (int i = 0; i < n; ++i) {
+        epochs[i] = static_cast<float>(i + 1);
+        int a = std::max(0, i - half), b = std::min(n - 1, i + half);
+        double sum = 0;
+        for (int k = a; k <= b; ++k) sum += epoch_loss[k];
+        smooth[i] = static_cast<float>(sum / (b - a + 1));
+    }
+    LineChart chart{"training loss (L_simple)", "epoch", "loss", {}, true};
+    chart.series.push_back({"mean loss of each epoch", epochs, epoch_loss, Color{160, 190, 230}});
+    chart.series.push_back({"smoothed", epochs, smooth, colors::blue});
+    Canvas c(width, height);
+    draw_line_chart(c, {0, 0, width, height}, chart);
+    return c;
+}
+
+Canvas panel_figure(const std::vector<Tensor>& sets, const std::vector<std::string>& titles,
+                    int rows, int cols, const ScatterStyle& style, const Limits* shared,
+                    int panel_w, int panel_h) {
+    Grid grid{rows, cols, panel_w, panel_h, 4};
+    Canvas c(grid.width(), grid.height());
+    for (size_t i = 0; i < sets.size() && static_cast<int>(i) < rows * cols; ++i)
+        scatter_panel(c, grid.panel(static_cast<int>(i)), sets[i],
+                      shared ? *shared : limits_of(sets[i]), style,
+                      i < titles.size() ? titles[i] : "");
+    return c;
+}
+
+Canvas reverse_panels(const Tensor& x_seq, const std::string& heading) {
+    if (x_seq.ndim() != 3 || x_seq.dim(0) < 2)
+        throw Error("reverse_panels: expected a trajectory (T + 1, n, 2), got " + x_seq.shape_str());
+    const int T = x_seq.dim(0) - 1;
+    std::vector<Tensor> sets;
+    std::vector<std::string> titles;
+    for (int i = 1; i <= 10; ++i) {
+        int k = i * T / 10;  // x_seq[k] is x_{T-k}: after k reverse steps
+        sets.push_back(x_seq.frame(k));
+        titles.push_back("p: x_" + std::to_string(T - k));
+    }
+    Canvas panels = panel_figure(sets, titles, 1, 10, ScatterStyle{1.5f});
+    if (heading.empty()) return panels;
+    Canvas c(panels.width(), panels.height() + 24);
+    c.text(8, 6, heading, colors::black, 2);
+    c.paste(panels, 0, 24);
+    return c;
+}
+
 std::vector<double> nice_ticks(double lo, double hi, int count) {
     std::vector<double> ticks;
     if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi)) return {lo};

@@ -51,6 +51,16 @@ struct Grid {
     Rect panel(int i) const;  // row-major: panel 0 top-left, panel cols-1 top-right
 };
 
+// A figure of rows x cols scatter panels, one point set (n, 2) each, titled. Each panel fits its
+// own points (as matplotlib does in the notebook) unless `shared` limits are given.
+Canvas panel_figure(const std::vector<Tensor>& sets, const std::vector<std::string>& titles,
+                    int rows, int cols, const ScatterStyle& style, const Limits* shared = nullptr,
+                    int panel_w = 150, int panel_h = 170);
+
+// The notebook's reverse-process figure: 10 panels x_seq[10], x_seq[20], ..., x_seq[100] of a
+// trajectory (T + 1, n, 2), titled with the step they show (x_90 ... x_0) as samples of p_theta.
+Canvas reverse_panels(const Tensor& x_seq, const std::string& heading = "");
+
 struct Series {
     std::string label;
     std::vector<float> x, y;
@@ -68,6 +78,10 @@ struct LineChart {
 
 // A line chart with axes, ticks, labels and (if any series has a label) a legend.
 void draw_line_chart(Canvas& c, Rect area, const LineChart& chart);
+
+// The training-loss figure: each epoch's mean loss (light) and its centred moving average over
+// 5% of the run (dark), on a log scale.
+Canvas loss_chart(const std::vector<float>& epoch_loss, int width = 720, int height = 420);
 
 // "Nice" tick positions (1, 2 or 5 times a power of ten) covering [lo, hi], about `count` of them.
 std::vector<double> nice_ticks(double lo, double hi, int count = 5);

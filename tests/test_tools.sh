@@ -1,0 +1,71 @@
+#!/bin/sh
+# The command-line tools, as a learner runs them: exit statuses, one-line errors, and a short
+# end-to-end run whose samples must score clearly better than an untrained model's.
+# Usage: tests/test_tools.sh BUILD_DIR   (prints OK / NOT OK lines, then "N passed, N failed")
+set -u
+ddpm="$(pwd)/$1/ddpm"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+passed=0; failed=0
+ok()     { echo "OK      $1"; passed=$((passed + 1)); }
+not_ok() { echo "NOT OK  $1"; failed=$((failed + 1)); }
+
+# expect STATUS MESSAGE_PART ARGS...: the exit status and one line on stderr containing the part.
+expect() {
+    want=$1; part=$2; shift 2
+    "$ddpm" "$@" > out.txt 2> err.txt; got=$?
+    lines=$(wc -l < err.txt)
+    if [ "$got" = "$want" ] && grep -qF -- "$part" err.txt && [ "$lines" -le 1 ]; then
+        ok "ddpm $* -> exit $got: $(cat err.txt)"
+    else
+        not_ok "ddpm $*: want exit $want and '$part', got exit $got: $(cat err.txt)"
+    fi
+}
+
+"$ddpm" > /dev/null 2> err.txt
+[ $? = 2 ] && grep -q "usage: ddpm COMMAND" err.txt && ok "ddpm with no command prints its usage on stderr, exit 2" || not_ok "ddpm with no command"
+expect 2 "unknown command 'fly'" fly
+expect 2 "--epochs: expected a whole number, got 'ten'" train --epochs ten
+expect 2 "--epochs: must be in [0, 10000000], got -3" train --epochs -3
+expect 2 "--lr: expected a finite number, got 'inf'" train --lr inf
+expect 2 "--lr: expected a number, got '1e-3x'" train --lr 1e-3x
+expect 2 "--epochs: must be in [0, 10000000], got 99999999999999999999" train --epochs 99999999999999999999
+expect 2 "unknown option --learning-rate" train --learning-rate 0.1
+expect 2 "--batch needs a value" train --batch
+expect 2 "unknown schedule 'cosin'" train --schedule cosin
+expect 2 "unknown dataset 'moons'" train --dataset moons --epochs 1
+expect 2 "sample needs --model" sample --out s.csv
+expect 2 "--sampler: expected ddpm or ddim" sample --model m.ckpt --out s.csv --sampler euler
+expect 1 "cannot read nothere.ckpt" sample --model nothere.ckpt --out s.csv
+expect 1 "/no/such/folder/" train --epochs 0 --out /no/such/folder/m.ckpt
+expect 1 "cannot read missing.csv" eval missing.csv
+
+# A short end-to-end run: untrained (0 epochs) vs 60 epochs, same seed and sampler.
+"$ddpm" train --epochs 0 --out untrained.ckpt > /dev/null 2>&1 &&
+"$ddpm" train --epochs 60 --out model.ckpt --log loss.csv --loss-plot loss.png > /dev/null 2>&1 &&
+"$ddpm" sample --model untrained.ckpt --n 2000 --out untrained.csv > /dev/null 2>&1 &&
+"$ddpm" sample --model model.ckpt --n 2000 --out samples.npy --trajectory traj.npy > /dev/null 2>&1 &&
+"$ddpm" sample --model model.ckpt --n 2000 --sampler ddim --sample-steps 20 --weights ema --out ddim.csv > /dev/null 2>&1
+[ $? = 0 ] && ok "train, sample (ddpm, ddim, raw, ema) ran" || not_ok "train or sample failed"
+for f in model.ckpt loss.csv loss.png samples.npy traj.npy ddim.csv; do
+    [ -s "$f" ] && ok "wrote $f" || not_ok "missing $f"
+done
+ls ./*.tmp.* > /dev/null 2>&1 && not_ok "temporary files left behind" || ok "no temporary files left behind"
+[ "$(head -n 1 ddim.csv)" = "x,y" ] && [ "$(wc -l < ddim.csv)" = 2001 ] && ok "ddim.csv: header x,y and 2000 points" || not_ok "ddim.csv malformed"
+swd() { "$ddpm" eval "$1" | tail -n 1 | sed 's/.*"swd": \([0-9.e-]*\),.*/\1/'; }
+trained=$(swd samples.npy); untrained=$(swd untrained.csv)
+if awk "BEGIN { exit !($trained < 0.2 * $untrained) }"; then
+    ok "trained samples score clearly better: sliced Wasserstein $trained vs untrained $untrained"
+else
+    not_ok "trained samples should score much better: $trained vs untrained $untrained"
+fi
+# A corrupt checkpoint is refused and the earlier good one is not touched by a failed run.
+cp model.ckpt bad.ckpt && printf 'XXXX' | dd of=bad.ckpt bs=1 seek=100 conv=notrunc 2>/dev/null
+expect 1 "checksum mismatch" sample --model bad.ckpt --out s.csv
+before=$(cksum < model.ckpt)
+"$ddpm" train --epochs 1 --out model.ckpt --lr nan > /dev/null 2>&1
+[ "$(cksum < model.ckpt)" = "$before" ] && ok "a refused run leaves the earlier checkpoint intact" || not_ok "checkpoint changed"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

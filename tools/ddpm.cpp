@@ -1,0 +1,249 @@
+// ddpm: train, sample and evaluate diffusion models on 2-D data from the command line.
+//
+//   ddpm train  [options]   train a model, write a checkpoint (and reverse-process panels)
+//   ddpm sample --model M --out F [options]   draw samples (CSV or .npy) from a checkpoint
+//   ddpm eval   FILE [options]                score samples against the true distribution
+//
+// Exit status: 0 success, 1 a run-time failure (a bad file, a NaN loss), 2 a usage error.
+#include <cstdio>
+#include <string>
+
+#include "cli.h"
+#include "datasets.h"
+#include "diffusion.h"
+#include "error.h"
+#include "io/atomic_file.h"
+#include "io/checkpoint.h"
+#include "io/csv.h"
+#include "io/npy.h"
+#include "io/progress.h"
+#include "metrics.h"
+#include "render/plot.h"
+#include "render/png.h"
+#include "train.h"
+
+namespace {
+
+const char* kUsage =
+    "usage: ddpm COMMAND [options]   (ddpm COMMAND --help for its options)\n"
+    "  train    train a model on a 2-D data set and write a checkpoint\n"
+    "  sample   draw samples from a checkpoint into a CSV or .npy file\n"
+    "  eval     score samples against the true distribution\n"
+    "exit status: 0 success, 1 run-time failure, 2 usage error\n";
+
+const char* kTrainHelp =
+    "usage: ddpm train [options]\n"
+    "  --dataset NAME       the data set: s_curve (default)\n"
+    "  --n N                number of training points (default 10000)\n"
+    "  --epochs N           total epochs (default 4000, the notebook's; 0 saves the untrained model)\n"
+    "  --batch N            batch size (default 128)\n"
+    "  --lr X               Adam's learning rate (default 1e-3)\n"
+    "  --steps T            diffusion steps (default 100)\n"
+    "  --schedule NAME      sigmoid (default) | linear | quadratic | cosine\n"
+    "  --hidden N           hidden units per layer (default 128)\n"
+    "  --ema MU             EMA weight of the new value (default 0.01, the notebook's mu)\n"
+    "  --seed N             seed of the data, the initialisation and the noise (default 1234)\n"
+    "  --threads N          accepted for forward compatibility; training runs on one thread\n"
+    "  --sample-every K     every K epochs, as the notebook: print the loss, sample n points and\n"
+    "                       write DIR/reverse_EPOCH.png (default 0: never)\n"
+    "  --panels-dir DIR     where those panels go (default .)\n"
+    "  --out FILE           the checkpoint (default model.ckpt)\n"
+    "  --log FILE           the mean loss of every epoch as CSV: epoch,mean_loss\n"
+    "  --loss-plot FILE     the loss curve as a PNG\n";
+
+const char* kSampleHelp =
+    "usage: ddpm sample --model FILE --out FILE [options]\n"
+    "  --model FILE         a checkpoint written by ddpm train\n"
+    "  --out FILE           samples.csv (header x,y) or samples.npy (float32, (n, 2))\n"
+    "  --n N                number of samples (default 10000)\n"
+    "  --sampler NAME       ddpm (default) | ddim\n"
+    "  --sample-steps S     DDIM's number of steps (default: all of the model's)\n"
+    "  --eta E              DDIM's noise, 0 (deterministic, default) .. 1\n"
+    "  --variance NAME      DDPM's step variance: beta (default, the notebook's) | posterior\n"
+    "  --last-step-noise on|off   noise at the last DDPM step (default on, the notebook's)\n"
+    "  --weights NAME       raw (default, as the notebook samples) | ema\n"
+    "  --seed N             seed of the sampler's noise (default 1)\n"
+    "  --trajectory FILE    also write every step, (frames, n, 2), as .npy\n"
+    "  --panels FILE        also draw the notebook's 10 reverse-process panels as a PNG\n";
+
+const char* kEvalHelp =
+    "usage: ddpm eval FILE [options]\n"
+    "  FILE                 samples as CSV (x,y) or .npy ((n, 2))\n"
+    "  --dataset NAME       the true distribution: s_curve (default)\n"
+    "  --seed N             seed of the true samples compared against (default 99)\n"
+    "prints a table (sliced Wasserstein, MMD^2, k-NN precision and recall, each with its noise\n"
+    "floor), then one JSON line.\n";
+
+bool ends_with(const std::string& s, const std::string& end) {
+    return s.size() >= end.size() && s.compare(s.size() - end.size(), end.size(), end) == 0;
+}
+
+ddpm::Tensor load_points(const std::string& path) {
+    if (ends_with(path, ".npy")) return ddpm::load_npy(path);
+    if (ends_with(path, ".csv")) return ddpm::load_csv(path);
+    throw ddpm::UsageError(path + ": expected a .csv or .npy file");
+}
+
+void save_points(const ddpm::Tensor& t, const std::string& path) {
+    if (ends_with(path, ".npy")) return ddpm::save_npy(t, path);
+    if (ends_with(path, ".csv")) return ddpm::save_csv(t, path);
+    throw ddpm::UsageError(path + ": expected a .csv or .npy file name");
+}
+
+// Fails before a long run if an output cannot be written, instead of after it.
+void check_writable(const std::string& path) {
+    ddpm::AtomicFile probe(path);  // removed again on destruction, never committed
+}
+
+int train(cli::Args& args) {
+    if (args.flag("--help")) return std::printf("%s", kTrainHelp), 0;
+    const std::string dataset = args.text("--dataset", "s_curve");
+    const int n = static_cast<int>(args.integer("--n", 10000, 16, 10000000));
+    ddpm::TrainConfig cfg;
+    cfg.epochs = static_cast<int>(args.integer("--epochs", 4000, 0, 10000000));
+    cfg.batch = static_cast<int>(args.integer("--batch", 128, 1, 1000000));
+    cfg.lr = static_cast<float>(args.number("--lr", 1e-3, 1e-8, 1.0));
+    cfg.ema_mu = static_cast<float>(args.number("--ema", 0.01, 1e-6, 1.0));
+    ddpm::ModelConfig mc;
+    mc.num_steps = static_cast<int>(args.integer("--steps", 100, 2, 100000));
+    mc.hidden = static_cast<int>(args.integer("--hidden", 128, 1, 4096));
+    const std::string schedule = args.text("--schedule", "sigmoid");
+    const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 1234, 0, 2147483647L));
+    args.integer("--threads", 1, 1, 1024);
+    const int sample_every = static_cast<int>(args.integer("--sample-every", 0, 0, 10000000));
+    const std::string panels_dir = args.text("--panels-dir", ".");
+    const std::string out = args.text("--out", "model.ckpt");
+    const std::string log = args.text("--log", "");
+    const std::string loss_plot = args.text("--loss-plot", "");
+    args.finish();
+    if (!args.positional().empty()) throw ddpm::UsageError("unexpected argument '" + args.positional()[0] + "'");
+
+    ddpm::Tensor data = ddpm::make_dataset(dataset, n, seed);
+    ddpm::Trainer tr(mc, cfg, ddpm::Schedule::by_name(schedule, mc.num_steps), seed);
+    check_writable(out);
+    if (!log.empty()) check_writable(log);
+    if (!loss_plot.empty()) check_writable(loss_plot);
+    if (sample_every) check_writable(panels_dir + "/reverse_0.png");
+    std::printf("training %zu parameters on %s (%d points), %d epochs, schedule %s, seed %llu\n",
+                tr.model.num_params(), dataset.c_str(), n, cfg.epochs, schedule.c_str(),
+                static_cast<unsigned long long>(seed));
+
+    ddpm::Progress progress;
+    ddpm::Rng sample_rng(seed, /*stream=*/0x5a3b1e);  // sampling never disturbs training's stream
+    tr.train(data, [&](const ddpm::EpochReport& r) {
+        progress.update(r);
+        if (sample_every && (r.epoch % sample_every == 0 || r.epoch == r.epochs)) {
+            progress.finish();
+            std::printf("epoch %d: loss %.4f (last batch)  mean %.4f\n", r.epoch, r.last_loss, r.mean_loss);
+            ddpm::Tensor seq = ddpm::p_sample_loop(tr.model, n, tr.sched, sample_rng);
+            std::string path = panels_dir + "/reverse_" + std::to_string(r.epoch) + ".png";
+            ddpm::save_png(ddpm::reverse_panels(seq, "reverse process p_theta, epoch " + std::to_string(r.epoch)), path);
+            ddpm::save_checkpoint(tr, out);  // a long run keeps its latest state on disk
+        }
+        return true;
+    });
+    progress.finish();
+    ddpm::save_checkpoint(tr, out);
+    if (!log.empty()) {
+        std::string csv = "epoch,mean_loss\n";
+        for (size_t i = 0; i < tr.epoch_loss.size(); ++i)
+            csv += std::to_string(i + 1) + "," + std::to_string(tr.epoch_loss[i]) + "\n";
+        ddpm::write_file_atomic(log, csv);
+    }
+    if (!loss_plot.empty()) ddpm::save_png(ddpm::loss_chart(tr.epoch_loss), loss_plot);
+    std::printf("final mean loss %.4f; wrote %s\n", tr.epoch_loss.empty() ? 0.0f : tr.epoch_loss.back(), out.c_str());
+    return 0;
+}
+
+int sample(cli::Args& args) {
+    if (args.flag("--help")) return std::printf("%s", kSampleHelp), 0;
+    if (!args.has("--model")) throw ddpm::UsageError("sample needs --model FILE");
+    if (!args.has("--out")) throw ddpm::UsageError("sample needs --out FILE (.csv or .npy)");
+    const std::string model_path = args.text("--model", ""), out = args.text("--out", "");
+    const int n = static_cast<int>(args.integer("--n", 10000, 1, 10000000));
+    const std::string sampler = args.text("--sampler", "ddpm");
+    const std::string variance = args.text("--variance", "beta");
+    const std::string last_noise = args.text("--last-step-noise", "on");
+    const std::string weights = args.text("--weights", "raw");
+    const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 1, 0, 2147483647L));
+    const std::string trajectory = args.text("--trajectory", "");
+    const std::string panels = args.text("--panels", "");
+    const bool have_steps = args.has("--sample-steps");
+    const long steps_arg = args.integer("--sample-steps", 0, 1, 100000);
+    const float eta = static_cast<float>(args.number("--eta", 0.0, 0.0, 1.0));
+    args.finish();
+    if (sampler != "ddpm" && sampler != "ddim") throw ddpm::UsageError("--sampler: expected ddpm or ddim, got '" + sampler + "'");
+    if (variance != "beta" && variance != "posterior") throw ddpm::UsageError("--variance: expected beta or posterior, got '" + variance + "'");
+    if (last_noise != "on" && last_noise != "off") throw ddpm::UsageError("--last-step-noise: expected on or off, got '" + last_noise + "'");
+    if (weights != "raw" && weights != "ema") throw ddpm::UsageError("--weights: expected raw or ema, got '" + weights + "'");
+    if (!ends_with(out, ".csv") && !ends_with(out, ".npy")) throw ddpm::UsageError("--out: expected a .csv or .npy file name");
+    if (!trajectory.empty() && !ends_with(trajectory, ".npy")) throw ddpm::UsageError("--trajectory: expected a .npy file name");
+    if (sampler == "ddpm" && (have_steps || eta != 0.0f)) throw ddpm::UsageError("--sample-steps and --eta are DDIM's (add --sampler ddim)");
+
+    ddpm::Trainer tr = ddpm::load_checkpoint(model_path);
+    check_writable(out);
+    ddpm::MLPDiffusion model = weights == "ema" ? ddpm::ema_model(tr) : tr.model;
+    ddpm::Rng rng(seed);
+    ddpm::Tensor x_T = ddpm::randn(n, model.config().dim, rng);
+    ddpm::Tensor seq;
+    if (sampler == "ddim") {
+        const int S = have_steps ? static_cast<int>(steps_arg) : tr.sched.num_steps;
+        if (S > tr.sched.num_steps) throw ddpm::UsageError("--sample-steps: the model has only " + std::to_string(tr.sched.num_steps) + " steps");
+        seq = ddpm::ddim_sample_loop(model, x_T, tr.sched, rng, S, eta);
+    } else {
+        ddpm::SamplerOptions opt;
+        if (variance == "posterior") opt.variance = ddpm::SamplerOptions::Variance::posterior;
+        opt.noise_at_last_step = last_noise == "on";
+        seq = ddpm::p_sample_loop(model, x_T, tr.sched, rng, opt);
+    }
+    ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
+    if (!ddpm::all_finite(samples)) throw ddpm::Error("sampling produced NaN or infinite values");
+    save_points(samples, out);
+    if (!trajectory.empty()) ddpm::save_npy(seq, trajectory);
+    if (!panels.empty())
+        ddpm::save_png(ddpm::reverse_panels(seq, "reverse process p_theta (" + sampler + ", " + weights + " weights)"), panels);
+    std::printf("wrote %d samples to %s (%s, %d steps, %s weights)%s%s\n", n, out.c_str(),
+                sampler.c_str(), seq.dim(0) - 1, weights.c_str(),
+                trajectory.empty() ? "" : " and the trajectory to ", trajectory.c_str());
+    return 0;
+}
+
+int eval(cli::Args& args) {
+    if (args.flag("--help")) return std::printf("%s", kEvalHelp), 0;
+    const std::string dataset = args.text("--dataset", "s_curve");
+    const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 99, 0, 2147483647L));
+    args.finish();
+    if (args.positional().size() != 1) throw ddpm::UsageError("eval needs one samples file (.csv or .npy)");
+    ddpm::Tensor samples = load_points(args.positional()[0]);
+    if (samples.ndim() != 2 || samples.dim(1) != 2)
+        throw ddpm::Error(args.positional()[0] + ": expected points (n, 2), got " + samples.shape_str());
+    if (samples.dim(0) < 10) throw ddpm::Error(args.positional()[0] + ": needs at least 10 points");
+    const int n = std::min(samples.dim(0), 3000);
+    ddpm::Tensor real_a = ddpm::make_dataset(dataset, n, seed);
+    ddpm::Tensor real_b = ddpm::make_dataset(dataset, n, seed + 1);
+    ddpm::QualityReport r = ddpm::evaluate_quality(samples, real_a, real_b, n);
+    std::printf("%s%s\n", ddpm::quality_table(r).c_str(), ddpm::quality_json(r).c_str());
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) return std::fprintf(stderr, "%s", kUsage), 2;
+    if (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")
+        return std::printf("%s", kUsage), 0;
+    const std::string command = argv[1];
+    try {
+        cli::Args args(argc, argv, 2);
+        if (command == "train") return train(args);
+        if (command == "sample") return sample(args);
+        if (command == "eval") return eval(args);
+        throw ddpm::UsageError("unknown command '" + command + "' (train, sample or eval)");
+    } catch (const ddpm::UsageError& e) {
+        std::fprintf(stderr, "ddpm %s: %s\n", command.c_str(), e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ddpm %s: %s\n", command.c_str(), e.what());
+        return 1;
+    }
+}
