@@ -1,0 +1,43 @@
+// Animations of point sets: each frame a scatter plot, streamed into a GIF and/or PNG files.
+// Frames are produced one at a time by a callback, so memory does not grow with their number.
+#pragma once
+#include <functional>
+#include <string>
+
+#include "render/plot.h"
+#include "tensor.h"
+
+namespace ddpm {
+
+struct AnimationStyle {
+    int width = 480, height = 360;
+    int delay_ms = 100;     // each frame
+    int hold_last_ms = 0;   // added to the last frame's delay
+    int loop = 0;           // 0 = forever
+    ScatterStyle points{2.0f};
+    // Where the axes are: one range for every frame (computed by the caller, or given), or each
+    // frame fitted to its own points (the notebook's matplotlib frames).
+    enum class Limits { fixed, each_frame } limits_mode = Limits::fixed;
+    ddpm::Limits limits;
+};
+
+// One frame: the title on top, the points below.
+Canvas scatter_frame(const Tensor& points, const std::string& title, const AnimationStyle& style);
+
+struct AnimationResult {
+    int frames = 0;
+    bool delay_raised = false;  // a delay under 20 ms was raised to 20 (GIF's smallest useful)
+};
+
+// Draws frames 0 ... count-1 (points(i) is (n, 2), title(i) its title) into gif_path (if not
+// empty) and frames_dir/frame_0000.png ... (if not empty). Both are written atomically.
+AnimationResult write_animation(int count, const std::function<Tensor(int)>& points,
+                                const std::function<std::string(int)>& title,
+                                const AnimationStyle& style, const std::string& gif_path,
+                                const std::string& frames_dir = "");
+
+// The palette for these frames: white background, black text, the points' fill and edge colours,
+// and blends between them for the anti-aliased edges.
+std::vector<Color> animation_palette(const AnimationStyle& style);
+
+}  // namespace ddpm

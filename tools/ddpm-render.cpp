@@ -1,0 +1,155 @@
+// ddpm-render: turns a sequence of 2-D point sets into PNG frames, an animated GIF, or a panel
+// figure. Reads NumPy .npy (float32 or float64; (frames, n, 2) or (n, 2)), e.g. the notebook's
+//   np.save("x_seq.npy", torch.stack(x_seq).detach().numpy())
+// or CSV (frame,x,y or x,y; header optional).
+//
+// Exit status: 0 success, 2 bad input or usage (one line on stderr naming the problem).
+#include <cstdio>
+#include <string>
+#include <sys/resource.h>
+
+#include "cli.h"
+#include "error.h"
+#include "io/csv.h"
+#include "io/npy.h"
+#include "render/animation.h"
+#include "render/png.h"
+
+namespace {
+
+const char* kHelp =
+    "usage: ddpm-render INPUT [options]\n"
+    "  INPUT                  .npy (float32/float64, (frames, n, 2) or (n, 2)) or .csv\n"
+    "                         (frame,x,y or x,y; header optional)\n"
+    "outputs (at least one):\n"
+    "  --gif FILE             an animated GIF, one frame per point set\n"
+    "  --frames-dir DIR       one PNG per frame: DIR/frame_0000.png, ...\n"
+    "  --png FILE --grid RxC [--every K]\n"
+    "                         a panel figure of frames 0, K, 2K, ... (R rows, C columns)\n"
+    "options:\n"
+    "  --size WxH             frame size in pixels (default 480x360)\n"
+    "  --delay MS             time per frame (default 100)\n"
+    "  --hold-last MS         extra time on the last frame (default 0)\n"
+    "  --loop N               0 = forever (default), N = repeat N times\n"
+    "  --point-size R         point radius in pixels (default 2)\n"
+    "  --color C              point colour: a name (red, blue, ...) or #rrggbb (default red)\n"
+    "  --edge-color C         point edge colour (default white)\n"
+    "  --limits L             xmin,xmax,ymin,ymax; 'all' (default: one range fitted to all\n"
+    "                         frames, so the picture does not jump) or 'frame' (each its own)\n"
+    "  --title TEMPLATE       e.g. 'q(x_{t})': {t} is the frame number, {r} counts down to 0\n"
+    "exit status: 0 success, 2 bad input or usage\n";
+
+bool ends_with(const std::string& s, const std::string& end) {
+    return s.size() >= end.size() && s.compare(s.size() - end.size(), end.size(), end) == 0;
+}
+
+std::string fill_title(std::string tmpl, int frame, int frames) {
+    for (auto [key, value] : {std::pair<std::string, int>{"{t}", frame}, {"{r}", frames - 1 - frame}}) {
+        for (size_t at; (at = tmpl.find(key)) != std::string::npos;)
+            tmpl.replace(at, key.size(), std::to_string(value));
+    }
+    return tmpl;
+}
+
+// "480x360" -> {480, 360}
+std::pair<int, int> parse_size(const std::string& text) {
+    size_t x = text.find('x');
+    if (x == std::string::npos) throw ddpm::UsageError("--size: expected WxH, e.g. 480x360, got '" + text + "'");
+    return {static_cast<int>(cli::parse_integer("--size", text.substr(0, x), 16, 8192)),
+            static_cast<int>(cli::parse_integer("--size", text.substr(x + 1), 16, 8192))};
+}
+
+ddpm::Limits parse_limits(const std::string& text) {
+    double v[4];
+    size_t start = 0;
+    for (int i = 0; i < 4; ++i) {
+        size_t comma = text.find(',', start);
+        if ((comma == std::string::npos) != (i == 3))
+            throw ddpm::UsageError("--limits: expected xmin,xmax,ymin,ymax, 'all' or 'frame', got '" + text + "'");
+        v[i] = cli::parse_number("--limits", text.substr(start, comma - start), -1e30, 1e30);
+        start = comma + 1;
+    }
+    if (!(v[0] < v[1] && v[2] < v[3])) throw ddpm::UsageError("--limits: need xmin < xmax and ymin < ymax");
+    return {static_cast<float>(v[0]), static_cast<float>(v[1]), static_cast<float>(v[2]), static_cast<float>(v[3])};
+}
+
+int run(int argc, char** argv) {
+    cli::Args args(argc, argv, 1);
+    if (args.flag("--help")) return std::printf("%s", kHelp), 0;
+    const std::string gif = args.text("--gif", ""), frames_dir = args.text("--frames-dir", "");
+    const std::string png = args.text("--png", ""), grid = args.text("--grid", "");
+    const int every = static_cast<int>(args.integer("--every", 1, 1, 1000000));
+    ddpm::AnimationStyle style;
+    std::tie(style.width, style.height) = parse_size(args.text("--size", "480x360"));
+    style.delay_ms = static_cast<int>(args.integer("--delay", 100, 0, 655350));
+    style.hold_last_ms = static_cast<int>(args.integer("--hold-last", 0, 0, 655350));
+    style.loop = static_cast<int>(args.integer("--loop", 0, 0, 65535));
+    style.points.radius = static_cast<float>(args.number("--point-size", 2.0, 0.1, 100.0));
+    style.points.fill = ddpm::parse_color(args.text("--color", "red"));
+    style.points.edge = ddpm::parse_color(args.text("--edge-color", "white"));
+    const std::string limits = args.text("--limits", "all");
+    const std::string title = args.text("--title", "");
+    args.finish();
+    if (args.positional().size() != 1) throw ddpm::UsageError("expected one input file (.npy or .csv); see --help");
+    if (gif.empty() && frames_dir.empty() && png.empty())
+        throw ddpm::UsageError("nothing to write: give --gif FILE, --frames-dir DIR or --png FILE");
+    if (!png.empty() && grid.empty()) throw ddpm::UsageError("--png needs --grid RxC");
+    if (!gif.empty() && !ends_with(gif, ".gif")) throw ddpm::UsageError("--gif: expected a .gif file name");
+
+    // Input: (frames, n, 2), or (n, 2) as one frame.
+    const std::string input = args.positional()[0];
+    ddpm::Tensor seq;
+    if (ends_with(input, ".npy")) seq = ddpm::load_npy(input);
+    else if (ends_with(input, ".csv")) seq = ddpm::load_csv(input);
+    else throw ddpm::UsageError(input + ": expected a .npy or .csv file");
+    if (seq.ndim() == 2) seq = seq.reshaped({1, seq.dim(0), seq.dim(1)});
+    if (seq.ndim() != 3 || seq.dim(2) != 2)
+        throw ddpm::Error(input + ": expected points of shape (frames, n, 2) or (n, 2), got " + seq.shape_str());
+    if (seq.dim(0) == 0 || seq.dim(1) == 0) throw ddpm::Error(input + ": no frames or no points");
+    if (!ddpm::all_finite(seq)) throw ddpm::Error(input + ": NaN or infinite coordinates");
+    const int frames = seq.dim(0);
+
+    if (limits == "frame") {
+        style.limits_mode = ddpm::AnimationStyle::Limits::each_frame;
+    } else {
+        style.limits = limits == "all" ? ddpm::limits_of(seq) : parse_limits(limits);
+    }
+    auto points = [&](int i) { return seq.frame(i); };
+    auto titles = [&](int i) { return fill_title(title, i, frames); };
+
+    if (!png.empty()) {
+        size_t x = grid.find('x');
+        if (x == std::string::npos) throw ddpm::UsageError("--grid: expected RxC, e.g. 2x10, got '" + grid + "'");
+        const int rows = static_cast<int>(cli::parse_integer("--grid", grid.substr(0, x), 1, 100));
+        const int cols = static_cast<int>(cli::parse_integer("--grid", grid.substr(x + 1), 1, 100));
+        std::vector<ddpm::Tensor> sets;
+        std::vector<std::string> names;
+        for (int i = 0; i < rows * cols && i * every < frames; ++i) {
+            sets.push_back(points(i * every));
+            names.push_back(titles(i * every));
+        }
+        const ddpm::Limits* shared = limits == "frame" ? nullptr : &style.limits;
+        ddpm::save_png(ddpm::panel_figure(sets, names, rows, cols, style.points, shared), png);
+        std::printf("wrote %s (%zu panels)\n", png.c_str(), sets.size());
+    }
+    if (!gif.empty() || !frames_dir.empty()) {
+        ddpm::AnimationResult r = ddpm::write_animation(frames, points, titles, style, gif, frames_dir);
+        if (r.delay_raised)
+            std::fprintf(stderr, "ddpm-render: note: delays under 20 ms were raised to 20 ms "
+                                 "(browsers show shorter GIF delays as 100 ms)\n");
+        std::printf("wrote %d frames%s%s%s%s\n", r.frames, gif.empty() ? "" : " to ", gif.c_str(),
+                    frames_dir.empty() ? "" : " and PNGs to ", frames_dir.c_str());
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ddpm-render: %s\n", e.what());
+        return 2;
+    }
+}
