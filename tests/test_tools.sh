@@ -3,7 +3,8 @@
 # end-to-end run whose samples must score clearly better than an untrained model's.
 # Usage: tests/test_tools.sh BUILD_DIR   (prints OK / NOT OK lines, then "N passed, N failed")
 set -u
-ddpm="$(pwd)/$1/ddpm"
+root=$(pwd)
+ddpm="$root/$1/ddpm"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
@@ -26,6 +27,7 @@ expect() {
 "$ddpm" > /dev/null 2> err.txt
 [ $? = 2 ] && grep -q "usage: ddpm COMMAND" err.txt && ok "ddpm with no command prints its usage on stderr, exit 2" || not_ok "ddpm with no command"
 expect 2 "unknown command 'fly'" fly
+expect 2 "animate needs --model" animate
 expect 2 "--epochs: expected a whole number, got 'ten'" train --epochs ten
 expect 2 "--epochs: must be in [0, 10000000], got -3" train --epochs -3
 expect 2 "--lr: expected a finite number, got 'inf'" train --lr inf
@@ -66,6 +68,43 @@ expect 1 "checksum mismatch" sample --model bad.ckpt --out s.csv
 before=$(cksum < model.ckpt)
 "$ddpm" train --epochs 1 --out model.ckpt --lr nan > /dev/null 2>&1
 [ "$(cksum < model.ckpt)" = "$before" ] && ok "a refused run leaves the earlier checkpoint intact" || not_ok "checkpoint changed"
+
+# ddpm-render: the notebook's own np.save output renders as is; bad inputs exit 2 with one line.
+render="$(dirname "$ddpm")/ddpm-render"
+fixture="$root/tests/fixtures/notebook_reverse_x_seq.npy"
+"$render" "$fixture" --gif nb.gif --frames-dir . --title 'p(x_{r})' --hold-last 1000 > /dev/null 2>&1 &&
+    [ -s nb.gif ] && [ -s frame_0100.png ] && ! [ -e frame_0101.png ] &&
+    ok "ddpm-render: the notebook's x_seq.npy (101 frames) -> nb.gif and 101 PNGs" || not_ok "ddpm-render on the notebook's x_seq.npy"
+"$render" traj.npy --png grid.png --grid 2x10 --every 5 --limits frame > /dev/null 2>&1 && [ -s grid.png ] &&
+    ok "ddpm-render --grid 2x10 --every 5 --png grid.png" || not_ok "ddpm-render --grid"
+printf 'frame,x,y\n0,0.1,0.2\n0,0.3,0.1\n1,0.0,0.0\n1,0.2,0.2\n' > two.csv
+"$render" two.csv --gif two.gif --delay 10 > /dev/null 2> note.txt && grep -q "raised to 20 ms" note.txt &&
+    ok "ddpm-render: CSV frames; a 10 ms delay is raised to 20 ms with a note" || not_ok "ddpm-render CSV / delay note"
+expect_render() {
+    part=$1; shift
+    "$render" "$@" > out.txt 2> err.txt; got=$?
+    if [ "$got" = 2 ] && grep -qF -- "$part" err.txt && [ "$(wc -l < err.txt)" -le 1 ] && ! [ -e bad.gif ]; then
+        ok "ddpm-render $* -> exit 2: $(cat err.txt)"
+    else
+        not_ok "ddpm-render $*: want exit 2, '$part' and no bad.gif; got exit $got: $(cat err.txt)"
+    fi
+}
+expect_render "cannot read missing.npy" missing.npy --gif bad.gif
+head -c 60 traj.npy > truncated.npy
+expect_render "truncated" truncated.npy --gif bad.gif
+printf '\223NUMPY\001\000\106\000{'"'"'descr'"'"': '"'"'<i4'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (2, 2), }        \n0000000000000000' > int.npy
+expect_render "unsupported dtype" int.npy --gif bad.gif
+printf 'x,y\n1,2\n3\n' > ragged.csv
+expect_render "ragged" ragged.csv --gif bad.gif
+printf 'x,y\n1,2\nnan,3\n' > nan.csv
+expect_render "NaN" nan.csv --gif bad.gif
+printf 'x,y\n' > empty.csv
+expect_render "no points" empty.csv --gif bad.gif
+expect_render "nothing to write" two.csv
+expect_render "--size: expected WxH" two.csv --gif bad.gif --size 480
+expect_render "unknown colour 'redd'" two.csv --gif bad.gif --color redd
+expect_render "--limits: need xmin < xmax" two.csv --gif bad.gif --limits 1,0,0,1
+ls ./*.tmp.* > /dev/null 2>&1 && not_ok "temporary files left behind" || ok "no temporary files left behind by the refused runs"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -4,7 +4,12 @@
 #include <cstdio>
 #include <functional>
 
+#include <sys/resource.h>
+
 #include "datasets.h"
+#include "diffusion.h"
+#include "io/atomic_file.h"
+#include "render/animation.h"
 #include "train.h"
 
 namespace {
@@ -25,8 +30,40 @@ double step_flops(int B) {
 
 }  // namespace
 
+long peak_rss_kb() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss;
+}
+
+// Renders and encodes `frames` frames of 10,000 points at 480 x 360: the forward process of the
+// S-curve, one q_x per frame, made when needed. Returns seconds; the GIF's size in *bytes.
+double gif_run(int frames, const std::string& path, size_t* bytes) {
+    ddpm::Tensor data = ddpm::make_dataset("s_curve", 10000, 3);
+    ddpm::Schedule sched = ddpm::Schedule::sigmoid(frames);
+    ddpm::Rng rng(4);
+    ddpm::AnimationStyle style;  // 480 x 360, fixed limits from the noisiest frame
+    style.limits = ddpm::limits_of(ddpm::q_x(data, frames - 1, sched, rng));
+    double s = seconds_of([&] {
+        ddpm::write_animation(frames, [&](int i) { return ddpm::q_x(data, i, sched, rng); },
+                              [](int i) { return "q(x_" + std::to_string(i) + ")"; }, style, path);
+    });
+    *bytes = ddpm::read_file(path).size();
+    std::remove(path.c_str());
+    return s;
+}
+
 int main() {
-    std::printf("ddpm-from-scratch benchmark (reference configuration, batch 128, one thread)\n\n");
+    std::printf("ddpm-from-scratch benchmark (one thread)\n\n");
+    size_t bytes = 0;
+    double g50 = gif_run(50, "/tmp/ddpm-bench-50.gif", &bytes);
+    long rss50 = peak_rss_kb();
+    double g200 = gif_run(200, "/tmp/ddpm-bench-200.gif", &bytes);
+    long rss200 = peak_rss_kb();
+    std::printf("GIF, 10,000 points at 480x360: 200 frames in %.2f s (%.1f ms a frame), %.0f KB;\n"
+                "  peak memory %ld MB after 50 frames (%.2f s), %ld MB after 200\n\n",
+                g200, 1e3 * g200 / 200, bytes / 1024.0, rss50 / 1024, g50, rss200 / 1024);
+
     ddpm::Rng rng(1);
     ddpm::Tensor data = ddpm::make_s_curve(10000, 0.1f, rng);
     ddpm::TrainConfig cfg;
@@ -42,6 +79,7 @@ int main() {
         for (int i = 0; i < steps; ++i) tr.step(batch.data(), cfg.batch);
     });
     const double flops = step_flops(cfg.batch);
+    std::printf("reference configuration, batch 128:\n");
     std::printf("training step:   %8.3f ms   %8.0f steps/s   %6.1f GFLOP/s (%.1f MFLOP a step)\n",
                 1e3 * s / steps, steps / s, flops * steps / s / 1e9, flops / 1e6);
     cfg.epochs = 5;
@@ -49,5 +87,9 @@ int main() {
     double e = seconds_of([&] { epoch_run.train(data, nullptr); });
     std::printf("one epoch:       %8.3f s    (10,000 points, 79 steps; 4000 epochs: %.0f s)\n",
                 e / cfg.epochs, 4000 * e / cfg.epochs);
+    ddpm::Rng sample_rng(5);
+    double p = seconds_of([&] { ddpm::p_sample_loop(tr.model, 10000, tr.sched, sample_rng); });
+    std::printf("p_sample_loop:   %8.3f s    (10,000 points x 100 steps, %.1f GFLOP/s)\n", p,
+                10000.0 * 100 * step_flops(1) / 3 / p / 1e9);
     return 0;
 }

@@ -5,6 +5,7 @@
 #   loss.png  loss.csv  model.ckpt            (ddpm train)
 #   reverse.png  samples.csv  trajectory.npy  (ddpm sample)
 #   quality.txt                               (ddpm eval: the samples against the noise floor)
+#   diffusion.gif                             (ddpm animate: forward, then reverse, looping)
 # Default: 1000 epochs (about 2 minutes). FULL=1: the notebook's 4000 epochs with its sampling
 # every 100 epochs (panels in out/panels/).  Usage: tools/demo.sh BUILD_DIR
 set -eu
@@ -38,4 +39,6 @@ echo "== ddpm sample: 10,000 points from the raw weights, as the notebook"
     --trajectory out/trajectory.npy --panels out/reverse.png
 echo "== ddpm eval"
 "$ddpm" eval out/samples.csv | tee out/quality.txt
-echo "== done: $(cd out && ls -- *.png *.csv *.npy *.ckpt *.txt | tr '\n' ' ')"
+echo "== ddpm animate"
+"$ddpm" animate --model out/model.ckpt --out out/diffusion.gif
+echo "== done: $(cd out && ls -- *.png *.gif *.csv *.npy *.ckpt *.txt | tr '\n' ' ')"

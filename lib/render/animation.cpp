@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "diffusion.h"
 #include "error.h"
 #include "render/gif.h"
 #include "render/png.h"
@@ -10,7 +11,7 @@
 namespace ddpm {
 
 std::vector<Color> animation_palette(const AnimationStyle& style) {
-    return blend_palette({colors::white, colors::black, style.points.fill, style.points.edge}, 16);
+    return blend_palette({colors::white, colors::black, style.points.fill, style.points.edge}, 4);
 }
 
 Canvas scatter_frame(const Tensor& points, const std::string& title, const AnimationStyle& style) {
@@ -52,6 +53,26 @@ AnimationResult write_animation(int count, const std::function<Tensor(int)>& poi
         gif->finish();
     }
     return result;
+}
+
+AnimationResult write_diffusion_gif(const Tensor& dataset, const Tensor& x_seq,
+                                    const Schedule& sched, Rng& rng, const AnimationStyle& style,
+                                    const std::string& gif_path) {
+    const int T = sched.num_steps;
+    if (x_seq.ndim() != 3 || x_seq.dim(0) != T + 1)
+        throw Error("write_diffusion_gif: expected a trajectory of " + std::to_string(T + 1) +
+                    " frames, got " + x_seq.shape_str());
+    AnimationStyle each = style;
+    each.limits_mode = AnimationStyle::Limits::each_frame;
+    // At this point size a white edge is barely visible but doubles the file (every point adds
+    // a ring of blended colours for LZW to spell out): the points are plain red here.
+    each.points.edge = each.points.fill;
+    auto points = [&](int i) { return i < T ? q_x(dataset, i, sched, rng) : x_seq.frame(i - T); };
+    auto title = [&](int i) {
+        return i < T ? "forward q(x_" + std::to_string(i) + ")"
+                     : "reverse p(x_" + std::to_string(2 * T - i) + ")";
+    };
+    return write_animation(2 * T + 1, points, title, each, gif_path);
 }
 
 }  // namespace ddpm

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "render/plot.h"
+#include "rng.h"
+#include "schedule.h"
 #include "tensor.h"
 
 namespace ddpm {
@@ -35,6 +37,14 @@ AnimationResult write_animation(int count, const std::function<Tensor(int)>& poi
                                 const std::function<std::string(int)>& title,
                                 const AnimationStyle& style, const std::string& gif_path,
                                 const std::string& frames_dir = "");
+
+// The notebook's animation, done right: forward frames q(x_t | x_0) for t = 0 ... T-1 of the data
+// set (each made when needed), then every frame of the reverse trajectory x_seq (T + 1, n, 2),
+// including the final sample that the notebook leaves out. Each frame fits its own points, as the
+// notebook's matplotlib frames do; the last frame is held for style.hold_last_ms.
+AnimationResult write_diffusion_gif(const Tensor& dataset, const Tensor& x_seq,
+                                    const Schedule& sched, Rng& rng, const AnimationStyle& style,
+                                    const std::string& gif_path);
 
 // The palette for these frames: white background, black text, the points' fill and edge colours,
 // and blends between them for the anti-aliased edges.
