@@ -6,7 +6,11 @@
 #   make bench           speed figures (never asserted by the tests)
 #   make -C lessons/01_beta_schedule    build and run one lesson in its own folder
 #
+#   make fuzz            the fuzz targets (clang's libFuzzer), FUZZ_SECONDS each (default 20)
+#
 #   DEBUG=1              -O0 -g with AddressSanitizer and UBSan (built into build/debug/)
+#   SANITIZE=1           -O1 with AddressSanitizer and UBSan (build/sanitize/); CI runs
+#                        `make test SANITIZE=1` too
 #   NATIVE=0             a portable build (default: -march=native, for this machine's processor)
 #   DOCTEST_INC=DIR      folder holding doctest/doctest.h        (default /usr/include)
 #   STB_INC=DIR          folder holding stb/stb_image_write.h    (default /usr/include)
@@ -17,6 +21,9 @@ STB_INC     ?= /usr/include
 ifeq ($(DEBUG),1)
   B   := build/debug
   OPT := -O0 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifeq ($(SANITIZE),1)
+  B   := build/sanitize
+  OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 else
   B   := build
   OPT := -O2
@@ -56,7 +63,7 @@ DEPS     = $(if $(MISSING),deps)
 # Keep object files (make would delete intermediates of pattern rules and rebuild them).
 .SECONDARY:
 
-.PHONY: all lib lessons tools tests test demo bench deps clean format format-check
+.PHONY: all lib lessons tools tests test demo bench deps clean format format-check fuzz
 all: lib lessons tools tests
 
 lib: $(LIB)
@@ -106,6 +113,36 @@ demo: $(LESSON_BIN) $(TOOL_BIN)
 
 bench: $(TOOL_BIN)
 	$(B)/bench
+
+# Fuzzing: clang's libFuzzer on the three readers of outside files. Each target runs for
+# FUZZ_SECONDS, starting from the corpus in tests/corpus/ (new inputs go to build/fuzz/corpus/).
+FUZZ_SECONDS ?= 20
+FUZZ_CXX     ?= clang++
+FUZZ_FLAGS   := -std=c++17 -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-sanitize-recover=all -Ilib
+FUZZ_TARGETS := npy csv checkpoint
+FUZZ_OBJ     := $(LIB_SRC:%.cpp=build/fuzz/obj/%.o)
+
+build/fuzz/obj/%.o: %.cpp | $(DEPS)
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -c $< -o $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_reader.cpp $(FUZZ_OBJ)
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer -DFUZZ_$(shell echo $* | tr a-z A-Z) $^ -o $@
+
+fuzz:
+	@command -v $(FUZZ_CXX) >/dev/null || { echo "make fuzz needs clang++ (Debian: apt-get install clang libclang-rt-dev)"; exit 1; }
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+	    echo "== fuzz_$$t ($(FUZZ_SECONDS) s)"; \
+	    mkdir -p build/fuzz/corpus/$$t; \
+	    if ! build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	         build/fuzz/corpus/$$t tests/corpus/$$t > build/fuzz/$$t.log 2>&1; then \
+	        grep -E 'ERROR|SUMMARY|runtime error' build/fuzz/$$t.log | head -n 5; \
+	        echo "fuzz_$$t found a bug: see build/fuzz/$$t.log (the input is saved as crash-*)"; exit 1; \
+	    fi; \
+	    grep -E '^Done' build/fuzz/$$t.log; \
+	done
 
 format:
 	clang-format -i $(shell git ls-files '*.cpp' '*.h')

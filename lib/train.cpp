@@ -1,5 +1,6 @@
 #include "train.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -20,6 +21,16 @@ BatchLoader::BatchLoader(const Tensor& data, int batch_size)
 void BatchLoader::shuffle(Rng& rng) {
     std::iota(order_.begin(), order_.end(), 0);  // from the identity, so an epoch's order
     rng.shuffle(order_);                         // depends only on the generator's state
+}
+
+void BatchLoader::set_order(const std::vector<int>& order) {
+    std::vector<int> sorted = order;
+    std::sort(sorted.begin(), sorted.end());
+    for (size_t i = 0; i < sorted.size(); ++i)
+        if (sorted.size() != order_.size() || sorted[i] != static_cast<int>(i))
+            throw Error("saved epoch order is not a permutation of the " +
+                        std::to_string(order_.size()) + " training points");
+    order_ = order;
 }
 
 int BatchLoader::num_batches() const {
@@ -67,35 +78,44 @@ Trainer::Trainer(const ModelConfig& mc, const TrainConfig& c, const Schedule& s,
 float Trainer::step(const float* x_0, int B) {
     model.zero_grad();
     float loss = diffusion_loss_fn(model, x_0, B, sched, rng, buffers);
-    clip_grad_norm(model.grads.data(), model.num_params(), cfg.clip);
+    float norm = clip_grad_norm(model.grads.data(), model.num_params(), cfg.clip);
+    if (!std::isfinite(loss) || !std::isfinite(norm))
+        throw Error(std::string(std::isfinite(loss) ? "the gradient" : "the loss") + " became " +
+                    std::to_string(std::isfinite(loss) ? norm : loss) + " at epoch " +
+                    std::to_string(epoch + 1) + ", step " + std::to_string(adam.t + 1) +
+                    "; the weights are those of the step before");
     adam.step(model.params.data(), model.grads.data());
     ema.update(model.params.data());
     return loss;
 }
 
-void Trainer::train(const Tensor& data, const std::function<bool(const EpochReport&)>& on_epoch) {
+void Trainer::train(const Tensor& data, const std::function<bool(const EpochReport&)>& on_epoch,
+                    const std::atomic<bool>* stop) {
     if (data.ndim() != 2 || data.dim(1) != model_cfg.dim)
         throw Error("training data must be (N, " + std::to_string(model_cfg.dim) + "), got " +
                     data.shape_str());
     BatchLoader loader(data, cfg.batch);
+    if (!epoch_order.empty()) loader.set_order(epoch_order);  // resume mid-epoch
     std::vector<float> batch(static_cast<size_t>(cfg.batch) * model_cfg.dim);
     const auto start = std::chrono::steady_clock::now();
     const int first_epoch = epoch;
     const long first_step = adam.t;
     while (epoch < cfg.epochs) {
-        loader.shuffle(rng);
-        double sum = 0;
+        if (epoch_order.empty()) {  // a new epoch: reshuffle
+            loader.shuffle(rng);
+            epoch_order = loader.order();
+        }
         float loss = 0;
-        for (int i = 0; i < loader.num_batches(); ++i) {
-            int B = loader.batch(i, batch.data());
+        while (next_batch < loader.num_batches()) {
+            int B = loader.batch(next_batch, batch.data());
             loss = step(batch.data(), B);
-            if (!std::isfinite(loss))
-                throw Error("loss became " + std::to_string(loss) + " at epoch " +
-                            std::to_string(epoch + 1) + ", step " + std::to_string(adam.t));
-            sum += loss;
+            epoch_loss_sum += loss;
+            ++next_batch;
+            if (stop && stop->load() && next_batch < loader.num_batches()) return;
         }
         ++epoch;
-        epoch_loss.push_back(static_cast<float>(sum / loader.num_batches()));
+        epoch_loss.push_back(static_cast<float>(epoch_loss_sum / loader.num_batches()));
+        epoch_order.clear(), next_batch = 0, epoch_loss_sum = 0;  // between epochs
         EpochReport r;
         r.epoch = epoch;
         r.epochs = cfg.epochs;
@@ -106,6 +126,7 @@ void Trainer::train(const Tensor& data, const std::function<bool(const EpochRepo
         r.run_steps = adam.t - first_step;
         r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (on_epoch && !on_epoch(r)) break;
+        if (stop && stop->load()) break;
     }
 }
 

@@ -5,6 +5,7 @@
 // update the EMA. It reports each epoch through a callback; it never prints, draws or writes a
 // file (the callback does what the caller wants: print, sample panels, save a checkpoint).
 #pragma once
+#include <atomic>
 #include <functional>
 #include <vector>
 
@@ -27,6 +28,7 @@ public:
     // Copies batch i's rows into out (batch_size, D); returns how many rows it holds.
     int batch(int i, float* out) const;
     const std::vector<int>& order() const { return order_; }
+    void set_order(const std::vector<int>& order);  // a saved epoch's order (a permutation)
 
 private:
     const Tensor& data_;
@@ -60,11 +62,16 @@ struct Trainer {
             uint64_t seed);
 
     // One optimiser step on the batch x_0 (B, D); returns its loss. Allocates nothing once
-    // buffers are reserved for B.
+    // buffers are reserved for B. If the loss or the gradient is not finite it throws Error
+    // BEFORE updating anything, so the weights stay the last good ones.
     float step(const float* x_0, int B);
-    // Runs epochs epoch+1 ... cfg.epochs; calls on_epoch after each. on_epoch returns false to
-    // stop early (the epoch just finished is kept). Throws Error if a loss is not finite.
-    void train(const Tensor& data, const std::function<bool(const EpochReport&)>& on_epoch);
+    // Runs until cfg.epochs epochs are done, continuing mid-epoch if a previous call stopped
+    // there; calls on_epoch after each epoch (returning false stops after that epoch). If `stop`
+    // is given and becomes true (e.g. from a Ctrl-C handler), returns after the current step;
+    // the state is then exactly resumable (see io/checkpoint.h).
+    void train(const Tensor& data, const std::function<bool(const EpochReport&)>& on_epoch,
+               const std::atomic<bool>* stop = nullptr);
+    bool finished() const { return epoch >= cfg.epochs; }
 
     ModelConfig model_cfg;
     TrainConfig cfg;
@@ -77,6 +84,14 @@ struct Trainer {
     LossBuffers buffers;
     int epoch = 0;                  // epochs done
     std::vector<float> epoch_loss;  // mean loss of each epoch done
+    // Where the current epoch stands: its shuffled order, the next batch, the losses so far.
+    // (Empty order: the next epoch has not started.)
+    std::vector<int> epoch_order;
+    int next_batch = 0;
+    double epoch_loss_sum = 0;
+    // What the tools record about the run's data, so a resumed run regenerates the same points.
+    std::string dataset = "s_curve";
+    int dataset_n = 0;
 };
 
 // A copy of the model with its weights replaced by the EMA's.

@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <cmath>
+
 #include "datasets.h"
 #include "helpers.h"
 #include "io/atomic_file.h"
@@ -48,6 +51,39 @@ TEST_CASE("an interrupted and resumed run ends bit-identical to an uninterrupted
     CHECK(resumed.model.params == whole.model.params);
     CHECK(resumed.ema.shadow == whole.ema.shadow);
     CHECK(resumed.epoch_loss == whole.epoch_loss);
+}
+
+TEST_CASE("a run stopped after any step (as by Ctrl-C) resumes bit-identical") {
+    ddpm::Trainer whole = make_trainer(3);
+    whole.train(data_for(9), nullptr);
+
+    // With the stop flag already raised, train() returns after one step, mid-epoch; each time,
+    // the state goes through a checkpoint and training resumes from what was loaded.
+    ddpm::Tensor data = data_for(9);
+    std::atomic<bool> stop{true};
+    ddpm::Trainer part = make_trainer(3);
+    int calls = 0;
+    while (!part.finished()) {
+        ddpm::Trainer resumed = ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(part), "mem");
+        resumed.train(data, nullptr, &stop);
+        part = std::move(resumed);
+        ++calls;
+    }
+    // 3 epochs of 5 batches: one step a call (the step that ends an epoch also closes it).
+    CHECK(calls == 15);
+    CHECK(part.model.params == whole.model.params);
+    CHECK(part.adam.m == whole.adam.m);
+    CHECK(part.ema.shadow == whole.ema.shadow);
+    CHECK(part.epoch_loss == whole.epoch_loss);
+}
+
+TEST_CASE("a NaN loss is caught before the weights change") {
+    ddpm::Trainer tr = make_trainer(1);
+    std::vector<float> before = tr.model.params;
+    std::vector<float> bad(128 * 2, NAN);
+    CHECK_THROWS_WITH(tr.step(bad.data(), 128), doctest::Contains("became nan at epoch 1, step 1"));
+    CHECK(tr.model.params == before);
+    CHECK(tr.adam.t == 0);
 }
 
 TEST_CASE("corrupt, truncated and foreign checkpoints are refused with a message saying which") {

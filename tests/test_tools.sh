@@ -69,6 +69,23 @@ before=$(cksum < model.ckpt)
 "$ddpm" train --epochs 1 --out model.ckpt --lr nan > /dev/null 2>&1
 [ "$(cksum < model.ckpt)" = "$before" ] && ok "a refused run leaves the earlier checkpoint intact" || not_ok "checkpoint changed"
 
+# Ctrl-C: the run stops after its current step with status 130 and a checkpoint; --resume ends
+# byte-identical to the uninterrupted run.
+"$ddpm" train --epochs 150 --n 2000 --out whole.ckpt > /dev/null 2>&1
+"$ddpm" train --epochs 150 --n 2000 --out part.ckpt > part.log 2>&1 &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid; status=$?
+"$ddpm" train --resume part.ckpt --out part.ckpt --epochs 150 > /dev/null 2>&1
+if [ "$status" = 130 ] && grep -q "interrupted at epoch" part.log && cmp -s whole.ckpt part.ckpt; then
+    ok "Ctrl-C: exit 130 with a checkpoint ($(grep -o 'epoch [0-9]*, step [0-9]*' part.log)); resumed run byte-identical"
+else
+    not_ok "Ctrl-C and --resume: status $status, $(grep interrupted part.log), identical: $(cmp whole.ckpt part.ckpt 2>&1)"
+fi
+expect 2 "--lr cannot change when resuming" train --resume part.ckpt --lr 0.1
+expect 1 "not a ddpm checkpoint" train --resume part.log
+
 # ddpm-render: the notebook's own np.save output renders as is; bad inputs exit 2 with one line.
 render="$(dirname "$ddpm")/ddpm-render"
 fixture="$root/tests/fixtures/notebook_reverse_x_seq.npy"

@@ -5,6 +5,8 @@
 //   ddpm eval   FILE [options]                score samples against the true distribution
 //
 // Exit status: 0 success, 1 a run-time failure (a bad file, a NaN loss), 2 a usage error.
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -31,7 +33,7 @@ const char* kUsage =
     "  sample   draw samples from a checkpoint into a CSV or .npy file\n"
     "  eval     score samples against the true distribution\n"
     "  animate  the forward and reverse processes of a checkpoint as an animated GIF\n"
-    "exit status: 0 success, 1 run-time failure, 2 usage error\n";
+    "exit status: 0 success, 1 run-time failure, 2 usage error, 130 interrupted (Ctrl-C)\n";
 
 const char* kTrainHelp =
     "usage: ddpm train [options]\n"
@@ -51,7 +53,11 @@ const char* kTrainHelp =
     "  --panels-dir DIR     where those panels go (default .)\n"
     "  --out FILE           the checkpoint (default model.ckpt)\n"
     "  --log FILE           the mean loss of every epoch as CSV: epoch,mean_loss\n"
-    "  --loss-plot FILE     the loss curve as a PNG\n";
+    "  --loss-plot FILE     the loss curve as a PNG\n"
+    "  --resume FILE        continue the run saved in FILE (its model, data and settings);\n"
+    "                       --epochs stays the total, so 10 done + --epochs 20 runs 10 more\n"
+    "Ctrl-C finishes the current step, saves the checkpoint and exits with status 130; resume\n"
+    "with --resume. The result is bit-identical to an uninterrupted run.\n";
 
 const char* kSampleHelp =
     "usage: ddpm sample --model FILE --out FILE [options]\n"
@@ -87,6 +93,11 @@ const char* kAnimateHelp =
     "  --seed N             seed of the data, the forward noise and the sampler (default 1234)\n"
     "frames: q(x_t) for t = 0 ... T-1, then the reverse trajectory x_T ... x_0 (T + 1 frames).\n";
 
+// Ctrl-C asks the training loop to stop after its current step (a lock-free atomic is safe to
+// set from a signal handler).
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_sigint(int) { g_interrupted = true; }
+
 bool ends_with(const std::string& s, const std::string& end) {
     return s.size() >= end.size() && s.compare(s.size() - end.size(), end.size(), end) == 0;
 }
@@ -110,6 +121,15 @@ void check_writable(const std::string& path) {
 
 int train(cli::Args& args) {
     if (args.flag("--help")) return std::printf("%s", kTrainHelp), 0;
+    const std::string resume = args.text("--resume", "");
+    // The run's settings: from the flags, or, with --resume, from the checkpoint (then only the
+    // flags about length and outputs may be given).
+    const char* settings[] = {"--dataset", "--n", "--batch", "--lr", "--steps", "--schedule",
+                              "--hidden", "--ema", "--seed"};
+    if (!resume.empty())
+        for (const char* flag : settings)
+            if (args.has(flag))
+                throw ddpm::UsageError(std::string(flag) + " cannot change when resuming (the run's settings come from " + resume + ")");
     const std::string dataset = args.text("--dataset", "s_curve");
     const int n = static_cast<int>(args.integer("--n", 10000, 16, 10000000));
     ddpm::TrainConfig cfg;
@@ -131,30 +151,49 @@ int train(cli::Args& args) {
     args.finish();
     if (!args.positional().empty()) throw ddpm::UsageError("unexpected argument '" + args.positional()[0] + "'");
 
-    ddpm::Tensor data = ddpm::make_dataset(dataset, n, seed);
-    ddpm::Trainer tr(mc, cfg, ddpm::Schedule::by_name(schedule, mc.num_steps), seed);
+    ddpm::Trainer tr = resume.empty()
+                           ? ddpm::Trainer(mc, cfg, ddpm::Schedule::by_name(schedule, mc.num_steps), seed)
+                           : ddpm::load_checkpoint(resume);
+    if (resume.empty()) {
+        tr.dataset = dataset;
+        tr.dataset_n = n;
+    } else {
+        tr.cfg.epochs = cfg.epochs;  // the total, counted from the run's start
+    }
+    ddpm::Tensor data = ddpm::make_dataset(tr.dataset, tr.dataset_n, tr.seed);
     check_writable(out);
     if (!log.empty()) check_writable(log);
     if (!loss_plot.empty()) check_writable(loss_plot);
     if (sample_every) check_writable(panels_dir + "/reverse_0.png");
-    std::printf("training %zu parameters on %s (%d points), %d epochs, schedule %s, seed %llu\n",
-                tr.model.num_params(), dataset.c_str(), n, cfg.epochs, schedule.c_str(),
-                static_cast<unsigned long long>(seed));
+    if (resume.empty())
+        std::printf("training %zu parameters on %s (%d points), %d epochs, schedule %s, seed %llu\n",
+                    tr.model.num_params(), tr.dataset.c_str(), tr.dataset_n, tr.cfg.epochs,
+                    tr.sched.name.c_str(), static_cast<unsigned long long>(tr.seed));
+    else
+        std::printf("resuming %s after %d epochs (step %ld), of %d\n", resume.c_str(), tr.epoch,
+                    static_cast<long>(tr.adam.t), tr.cfg.epochs);
 
     ddpm::Progress progress;
-    ddpm::Rng sample_rng(seed, /*stream=*/0x5a3b1e);  // sampling never disturbs training's stream
-    tr.train(data, [&](const ddpm::EpochReport& r) {
-        progress.update(r);
-        if (sample_every && (r.epoch % sample_every == 0 || r.epoch == r.epochs)) {
-            progress.finish();
-            std::printf("epoch %d: loss %.4f (last batch)  mean %.4f\n", r.epoch, r.last_loss, r.mean_loss);
-            ddpm::Tensor seq = ddpm::p_sample_loop(tr.model, n, tr.sched, sample_rng);
-            std::string path = panels_dir + "/reverse_" + std::to_string(r.epoch) + ".png";
-            ddpm::save_png(ddpm::reverse_panels(seq, "reverse process p_theta, epoch " + std::to_string(r.epoch)), path);
-            ddpm::save_checkpoint(tr, out);  // a long run keeps its latest state on disk
-        }
-        return true;
-    });
+    ddpm::Rng sample_rng(tr.seed, /*stream=*/0x5a3b1e);  // sampling never disturbs training's stream
+    std::signal(SIGINT, on_sigint);
+    try {
+        tr.train(data, [&](const ddpm::EpochReport& r) {
+            progress.update(r);
+            if (sample_every && (r.epoch % sample_every == 0 || r.epoch == r.epochs)) {
+                progress.finish();
+                std::printf("epoch %d: loss %.4f (last batch)  mean %.4f\n", r.epoch, r.last_loss, r.mean_loss);
+                ddpm::Tensor seq = ddpm::p_sample_loop(tr.model, tr.dataset_n, tr.sched, sample_rng);
+                std::string path = panels_dir + "/reverse_" + std::to_string(r.epoch) + ".png";
+                ddpm::save_png(ddpm::reverse_panels(seq, "reverse process p_theta, epoch " + std::to_string(r.epoch)), path);
+                ddpm::save_checkpoint(tr, out);  // a long run keeps its latest state on disk
+            }
+            return true;
+        }, &g_interrupted);
+    } catch (const ddpm::Error&) {
+        progress.finish();
+        std::fprintf(stderr, "ddpm train: the last good checkpoint, if any, is %s\n", out.c_str());
+        throw;
+    }
     progress.finish();
     ddpm::save_checkpoint(tr, out);
     if (!log.empty()) {
@@ -163,7 +202,13 @@ int train(cli::Args& args) {
             csv += std::to_string(i + 1) + "," + std::to_string(tr.epoch_loss[i]) + "\n";
         ddpm::write_file_atomic(log, csv);
     }
-    if (!loss_plot.empty()) ddpm::save_png(ddpm::loss_chart(tr.epoch_loss), loss_plot);
+    if (!loss_plot.empty() && !tr.epoch_loss.empty()) ddpm::save_png(ddpm::loss_chart(tr.epoch_loss), loss_plot);
+    if (g_interrupted) {
+        std::printf("interrupted at epoch %d, step %ld: saved %s; continue with\n"
+                    "  ddpm train --resume %s --out %s --epochs %d\n",
+                    tr.epoch + 1, static_cast<long>(tr.adam.t), out.c_str(), out.c_str(), out.c_str(), tr.cfg.epochs);
+        return 130;
+    }
     std::printf("final mean loss %.4f; wrote %s\n", tr.epoch_loss.empty() ? 0.0f : tr.epoch_loss.back(), out.c_str());
     return 0;
 }

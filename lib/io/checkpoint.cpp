@@ -1,5 +1,6 @@
 #include "io/checkpoint.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "error.h"
@@ -87,6 +88,13 @@ std::string checkpoint_bytes(const Trainer& tr) {
     Rng::State s = tr.rng.state();
     p.put<uint64_t>(s.state), p.put<uint64_t>(s.inc), p.put<float>(s.cached_normal),
         p.put<uint8_t>(s.has_cached);
+    // Mid-epoch state and the data's description, for an exact resume.
+    p.put_string(tr.dataset);
+    p.put<int32_t>(tr.dataset_n);
+    p.put<int32_t>(tr.next_batch);
+    p.put<double>(tr.epoch_loss_sum);
+    p.put<uint64_t>(tr.epoch_order.size());
+    for (int i : tr.epoch_order) p.put<int32_t>(i);
 
     Writer file;
     file.bytes.append(kMagic, sizeof kMagic);
@@ -153,6 +161,17 @@ Trainer checkpoint_from_bytes(const std::string& bytes, const std::string& name)
     s.has_cached = r.get<uint8_t>() != 0;
     if ((s.inc & 1u) == 0) throw Error(name + ": bad generator state");
     tr.rng.set_state(s);
+    tr.dataset = r.get_string();
+    tr.dataset_n = r.get<int32_t>();
+    tr.next_batch = r.get<int32_t>();
+    tr.epoch_loss_sum = r.get<double>();
+    uint64_t order_n = r.get<uint64_t>();
+    r.need(order_n * 4);  // before allocating
+    tr.epoch_order.resize(order_n);
+    for (int& i : tr.epoch_order) i = r.get<int32_t>();
+    const int batches = order_n ? static_cast<int>((order_n + c.batch - 1) / c.batch) : 0;
+    if (tr.next_batch < 0 || tr.next_batch > batches || !std::isfinite(tr.epoch_loss_sum))
+        throw Error(name + ": bad mid-epoch state");
     if (r.pos != header + size) throw Error(name + ": unexpected bytes after the last field");
     return tr;
 }

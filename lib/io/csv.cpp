@@ -1,5 +1,6 @@
 #include "io/csv.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -82,13 +83,14 @@ Tensor csv_from_text(const std::string& text, const std::string& name) {
     // frame,x,y: frames numbered 0, 1, 2, ... in order, each with the same number of points.
     std::vector<int> sizes;
     for (size_t i = 0; i < rows.size(); ++i) {
-        double f = rows[i][0];
+        // Compare as doubles: a frame number like 1e300 must not be converted to int first.
+        const double f = rows[i][0], count = static_cast<double>(sizes.size());
         if (f != std::floor(f) || f < 0) throw Error(name + ": frame numbers must be whole numbers >= 0");
-        int frame = static_cast<int>(f);
-        if (frame == static_cast<int>(sizes.size())) sizes.push_back(0);
-        else if (frame != static_cast<int>(sizes.size()) - 1)
+        if (f == count) sizes.push_back(0);
+        else if (f != count - 1)
             throw Error(name + ": frames must run 0, 1, 2, ... in order (found frame " +
-                        std::to_string(frame) + " after frame " + std::to_string(sizes.size() - 1) + ")");
+                        std::to_string(static_cast<long long>(std::min(f, 1e18))) + " after frame " +
+                        std::to_string(sizes.size() - 1) + ")");
         ++sizes.back();
     }
     for (int s : sizes)

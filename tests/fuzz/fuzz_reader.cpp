@@ -1,0 +1,30 @@
+// Fuzz target (clang's libFuzzer, `make fuzz`): one of the readers of outside files on arbitrary
+// bytes, chosen when compiling: -DFUZZ_NPY, -DFUZZ_CSV or -DFUZZ_CHECKPOINT. A reader may refuse
+// the bytes with ddpm::Error; anything else (a crash, a sanitizer report, another exception, a
+// huge allocation) is a bug.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "error.h"
+#include "io/checkpoint.h"
+#include "io/csv.h"
+#include "io/npy.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const std::string bytes(reinterpret_cast<const char*>(data), size);
+    try {
+#if defined(FUZZ_NPY)
+        ddpm::npy_from_bytes(bytes, "fuzz.npy");
+#elif defined(FUZZ_CSV)
+        ddpm::csv_from_text(bytes, "fuzz.csv");
+#elif defined(FUZZ_CHECKPOINT)
+        ddpm::checkpoint_from_bytes(bytes, "fuzz.ckpt");
+#else
+#error "define FUZZ_NPY, FUZZ_CSV or FUZZ_CHECKPOINT"
+#endif
+    } catch (const ddpm::Error&) {
+        // refused with a message: fine
+    }
+    return 0;
+}
