@@ -63,7 +63,8 @@ DEPS     = $(if $(MISSING),deps)
 # Keep object files (make would delete intermediates of pattern rules and rebuild them).
 .SECONDARY:
 
-.PHONY: all lib lessons tools tests test demo bench deps clean format format-check fuzz
+.PHONY: all lib lessons tools tests test demo bench deps clean format format-check fuzz \
+        exercise exercises
 all: lib lessons tools tests
 
 lib: $(LIB)
@@ -102,10 +103,53 @@ $(TEST_BIN): $(TEST_SRC:%.cpp=$(B)/obj/%.o) $(LIB)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# Exercises (docs/exercises.md): lessons/NN_name/exercise/ holds exercise.cpp (the learner's, with
+# TODOs), check.cpp and hint.md; lessons/solutions/NN_name.cpp is the solution. Each check program
+# is built twice: against the exercise (make exercise / make exercises) and against the solution
+# (make test asserts that the untouched exercise fails and the solution passes).
+EXERCISES := $(sort $(patsubst lessons/%/exercise/check.cpp,%,$(wildcard lessons/*/exercise/check.cpp)))
+EX_FLAGS   = -Ilessons -DEXERCISE_HINT='"$(CURDIR)/lessons/$*/exercise/hint.md"'
+
+$(B)/obj/exercises/%/check.o: lessons/%/exercise/check.cpp $(FLAGS_FILE) | $(DEPS)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) $(EX_FLAGS) -Ilessons/$*/exercise -c $< -o $@
+$(B)/obj/exercises/%/exercise.o: lessons/%/exercise/exercise.cpp $(FLAGS_FILE) | $(DEPS)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -Ilessons/$*/exercise -Wno-unused-parameter -c $< -o $@
+$(B)/obj/exercises/%/solution.o: lessons/solutions/%.cpp $(FLAGS_FILE) | $(DEPS)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -Ilessons/$*/exercise -c $< -o $@
+$(B)/exercises/%: $(B)/obj/exercises/%/check.o $(B)/obj/exercises/%/exercise.o $(LIB)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+$(B)/exercises/%.solution: $(B)/obj/exercises/%/check.o $(B)/obj/exercises/%/solution.o $(LIB)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# make exercise N=04: one exercise, from the top.
+exercise:
+	@ex=$$(echo "$(EXERCISES)" | tr ' ' '\n' | grep "^$(N)_" | head -n 1); \
+	[ -n "$$ex" ] || { echo "no exercise N=$(N); there are: $(EXERCISES)"; exit 2; }; \
+	$(MAKE) --no-print-directory -s $(B)/exercises/$$ex && $(B)/exercises/$$ex
+
+# make exercises: in lesson order, stopping at the first unsolved one.
+exercises: $(EXERCISES:%=$(B)/exercises/%)
+	@solved=0; total=$(words $(EXERCISES)); \
+	for ex in $(EXERCISES); do \
+	    if $(B)/exercises/$$ex > $(B)/exercises/$$ex.log 2>&1; then \
+	        solved=$$((solved + 1)); echo "solved   $$ex"; \
+	    else \
+	        echo "unsolved $$ex:"; echo; cat $(B)/exercises/$$ex.log; echo; \
+	        echo "$$solved/$$total solved. Next: edit lessons/$$ex/exercise/exercise.cpp, then make exercise N=$${ex%%_*}"; \
+	        exit 1; \
+	    fi; \
+	done; echo "$$solved/$$total solved. Well done."
+
 # The README's test command: unit tests, then every lesson's quick self-check, then one
 # closing line "N passed, N failed".
-test: $(TEST_BIN) $(LESSON_BIN) $(TOOL_BIN)
-	@sh tests/run_all.sh $(B) $(LESSONS)
+test: $(TEST_BIN) $(LESSON_BIN) $(TOOL_BIN) $(EXERCISES:%=$(B)/exercises/%) \
+      $(EXERCISES:%=$(B)/exercises/%.solution)
+	@EXERCISES="$(EXERCISES)" sh tests/run_all.sh $(B) $(LESSONS)
 
 # The README's main job.
 demo: $(LESSON_BIN) $(TOOL_BIN)

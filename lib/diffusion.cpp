@@ -81,12 +81,9 @@ Tensor randn(int n, int D, Rng& rng) {
     return x;
 }
 
-void p_sample(MLPDiffusion& model, float* x, int n, int t, const Schedule& sched, Rng& rng,
-              const SamplerOptions& opt, float* eps, int* t_buf) {
+void p_sample_update(float* x, const float* eps, int n_values, int t, const Schedule& sched,
+                     Rng& rng, const SamplerOptions& opt) {
     check_step(t, sched);
-    const int D = model.config().dim;
-    std::fill(t_buf, t_buf + n, t);
-    model.forward(eps, x, t_buf, n);
     const float coeff = sched.betas[t] / sched.one_minus_alphas_bar_sqrt[t];
     const float scale = 1.0f / std::sqrt(1.0f - sched.betas[t]);
     float var = sched.betas[t];
@@ -94,10 +91,18 @@ void p_sample(MLPDiffusion& model, float* x, int n, int t, const Schedule& sched
         var = (1.0f - sched.alphas_prod_p[t]) / (1.0f - sched.alphas_prod[t]) * sched.betas[t];
     const bool noise = t > 0 || opt.noise_at_last_step;
     const float sigma = std::sqrt(var);
-    for (int i = 0; i < n * D; ++i) {
+    for (int i = 0; i < n_values; ++i) {
         const float mean = scale * (x[i] - coeff * eps[i]);
         x[i] = noise ? mean + sigma * rng.normal() : mean;
     }
+}
+
+void p_sample(MLPDiffusion& model, float* x, int n, int t, const Schedule& sched, Rng& rng,
+              const SamplerOptions& opt, float* eps, int* t_buf) {
+    check_step(t, sched);
+    std::fill(t_buf, t_buf + n, t);
+    model.forward(eps, x, t_buf, n);
+    p_sample_update(x, eps, n * model.config().dim, t, sched, rng, opt);
 }
 
 static void check_prior(const Tensor& x_T, const MLPDiffusion& model, const Schedule& sched) {

@@ -50,6 +50,12 @@ struct SamplerOptions {
     bool noise_at_last_step = true;
 };
 
+// The arithmetic of one reverse step, given the model's prediction eps (n_values = n * D):
+//   x = (x - betas[t] / one_minus_alphas_bar_sqrt[t] * eps) / sqrt(1 - betas[t]) + sigma_t * z
+// with z ~ N(0, I) drawn from rng, one value after another, unless t = 0 and the options say none.
+void p_sample_update(float* x, const float* eps, int n_values, int t, const Schedule& sched,
+                     Rng& rng, const SamplerOptions& opt = {});
+
 // p_sample: one reverse step from x_t to x_{t-1}, for n points in place (DDPM Algorithm 2):
 //   eps  = eps_theta(x_t, t)
 //   mean = (x_t - betas[t] / one_minus_alphas_bar_sqrt[t] * eps) / sqrt(1 - betas[t])

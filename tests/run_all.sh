@@ -33,6 +33,23 @@ else
     tail -n 1 "$log"
 fi
 
+echo "== exercises: every untouched exercise fails its checks, every solution passes them"
+for ex in ${EXERCISES:-}; do
+    if "$build/exercises/$ex" > "$build/exercises/$ex.untouched.log" 2>&1; then
+        failed=$((failed + 1)); failures="$failures $ex(untouched-passes)"
+        echo "NOT OK  $ex: the untouched exercise passes its checks (they test nothing?)"
+    else
+        passed=$((passed + 1))
+    fi
+    if "$build/exercises/$ex.solution" > "$build/exercises/$ex.solution.log" 2>&1; then
+        passed=$((passed + 1))
+        echo "OK      $ex: untouched fails ($(grep -c '^FAIL' "$build/exercises/$ex.untouched.log") checks), solution passes ($(tail -n 2 "$build/exercises/$ex.solution.log" | head -n 1))"
+    else
+        failed=$((failed + 1)); failures="$failures $ex(solution-fails)"
+        echo "NOT OK  $ex: the solution fails:"; grep '^FAIL' "$build/exercises/$ex.solution.log"
+    fi
+done
+
 for lesson in "$@"; do
     echo "== lesson $lesson --check"
     dir="$build/check/$lesson"

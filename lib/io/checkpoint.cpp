@@ -63,7 +63,7 @@ struct Reader {
                         std::to_string(expected));
         need(n * sizeof(float));
         std::vector<float> v(n);
-        std::memcpy(v.data(), bytes.data() + pos, n * sizeof(float));
+        if (n) std::memcpy(v.data(), bytes.data() + pos, n * sizeof(float));  // data() may be null when n = 0
         pos += n * sizeof(float);
         return v;
     }

@@ -29,6 +29,13 @@ void save_csv(const Tensor& points, const std::string& path) {
     write_file_atomic(path, out);
 }
 
+// A line as it may appear in an error message: at most 40 characters, non-printable bytes as '?'.
+static std::string printable(const std::string& line) {
+    std::string out;
+    for (char c : line.substr(0, 40)) out += (c >= 32 && c < 127) ? c : '?';
+    return line.size() > 40 ? out + "..." : out;
+}
+
 Tensor csv_from_text(const std::string& text, const std::string& name) {
     std::vector<std::vector<double>> rows;
     size_t pos = 0;
@@ -61,11 +68,11 @@ Tensor csv_from_text(const std::string& text, const std::string& name) {
                 columns = static_cast<int>(fields.size());
                 continue;
             }
-            throw Error(name + ":" + std::to_string(line_no) + ": not a number in '" + line + "'");
+            throw Error(name + ":" + std::to_string(line_no) + ": not a number in '" + printable(line) + "'");
         }
         for (double v : fields)
             if (!std::isfinite(v) || std::fabs(v) > 3e38)
-                throw Error(name + ":" + std::to_string(line_no) + ": NaN or infinite value in '" + line + "'");
+                throw Error(name + ":" + std::to_string(line_no) + ": NaN or infinite value in '" + printable(line) + "'");
         if (columns < 0) columns = static_cast<int>(fields.size());
         if (static_cast<int>(fields.size()) != columns)
             throw Error(name + ":" + std::to_string(line_no) + ": " + std::to_string(fields.size()) +

@@ -1,0 +1,59 @@
+// Checks for exercise 01, by value (to 1e-6: the library keeps float32 arrays, and the notebook's
+// facts have six digits): the notebook's facts, the schedules' defining formulas, and the
+// relations between the derived arrays, on the schedules and on random betas.
+#include <cmath>
+#include <vector>
+
+#include "check.h"
+#include "exercise.h"
+#include "rng.h"
+
+int main() {
+    exercise::Checker check("01 the beta schedules and the derived arrays");
+    std::vector<double> s = ex::sigmoid_betas(100);
+    check.that(s.size() == 100, "sigmoid_betas(100) has 100 values");
+    if (s.size() != 100) return check.finish();
+    double sum = 0;
+    for (double b : s) sum += b;
+    check.near("sum of the notebook's betas", sum, 0.2505, 3e-6);
+    check.near("sigmoid betas[0] = sigmoid(-6) * (5e-3 - 1e-5) + 1e-5", s[0], 1 / (1 + std::exp(6.0)) * (5e-3 - 1e-5) + 1e-5, 1e-10);
+    ex::Derived d = ex::derive(s);
+    check.near("alphas_prod[99] (the notebook's fact)", d.alphas_prod.at(99), 0.778003, 1e-6);
+    check.near("alphas_bar_sqrt[99]", d.alphas_bar_sqrt.at(99), 0.882045, 1e-6);
+    check.near("one_minus_alphas_bar_sqrt[99]", d.one_minus_alphas_bar_sqrt.at(99), 0.471165, 1e-6);
+
+    std::vector<double> lin = ex::linear_betas(1000);
+    check.that(lin.size() == 1000, "linear_betas(1000) has 1000 values");
+    if (lin.size() == 1000) {
+        check.near("linear betas[0]", lin[0], 1e-4, 1e-10);
+        check.near("linear betas[999]", lin[999], 0.02, 1e-6);
+        check.near("linear betas[500]", lin[500], 1e-4 + (0.02 - 1e-4) * 500 / 999.0, 1e-6);
+    }
+
+    std::vector<double> cos = ex::cosine_betas(50);
+    check.that(cos.size() == 50, "cosine_betas(50) has 50 values");
+    if (cos.size() == 50) {
+        auto f = [](double t) { return std::pow(std::cos((t / 50 + 0.008) / 1.008 * M_PI / 2), 2); };
+        ex::Derived c = ex::derive(cos);
+        check.near("cosine: alphas_prod[24] = f(25) / f(0)", c.alphas_prod.at(24), f(25) / f(0), 1e-6);
+        check.near("cosine: the last beta is capped at 0.999", cos[49], 0.999, 1e-6);
+    }
+
+    // The derived arrays on random betas, against their definitions.
+    ddpm::Rng rng(3);
+    std::vector<double> betas(20);
+    for (double& b : betas) b = rng.uniform(0.001f, 0.2f);
+    ex::Derived r = ex::derive(betas);
+    std::vector<double> alphas(20), prod(20), prod_p(20), sq(20), sq1(20);
+    double p = 1;
+    for (int i = 0; i < 20; ++i) {
+        alphas[i] = 1 - betas[i], prod_p[i] = p, p *= alphas[i], prod[i] = p;
+        sq[i] = std::sqrt(p), sq1[i] = std::sqrt(1 - p);
+    }
+    check.all_near("alphas = 1 - betas", r.alphas.data(), alphas.data(), r.alphas.size() == 20 ? 20 : 0, 1e-6);
+    check.all_near("alphas_prod (cumulative product)", r.alphas_prod.data(), prod.data(), 20, 1e-6);
+    check.all_near("alphas_prod_p (the previous product, 1 first)", r.alphas_prod_p.data(), prod_p.data(), 20, 1e-6);
+    check.all_near("alphas_bar_sqrt", r.alphas_bar_sqrt.data(), sq.data(), 20, 1e-6);
+    check.all_near("one_minus_alphas_bar_sqrt", r.one_minus_alphas_bar_sqrt.data(), sq1.data(), 20, 1e-6);
+    return check.finish();
+}

@@ -1,0 +1,71 @@
+// What every exercise's checks share: PASS / FAIL lines that say what was expected and what came
+// back, the hint at the first failure, and the exit status (0 only when everything passes).
+#pragma once
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#ifndef EXERCISE_HINT
+#define EXERCISE_HINT ""
+#endif
+
+namespace exercise {
+
+class Checker {
+public:
+    explicit Checker(const char* title) { std::printf("== exercise: %s\n", title); }
+
+    // |got - want| <= tol (false for NaN).
+    void near(const std::string& what, double got, double want, double tol) {
+        char detail[160];
+        std::snprintf(detail, sizeof detail, "expected %.7g (+- %.1g), got %.7g", want, tol, got);
+        report(std::fabs(got - want) <= tol, what, detail);
+    }
+    // The largest difference over two arrays of n values.
+    template <typename A, typename B>
+    void all_near(const std::string& what, const A* got, const B* want, size_t n, double tol) {
+        double worst = 0;
+        size_t at = 0;
+        for (size_t i = 0; i < n; ++i) {
+            double d = std::fabs(static_cast<double>(got[i]) - static_cast<double>(want[i]));
+            if (!(d <= worst)) worst = d, at = i;  // NaN counts as the worst
+        }
+        char detail[200];
+        std::snprintf(detail, sizeof detail, "largest difference %.3g at [%zu]: expected %.7g, got %.7g",
+                      worst, at, n ? static_cast<double>(want[at]) : 0.0, n ? static_cast<double>(got[at]) : 0.0);
+        report(worst <= tol, what + " (tolerance " + short_number(tol) + ")", detail);
+    }
+    void that(bool ok, const std::string& what, const std::string& detail = "") {
+        report(ok, what, detail);
+    }
+
+    int finish() {
+        std::printf("%d of %d checks pass\n", passes_, passes_ + failures_);
+        if (failures_ == 0) std::printf("SOLVED\n");
+        return failures_ ? 1 : 0;
+    }
+
+private:
+    static std::string short_number(double v) {
+        char b[32];
+        std::snprintf(b, sizeof b, "%g", v);
+        return b;
+    }
+    void report(bool ok, const std::string& what, const std::string& detail) {
+        std::printf("%-5s %s%s%s\n", ok ? "PASS" : "FAIL", what.c_str(), detail.empty() ? "" : ": ",
+                    detail.c_str());
+        if (ok) return void(++passes_);
+        if (failures_++ == 0) {  // the hint, once, at the first failure
+            std::ifstream f(EXERCISE_HINT);
+            std::stringstream text;
+            text << f.rdbuf();
+            std::printf("\n---- hint (%s) ----\n%s---------------\n\n", EXERCISE_HINT,
+                        f ? text.str().c_str() : "(hint file not found)\n");
+        }
+    }
+    int passes_ = 0, failures_ = 0;
+};
+
+}  // namespace exercise
