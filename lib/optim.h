@@ -29,7 +29,8 @@ public:
 // Returns the norm before clipping (accumulated in double).
 float clip_grad_norm(float* grads, size_t n, float max_norm);
 
-// EMA of the weights, as the notebook's EMA class defines it (mu = 0.01):
+// EMA of the weights, as the notebook's EMA class defines it (mu = 0.01; its register() is our
+// constructor, its __call__() our update()):
 //   shadow = mu * x + (1 - mu) * shadow, registered with the parameters' value at the start.
 // (The notebook's mu weighs the NEW value; most papers write decay = 1 - mu = 0.99.)
 class EMA {
