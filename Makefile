@@ -1,7 +1,8 @@
 # ddpm-from-scratch: one Makefile for the library, the lessons, the tools and the tests.
 #
 #   make                 build the library, every lesson and every tool into build/
-#   make demo            the main job: run the course end to end, pictures into out/
+#   make demo            the main job: the notebook's 4000-epoch training, pictures and GIF into
+#                        out/ (FULL=1: also its sampling every 100 epochs; EPOCHS=N: shorter)
 #   make test            the doctest suite, then each lesson's quick self-check
 #   make bench           speed figures (never asserted by the tests)
 #   make -C lessons/01_beta_schedule    build and run one lesson in its own folder
@@ -80,13 +81,17 @@ FLAGS_FILE := $(B)/flags.txt
 $(shell mkdir -p $(B); echo '$(CXX) $(CXXFLAGS)' | cmp -s - $(FLAGS_FILE) || \
         echo '$(CXX) $(CXXFLAGS)' > $(FLAGS_FILE))
 
-$(B)/obj/%.o: %.cpp $(FLAGS_FILE) | $(DEPS)
+$(B)/obj/%.o: %.cpp $(FLAGS_FILE) Makefile | $(DEPS)
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS) -c $< -o $@
 
-# The fast kernels are built at -O3, so the compiler turns their fixed-size inner loops into
-# vector instructions (at -O2 GCC vectorises only loops it can prove need no remainder).
-$(B)/obj/lib/kernels.o: CXXFLAGS += $(if $(filter 1,$(DEBUG)),,-O3)
+# The hot numeric files are built at -O3, so the compiler unrolls the kernels' fixed-size loops
+# and vectorises the element-wise loops (Adam, ReLU, EMA, clipping): at -O2 GCC vectorises only
+# loops it can prove need no remainder. -fno-math-errno lets sqrt be one vector instruction (with
+# errno to set, it cannot); it changes no result, and nothing here reads errno.
+# A training step: 1.38 ms at -O2; 0.81 ms with these at -O3; 0.6 ms with -fno-math-errno too.
+HOT := $(B)/obj/lib/kernels.o $(B)/obj/lib/layers.o $(B)/obj/lib/optim.o $(B)/obj/tools/bench.o
+$(HOT): CXXFLAGS += $(if $(filter 1,$(DEBUG)),,-O3 -fno-math-errno)
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -153,7 +158,7 @@ test: $(TEST_BIN) $(LESSON_BIN) $(TOOL_BIN) $(EXERCISES:%=$(B)/exercises/%) \
 
 # The README's main job.
 demo: $(LESSON_BIN) $(TOOL_BIN)
-	@sh tools/demo.sh $(B)
+	@EPOCHS=$(EPOCHS) FULL=$(FULL) sh tools/demo.sh $(B)
 
 bench: $(TOOL_BIN)
 	$(B)/bench

@@ -11,9 +11,15 @@
 
 namespace ddpm {
 
-// C (M, N) += A (M, K) · B (K, N). Register-tiled: 4 rows × 16 columns of C at a time.
+// C (M, N) += A (M, K) · B (K, N). Register-tiled (a few rows × a few vectors of C at a time).
 template <typename T>
 void gemm_acc(T* C, const T* A, const T* B, int M, int K, int N);
+
+// C (M, N) += A (M, K) · Btᵀ for Bt (N, K): every entry a dot product of two contiguous rows,
+// summed in vector lanes. For narrow results (N = 2, the output layer) where gemm_acc's tiles
+// would not fit and the matrix is already stored as rows.
+template <typename T>
+void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N);
 
 // out (cols, rows) = inᵀ for in (rows, cols).
 template <typename T>
@@ -24,10 +30,10 @@ void transpose(T* out, const T* in, int rows, int cols);
 template <typename T>
 void linear_forward_fast(T* out, const T* in, const T* w, const T* b, T* wT, int B, int C, int OC);
 
-// linear_backward of layers.h, fast (accumulates the same way). doutT is caller-owned scratch of
-// B * OC values.
+// linear_backward of layers.h, fast (accumulates the same way). scratch is caller-owned, of
+// B * (OC + C) values.
 template <typename T>
-void linear_backward_fast(T* din, T* dw, T* db, const T* dout, const T* in, const T* w, T* doutT,
+void linear_backward_fast(T* din, T* dw, T* db, const T* dout, const T* in, const T* w, T* scratch,
                           int B, int C, int OC);
 
 }  // namespace ddpm

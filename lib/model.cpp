@@ -79,7 +79,7 @@ void MLP<T>::reserve(int B) {
     da_.resize(static_cast<size_t>(B) * cfg_.hidden);
     const int widest = std::max(cfg_.hidden, cfg_.dim);
     wT_.resize(static_cast<size_t>(widest) * widest);
-    doutT_.resize(static_cast<size_t>(B) * widest);
+    doutT_.resize(static_cast<size_t>(B) * 2 * widest);
 }
 
 template <typename T>

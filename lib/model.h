@@ -73,7 +73,7 @@ private:
     std::vector<int> t_;      // (B,): its steps
     std::vector<T> h_;        // (depth, B, hidden): each block's output after the ReLU
     std::vector<T> dh_, da_;  // (B, hidden) each: gradient scratch
-    std::vector<T> wT_, doutT_;  // scratch of the fast kernels (kernels.h)
+    std::vector<T> wT_, doutT_;  // scratch of the fast kernels (kernels.h): wT_ forward, doutT_ backward
 };
 
 using MLPDiffusion = MLP<float>;

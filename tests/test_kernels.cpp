@@ -39,7 +39,7 @@ static void check_shapes(double tol) {
         CAPTURE(OC);
         auto in = randn<T>(B * C, rng), w = randn<T>(OC * C, rng), b = randn<T>(OC, rng),
              dout = randn<T>(B * OC, rng);
-        std::vector<T> out_plain(B * OC), out_fast(B * OC), wT(C * OC), doutT(B * OC);
+        std::vector<T> out_plain(B * OC), out_fast(B * OC), wT(C * OC), doutT(B * (OC + C));
         ddpm::linear_forward(out_plain.data(), in.data(), w.data(), b.data(), B, C, OC);
         ddpm::linear_forward_fast(out_fast.data(), in.data(), w.data(), b.data(), wT.data(), B, C, OC);
         double fwd = max_diff(out_plain, out_fast);

@@ -94,3 +94,20 @@ TEST_CASE("EMA weights trail the raw weights after training") {
     ddpm::MLPDiffusion e = ddpm::ema_model(tr);
     CHECK(e.params == tr.ema.shadow);
 }
+
+#include "parallel.h"
+
+TEST_CASE("training and sampling give bit-identical results for 1 and 2 threads") {
+    std::vector<float> params[2], samples[2];
+    for (int threads : {1, 2}) {
+        ddpm::set_num_threads(threads);
+        ddpm::Trainer tr = small_run(3, 21);
+        params[threads - 1] = tr.model.params;
+        ddpm::Rng rng(4);
+        ddpm::Tensor s = ddpm::p_sample_loop(tr.model, 3000, tr.sched, rng).frame(100);
+        samples[threads - 1].assign(s.data(), s.data() + s.size());
+    }
+    ddpm::set_num_threads(1);
+    CHECK(params[0] == params[1]);
+    CHECK(samples[0] == samples[1]);
+}

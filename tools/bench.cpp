@@ -1,15 +1,19 @@
-// make bench: speed figures for the reference configuration. Tests never assert timings; this
-// prints them so a change can be measured (before and after, on the same machine).
+// make bench: speed figures. Tests never assert timings; this prints them so a change can be
+// measured before and after, on the same machine, in one run. About four minutes.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
-
+#include <map>
+#include <string>
 #include <sys/resource.h>
 
 #include "datasets.h"
 #include "diffusion.h"
 #include "io/atomic_file.h"
+#include "parallel.h"
 #include "render/animation.h"
+#include "render/plot.h"
 #include "train.h"
 
 namespace {
@@ -20,6 +24,12 @@ double seconds_of(const std::function<void()>& f) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+long peak_rss_kb() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss;
+}
+
 // The floating-point work of one training step of MLPDiffusion at batch B: each Linear(C, OC)
 // costs 2·B·C·OC forward and twice that backward (din and dw), minus din of the first layer.
 double step_flops(int B) {
@@ -28,16 +38,52 @@ double step_flops(int B) {
     return fwd + bwd;
 }
 
-}  // namespace
-
-long peak_rss_kb() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return u.ru_maxrss;
+// One core's peak: 12 independent chains of vector multiply-adds (enough to hide the latency).
+double peak_gflops() {
+#if defined(__AVX512F__)
+    constexpr int kBytes = 64;
+#elif defined(__AVX__)
+    constexpr int kBytes = 32;
+#else
+    constexpr int kBytes = 16;
+#endif
+    typedef float V __attribute__((vector_size(kBytes)));
+    constexpr int lanes = kBytes / 4, chains = 12;
+    V acc[chains], a, b;
+    for (int l = 0; l < lanes; ++l) a[l] = 0.999f, b[l] = 0.001f;
+    for (V& v : acc) v = b;
+    const long n = 20000000;
+    double s = seconds_of([&] {
+        for (long i = 0; i < n; ++i)
+            for (V& v : acc) v = v * a + b;
+    });
+    float sink = 0;
+    for (V& v : acc) sink += v[0];
+    if (sink == 42) std::printf(" ");  // keep the loop
+    return 2.0 * lanes * chains * n / s / 1e9;
 }
 
-// Renders and encodes `frames` frames of 10,000 points at 480 x 360: the forward process of the
-// S-curve, one q_x per frame, made when needed. Returns seconds; the GIF's size in *bytes.
+double train_step_ms(int threads, ddpm::Tensor& batch) {
+    ddpm::set_num_threads(threads);
+    ddpm::TrainConfig cfg;
+    ddpm::Trainer tr(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(100), 1);
+    for (int i = 0; i < 100; ++i) tr.step(batch.data(), 128);
+    const int steps = 3000;
+    return 1e3 * seconds_of([&] { for (int i = 0; i < steps; ++i) tr.step(batch.data(), 128); }) / steps;
+}
+
+double sample_seconds(int threads) {
+    ddpm::set_num_threads(threads);
+    ddpm::MLPDiffusion model;
+    ddpm::Rng rng(5);
+    model.init(rng);
+    ddpm::Schedule sched = ddpm::Schedule::sigmoid(100);
+    ddpm::p_sample_loop(model, 1000, sched, rng);  // warm up
+    return seconds_of([&] { ddpm::p_sample_loop(model, 10000, sched, rng); });
+}
+
+// Renders and encodes `frames` frames of 10,000 points at 480 x 360 (the forward process of the
+// S-curve, one q_x per frame, made when needed). Returns seconds; the GIF's size in *bytes.
 double gif_run(int frames, const std::string& path, size_t* bytes) {
     ddpm::Tensor data = ddpm::make_dataset("s_curve", 10000, 3);
     ddpm::Schedule sched = ddpm::Schedule::sigmoid(frames);
@@ -53,8 +99,26 @@ double gif_run(int frames, const std::string& path, size_t* bytes) {
     return s;
 }
 
+// `python3 tools/bench_torch.py` when torch is installed: its "torch_<name> <value>" lines.
+std::map<std::string, std::string> torch_figures() {
+    std::map<std::string, std::string> out;
+    // The first python3 that can import torch (Debian's package is for /usr/bin/python3).
+    std::FILE* p = popen("for py in python3 /usr/bin/python3; do $py -c 'import torch' 2>/dev/null && "
+                         "exec $py tools/bench_torch.py 1 2>/dev/null; done", "r");
+    if (!p) return out;
+    char key[64], value[128];
+    while (std::fscanf(p, "%63s %127[^\n]", key, value) == 2) out[key] = value;
+    pclose(p);
+    return out;
+}
+
+}  // namespace
+
 int main() {
-    std::printf("ddpm-from-scratch benchmark (one thread)\n\n");
+    std::printf("ddpm-from-scratch benchmark (batch 128, the notebook's model: %.1f MFLOP a step)\n\n",
+                step_flops(128) / 1e6);
+    std::printf("one core's peak (vector multiply-adds): %.0f GFLOP/s\n\n", peak_gflops());
+
     size_t bytes = 0;
     double g50 = gif_run(50, "/tmp/ddpm-bench-50.gif", &bytes);
     long rss50 = peak_rss_kb();
@@ -64,32 +128,46 @@ int main() {
                 "  peak memory %ld MB after 50 frames (%.2f s), %ld MB after 200\n\n",
                 g200, 1e3 * g200 / 200, bytes / 1024.0, rss50 / 1024, g50, rss200 / 1024);
 
-    ddpm::Rng rng(1);
-    ddpm::Tensor data = ddpm::make_s_curve(10000, 0.1f, rng);
-    ddpm::TrainConfig cfg;
-    ddpm::Trainer tr(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(100), 1);
-    ddpm::BatchLoader loader(data, cfg.batch);
-    std::vector<float> batch(cfg.batch * 2);
-    loader.shuffle(tr.rng);
-    loader.batch(0, batch.data());
-    for (int i = 0; i < 50; ++i) tr.step(batch.data(), cfg.batch);  // warm up
+    ddpm::Tensor batch = ddpm::make_dataset("s_curve", 128, 1);
+    double ms[3] = {0, 0, 0}, sample[3] = {0, 0, 0};
+    for (int threads : {1, 2}) {
+        ms[threads] = train_step_ms(threads, batch);
+        sample[threads] = sample_seconds(threads);
+        std::printf("%d thread%s: training step %.3f ms = %.0f steps/s = %.1f GFLOP/s; "
+                    "p_sample_loop 10,000 x 100: %.2f s\n", threads, threads > 1 ? "s" : " ",
+                    ms[threads], 1e3 / ms[threads], step_flops(128) / ms[threads] / 1e6, sample[threads]);
+    }
 
-    const int steps = 2000;
-    double s = seconds_of([&] {
-        for (int i = 0; i < steps; ++i) tr.step(batch.data(), cfg.batch);
+    // The notebook's whole run: 4000 epochs over 10,000 points, and every 100 epochs a sampling
+    // of 10,000 points with its 10 panels drawn (not written).
+    ddpm::set_num_threads(0);
+    ddpm::TrainConfig cfg;
+    ddpm::Trainer tr(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(100), 1234);
+    ddpm::Tensor data = ddpm::make_dataset("s_curve", 10000, 1234);
+    ddpm::Rng sample_rng(7);
+    const long rss_before = peak_rss_kb();
+    std::printf("\nthe notebook's full run (4000 epochs, 40 samplings), %d threads: ", ddpm::num_threads());
+    std::fflush(stdout);
+    double full = seconds_of([&] {
+        tr.train(data, [&](const ddpm::EpochReport& r) {
+            if (r.epoch % 100 == 0)
+                ddpm::reverse_panels(ddpm::p_sample_loop(tr.model, 10000, tr.sched, sample_rng));
+            return true;
+        });
     });
-    const double flops = step_flops(cfg.batch);
-    std::printf("reference configuration, batch 128:\n");
-    std::printf("training step:   %8.3f ms   %8.0f steps/s   %6.1f GFLOP/s (%.1f MFLOP a step)\n",
-                1e3 * s / steps, steps / s, flops * steps / s / 1e9, flops / 1e6);
-    cfg.epochs = 5;
-    ddpm::Trainer epoch_run(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(100), 2);
-    double e = seconds_of([&] { epoch_run.train(data, nullptr); });
-    std::printf("one epoch:       %8.3f s    (10,000 points, 79 steps; 4000 epochs: %.0f s)\n",
-                e / cfg.epochs, 4000 * e / cfg.epochs);
-    ddpm::Rng sample_rng(5);
-    double p = seconds_of([&] { ddpm::p_sample_loop(tr.model, 10000, tr.sched, sample_rng); });
-    std::printf("p_sample_loop:   %8.3f s    (10,000 points x 100 steps, %.1f GFLOP/s)\n", p,
-                10000.0 * 100 * step_flops(1) / 3 / p / 1e9);
+    std::printf("%.0f s (peak memory %ld MB before, %ld MB after)\n", full, rss_before / 1024,
+                peak_rss_kb() / 1024);
+
+    std::map<std::string, std::string> torch = torch_figures();
+    if (torch.count("torch_step_ms")) {
+        double t_ms = std::atof(torch["torch_step_ms"].c_str()), t_s = std::atof(torch["torch_sample_s"].c_str());
+        std::printf("\nPyTorch %s on %s, 1 thread: training step %.3f ms (%.0f steps/s); "
+                    "p_sample_loop (no autograd) %.2f s\n", torch["torch_version"].c_str(),
+                    torch["torch_blas"].c_str(), t_ms, 1e3 / t_ms, t_s);
+        std::printf("ratio, this course / PyTorch, 1 thread: training %.1fx faster, sampling %.1fx faster\n",
+                    t_ms / ms[1], t_s / sample[1]);
+    } else {
+        std::printf("\n(PyTorch not installed: apt-get install python3-torch libopenblas0 adds the comparison)\n");
+    }
     return 0;
 }

@@ -20,6 +20,7 @@
 #include "io/npy.h"
 #include "io/progress.h"
 #include "metrics.h"
+#include "parallel.h"
 #include "render/animation.h"
 #include "render/plot.h"
 #include "render/png.h"
@@ -47,7 +48,7 @@ const char* kTrainHelp =
     "  --hidden N           hidden units per layer (default 128)\n"
     "  --ema MU             EMA weight of the new value (default 0.01, the notebook's mu)\n"
     "  --seed N             seed of the data, the initialisation and the noise (default 1234)\n"
-    "  --threads N          accepted for forward compatibility; training runs on one thread\n"
+    "  --threads N          threads (default 0: one per core); results are the same for any N\n"
     "  --sample-every K     every K epochs, as the notebook: print the loss, sample n points and\n"
     "                       write DIR/reverse_EPOCH.png (default 0: never)\n"
     "  --panels-dir DIR     where those panels go (default .)\n"
@@ -71,6 +72,7 @@ const char* kSampleHelp =
     "  --last-step-noise on|off   noise at the last DDPM step (default on, the notebook's)\n"
     "  --weights NAME       raw (default, as the notebook samples) | ema\n"
     "  --seed N             seed of the sampler's noise (default 1)\n"
+    "  --threads N          threads (default 0: one per core); results are the same for any N\n"
     "  --trajectory FILE    also write every step, (frames, n, 2), as .npy\n"
     "  --panels FILE        also draw the notebook's 10 reverse-process panels as a PNG\n";
 
@@ -91,6 +93,7 @@ const char* kAnimateHelp =
     "  --delay MS           time per frame (default 100)\n"
     "  --hold-last MS       extra time on the final sample (default 2000)\n"
     "  --seed N             seed of the data, the forward noise and the sampler (default 1234)\n"
+    "  --threads N          threads (default 0: one per core)\n"
     "frames: q(x_t) for t = 0 ... T-1, then the reverse trajectory x_T ... x_0 (T + 1 frames).\n";
 
 // Ctrl-C asks the training loop to stop after its current step (a lock-free atomic is safe to
@@ -142,7 +145,7 @@ int train(cli::Args& args) {
     mc.hidden = static_cast<int>(args.integer("--hidden", 128, 1, 4096));
     const std::string schedule = args.text("--schedule", "sigmoid");
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 1234, 0, 2147483647L));
-    args.integer("--threads", 1, 1, 1024);
+    ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
     const int sample_every = static_cast<int>(args.integer("--sample-every", 0, 0, 10000000));
     const std::string panels_dir = args.text("--panels-dir", ".");
     const std::string out = args.text("--out", "model.ckpt");
@@ -224,6 +227,7 @@ int sample(cli::Args& args) {
     const std::string last_noise = args.text("--last-step-noise", "on");
     const std::string weights = args.text("--weights", "raw");
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 1, 0, 2147483647L));
+    ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
     const std::string trajectory = args.text("--trajectory", "");
     const std::string panels = args.text("--panels", "");
     const bool have_steps = args.has("--sample-steps");
@@ -294,6 +298,7 @@ int animate(cli::Args& args) {
     style.delay_ms = static_cast<int>(args.integer("--delay", 100, 0, 655350));
     style.hold_last_ms = static_cast<int>(args.integer("--hold-last", 2000, 0, 655350));
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 1234, 0, 2147483647L));
+    ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
     args.finish();
     if (weights != "raw" && weights != "ema") throw ddpm::UsageError("--weights: expected raw or ema, got '" + weights + "'");
     if (!ends_with(out, ".gif")) throw ddpm::UsageError("--out: expected a .gif file name");
