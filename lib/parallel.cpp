@@ -23,9 +23,10 @@ inline void cpu_relax() {
 #endif
 }
 
-// Workers wait for a new "generation" of work: they spin for a few milliseconds (a training step
-// starts a dozen parallel loops in 0.3 ms, and waking a sleeping thread costs more than a small
-// loop), then sleep on a condition variable so an idle program uses no CPU.
+// Workers wait for a new "generation" of work: they spin briefly (a training step starts a dozen
+// parallel loops in 0.3 ms, and waking a sleeping thread costs more than a small loop), then
+// yield (so that with more threads than cores, as when two programs run at once, the others get
+// the core), then sleep on a condition variable so an idle program uses no CPU.
 class Pool {
 public:
     ~Pool() { stop(); }
@@ -51,7 +52,8 @@ public:
         }
         wake_.notify_all();
         chunk(0);
-        while (pending_.load(std::memory_order_acquire) > 0) cpu_relax();
+        for (int spin = 0; pending_.load(std::memory_order_acquire) > 0; ++spin)
+            spin < 1024 ? cpu_relax() : std::this_thread::yield();
     }
 
 private:
@@ -67,9 +69,11 @@ private:
         for (;;) {
             for (long spin = 0; generation_.load(std::memory_order_acquire) == seen; ++spin) {
                 if (quit_.load()) return;
-                if (spin < (1L << 17)) {  // a few milliseconds of busy waiting, then sleep
+                if (spin < 1024) {          // ~20 us of busy waiting: the next loop is usually near
                     cpu_relax();
-                } else {
+                } else if (spin < 8192) {   // then give the core to anyone who needs it
+                    std::this_thread::yield();
+                } else {                    // then sleep
                     std::unique_lock<std::mutex> lock(mutex_);
                     wake_.wait(lock, [&] { return generation_.load() != seen || quit_.load(); });
                 }
