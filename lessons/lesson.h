@@ -18,6 +18,7 @@ struct Checks {
 
     Checks(int argc, char** argv) {
         ddpm::set_num_threads(0);  // every core: the numbers are the same for any thread count
+        ddpm::set_flush_denormals(true);  // as the tools do (lib/parallel.h says why)
         for (int i = 1; i < argc; ++i) {
             if (std::strcmp(argv[i], "--check") == 0) {
                 quick = true;

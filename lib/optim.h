@@ -14,6 +14,8 @@ struct AdamConfig {
 // Adam (Kingma & Ba 2015) with PyTorch's exact arithmetic (torch.optim.Adam, no weight decay):
 //   m = beta1 m + (1 - beta1) g            v = beta2 v + (1 - beta2) g^2
 //   p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+// One difference: moments below 1e-30 are flushed to 0 (see optim.cpp: denormals are slow, and
+// at that size they change no update).
 class Adam {
 public:
     Adam(size_t n, AdamConfig cfg = {});

@@ -13,6 +13,18 @@ namespace ddpm {
 
 namespace {
 
+std::atomic<bool> g_flush_denormals{false};
+
+// Sets this thread's floating-point mode to match g_flush_denormals.
+void apply_fp_mode() {
+#if defined(__SSE__) && (defined(__x86_64__) || defined(__i386__))
+    const unsigned kFtzDaz = 0x8040;  // flush-to-zero (bit 15) and denormals-are-zero (bit 6)
+    const unsigned csr = __builtin_ia32_stmxcsr();
+    const unsigned want = g_flush_denormals.load() ? (csr | kFtzDaz) : (csr & ~kFtzDaz);
+    if (want != csr) __builtin_ia32_ldmxcsr(want);
+#endif
+}
+
 // One iteration of a busy wait: the x86 `pause` instruction tells the core it is spinning
 // (cheaper for the other hardware thread, and quick to notice the change); elsewhere, yield.
 inline void cpu_relax() {
@@ -79,6 +91,7 @@ private:
                 }
             }
             seen = generation_.load(std::memory_order_acquire);
+            apply_fp_mode();  // the floating-point mode is per thread
             chunk(id);
             pending_.fetch_sub(1, std::memory_order_acq_rel);
         }
@@ -118,6 +131,11 @@ void set_num_threads(int n) {
 }
 
 int num_threads() { return pool().size(); }
+
+void set_flush_denormals(bool on) {
+    g_flush_denormals = on;
+    apply_fp_mode();  // this thread now; the workers before each job
+}
 
 void parallel_for(int n, const std::function<void(int, int)>& f, int min_chunk) {
     if (n <= 0) return;

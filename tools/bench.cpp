@@ -115,6 +115,7 @@ std::map<std::string, std::string> torch_figures() {
 }  // namespace
 
 int main() {
+    ddpm::set_flush_denormals(true);  // as ddpm and the lessons run
     std::printf("ddpm-from-scratch benchmark (batch 128, the notebook's model: %.1f MFLOP a step)\n\n",
                 step_flops(128) / 1e6);
     std::printf("one core's peak (vector multiply-adds): %.0f GFLOP/s\n\n", peak_gflops());

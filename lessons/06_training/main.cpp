@@ -21,7 +21,7 @@
 int main(int argc, char** argv) {
     lesson::Checks check(argc, argv);
     ddpm::TrainConfig cfg;  // batch 128, lr 1e-3, clip 1.0, EMA mu 0.01: the notebook's
-    cfg.epochs = check.quick ? 20 : 200;
+    cfg.epochs = check.quick ? 20 : 600;
     if (const char* e = std::getenv("EPOCHS")) {
         cfg.epochs = std::atoi(e);
         if (cfg.epochs < 1 || cfg.epochs > 100000) {
