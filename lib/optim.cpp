@@ -62,16 +62,18 @@ static double sum_of_squares(const float* g, size_t n) {
 }
 
 float clip_grad_norm(float* grads, size_t n, float max_norm) {
-    // Partial sums over fixed blocks of 4096 values, added in order: the same result for any
-    // number of threads.
-    const size_t block = 4096, blocks = (n + block - 1) / block;
-    std::vector<double> partial(blocks);
+    // Partial sums over at most 64 blocks whose bounds depend only on n, added in order: the same
+    // result for any number of threads. (A fixed array: a training step allocates nothing.)
+    constexpr size_t kMaxBlocks = 64;
+    const size_t block = std::max<size_t>(4096, (n + kMaxBlocks - 1) / kMaxBlocks);
+    const size_t blocks = (n + block - 1) / block;
+    double partial[kMaxBlocks] = {};
     parallel_for(static_cast<int>(blocks), [&](int b0, int b1) {
         for (int b = b0; b < b1; ++b)
             partial[b] = sum_of_squares(grads + b * block, std::min(block, n - b * block));
     }, 4);
     double sq = 0;
-    for (double p : partial) sq += p;
+    for (size_t b = 0; b < blocks; ++b) sq += partial[b];
     const float norm = static_cast<float>(std::sqrt(sq));
     const float coef = max_norm / (norm + 1e-6f);
     if (coef < 1.0f)

@@ -51,7 +51,7 @@ public:
     }
     int size() const { return parts_; }
 
-    void run(int n, const std::function<void(int, int)>& f, int min_chunk) {
+    void run(int n, const RangeFn& f, int min_chunk) {
         const int parts = std::min(parts_, std::max(1, n / std::max(1, min_chunk)));
         if (parts <= 1) return f(0, n);
         job_ = &f;
@@ -113,7 +113,7 @@ private:
     std::atomic<unsigned long> generation_{0};
     std::atomic<int> pending_{0};
     std::atomic<bool> quit_{false};
-    const std::function<void(int, int)>* job_ = nullptr;
+    const RangeFn* job_ = nullptr;
     int n_ = 0, active_ = 1, parts_ = 1;
 };
 
@@ -137,7 +137,7 @@ void set_flush_denormals(bool on) {
     apply_fp_mode();  // this thread now; the workers before each job
 }
 
-void parallel_for(int n, const std::function<void(int, int)>& f, int min_chunk) {
+void parallel_for(int n, RangeFn f, int min_chunk) {
     if (n <= 0) return;
     pool().run(n, f, min_chunk);
 }

@@ -5,9 +5,23 @@
 // summed partial results per thread would make the sums, and so the training, depend on the
 // thread count.)
 #pragma once
-#include <functional>
 
 namespace ddpm {
+
+// A reference to a callable f(int begin, int end), without copying it: std::function would
+// allocate for lambdas that capture more than a pointer or two, and a training step must not
+// allocate. The callable must outlive the call (parallel_for waits for it, so a lambda is fine).
+class RangeFn {
+public:
+    template <typename F>
+    RangeFn(const F& f)  // NOLINT: implicit, so a lambda can be passed directly
+        : object_(&f), call_([](const void* o, int b, int e) { (*static_cast<const F*>(o))(b, e); }) {}
+    void operator()(int begin, int end) const { call_(object_, begin, end); }
+
+private:
+    const void* object_;
+    void (*call_)(const void*, int, int);
+};
 
 // 1 (the default) runs everything on the calling thread; n > 1 starts n - 1 workers; 0 means one
 // thread per core. Call it before the work, not from inside parallel_for.
@@ -23,6 +37,6 @@ void set_flush_denormals(bool on);
 
 // Calls f(begin, end) on contiguous chunks that cover [0, n) once, one chunk per thread, and
 // returns when all are done. Small n (fewer than min_chunk per thread) run on the caller alone.
-void parallel_for(int n, const std::function<void(int begin, int end)>& f, int min_chunk = 1);
+void parallel_for(int n, RangeFn f, int min_chunk = 1);
 
 }  // namespace ddpm

@@ -1,0 +1,36 @@
+// "No memory allocation inside a training step": every operator new in this test binary is
+// counted, and ten training steps after a warm-up must make none.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "datasets.h"
+#include "parallel.h"
+#include "train.h"
+
+static std::atomic<long> g_allocations{0};
+
+void* operator new(std::size_t n) {
+    ++g_allocations;
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+TEST_CASE("a training step allocates no memory (1 and 2 threads)") {
+    for (int threads : {1, 2}) {
+        CAPTURE(threads);
+        ddpm::set_num_threads(threads);
+        ddpm::TrainConfig cfg;
+        ddpm::Trainer tr(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(100), 3);
+        ddpm::Tensor batch = ddpm::make_dataset("s_curve", 128, 3);
+        for (int i = 0; i < 3; ++i) tr.step(batch.data(), 128);  // warm-up: buffers settle
+        const long before = g_allocations.load();
+        for (int i = 0; i < 10; ++i) tr.step(batch.data(), 128);
+        CHECK(g_allocations.load() - before == 0);
+    }
+    ddpm::set_num_threads(1);
+}
