@@ -47,7 +47,10 @@ public:
         stop();
         quit_ = false;
         parts_ = std::max(1, threads);
-        for (int id = 1; id < parts_; ++id) workers_.emplace_back([this, id] { work(id); });
+        // New workers start from the current generation: the jobs of earlier generations are
+        // finished, and their callables gone.
+        const unsigned long now = generation_.load();
+        for (int id = 1; id < parts_; ++id) workers_.emplace_back([this, id, now] { work(id, now); });
     }
     int size() const { return parts_; }
 
@@ -76,8 +79,7 @@ private:
         (*job_)(begin, end);
     }
 
-    void work(int id) {
-        unsigned long seen = 0;
+    void work(int id, unsigned long seen) {
         for (;;) {
             for (long spin = 0; generation_.load(std::memory_order_acquire) == seen; ++spin) {
                 if (quit_.load()) return;
