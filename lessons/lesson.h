@@ -29,6 +29,21 @@ struct Checks {
         }
     }
 
+    // The number of training epochs: `full`, or `quick` with --check, or the EPOCHS environment
+    // variable when set (EPOCHS=4000 make runs the notebook's training). A bad value stops the
+    // lesson with a message and exit status 2.
+    int epochs(int quick_epochs, int full_epochs) const {
+        const char* e = std::getenv("EPOCHS");
+        if (!e) return quick ? quick_epochs : full_epochs;
+        char* end = nullptr;
+        long v = std::strtol(e, &end, 10);
+        if (*e == '\0' || *end != '\0' || v < 1 || v > 100000) {
+            std::fprintf(stderr, "EPOCHS must be a whole number in [1, 100000], got '%s'\n", e);
+            std::exit(2);
+        }
+        return static_cast<int>(v);
+    }
+
     // |got - want| <= tol, printed either way.
     void near(const std::string& what, double got, double want, double tol) {
         bool ok = std::fabs(got - want) <= tol;  // false for NaN

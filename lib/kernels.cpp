@@ -7,16 +7,8 @@
 
 namespace ddpm {
 
-// The vector width of the machine the build targets: 16 bytes (SSE2, every x86-64), 32 (AVX),
-// 64 (AVX-512, with NATIVE=1 on a machine that has it). Vec<T> is that many bytes of T, and
-// arithmetic on it is one instruction for all its lanes (GCC's and Clang's vector extensions).
-#if defined(__AVX512F__)
-constexpr int kVecBytes = 64;
-#elif defined(__AVX__)
-constexpr int kVecBytes = 32;
-#else
-constexpr int kVecBytes = 16;
-#endif
+// Vec<T> is kVecBytes (kernels.h) of T, and arithmetic on it is one instruction for all its lanes
+// (GCC's and Clang's vector extensions).
 template <typename T>
 struct VecOf {
     typedef T type __attribute__((vector_size(kVecBytes)));

@@ -11,6 +11,16 @@
 
 namespace ddpm {
 
+// The vector width of the machine the build targets: 16 bytes (SSE2, every x86-64), 32 (AVX),
+// 64 (AVX-512, with NATIVE=1 on a machine that has it).
+#if defined(__AVX512F__)
+constexpr int kVecBytes = 64;
+#elif defined(__AVX__)
+constexpr int kVecBytes = 32;
+#else
+constexpr int kVecBytes = 16;
+#endif
+
 // C (M, N) += A (M, K) · B (K, N). Register-tiled (a few rows × a few vectors of C at a time).
 template <typename T>
 void gemm_acc(T* C, const T* A, const T* B, int M, int K, int N);

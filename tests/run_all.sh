@@ -3,6 +3,7 @@
 # folder under BUILD/check/), then one closing line "N passed, N failed".
 # Usage: tests/run_all.sh BUILD_DIR LESSON...
 set -u
+unset EPOCHS  # the lessons' self-checks use their own quick lengths
 build=$1; shift
 root=$(pwd)
 passed=0; failed=0; failures=""

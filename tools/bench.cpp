@@ -11,6 +11,7 @@
 #include "datasets.h"
 #include "diffusion.h"
 #include "io/atomic_file.h"
+#include "kernels.h"
 #include "parallel.h"
 #include "render/animation.h"
 #include "render/plot.h"
@@ -40,15 +41,8 @@ double step_flops(int B) {
 
 // One core's peak: 12 independent chains of vector multiply-adds (enough to hide the latency).
 double peak_gflops() {
-#if defined(__AVX512F__)
-    constexpr int kBytes = 64;
-#elif defined(__AVX__)
-    constexpr int kBytes = 32;
-#else
-    constexpr int kBytes = 16;
-#endif
-    typedef float V __attribute__((vector_size(kBytes)));
-    constexpr int lanes = kBytes / 4, chains = 12;
+    typedef float V __attribute__((vector_size(ddpm::kVecBytes)));
+    constexpr int lanes = ddpm::kVecBytes / 4, chains = 12;
     V acc[chains], a, b;
     for (int l = 0; l < lanes; ++l) a[l] = 0.999f, b[l] = 0.001f;
     for (V& v : acc) v = b;
