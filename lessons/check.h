@@ -33,8 +33,10 @@ public:
             if (!(d <= worst)) worst = d, at = i;  // NaN counts as the worst
         }
         char detail[200];
-        std::snprintf(detail, sizeof detail, "largest difference %.3g at [%zu]: expected %.7g, got %.7g",
-                      worst, at, n ? static_cast<double>(want[at]) : 0.0, n ? static_cast<double>(got[at]) : 0.0);
+        std::snprintf(detail, sizeof detail,
+                      "largest difference %.3g at [%zu]: expected %.7g, got %.7g", worst, at,
+                      n ? static_cast<double>(want[at]) : 0.0,
+                      n ? static_cast<double>(got[at]) : 0.0);
         report(worst <= tol, what + " (tolerance " + short_number(tol) + ")", detail);
     }
     void that(bool ok, const std::string& what, const std::string& detail = "") {

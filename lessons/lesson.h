@@ -23,7 +23,8 @@ struct Checks {
             if (std::strcmp(argv[i], "--check") == 0) {
                 quick = true;
             } else {
-                std::fprintf(stderr, "%s: unknown argument '%s' (only --check)\n", argv[0], argv[i]);
+                std::fprintf(stderr, "%s: unknown argument '%s' (only --check)\n", argv[0],
+                             argv[i]);
                 std::exit(2);
             }
         }

@@ -36,7 +36,6 @@ Tensor q_x(const Tensor& x_0, int t, const Schedule& sched, Rng& rng) {
     return x_t;
 }
 
-
 void antithetic_steps(int* t, int B, int T, Rng& rng) {
     const int half = B / 2;
     for (int i = 0; i < half; ++i) t[i] = rng.randint(T);
@@ -73,7 +72,6 @@ float diffusion_loss_fn(MLPDiffusion& model, const float* x_0, int B, const Sche
     }
     return loss;
 }
-
 
 Tensor randn(int n, int D, Rng& rng) {
     Tensor x({n, D});
@@ -143,7 +141,8 @@ Tensor ddim_sample_loop(MLPDiffusion& model, const Tensor& x_T, const Schedule& 
     check_prior(x_T, model, sched);
     const int T = sched.num_steps;
     if (S < 1 || S > T)
-        throw UsageError("DDIM steps must be in [1, " + std::to_string(T) + "], got " + std::to_string(S));
+        throw UsageError("DDIM steps must be in [1, " + std::to_string(T) + "], got " +
+                         std::to_string(S));
     if (!(eta >= 0.0f && eta <= 1.0f)) throw UsageError("DDIM eta must be in [0, 1]");
     const int n = x_T.dim(0), D = x_T.dim(1);
     const size_t frame = static_cast<size_t>(n) * D;
@@ -158,9 +157,11 @@ Tensor ddim_sample_loop(MLPDiffusion& model, const Tensor& x_T, const Schedule& 
         const double abar_prev = i > 0 ? sched.alphas_prod[tau(i - 1)] : 1.0;
         const double sigma =
             eta * std::sqrt((1 - abar_prev) / (1 - abar)) * std::sqrt(1 - abar / abar_prev);
-        const float a = static_cast<float>(std::sqrt(abar)), s = static_cast<float>(std::sqrt(1 - abar));
+        const float a = static_cast<float>(std::sqrt(abar)),
+                    s = static_cast<float>(std::sqrt(1 - abar));
         const float a_prev = static_cast<float>(std::sqrt(abar_prev));
-        const float dir = static_cast<float>(std::sqrt(std::max(0.0, 1 - abar_prev - sigma * sigma)));
+        const float dir =
+            static_cast<float>(std::sqrt(std::max(0.0, 1 - abar_prev - sigma * sigma)));
         float* x = seq.data() + (k + 1) * frame;
         std::copy(x - frame, x, x);
         std::fill(t_buf.begin(), t_buf.end(), t);

@@ -19,7 +19,6 @@ Tensor q_x(const Tensor& x_0, int t, const Schedule& sched, Rng& rng);
 void q_x(float* x_t, const float* x_0, const float* eps, const int* t, int B, int D,
          const Schedule& sched);
 
-
 // The notebook's antithetic steps: t = randint(0, T, B/2), then cat([t, T-1-t]), so each early
 // step is paired with a late one and the batch's loss varies less. With an odd B the notebook's
 // shapes disagree (its quirk 5); here the unpaired last sample draws its own step.

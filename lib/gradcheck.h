@@ -33,7 +33,8 @@ double max_relative_error(const T* analytic, const std::vector<double>& numeric)
     double diff = 0, scale = 1e-12;
     for (size_t i = 0; i < numeric.size(); ++i) {
         diff = std::max(diff, std::fabs(analytic[i] - numeric[i]));
-        scale = std::max({scale, std::fabs(static_cast<double>(analytic[i])), std::fabs(numeric[i])});
+        scale =
+            std::max({scale, std::fabs(static_cast<double>(analytic[i])), std::fabs(numeric[i])});
     }
     return diff / scale;
 }

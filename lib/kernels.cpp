@@ -62,8 +62,8 @@ static void gemm_acc_serial(T* C, const T* A, const T* B, int M, int K, int N) {
                 for (int v = 0; v < kVecs; ++v) store(C + (i + r) * N + j + v * lanes, acc[r][v]);
         }
     }
-    // What the tiles leave over: the last M % kRows rows (all columns) and the last N % cols columns
-    // of the tiled rows. Plain i-k-j loops.
+    // What the tiles leave over: the last M % kRows rows (all columns) and the last N % cols
+    // columns of the tiled rows. Plain i-k-j loops.
     auto plain = [&](int i0, int i1, int j0, int j1) {
         for (int i = i0; i < i1; ++i)
             for (int k = 0; k < K; ++k) {
@@ -82,10 +82,14 @@ void gemm_acc(T* C, const T* A, const T* B, int M, int K, int N) {
     const int blocks = (M + kRows - 1) / kRows;
     // About 64K multiply-adds a chunk at least: smaller products are not worth waking a thread.
     const int min_blocks = std::max(1, 65536 / std::max(1, kRows * K * N));
-    parallel_for(blocks, [&](int b0, int b1) {
-        const int r0 = b0 * kRows, r1 = std::min(M, b1 * kRows);
-        gemm_acc_serial(C + static_cast<long>(r0) * N, A + static_cast<long>(r0) * K, B, r1 - r0, K, N);
-    }, min_blocks);
+    parallel_for(
+        blocks,
+        [&](int b0, int b1) {
+            const int r0 = b0 * kRows, r1 = std::min(M, b1 * kRows);
+            gemm_acc_serial(C + static_cast<long>(r0) * N, A + static_cast<long>(r0) * K, B,
+                            r1 - r0, K, N);
+        },
+        min_blocks);
 }
 
 template <typename T>
@@ -108,9 +112,13 @@ static void gemm_nt_serial(T* C, const T* A, const T* Bt, int M, int K, int N) {
 template <typename T>
 void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N) {
     const int min_rows = std::max(1, 65536 / std::max(1, K * N));
-    parallel_for(M, [&](int r0, int r1) {
-        gemm_nt_serial(C + static_cast<long>(r0) * N, A + static_cast<long>(r0) * K, Bt, r1 - r0, K, N);
-    }, min_rows);
+    parallel_for(
+        M,
+        [&](int r0, int r1) {
+            gemm_nt_serial(C + static_cast<long>(r0) * N, A + static_cast<long>(r0) * K, Bt,
+                           r1 - r0, K, N);
+        },
+        min_rows);
 }
 
 template <typename T>
@@ -120,7 +128,8 @@ void transpose(T* out, const T* in, int rows, int cols) {
     for (int r0 = 0; r0 < rows; r0 += kBlock)
         for (int c0 = 0; c0 < cols; c0 += kBlock)
             for (int r = r0; r < std::min(rows, r0 + kBlock); ++r)
-                for (int c = c0; c < std::min(cols, c0 + kBlock); ++c) out[c * rows + r] = in[r * cols + c];
+                for (int c = c0; c < std::min(cols, c0 + kBlock); ++c)
+                    out[c * rows + r] = in[r * cols + c];
 }
 
 template <typename T>
@@ -155,12 +164,13 @@ void linear_backward_fast(T* din, T* dw, T* db, const T* dout, const T* in, cons
             for (int o = 0; o < OC; ++o) db[o] += dout[i * OC + o];
 }
 
-#define DDPM_INSTANTIATE(T)                                                                   \
-    template void gemm_acc<T>(T*, const T*, const T*, int, int, int);                        \
-    template void gemm_nt_acc<T>(T*, const T*, const T*, int, int, int);                     \
-    template void transpose<T>(T*, const T*, int, int);                                      \
-    template void linear_forward_fast<T>(T*, const T*, const T*, const T*, T*, int, int, int); \
-    template void linear_backward_fast<T>(T*, T*, T*, const T*, const T*, const T*, T*, int, int, int);
+#define DDPM_INSTANTIATE(T)                                                                       \
+    template void gemm_acc<T>(T*, const T*, const T*, int, int, int);                             \
+    template void gemm_nt_acc<T>(T*, const T*, const T*, int, int, int);                          \
+    template void transpose<T>(T*, const T*, int, int);                                           \
+    template void linear_forward_fast<T>(T*, const T*, const T*, const T*, T*, int, int, int);    \
+    template void linear_backward_fast<T>(T*, T*, T*, const T*, const T*, const T*, T*, int, int, \
+                                          int);
 DDPM_INSTANTIATE(float)
 DDPM_INSTANTIATE(double)
 #undef DDPM_INSTANTIATE

@@ -43,7 +43,8 @@ double sliced_wasserstein(const Tensor& a, const Tensor& b, int projections, uin
     double sum = 0;
     for (int p = 0; p < projections; ++p) {
         const double angle = 2 * M_PI * rng.uniform();
-        const float c = static_cast<float>(std::cos(angle)), s = static_cast<float>(std::sin(angle));
+        const float c = static_cast<float>(std::cos(angle)),
+                    s = static_cast<float>(std::sin(angle));
         for (int i = 0; i < a.dim(0); ++i) pa[i] = c * a.at(i, 0) + s * a.at(i, 1);
         for (int i = 0; i < b.dim(0); ++i) pb[i] = c * b.at(i, 0) + s * b.at(i, 1);
         sum += wasserstein_1d(pa, pb);
@@ -110,7 +111,8 @@ PrecisionRecall knn_precision_recall(const Tensor& generated, const Tensor& real
     check_points(generated, "knn_precision_recall");
     check_points(real, "knn_precision_recall");
     if (k < 1 || generated.dim(0) <= k || real.dim(0) <= k)
-        throw Error("knn_precision_recall: each set needs more than k = " + std::to_string(k) + " points");
+        throw Error("knn_precision_recall: each set needs more than k = " + std::to_string(k) +
+                    " points");
     PrecisionRecall pr;
     pr.precision = coverage(generated, real, kth_neighbour_radius2(real, k));
     pr.recall = coverage(real, generated, kth_neighbour_radius2(generated, k));
@@ -139,26 +141,27 @@ QualityReport evaluate_quality(const Tensor& generated, const Tensor& real_a, co
 std::string quality_table(const QualityReport& r) {
     char buf[1024];
     auto ratio = [](double m, double f) { return f > 0 ? m / f : 0.0; };
-    std::snprintf(buf, sizeof buf,
-                  "quality against a fresh true sample (%d points each)\n"
-                  "  measure               model      noise floor   model / floor\n"
-                  "  sliced Wasserstein  %9.5f   %9.5f      %8.2f   (lower is better)\n"
-                  "  MMD^2 (RBF)         %9.5f   %9.5f                (lower is better; the floor is ~0)\n"
-                  "  precision (k=5)     %9.4f   %9.4f                (higher: samples look real)\n"
-                  "  recall (k=5)        %9.4f   %9.4f                (higher: the curve is covered)\n",
-                  r.n, r.model.swd, r.floor.swd, ratio(r.model.swd, r.floor.swd), r.model.mmd,
-                  r.floor.mmd, r.model.precision,
-                  r.floor.precision, r.model.recall, r.floor.recall);
+    std::snprintf(
+        buf, sizeof buf,
+        "quality against a fresh true sample (%d points each)\n"
+        "  measure               model      noise floor   model / floor\n"
+        "  sliced Wasserstein  %9.5f   %9.5f      %8.2f   (lower is better)\n"
+        "  MMD^2 (RBF)         %9.5f   %9.5f                (lower is better; the floor is ~0)\n"
+        "  precision (k=5)     %9.4f   %9.4f                (higher: samples look real)\n"
+        "  recall (k=5)        %9.4f   %9.4f                (higher: the curve is covered)\n",
+        r.n, r.model.swd, r.floor.swd, ratio(r.model.swd, r.floor.swd), r.model.mmd, r.floor.mmd,
+        r.model.precision, r.floor.precision, r.model.recall, r.floor.recall);
     return buf;
 }
 
 std::string quality_json(const QualityReport& r) {
     char buf[512];
-    std::snprintf(buf, sizeof buf,
-                  "{\"n\": %d, \"swd\": %.6g, \"swd_floor\": %.6g, \"mmd2\": %.6g, \"mmd2_floor\": %.6g, "
-                  "\"precision\": %.4f, \"precision_floor\": %.4f, \"recall\": %.4f, \"recall_floor\": %.4f}",
-                  r.n, r.model.swd, r.floor.swd, r.model.mmd, r.floor.mmd, r.model.precision,
-                  r.floor.precision, r.model.recall, r.floor.recall);
+    std::snprintf(
+        buf, sizeof buf,
+        "{\"n\": %d, \"swd\": %.6g, \"swd_floor\": %.6g, \"mmd2\": %.6g, \"mmd2_floor\": %.6g, "
+        "\"precision\": %.4f, \"precision_floor\": %.4f, \"recall\": %.4f, \"recall_floor\": %.4f}",
+        r.n, r.model.swd, r.floor.swd, r.model.mmd, r.floor.mmd, r.model.precision,
+        r.floor.precision, r.model.recall, r.floor.recall);
     return buf;
 }
 

@@ -20,7 +20,9 @@ void validate(const ModelConfig& cfg) {
     need(cfg.dim >= 1 && cfg.dim <= 16, "dim must be in [1, 16]");
 }
 
-size_t ParamInfo::size() const { return numel(shape); }
+size_t ParamInfo::size() const {
+    return numel(shape);
+}
 
 template <typename T>
 MLP<T>::MLP(const ModelConfig& cfg) : cfg_(cfg) {
@@ -113,7 +115,8 @@ void MLP<T>::backward(const T* dout) {
     T* G = grads.data();
     std::fill(dh_.begin(), dh_.begin() + B * H, T(0));
     linear_backward_fast(dh_.data(), G + w_[L], G + b_[L], dout,
-                         &h_[static_cast<size_t>(L - 1) * B * H], P + w_[L], doutT_.data(), B, H, D);
+                         &h_[static_cast<size_t>(L - 1) * B * H], P + w_[L], doutT_.data(), B, H,
+                         D);
     for (int k = L - 1; k >= 0; --k) {
         const T* h = &h_[static_cast<size_t>(k) * B * H];
         std::fill(da_.begin(), da_.begin() + B * H, T(0));

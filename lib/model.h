@@ -12,7 +12,8 @@
 // lesson 04 spells the same passes out with the plain layers.
 //
 // All parameters live in one flat vector, in PyTorch's parameters() order, with their gradients in
-// a second vector of the same layout. Adam, clipping, EMA and checkpoints then work on plain arrays.
+// a second vector of the same layout. Adam, clipping, EMA and checkpoints then work on plain
+// arrays.
 #pragma once
 #include <string>
 #include <vector>
@@ -42,8 +43,8 @@ class MLP {
 public:
     explicit MLP(const ModelConfig& cfg = {});
 
-    // PyTorch's default initialisation: Linear weight and bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
-    // Embedding ~ N(0, 1), drawn in parameters() order.
+    // PyTorch's default initialisation: Linear weight and bias ~ U(-1/sqrt(fan_in),
+    // 1/sqrt(fan_in)), Embedding ~ N(0, 1), drawn in parameters() order.
     void init(Rng& rng);
 
     const ModelConfig& config() const { return cfg_; }
@@ -73,7 +74,8 @@ private:
     std::vector<int> t_;      // (B,): its steps
     std::vector<T> h_;        // (depth, B, hidden): each block's output after the ReLU
     std::vector<T> dh_, da_;  // (B, hidden) each: gradient scratch
-    std::vector<T> wT_, doutT_;  // scratch of the fast kernels (kernels.h): wT_ forward, doutT_ backward
+    std::vector<T> wT_,
+        doutT_;  // scratch of the fast kernels (kernels.h): wT_ forward, doutT_ backward
 };
 
 using MLPDiffusion = MLP<float>;

@@ -42,10 +42,13 @@ void Adam::step(float* params, const float* grads) {
     const double bc2 = 1.0 - std::pow(static_cast<double>(cfg.beta2), static_cast<double>(t));
     const float step_size = static_cast<float>(cfg.lr / bc1);
     const float bc2_sqrt = static_cast<float>(std::sqrt(bc2));
-    parallel_for(static_cast<int>(m.size()), [&](int begin, int end) {
-        adam_update(params, grads, m.data(), v.data(), begin, end, cfg.beta1, cfg.beta2, cfg.eps,
-                    step_size, bc2_sqrt);
-    }, 16384);
+    parallel_for(
+        static_cast<int>(m.size()),
+        [&](int begin, int end) {
+            adam_update(params, grads, m.data(), v.data(), begin, end, cfg.beta1, cfg.beta2,
+                        cfg.eps, step_size, bc2_sqrt);
+        },
+        16384);
 }
 
 // The sum of squares of g[0 .. n) in double, in 8 independent running sums (the compiler keeps
@@ -68,10 +71,13 @@ float clip_grad_norm(float* grads, size_t n, float max_norm) {
     const size_t block = std::max<size_t>(4096, (n + kMaxBlocks - 1) / kMaxBlocks);
     const size_t blocks = (n + block - 1) / block;
     double partial[kMaxBlocks] = {};
-    parallel_for(static_cast<int>(blocks), [&](int b0, int b1) {
-        for (int b = b0; b < b1; ++b)
-            partial[b] = sum_of_squares(grads + b * block, std::min(block, n - b * block));
-    }, 4);
+    parallel_for(
+        static_cast<int>(blocks),
+        [&](int b0, int b1) {
+            for (int b = b0; b < b1; ++b)
+                partial[b] = sum_of_squares(grads + b * block, std::min(block, n - b * block));
+        },
+        4);
     double sq = 0;
     for (size_t b = 0; b < blocks; ++b) sq += partial[b];
     const float norm = static_cast<float>(std::sqrt(sq));
@@ -90,9 +96,9 @@ static void ema_update(float* shadow, const float* params, int begin, int end, f
 }
 
 void EMA::update(const float* params) {
-    parallel_for(static_cast<int>(shadow.size()), [&](int begin, int end) {
-        ema_update(shadow.data(), params, begin, end, mu);
-    }, 16384);
+    parallel_for(
+        static_cast<int>(shadow.size()),
+        [&](int begin, int end) { ema_update(shadow.data(), params, begin, end, mu); }, 16384);
 }
 
 }  // namespace ddpm

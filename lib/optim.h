@@ -22,7 +22,7 @@ public:
     void step(float* params, const float* grads);  // one update of all n parameters
 
     AdamConfig cfg;
-    int64_t t = 0;          // steps taken (the bias corrections use it)
+    int64_t t = 0;            // steps taken (the bias corrections use it)
     std::vector<float> m, v;  // first and second moment estimates
 };
 

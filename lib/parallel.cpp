@@ -50,7 +50,8 @@ public:
         // New workers start from the current generation: the jobs of earlier generations are
         // finished, and their callables gone.
         const unsigned long now = generation_.load();
-        for (int id = 1; id < parts_; ++id) workers_.emplace_back([this, id, now] { work(id, now); });
+        for (int id = 1; id < parts_; ++id)
+            workers_.emplace_back([this, id, now] { work(id, now); });
     }
     int size() const { return parts_; }
 
@@ -83,11 +84,11 @@ private:
         for (;;) {
             for (long spin = 0; generation_.load(std::memory_order_acquire) == seen; ++spin) {
                 if (quit_.load()) return;
-                if (spin < 1024) {          // ~20 us of busy waiting: the next loop is usually near
+                if (spin < 1024) {  // ~20 us of busy waiting: the next loop is usually near
                     cpu_relax();
-                } else if (spin < 8192) {   // then give the core to anyone who needs it
+                } else if (spin < 8192) {  // then give the core to anyone who needs it
                     std::this_thread::yield();
-                } else {                    // then sleep
+                } else {  // then sleep
                     std::unique_lock<std::mutex> lock(mutex_);
                     wake_.wait(lock, [&] { return generation_.load() != seen || quit_.load(); });
                 }
@@ -132,7 +133,9 @@ void set_num_threads(int n) {
     if (n != pool().size()) pool().resize(n);
 }
 
-int num_threads() { return pool().size(); }
+int num_threads() {
+    return pool().size();
+}
 
 void set_flush_denormals(bool on) {
     g_flush_denormals = on;

@@ -15,7 +15,8 @@ class RangeFn {
 public:
     template <typename F>
     RangeFn(const F& f)  // NOLINT: implicit, so a lambda can be passed directly
-        : object_(&f), call_([](const void* o, int b, int e) { (*static_cast<const F*>(o))(b, e); }) {}
+        : object_(&f),
+          call_([](const void* o, int b, int e) { (*static_cast<const F*>(o))(b, e); }) {}
     void operator()(int begin, int end) const { call_(object_, begin, end); }
 
 private:

@@ -23,9 +23,13 @@ uint32_t Rng::next_u32() {
     return (xorshifted >> rot) | (xorshifted << ((32u - rot) & 31u));
 }
 
-float Rng::uniform() { return static_cast<float>(next_u32() >> 8) * (1.0f / 16777216.0f); }
+float Rng::uniform() {
+    return static_cast<float>(next_u32() >> 8) * (1.0f / 16777216.0f);
+}
 
-float Rng::uniform(float lo, float hi) { return lo + (hi - lo) * uniform(); }
+float Rng::uniform(float lo, float hi) {
+    return lo + (hi - lo) * uniform();
+}
 
 float Rng::normal() {
     if (has_cached_) {
@@ -48,7 +52,8 @@ int Rng::randint(int n) {
     uint64_t m = static_cast<uint64_t>(next_u32()) * static_cast<uint64_t>(n);
     uint32_t low = static_cast<uint32_t>(m);
     if (low < static_cast<uint32_t>(n)) {
-        uint32_t threshold = static_cast<uint32_t>(-static_cast<uint32_t>(n)) % static_cast<uint32_t>(n);
+        uint32_t threshold =
+            static_cast<uint32_t>(-static_cast<uint32_t>(n)) % static_cast<uint32_t>(n);
         while (low < threshold) {
             m = static_cast<uint64_t>(next_u32()) * static_cast<uint64_t>(n);
             low = static_cast<uint32_t>(m);

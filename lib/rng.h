@@ -18,10 +18,10 @@ public:
     explicit Rng(uint64_t seed = 42, uint64_t stream = 54);
 
     uint32_t next_u32();
-    float uniform();                  // [0, 1), 24 random bits
+    float uniform();                    // [0, 1), 24 random bits
     float uniform(float lo, float hi);  // [lo, hi)
-    float normal();                   // N(0, 1)
-    int randint(int n);               // uniform in {0, ..., n-1}, unbiased (Lemire's method)
+    float normal();                     // N(0, 1)
+    int randint(int n);                 // uniform in {0, ..., n-1}, unbiased (Lemire's method)
     void shuffle(std::vector<int>& v);  // Fisher-Yates
 
     // The whole state, so a checkpoint can save a run mid-way and resume it bit for bit.

@@ -32,8 +32,8 @@ Tensor::Tensor(std::vector<int> shape, float fill)
 Tensor::Tensor(std::vector<int> shape, std::vector<float> values)
     : shape_(std::move(shape)), data_(std::move(values)) {
     if (data_.size() != numel(shape_))
-        throw Error("tensor of shape " + shape_str() + " needs " +
-                    std::to_string(numel(shape_)) + " values, got " + std::to_string(data_.size()));
+        throw Error("tensor of shape " + shape_str() + " needs " + std::to_string(numel(shape_)) +
+                    " values, got " + std::to_string(data_.size()));
 }
 
 int Tensor::dim(int i) const {
@@ -44,7 +44,9 @@ int Tensor::dim(int i) const {
     return shape_[i];
 }
 
-std::string Tensor::shape_str() const { return ddpm::shape_str(shape_); }
+std::string Tensor::shape_str() const {
+    return ddpm::shape_str(shape_);
+}
 
 Tensor Tensor::reshaped(std::vector<int> shape) const {
     if (numel(shape) != size())
@@ -59,7 +61,8 @@ Tensor Tensor::slice(int begin, int end) const {
     std::vector<int> shape = shape_;
     shape[0] = end - begin;
     size_t row = shape_[0] ? size() / shape_[0] : 0;
-    return Tensor(shape, std::vector<float>(data_.begin() + begin * row, data_.begin() + end * row));
+    return Tensor(shape,
+                  std::vector<float>(data_.begin() + begin * row, data_.begin() + end * row));
 }
 
 Tensor Tensor::frame(int i) const {
@@ -96,7 +99,9 @@ Tensor operator*(const Tensor& a, float s) {
     for (size_t i = 0; i < a.size(); ++i) out[i] = a[i] * s;
     return out;
 }
-Tensor operator*(float s, const Tensor& a) { return a * s; }
+Tensor operator*(float s, const Tensor& a) {
+    return a * s;
+}
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
     if (a.ndim() != 2 || b.ndim() != 2 || a.dim(1) != b.dim(0))
@@ -117,7 +122,9 @@ float sum(const Tensor& a) {
     return static_cast<float>(s);
 }
 
-float mean(const Tensor& a) { return a.size() ? sum(a) / static_cast<float>(a.size()) : 0.0f; }
+float mean(const Tensor& a) {
+    return a.size() ? sum(a) / static_cast<float>(a.size()) : 0.0f;
+}
 
 std::vector<double> column_mean(const Tensor& a) {
     if (a.ndim() != 2) throw Error("column_mean: expected a 2-D tensor, got " + a.shape_str());

@@ -19,7 +19,7 @@ public:
 
     const std::vector<int>& shape() const { return shape_; }
     int ndim() const { return static_cast<int>(shape_.size()); }
-    int dim(int i) const;      // size along axis i; negative i counts from the end
+    int dim(int i) const;  // size along axis i; negative i counts from the end
     size_t size() const { return data_.size(); }
     std::string shape_str() const;  // "(10000, 2)", as NumPy prints it
 
@@ -35,7 +35,8 @@ public:
     Tensor reshaped(std::vector<int> shape) const;
     // Rows [begin, end) of the first axis, as a new tensor.
     Tensor slice(int begin, int end) const;
-    // Entry i of the first axis without that axis: frame(i) of a (frames, n, 2) trajectory is (n, 2).
+    // Entry i of the first axis without that axis: frame(i) of a (frames, n, 2) trajectory is (n,
+    // 2).
     Tensor frame(int i) const;
 
 private:

@@ -37,23 +37,23 @@ private:
 };
 
 struct TrainConfig {
-    int epochs = 4000;    // the total: a resumed run stops at the same epoch
+    int epochs = 4000;  // the total: a resumed run stops at the same epoch
     int batch = 128;
     float lr = 1e-3f;
-    float clip = 1.0f;    // max gradient norm
+    float clip = 1.0f;  // max gradient norm
     float ema_mu = 0.01f;
 };
 void validate(const TrainConfig& cfg);  // throws UsageError naming the bad field
 
 struct EpochReport {
-    int epoch = 0;            // 1-based: the epoch just finished
-    int epochs = 0;           // the total
-    float last_loss = 0;      // the epoch's last batch (what the notebook prints)
-    float mean_loss = 0;      // the mean over the epoch's batches
-    long steps = 0;           // optimiser steps so far
-    int run_epochs = 0;       // epochs done by this call of train() (a resumed run starts at 0)
-    long run_steps = 0;       // optimiser steps taken by this call of train()
-    double seconds = 0;       // wall time since this call of train() started
+    int epoch = 0;        // 1-based: the epoch just finished
+    int epochs = 0;       // the total
+    float last_loss = 0;  // the epoch's last batch (what the notebook prints)
+    float mean_loss = 0;  // the mean over the epoch's batches
+    long steps = 0;       // optimiser steps so far
+    int run_epochs = 0;   // epochs done by this call of train() (a resumed run starts at 0)
+    long run_steps = 0;   // optimiser steps taken by this call of train()
+    double seconds = 0;   // wall time since this call of train() started
 };
 
 // Everything a run needs to continue where it stopped; a checkpoint saves exactly this.

@@ -12,7 +12,8 @@ TempDir::TempDir() {
 
 TempDir::~TempDir() {
     std::string cmd = "rm -rf '" + path + "'";
-    if (std::system(cmd.c_str()) != 0) { /* best effort */ }
+    if (std::system(cmd.c_str()) != 0) { /* best effort */
+    }
 }
 
 std::vector<double> json_number_array(const std::string& json, const std::string& key) {
@@ -25,7 +26,10 @@ std::vector<double> json_number_array(const std::string& json, const std::string
     while (p < end) {
         char* next;
         double v = std::strtod(p, &next);
-        if (next == p) { ++p; continue; }
+        if (next == p) {
+            ++p;
+            continue;
+        }
         out.push_back(v);
         p = next;
     }

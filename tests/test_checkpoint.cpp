@@ -108,5 +108,6 @@ TEST_CASE("corrupt, truncated and foreign checkpoints are refused with a message
     std::string huge = good;
     for (int i = 12; i < 20; ++i) huge[i] = '\x7f';
     CHECK_THROWS_WITH(ddpm::checkpoint_from_bytes(huge, "m.ckpt"), doctest::Contains("truncated"));
-    CHECK_THROWS_WITH(ddpm::load_checkpoint("/nonexistent/m.ckpt"), doctest::Contains("cannot read"));
+    CHECK_THROWS_WITH(ddpm::load_checkpoint("/nonexistent/m.ckpt"),
+                      doctest::Contains("cannot read"));
 }

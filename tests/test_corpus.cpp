@@ -19,9 +19,11 @@
 
 namespace fs = std::filesystem;
 
-static void run_corpus(const std::string& folder, const std::function<void(const std::string&)>& load) {
+static void run_corpus(const std::string& folder,
+                       const std::function<void(const std::string&)>& load) {
     std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator("tests/corpus/" + folder)) files.push_back(entry.path());
+    for (const auto& entry : fs::directory_iterator("tests/corpus/" + folder))
+        files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     REQUIRE(files.size() >= 5);
     for (const fs::path& path : files) {

@@ -30,8 +30,10 @@ TEST_CASE("q_x with given noise is exactly the formula; a bad step is refused") 
     float x0[4] = {1, 2, 3, 4}, eps[4] = {0.5f, -1, 2, 0}, xt[4];
     int t[2] = {0, 99};
     ddpm::q_x(xt, x0, eps, t, 2, 2, sched);
-    CHECK(xt[1] == doctest::Approx(sched.alphas_bar_sqrt[0] * 2 - sched.one_minus_alphas_bar_sqrt[0]));
-    CHECK(xt[2] == doctest::Approx(sched.alphas_bar_sqrt[99] * 3 + sched.one_minus_alphas_bar_sqrt[99] * 2));
+    CHECK(xt[1] ==
+          doctest::Approx(sched.alphas_bar_sqrt[0] * 2 - sched.one_minus_alphas_bar_sqrt[0]));
+    CHECK(xt[2] ==
+          doctest::Approx(sched.alphas_bar_sqrt[99] * 3 + sched.one_minus_alphas_bar_sqrt[99] * 2));
     ddpm::Rng rng(1);
     CHECK_THROWS_WITH(ddpm::q_x(ddpm::Tensor({3, 2}), 100, sched, rng),
                       "step t = 100 out of range [0, 100)");

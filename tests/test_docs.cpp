@@ -39,7 +39,8 @@ const std::string& all_sources() {
         for (const char* dir : {"lib", "tools", "lessons", "tests"})
             for (const auto& e : fs::recursive_directory_iterator(dir)) {
                 std::string ext = e.path().extension().string();
-                if (ext == ".cpp" || ext == ".h" || ext == ".sh" || ext == ".mk") text += slurp(e.path());
+                if (ext == ".cpp" || ext == ".h" || ext == ".sh" || ext == ".mk")
+                    text += slurp(e.path());
             }
         text += slurp("Makefile");
     }
@@ -66,7 +67,8 @@ std::vector<int> heading_levels(const std::string& page) {
     std::istringstream in(prose(page));
     std::string line;
     while (std::getline(in, line))
-        if (!line.empty() && line[0] == '#') levels.push_back(static_cast<int>(line.find_first_not_of('#')));
+        if (!line.empty() && line[0] == '#')
+            levels.push_back(static_cast<int>(line.find_first_not_of('#')));
     return levels;
 }
 
@@ -79,7 +81,8 @@ TEST_CASE("docs: every relative link resolves") {
         std::string text = prose(slurp(page));
         for (std::sregex_iterator it(text.begin(), text.end(), link), end; it != end; ++it) {
             std::string target = (*it)[1];
-            if (target.rfind("http", 0) == 0 || target.rfind("mailto:", 0) == 0 || target[0] == '#') continue;
+            if (target.rfind("http", 0) == 0 || target.rfind("mailto:", 0) == 0 || target[0] == '#')
+                continue;
             target = target.substr(0, target.find('#'));
             CAPTURE(page);
             CAPTURE(target);
@@ -103,13 +106,16 @@ TEST_CASE("docs: every file path and function name in backticks exists") {
             CAPTURE(page);
             CAPTURE(token);
             if (std::regex_match(token, path)) {
-                if (token.find("NN") != std::string::npos || token.find('*') != std::string::npos) continue;
+                if (token.find("NN") != std::string::npos || token.find('*') != std::string::npos)
+                    continue;
                 CHECK(fs::exists(token));
                 ++paths;
-            } else if (std::regex_match(token, name) &&
-                       (token.find('_') != std::string::npos || token.find("::") != std::string::npos)) {
-                std::string last = token.substr(token.rfind(':') == std::string::npos ? 0 : token.rfind(':') + 1);
-                if (last.size() > 2 && last.compare(last.size() - 2, 2, "()") == 0) last.resize(last.size() - 2);
+            } else if (std::regex_match(token, name) && (token.find('_') != std::string::npos ||
+                                                         token.find("::") != std::string::npos)) {
+                std::string last =
+                    token.substr(token.rfind(':') == std::string::npos ? 0 : token.rfind(':') + 1);
+                if (last.size() > 2 && last.compare(last.size() - 2, 2, "()") == 0)
+                    last.resize(last.size() - 2);
                 CHECK(all_sources().find(last) != std::string::npos);
                 ++names;
             }
@@ -123,10 +129,12 @@ TEST_CASE("docs: every file path and function name in backticks exists") {
 TEST_CASE("docs: each English page has its Chinese counterpart with the same sections") {
     std::vector<std::pair<fs::path, fs::path>> pairs = {{"README.md", "README.zh-CN.md"}};
     for (const char* doc : {"theory", "notebook-map", "common-bugs", "exercises"})
-        pairs.push_back({fs::path("docs") / (std::string(doc) + ".md"), fs::path("docs/zh-CN") / (std::string(doc) + ".md")});
+        pairs.push_back({fs::path("docs") / (std::string(doc) + ".md"),
+                         fs::path("docs/zh-CN") / (std::string(doc) + ".md")});
     for (const auto& e : fs::directory_iterator("lessons"))
         if (fs::exists(e.path() / "README.md"))
-            pairs.push_back({e.path() / "README.md", fs::path("docs/zh-CN/lessons") / (e.path().filename().string() + ".md")});
+            pairs.push_back({e.path() / "README.md", fs::path("docs/zh-CN/lessons") /
+                                                         (e.path().filename().string() + ".md")});
     for (const auto& [en, zh] : pairs) {
         CAPTURE(en);
         CAPTURE(zh);

@@ -60,7 +60,8 @@ void round_trip(int w, int h, const std::vector<ddpm::Color>& palette,
 std::vector<ddpm::Color> random_palette(int n, ddpm::Rng& rng) {
     std::vector<ddpm::Color> p;
     for (int i = 0; i < n; ++i)
-        p.push_back({uint8_t(rng.randint(256)), uint8_t(rng.randint(256)), uint8_t(rng.randint(256))});
+        p.push_back(
+            {uint8_t(rng.randint(256)), uint8_t(rng.randint(256)), uint8_t(rng.randint(256))});
     return p;
 }
 
@@ -129,7 +130,8 @@ TEST_CASE("the loop block is present; delays under 2 cs are raised to 2") {
 
 TEST_CASE("canvas frames map to the nearest palette colour; nothing is left half-written") {
     TempDir dir;
-    std::vector<ddpm::Color> pal = ddpm::blend_palette({ddpm::colors::white, ddpm::colors::red, ddpm::colors::black});
+    std::vector<ddpm::Color> pal =
+        ddpm::blend_palette({ddpm::colors::white, ddpm::colors::red, ddpm::colors::black});
     CHECK(pal.size() == 3 + 3 * 15);
     ddpm::Canvas c(20, 10);
     c.disc(10, 5, 3, ddpm::colors::red, ddpm::colors::white, 0.5f);
@@ -143,9 +145,9 @@ TEST_CASE("canvas frames map to the nearest palette colour; nothing is left half
     gif.add_frame(c, 10);
     gif.finish();
     Decoded d = decode(dir.file("c.gif"));
-    CHECK(d.rgba[(5 * 20 + 10) * 4] == 255);      // the disc's centre is red
+    CHECK(d.rgba[(5 * 20 + 10) * 4] == 255);  // the disc's centre is red
     CHECK(d.rgba[(5 * 20 + 10) * 4 + 1] == 0);
-    CHECK(d.rgba[0] == 255);                       // the corner is white
+    CHECK(d.rgba[0] == 255);  // the corner is white
     CHECK(d.rgba[1] == 255);
     CHECK_THROWS_WITH(gif.add_frame(ddpm::Canvas(5, 5), 10), doctest::Contains("5x5"));
 }

@@ -17,14 +17,16 @@ TEST_CASE(".npy round trip keeps shape and values; the header is NumPy's") {
     ddpm::Tensor back = ddpm::npy_from_bytes(bytes, "t.npy");
     CHECK(back.shape() == t.shape());
     CHECK(ddpm::max_abs_diff(back, t) == 0);
-    CHECK(ddpm::npy_from_bytes(ddpm::npy_bytes(ddpm::Tensor({5}, 2.0f)), "v").shape_str() == "(5,)");
+    CHECK(ddpm::npy_from_bytes(ddpm::npy_bytes(ddpm::Tensor({5}, 2.0f)), "v").shape_str() ==
+          "(5,)");
 }
 
 TEST_CASE("the notebook's np.save of x_seq reads as (101, 1000, 2) with its facts") {
     ddpm::Tensor seq = ddpm::load_npy("tests/fixtures/notebook_reverse_x_seq.npy");
     REQUIRE(seq.shape_str() == "(101, 1000, 2)");
-    ddpm::Tensor first = seq.slice(0, 1).reshaped({1000, 2}), last = seq.slice(100, 101).reshaped({1000, 2});
-    CHECK(ddpm::column_std(first)[0] == doctest::Approx(1).epsilon(0.1));    // x_T ~ N(0, I)
+    ddpm::Tensor first = seq.slice(0, 1).reshaped({1000, 2}),
+                 last = seq.slice(100, 101).reshaped({1000, 2});
+    CHECK(ddpm::column_std(first)[0] == doctest::Approx(1).epsilon(0.1));      // x_T ~ N(0, I)
     CHECK(ddpm::column_std(last)[0] == doctest::Approx(0.071).epsilon(0.15));  // the data's std
     CHECK(ddpm::column_std(last)[1] == doctest::Approx(0.139).epsilon(0.15));
 }
@@ -44,13 +46,16 @@ TEST_CASE("float64 .npy files read as float32") {
 
 TEST_CASE("truncated, garbled and unsupported .npy files are refused with a message") {
     std::string good = ddpm::npy_bytes(ddpm::Tensor({4, 2}, 1.0f));
-    CHECK_THROWS_WITH(ddpm::npy_from_bytes("hello", "x.npy"), "x.npy: not a .npy file (wrong magic)");
-    CHECK_THROWS_WITH(ddpm::npy_from_bytes(good.substr(0, 40), "x.npy"), doctest::Contains("truncated"));
+    CHECK_THROWS_WITH(ddpm::npy_from_bytes("hello", "x.npy"),
+                      "x.npy: not a .npy file (wrong magic)");
+    CHECK_THROWS_WITH(ddpm::npy_from_bytes(good.substr(0, 40), "x.npy"),
+                      doctest::Contains("truncated"));
     CHECK_THROWS_WITH(ddpm::npy_from_bytes(good.substr(0, good.size() - 4), "x.npy"),
                       doctest::Contains("truncated"));
     std::string i8 = good;
     i8.replace(i8.find("<f4"), 3, "<i8");
-    CHECK_THROWS_WITH(ddpm::npy_from_bytes(i8, "x.npy"), doctest::Contains("unsupported dtype '<i8'"));
+    CHECK_THROWS_WITH(ddpm::npy_from_bytes(i8, "x.npy"),
+                      doctest::Contains("unsupported dtype '<i8'"));
     std::string fortran = good;
     fortran.replace(fortran.find("False"), 5, "True ");
     CHECK_THROWS_WITH(ddpm::npy_from_bytes(fortran, "x.npy"), doctest::Contains("Fortran"));
@@ -75,11 +80,17 @@ TEST_CASE("CSV: x,y and frame,x,y with or without a header; round trip is exact"
 }
 
 TEST_CASE("CSV edge cases are refused with the line they are on") {
-    CHECK_THROWS_WITH(ddpm::csv_from_text("1,2\n3\n", "r.csv"), doctest::Contains("r.csv:2: 1 fields, expected 2"));
-    CHECK_THROWS_WITH(ddpm::csv_from_text("1,2\nnan,4\n", "n.csv"), doctest::Contains("n.csv:2: NaN"));
-    CHECK_THROWS_WITH(ddpm::csv_from_text("1,2\n3,abc\n", "a.csv"), doctest::Contains("a.csv:2: not a number"));
+    CHECK_THROWS_WITH(ddpm::csv_from_text("1,2\n3\n", "r.csv"),
+                      doctest::Contains("r.csv:2: 1 fields, expected 2"));
+    CHECK_THROWS_WITH(ddpm::csv_from_text("1,2\nnan,4\n", "n.csv"),
+                      doctest::Contains("n.csv:2: NaN"));
+    CHECK_THROWS_WITH(ddpm::csv_from_text("1,2\n3,abc\n", "a.csv"),
+                      doctest::Contains("a.csv:2: not a number"));
     CHECK_THROWS_WITH(ddpm::csv_from_text("x,y\n", "e.csv"), "e.csv: no points");
-    CHECK_THROWS_WITH(ddpm::csv_from_text("1,2,3,4\n", "c.csv"), doctest::Contains("x,y or frame,x,y"));
-    CHECK_THROWS_WITH(ddpm::csv_from_text("0,1,2\n2,1,2\n", "f.csv"), doctest::Contains("in order"));
-    CHECK_THROWS_WITH(ddpm::csv_from_text("0,1,2\n0,1,2\n1,1,2\n", "g.csv"), doctest::Contains("same number"));
+    CHECK_THROWS_WITH(ddpm::csv_from_text("1,2,3,4\n", "c.csv"),
+                      doctest::Contains("x,y or frame,x,y"));
+    CHECK_THROWS_WITH(ddpm::csv_from_text("0,1,2\n2,1,2\n", "f.csv"),
+                      doctest::Contains("in order"));
+    CHECK_THROWS_WITH(ddpm::csv_from_text("0,1,2\n0,1,2\n1,1,2\n", "g.csv"),
+                      doctest::Contains("same number"));
 }

@@ -31,7 +31,7 @@ template <typename T>
 static void check_shapes(double tol) {
     ddpm::Rng rng(17);
     const int shapes[][3] = {{128, 128, 128}, {128, 2, 128}, {128, 128, 2}, {16, 128, 128},
-                             {7, 5, 3},       {1, 1, 1},     {13, 33, 71}, {4, 300, 40}};
+                             {7, 5, 3},       {1, 1, 1},     {13, 33, 71},  {4, 300, 40}};
     for (const auto& s : shapes) {
         const int B = s[0], C = s[1], OC = s[2];
         CAPTURE(B);
@@ -41,12 +41,14 @@ static void check_shapes(double tol) {
              dout = randn<T>(B * OC, rng);
         std::vector<T> out_plain(B * OC), out_fast(B * OC), wT(C * OC), doutT(B * (OC + C));
         ddpm::linear_forward(out_plain.data(), in.data(), w.data(), b.data(), B, C, OC);
-        ddpm::linear_forward_fast(out_fast.data(), in.data(), w.data(), b.data(), wT.data(), B, C, OC);
+        ddpm::linear_forward_fast(out_fast.data(), in.data(), w.data(), b.data(), wT.data(), B, C,
+                                  OC);
         double fwd = max_diff(out_plain, out_fast);
         // Backward accumulates: start both from the same non-zero gradients.
         auto din_p = randn<T>(B * C, rng), dw_p = randn<T>(OC * C, rng), db_p = randn<T>(OC, rng);
         auto din_f = din_p, dw_f = dw_p, db_f = db_p;
-        ddpm::linear_backward(din_p.data(), dw_p.data(), db_p.data(), dout.data(), in.data(), w.data(), B, C, OC);
+        ddpm::linear_backward(din_p.data(), dw_p.data(), db_p.data(), dout.data(), in.data(),
+                              w.data(), B, C, OC);
         ddpm::linear_backward_fast(din_f.data(), dw_f.data(), db_f.data(), dout.data(), in.data(),
                                    w.data(), doutT.data(), B, C, OC);
         double bwd = std::max({max_diff(din_p, din_f), max_diff(dw_p, dw_f), max_diff(db_p, db_f)});

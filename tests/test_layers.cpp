@@ -44,14 +44,19 @@ void check_linear(double h, double tol, const char* label) {
         ddpm::linear_forward(out.data(), in.data(), w.data(), b.data(), B, C, OC);
         return dot(out, R);
     };
-    ddpm::linear_backward(din.data(), dw.data(), db.data(), R.data(), in.data(), w.data(), B, C, OC);
+    ddpm::linear_backward(din.data(), dw.data(), db.data(), R.data(), in.data(), w.data(), B, C,
+                          OC);
     std::string l = label;
-    report((l + " linear d/din").c_str(),
-           ddpm::max_relative_error(din.data(), ddpm::numerical_gradient(f, in.data(), in.size(), h)), tol);
+    report(
+        (l + " linear d/din").c_str(),
+        ddpm::max_relative_error(din.data(), ddpm::numerical_gradient(f, in.data(), in.size(), h)),
+        tol);
     report((l + " linear d/dw").c_str(),
-           ddpm::max_relative_error(dw.data(), ddpm::numerical_gradient(f, w.data(), w.size(), h)), tol);
+           ddpm::max_relative_error(dw.data(), ddpm::numerical_gradient(f, w.data(), w.size(), h)),
+           tol);
     report((l + " linear d/db").c_str(),
-           ddpm::max_relative_error(db.data(), ddpm::numerical_gradient(f, b.data(), b.size(), h)), tol);
+           ddpm::max_relative_error(db.data(), ddpm::numerical_gradient(f, b.data(), b.size(), h)),
+           tol);
 }
 
 }  // namespace
@@ -88,7 +93,9 @@ TEST_CASE("relu and its backward (given the output) match finite differences") {
     };
     f();
     ddpm::relu_backward(din.data(), R.data(), out.data(), N);
-    report("double relu d/din", ddpm::max_relative_error(din.data(), ddpm::numerical_gradient(f, in.data(), N, 1e-6)), 1e-7);
+    report("double relu d/din",
+           ddpm::max_relative_error(din.data(), ddpm::numerical_gradient(f, in.data(), N, 1e-6)),
+           1e-7);
     f();  // out again for the unperturbed input
     for (int i = 0; i < N; ++i) CHECK(out[i] == (in[i] > 0 ? in[i] : 0));
 }
@@ -109,7 +116,9 @@ TEST_CASE("embedding adds the step's row; its backward scatter-adds into that ro
     ddpm::embedding_backward(dtable.data(), R.data(), t, B, C);
     CHECK(dtable[3 * C] == doctest::Approx(R[1 * C] + R[2 * C]));
     report("double embedding d/dtable",
-           ddpm::max_relative_error(dtable.data(), ddpm::numerical_gradient(f, table.data(), table.size(), 1e-6)), 1e-7);
+           ddpm::max_relative_error(dtable.data(),
+                                    ddpm::numerical_gradient(f, table.data(), table.size(), 1e-6)),
+           1e-7);
 }
 
 TEST_CASE("mse is the mean of squares; its backward matches finite differences") {
@@ -120,5 +129,7 @@ TEST_CASE("mse is the mean of squares; its backward matches finite differences")
     std::vector<double> dp(10, 0);
     ddpm::mse_backward(dp.data(), p.data(), y.data(), 10);
     auto f = [&] { return static_cast<double>(ddpm::mse_forward(p.data(), y.data(), 10)); };
-    report("double mse d/dpred", ddpm::max_relative_error(dp.data(), ddpm::numerical_gradient(f, p.data(), 10, 1e-6)), 1e-7);
+    report("double mse d/dpred",
+           ddpm::max_relative_error(dp.data(), ddpm::numerical_gradient(f, p.data(), 10, 1e-6)),
+           1e-7);
 }

@@ -9,10 +9,12 @@
 TEST_CASE("1-D Wasserstein-1 has its closed forms") {
     CHECK(ddpm::wasserstein_1d({0, 1, 2}, {0, 1, 2}) == 0);
     CHECK(ddpm::wasserstein_1d({0, 1, 2}, {1, 2, 3}) == doctest::Approx(1));  // a shift by 1
-    CHECK(ddpm::wasserstein_1d({0}, {0, 2}) == doctest::Approx(1));          // unequal sizes
+    CHECK(ddpm::wasserstein_1d({0}, {0, 2}) == doctest::Approx(1));           // unequal sizes
 }
 
-TEST_CASE("the quality measure: 0 for identical sets, near its floor for two true samples, large for a blob") {
+TEST_CASE(
+    "the quality measure: 0 for identical sets, near its floor for two true samples, large for a "
+    "blob") {
     ddpm::Rng rng(1);
     ddpm::Tensor a = ddpm::make_s_curve(1500, 0.1f, rng), b = ddpm::make_s_curve(1500, 0.1f, rng);
     ddpm::Tensor blob = ddpm::randn(1500, 2, rng) * 0.15f;  // a Gaussian of the data's size

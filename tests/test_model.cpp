@@ -55,7 +55,8 @@ TEST_CASE("the model's forward is the composition of its layers") {
     const double* P = m.params.data();
     auto at = [&](const char* name) { return P + m.info(name).offset; };
     ddpm::linear_forward(h, x, at("linears.0.weight"), at("linears.0.bias"), 1, 2, 3);
-    for (int k = 0; k < 3; ++k) h[k] = std::fmax(h[k] + at("step_embeddings.0.weight")[2 * 3 + k], 0.0);
+    for (int k = 0; k < 3; ++k)
+        h[k] = std::fmax(h[k] + at("step_embeddings.0.weight")[2 * 3 + k], 0.0);
     ddpm::linear_forward(want, h, at("linears.2.weight"), at("linears.2.bias"), 1, 3, 2);
     CHECK(out[0] == doctest::Approx(want[0]).epsilon(1e-12));
     CHECK(out[1] == doctest::Approx(want[1]).epsilon(1e-12));
@@ -85,9 +86,11 @@ double model_gradient_error(double h, bool print) {
     m.backward(R.data());
     double worst = 0;
     for (const ddpm::ParamInfo& p : m.layout()) {
-        std::vector<double> num = ddpm::numerical_gradient(f, m.params.data() + p.offset, p.size(), h);
+        std::vector<double> num =
+            ddpm::numerical_gradient(f, m.params.data() + p.offset, p.size(), h);
         double err = ddpm::max_relative_error(m.grads.data() + p.offset, num);
-        if (print) std::printf("        %-26s largest relative difference %.2e\n", p.name.c_str(), err);
+        if (print)
+            std::printf("        %-26s largest relative difference %.2e\n", p.name.c_str(), err);
         worst = std::fmax(worst, err);
     }
     return worst;

@@ -15,8 +15,10 @@ TEST_CASE("a PNG written by the canvas reads back with stb_image as the same pix
     ddpm::Canvas c(37, 23, ddpm::colors::white);
     ddpm::Rng rng(4);
     for (int i = 0; i < 200; ++i)
-        c.blend(rng.randint(37), rng.randint(23), ddpm::Color{uint8_t(rng.randint(256)),
-                uint8_t(rng.randint(256)), uint8_t(rng.randint(256))}, rng.uniform());
+        c.blend(rng.randint(37), rng.randint(23),
+                ddpm::Color{uint8_t(rng.randint(256)), uint8_t(rng.randint(256)),
+                            uint8_t(rng.randint(256))},
+                rng.uniform());
     c.disc(10, 10, 4, ddpm::colors::red, ddpm::colors::white, 1);
     c.text(2, 2, "q(x_5)", ddpm::colors::black);
     TempDir dir;

@@ -23,7 +23,8 @@ TEST_CASE("same seed, same stream; different seeds, different streams") {
 TEST_CASE("PCG32 reference output (O'Neill's pcg32-demo, seed 42, stream 54)") {
     // The first outputs of pcg32_srandom_r(&rng, 42u, 54u) in the PCG reference implementation.
     ddpm::Rng r(42, 54);
-    const uint32_t expected[] = {0xa15c02b7, 0x7b47f409, 0xba1d3330, 0x83d2f293, 0xbfa4784b, 0xcbed606e};
+    const uint32_t expected[] = {0xa15c02b7, 0x7b47f409, 0xba1d3330,
+                                 0x83d2f293, 0xbfa4784b, 0xcbed606e};
     for (uint32_t want : expected) CHECK(r.next_u32() == want);
 }
 
@@ -36,7 +37,7 @@ TEST_CASE("10^6 normals have mean 0 and variance 1 (within 5 standard errors)") 
         s += x, s2 += x * x, s4 += x * x * x * x;
     }
     double mean = s / n, var = s2 / n - mean * mean;
-    CHECK(std::fabs(mean) < 5 / std::sqrt(n));          // se of the mean: 1/sqrt(n)
+    CHECK(std::fabs(mean) < 5 / std::sqrt(n));           // se of the mean: 1/sqrt(n)
     CHECK(std::fabs(var - 1) < 5 * std::sqrt(2.0 / n));  // se of the variance: sqrt(2/n)
     CHECK(s4 / n == doctest::Approx(3).epsilon(0.02));   // kurtosis of a Gaussian
 }

@@ -58,7 +58,8 @@ TEST_CASE("p_sample_loop returns T + 1 frames, x_T first; same seed, same trajec
     ddpm::MLPDiffusion m = small_model(3);
     ddpm::Schedule sched = ddpm::Schedule::sigmoid(10);
     ddpm::Rng a(1), b(1);
-    ddpm::Tensor s1 = ddpm::p_sample_loop(m, 50, sched, a), s2 = ddpm::p_sample_loop(m, 50, sched, b);
+    ddpm::Tensor s1 = ddpm::p_sample_loop(m, 50, sched, a),
+                 s2 = ddpm::p_sample_loop(m, 50, sched, b);
     CHECK(s1.shape_str() == "(11, 50, 2)");
     CHECK(ddpm::max_abs_diff(s1, s2) == 0);
     ddpm::Rng c(1);

@@ -74,8 +74,8 @@ TEST_CASE("2000 training steps bring the loss clearly below its start") {
     float first = tr.epoch_loss.front();
     float last = (tr.epoch_loss[97] + tr.epoch_loss[98] + tr.epoch_loss[99]) / 3;
     MESSAGE("mean loss of epoch 1: " << first << ", of the last 3 epochs: " << last);
-    CHECK(first > 0.8f);          // an untrained model predicts noise badly: ~1 or more
-    CHECK(last < 0.6f * first);   // the notebook's model reaches ~0.3-0.4
+    CHECK(first > 0.8f);         // an untrained model predicts noise badly: ~1 or more
+    CHECK(last < 0.6f * first);  // the notebook's model reaches ~0.3-0.4
 }
 
 TEST_CASE("same seed, identical weights; another seed, other weights") {

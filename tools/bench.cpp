@@ -63,7 +63,10 @@ double train_step_ms(int threads, ddpm::Tensor& batch) {
     ddpm::Trainer tr(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(100), 1);
     for (int i = 0; i < 100; ++i) tr.step(batch.data(), 128);
     const int steps = 3000;
-    return 1e3 * seconds_of([&] { for (int i = 0; i < steps; ++i) tr.step(batch.data(), 128); }) / steps;
+    return 1e3 * seconds_of([&] {
+               for (int i = 0; i < steps; ++i) tr.step(batch.data(), 128);
+           }) /
+           steps;
 }
 
 double sample_seconds(int threads) {
@@ -85,8 +88,9 @@ double gif_run(int frames, const std::string& path, size_t* bytes) {
     ddpm::AnimationStyle style;  // 480 x 360, fixed limits from the noisiest frame
     style.limits = ddpm::limits_of(ddpm::q_x(data, frames - 1, sched, rng));
     double s = seconds_of([&] {
-        ddpm::write_animation(frames, [&](int i) { return ddpm::q_x(data, i, sched, rng); },
-                              [](int i) { return "q(x_" + std::to_string(i) + ")"; }, style, path);
+        ddpm::write_animation(
+            frames, [&](int i) { return ddpm::q_x(data, i, sched, rng); },
+            [](int i) { return "q(x_" + std::to_string(i) + ")"; }, style, path);
     });
     *bytes = ddpm::read_file(path).size();
     std::remove(path.c_str());
@@ -97,8 +101,10 @@ double gif_run(int frames, const std::string& path, size_t* bytes) {
 std::map<std::string, std::string> torch_figures() {
     std::map<std::string, std::string> out;
     // The first python3 that can import torch (Debian's package is for /usr/bin/python3).
-    std::FILE* p = popen("for py in python3 /usr/bin/python3; do $py -c 'import torch' 2>/dev/null && "
-                         "exec $py tools/bench_torch.py 1 2>/dev/null; done", "r");
+    std::FILE* p = popen(
+        "for py in python3 /usr/bin/python3; do $py -c 'import torch' 2>/dev/null && "
+        "exec $py tools/bench_torch.py 1 2>/dev/null; done",
+        "r");
     if (!p) return out;
     char key[64], value[128];
     while (std::fscanf(p, "%63s %127[^\n]", key, value) == 2) out[key] = value;
@@ -110,8 +116,9 @@ std::map<std::string, std::string> torch_figures() {
 
 int main() {
     ddpm::set_flush_denormals(true);  // as ddpm and the lessons run
-    std::printf("ddpm-from-scratch benchmark (batch 128, the notebook's model: %.1f MFLOP a step)\n\n",
-                step_flops(128) / 1e6);
+    std::printf(
+        "ddpm-from-scratch benchmark (batch 128, the notebook's model: %.1f MFLOP a step)\n\n",
+        step_flops(128) / 1e6);
     std::printf("one core's peak (vector multiply-adds): %.0f GFLOP/s\n\n", peak_gflops());
 
     size_t bytes = 0;
@@ -119,18 +126,21 @@ int main() {
     long rss50 = peak_rss_kb();
     double g200 = gif_run(200, "/tmp/ddpm-bench-200.gif", &bytes);
     long rss200 = peak_rss_kb();
-    std::printf("GIF, 10,000 points at 480x360: 200 frames in %.2f s (%.1f ms a frame), %.0f KB;\n"
-                "  peak memory %ld MB after 50 frames (%.2f s), %ld MB after 200\n\n",
-                g200, 1e3 * g200 / 200, bytes / 1024.0, rss50 / 1024, g50, rss200 / 1024);
+    std::printf(
+        "GIF, 10,000 points at 480x360: 200 frames in %.2f s (%.1f ms a frame), %.0f KB;\n"
+        "  peak memory %ld MB after 50 frames (%.2f s), %ld MB after 200\n\n",
+        g200, 1e3 * g200 / 200, bytes / 1024.0, rss50 / 1024, g50, rss200 / 1024);
 
     ddpm::Tensor batch = ddpm::make_dataset("s_curve", 128, 1);
     double ms[3] = {0, 0, 0}, sample[3] = {0, 0, 0};
     for (int threads : {1, 2}) {
         ms[threads] = train_step_ms(threads, batch);
         sample[threads] = sample_seconds(threads);
-        std::printf("%d thread%s: training step %.3f ms = %.0f steps/s = %.1f GFLOP/s; "
-                    "p_sample_loop 10,000 x 100: %.2f s\n", threads, threads > 1 ? "s" : " ",
-                    ms[threads], 1e3 / ms[threads], step_flops(128) / ms[threads] / 1e6, sample[threads]);
+        std::printf(
+            "%d thread%s: training step %.3f ms = %.0f steps/s = %.1f GFLOP/s; "
+            "p_sample_loop 10,000 x 100: %.2f s\n",
+            threads, threads > 1 ? "s" : " ", ms[threads], 1e3 / ms[threads],
+            step_flops(128) / ms[threads] / 1e6, sample[threads]);
     }
 
     // The notebook's whole run: 4000 epochs over 10,000 points, and every 100 epochs a sampling
@@ -141,7 +151,8 @@ int main() {
     ddpm::Tensor data = ddpm::make_dataset("s_curve", 10000, 1234);
     ddpm::Rng sample_rng(7);
     const long rss_before = peak_rss_kb();
-    std::printf("\nthe notebook's full run (4000 epochs, 40 samplings), %d threads: ", ddpm::num_threads());
+    std::printf("\nthe notebook's full run (4000 epochs, 40 samplings), %d threads: ",
+                ddpm::num_threads());
     std::fflush(stdout);
     double full = seconds_of([&] {
         tr.train(data, [&](const ddpm::EpochReport& r) {
@@ -155,14 +166,20 @@ int main() {
 
     std::map<std::string, std::string> torch = torch_figures();
     if (torch.count("torch_step_ms")) {
-        double t_ms = std::atof(torch["torch_step_ms"].c_str()), t_s = std::atof(torch["torch_sample_s"].c_str());
-        std::printf("\nPyTorch %s on %s, 1 thread: training step %.3f ms (%.0f steps/s); "
-                    "p_sample_loop (no autograd) %.2f s\n", torch["torch_version"].c_str(),
-                    torch["torch_blas"].c_str(), t_ms, 1e3 / t_ms, t_s);
-        std::printf("ratio, this course / PyTorch, 1 thread: training %.1fx faster, sampling %.1fx faster\n",
-                    t_ms / ms[1], t_s / sample[1]);
+        double t_ms = std::atof(torch["torch_step_ms"].c_str()),
+               t_s = std::atof(torch["torch_sample_s"].c_str());
+        std::printf(
+            "\nPyTorch %s on %s, 1 thread: training step %.3f ms (%.0f steps/s); "
+            "p_sample_loop (no autograd) %.2f s\n",
+            torch["torch_version"].c_str(), torch["torch_blas"].c_str(), t_ms, 1e3 / t_ms, t_s);
+        std::printf(
+            "ratio, this course / PyTorch, 1 thread: training %.1fx faster, sampling %.1fx "
+            "faster\n",
+            t_ms / ms[1], t_s / sample[1]);
     } else {
-        std::printf("\n(PyTorch not installed: apt-get install python3-torch libopenblas0 adds the comparison)\n");
+        std::printf(
+            "\n(PyTorch not installed: apt-get install python3-torch libopenblas0 adds the "
+            "comparison)\n");
     }
     return 0;
 }

@@ -34,7 +34,9 @@ bool Args::flag(const std::string& name) {
     return booleans_given_.count(name) > 0;
 }
 
-bool Args::has(const std::string& name) const { return values_.count(name) > 0; }
+bool Args::has(const std::string& name) const {
+    return values_.count(name) > 0;
+}
 
 std::string Args::text(const std::string& name, const std::string& fallback) {
     used_.insert(name);

@@ -44,7 +44,8 @@ bool ends_with(const std::string& s, const std::string& end) {
 }
 
 std::string fill_title(std::string tmpl, int frame, int frames) {
-    for (auto [key, value] : {std::pair<std::string, int>{"{t}", frame}, {"{r}", frames - 1 - frame}}) {
+    for (auto [key, value] :
+         {std::pair<std::string, int>{"{t}", frame}, {"{r}", frames - 1 - frame}}) {
         for (size_t at; (at = tmpl.find(key)) != std::string::npos;)
             tmpl.replace(at, key.size(), std::to_string(value));
     }
@@ -54,7 +55,8 @@ std::string fill_title(std::string tmpl, int frame, int frames) {
 // "480x360" -> {480, 360}
 std::pair<int, int> parse_size(const std::string& text) {
     size_t x = text.find('x');
-    if (x == std::string::npos) throw ddpm::UsageError("--size: expected WxH, e.g. 480x360, got '" + text + "'");
+    if (x == std::string::npos)
+        throw ddpm::UsageError("--size: expected WxH, e.g. 480x360, got '" + text + "'");
     return {static_cast<int>(cli::parse_integer("--size", text.substr(0, x), 16, 8192)),
             static_cast<int>(cli::parse_integer("--size", text.substr(x + 1), 16, 8192))};
 }
@@ -65,12 +67,15 @@ ddpm::Limits parse_limits(const std::string& text) {
     for (int i = 0; i < 4; ++i) {
         size_t comma = text.find(',', start);
         if ((comma == std::string::npos) != (i == 3))
-            throw ddpm::UsageError("--limits: expected xmin,xmax,ymin,ymax, 'all' or 'frame', got '" + text + "'");
+            throw ddpm::UsageError(
+                "--limits: expected xmin,xmax,ymin,ymax, 'all' or 'frame', got '" + text + "'");
         v[i] = cli::parse_number("--limits", text.substr(start, comma - start), -1e30, 1e30);
         start = comma + 1;
     }
-    if (!(v[0] < v[1] && v[2] < v[3])) throw ddpm::UsageError("--limits: need xmin < xmax and ymin < ymax");
-    return {static_cast<float>(v[0]), static_cast<float>(v[1]), static_cast<float>(v[2]), static_cast<float>(v[3])};
+    if (!(v[0] < v[1] && v[2] < v[3]))
+        throw ddpm::UsageError("--limits: need xmin < xmax and ymin < ymax");
+    return {static_cast<float>(v[0]), static_cast<float>(v[1]), static_cast<float>(v[2]),
+            static_cast<float>(v[3])};
 }
 
 int run(int argc, char** argv) {
@@ -90,21 +95,27 @@ int run(int argc, char** argv) {
     const std::string limits = args.text("--limits", "all");
     const std::string title = args.text("--title", "");
     args.finish();
-    if (args.positional().size() != 1) throw ddpm::UsageError("expected one input file (.npy or .csv); see --help");
+    if (args.positional().size() != 1)
+        throw ddpm::UsageError("expected one input file (.npy or .csv); see --help");
     if (gif.empty() && frames_dir.empty() && png.empty())
         throw ddpm::UsageError("nothing to write: give --gif FILE, --frames-dir DIR or --png FILE");
     if (!png.empty() && grid.empty()) throw ddpm::UsageError("--png needs --grid RxC");
-    if (!gif.empty() && !ends_with(gif, ".gif")) throw ddpm::UsageError("--gif: expected a .gif file name");
+    if (!gif.empty() && !ends_with(gif, ".gif"))
+        throw ddpm::UsageError("--gif: expected a .gif file name");
 
     // Input: (frames, n, 2), or (n, 2) as one frame.
     const std::string input = args.positional()[0];
     ddpm::Tensor seq;
-    if (ends_with(input, ".npy")) seq = ddpm::load_npy(input);
-    else if (ends_with(input, ".csv")) seq = ddpm::load_csv(input);
-    else throw ddpm::UsageError(input + ": expected a .npy or .csv file");
+    if (ends_with(input, ".npy"))
+        seq = ddpm::load_npy(input);
+    else if (ends_with(input, ".csv"))
+        seq = ddpm::load_csv(input);
+    else
+        throw ddpm::UsageError(input + ": expected a .npy or .csv file");
     if (seq.ndim() == 2) seq = seq.reshaped({1, seq.dim(0), seq.dim(1)});
     if (seq.ndim() != 3 || seq.dim(2) != 2)
-        throw ddpm::Error(input + ": expected points of shape (frames, n, 2) or (n, 2), got " + seq.shape_str());
+        throw ddpm::Error(input + ": expected points of shape (frames, n, 2) or (n, 2), got " +
+                          seq.shape_str());
     if (seq.dim(0) == 0 || seq.dim(1) == 0) throw ddpm::Error(input + ": no frames or no points");
     if (!ddpm::all_finite(seq)) throw ddpm::Error(input + ": NaN or infinite coordinates");
     const int frames = seq.dim(0);
@@ -119,7 +130,8 @@ int run(int argc, char** argv) {
 
     if (!png.empty()) {
         size_t x = grid.find('x');
-        if (x == std::string::npos) throw ddpm::UsageError("--grid: expected RxC, e.g. 2x10, got '" + grid + "'");
+        if (x == std::string::npos)
+            throw ddpm::UsageError("--grid: expected RxC, e.g. 2x10, got '" + grid + "'");
         const int rows = static_cast<int>(cli::parse_integer("--grid", grid.substr(0, x), 1, 100));
         const int cols = static_cast<int>(cli::parse_integer("--grid", grid.substr(x + 1), 1, 100));
         std::vector<ddpm::Tensor> sets;
@@ -133,10 +145,12 @@ int run(int argc, char** argv) {
         std::printf("wrote %s (%zu panels)\n", png.c_str(), sets.size());
     }
     if (!gif.empty() || !frames_dir.empty()) {
-        ddpm::AnimationResult r = ddpm::write_animation(frames, points, titles, style, gif, frames_dir);
+        ddpm::AnimationResult r =
+            ddpm::write_animation(frames, points, titles, style, gif, frames_dir);
         if (r.delay_raised)
-            std::fprintf(stderr, "ddpm-render: note: delays under 20 ms were raised to 20 ms "
-                                 "(browsers show shorter GIF delays as 100 ms)\n");
+            std::fprintf(stderr,
+                         "ddpm-render: note: delays under 20 ms were raised to 20 ms "
+                         "(browsers show shorter GIF delays as 100 ms)\n");
         std::printf("wrote %d frames%s%s%s%s\n", r.frames, gif.empty() ? "" : " to ", gif.c_str(),
                     frames_dir.empty() ? "" : " and PNGs to ", frames_dir.c_str());
     }

@@ -40,7 +40,8 @@ const char* kTrainHelp =
     "usage: ddpm train [options]\n"
     "  --dataset NAME       the data set: s_curve (default)\n"
     "  --n N                number of training points (default 10000)\n"
-    "  --epochs N           total epochs (default 4000, the notebook's; 0 saves the untrained model)\n"
+    "  --epochs N           total epochs (default 4000, the notebook's; 0 saves the untrained "
+    "model)\n"
     "  --batch N            batch size (default 128)\n"
     "  --lr X               Adam's learning rate (default 1e-3)\n"
     "  --steps T            diffusion steps (default 100)\n"
@@ -99,7 +100,9 @@ const char* kAnimateHelp =
 // Ctrl-C asks the training loop to stop after its current step (a lock-free atomic is safe to
 // set from a signal handler).
 std::atomic<bool> g_interrupted{false};
-extern "C" void on_sigint(int) { g_interrupted = true; }
+extern "C" void on_sigint(int) {
+    g_interrupted = true;
+}
 
 bool ends_with(const std::string& s, const std::string& end) {
     return s.size() >= end.size() && s.compare(s.size() - end.size(), end.size(), end) == 0;
@@ -127,12 +130,14 @@ int train(cli::Args& args) {
     const std::string resume = args.text("--resume", "");
     // The run's settings: from the flags, or, with --resume, from the checkpoint (then only the
     // flags about length and outputs may be given).
-    const char* settings[] = {"--dataset", "--n", "--batch", "--lr", "--steps", "--schedule",
-                              "--hidden", "--ema", "--seed"};
+    const char* settings[] = {"--dataset",  "--n",      "--batch", "--lr",  "--steps",
+                              "--schedule", "--hidden", "--ema",   "--seed"};
     if (!resume.empty())
         for (const char* flag : settings)
             if (args.has(flag))
-                throw ddpm::UsageError(std::string(flag) + " cannot change when resuming (the run's settings come from " + resume + ")");
+                throw ddpm::UsageError(
+                    std::string(flag) +
+                    " cannot change when resuming (the run's settings come from " + resume + ")");
     const std::string dataset = args.text("--dataset", "s_curve");
     const int n = static_cast<int>(args.integer("--n", 10000, 16, 10000000));
     ddpm::TrainConfig cfg;
@@ -152,11 +157,13 @@ int train(cli::Args& args) {
     const std::string log = args.text("--log", "");
     const std::string loss_plot = args.text("--loss-plot", "");
     args.finish();
-    if (!args.positional().empty()) throw ddpm::UsageError("unexpected argument '" + args.positional()[0] + "'");
+    if (!args.positional().empty())
+        throw ddpm::UsageError("unexpected argument '" + args.positional()[0] + "'");
 
-    ddpm::Trainer tr = resume.empty()
-                           ? ddpm::Trainer(mc, cfg, ddpm::Schedule::by_name(schedule, mc.num_steps), seed)
-                           : ddpm::load_checkpoint(resume);
+    ddpm::Trainer tr =
+        resume.empty()
+            ? ddpm::Trainer(mc, cfg, ddpm::Schedule::by_name(schedule, mc.num_steps), seed)
+            : ddpm::load_checkpoint(resume);
     if (resume.empty()) {
         tr.dataset = dataset;
         tr.dataset_n = n;
@@ -169,29 +176,38 @@ int train(cli::Args& args) {
     if (!loss_plot.empty()) check_writable(loss_plot);
     if (sample_every) check_writable(panels_dir + "/reverse_0.png");
     if (resume.empty())
-        std::printf("training %zu parameters on %s (%d points), %d epochs, schedule %s, seed %llu\n",
-                    tr.model.num_params(), tr.dataset.c_str(), tr.dataset_n, tr.cfg.epochs,
-                    tr.sched.name.c_str(), static_cast<unsigned long long>(tr.seed));
+        std::printf(
+            "training %zu parameters on %s (%d points), %d epochs, schedule %s, seed %llu\n",
+            tr.model.num_params(), tr.dataset.c_str(), tr.dataset_n, tr.cfg.epochs,
+            tr.sched.name.c_str(), static_cast<unsigned long long>(tr.seed));
     else
         std::printf("resuming %s after %d epochs (step %ld), of %d\n", resume.c_str(), tr.epoch,
                     static_cast<long>(tr.adam.t), tr.cfg.epochs);
 
     ddpm::Progress progress;
-    ddpm::Rng sample_rng(tr.seed, /*stream=*/0x5a3b1e);  // sampling never disturbs training's stream
+    ddpm::Rng sample_rng(tr.seed,
+                         /*stream=*/0x5a3b1e);  // sampling never disturbs training's stream
     std::signal(SIGINT, on_sigint);
     try {
-        tr.train(data, [&](const ddpm::EpochReport& r) {
-            progress.update(r);
-            if (sample_every && (r.epoch % sample_every == 0 || r.epoch == r.epochs)) {
-                progress.finish();
-                std::printf("epoch %d: loss %.4f (last batch)  mean %.4f\n", r.epoch, r.last_loss, r.mean_loss);
-                ddpm::Tensor seq = ddpm::p_sample_loop(tr.model, tr.dataset_n, tr.sched, sample_rng);
-                std::string path = panels_dir + "/reverse_" + std::to_string(r.epoch) + ".png";
-                ddpm::save_png(ddpm::reverse_panels(seq, "reverse process p_theta, epoch " + std::to_string(r.epoch)), path);
-                ddpm::save_checkpoint(tr, out);  // a long run keeps its latest state on disk
-            }
-            return true;
-        }, &g_interrupted);
+        tr.train(
+            data,
+            [&](const ddpm::EpochReport& r) {
+                progress.update(r);
+                if (sample_every && (r.epoch % sample_every == 0 || r.epoch == r.epochs)) {
+                    progress.finish();
+                    std::printf("epoch %d: loss %.4f (last batch)  mean %.4f\n", r.epoch,
+                                r.last_loss, r.mean_loss);
+                    ddpm::Tensor seq =
+                        ddpm::p_sample_loop(tr.model, tr.dataset_n, tr.sched, sample_rng);
+                    std::string path = panels_dir + "/reverse_" + std::to_string(r.epoch) + ".png";
+                    ddpm::save_png(ddpm::reverse_panels(seq, "reverse process p_theta, epoch " +
+                                                                 std::to_string(r.epoch)),
+                                   path);
+                    ddpm::save_checkpoint(tr, out);  // a long run keeps its latest state on disk
+                }
+                return true;
+            },
+            &g_interrupted);
     } catch (const ddpm::Error&) {
         progress.finish();
         std::fprintf(stderr, "ddpm train: the last good checkpoint, if any, is %s\n", out.c_str());
@@ -205,14 +221,18 @@ int train(cli::Args& args) {
             csv += std::to_string(i + 1) + "," + std::to_string(tr.epoch_loss[i]) + "\n";
         ddpm::write_file_atomic(log, csv);
     }
-    if (!loss_plot.empty() && !tr.epoch_loss.empty()) ddpm::save_png(ddpm::loss_chart(tr.epoch_loss), loss_plot);
+    if (!loss_plot.empty() && !tr.epoch_loss.empty())
+        ddpm::save_png(ddpm::loss_chart(tr.epoch_loss), loss_plot);
     if (g_interrupted) {
-        std::printf("interrupted at epoch %d, step %ld: saved %s; continue with\n"
-                    "  ddpm train --resume %s --out %s --epochs %d\n",
-                    tr.epoch + 1, static_cast<long>(tr.adam.t), out.c_str(), out.c_str(), out.c_str(), tr.cfg.epochs);
+        std::printf(
+            "interrupted at epoch %d, step %ld: saved %s; continue with\n"
+            "  ddpm train --resume %s --out %s --epochs %d\n",
+            tr.epoch + 1, static_cast<long>(tr.adam.t), out.c_str(), out.c_str(), out.c_str(),
+            tr.cfg.epochs);
         return 130;
     }
-    std::printf("final mean loss %.4f; wrote %s\n", tr.epoch_loss.empty() ? 0.0f : tr.epoch_loss.back(), out.c_str());
+    std::printf("final mean loss %.4f; wrote %s\n",
+                tr.epoch_loss.empty() ? 0.0f : tr.epoch_loss.back(), out.c_str());
     return 0;
 }
 
@@ -234,13 +254,20 @@ int sample(cli::Args& args) {
     const long steps_arg = args.integer("--sample-steps", 0, 1, 100000);
     const float eta = static_cast<float>(args.number("--eta", 0.0, 0.0, 1.0));
     args.finish();
-    if (sampler != "ddpm" && sampler != "ddim") throw ddpm::UsageError("--sampler: expected ddpm or ddim, got '" + sampler + "'");
-    if (variance != "beta" && variance != "posterior") throw ddpm::UsageError("--variance: expected beta or posterior, got '" + variance + "'");
-    if (last_noise != "on" && last_noise != "off") throw ddpm::UsageError("--last-step-noise: expected on or off, got '" + last_noise + "'");
-    if (weights != "raw" && weights != "ema") throw ddpm::UsageError("--weights: expected raw or ema, got '" + weights + "'");
-    if (!ends_with(out, ".csv") && !ends_with(out, ".npy")) throw ddpm::UsageError("--out: expected a .csv or .npy file name");
-    if (!trajectory.empty() && !ends_with(trajectory, ".npy")) throw ddpm::UsageError("--trajectory: expected a .npy file name");
-    if (sampler == "ddpm" && (have_steps || eta != 0.0f)) throw ddpm::UsageError("--sample-steps and --eta are DDIM's (add --sampler ddim)");
+    if (sampler != "ddpm" && sampler != "ddim")
+        throw ddpm::UsageError("--sampler: expected ddpm or ddim, got '" + sampler + "'");
+    if (variance != "beta" && variance != "posterior")
+        throw ddpm::UsageError("--variance: expected beta or posterior, got '" + variance + "'");
+    if (last_noise != "on" && last_noise != "off")
+        throw ddpm::UsageError("--last-step-noise: expected on or off, got '" + last_noise + "'");
+    if (weights != "raw" && weights != "ema")
+        throw ddpm::UsageError("--weights: expected raw or ema, got '" + weights + "'");
+    if (!ends_with(out, ".csv") && !ends_with(out, ".npy"))
+        throw ddpm::UsageError("--out: expected a .csv or .npy file name");
+    if (!trajectory.empty() && !ends_with(trajectory, ".npy"))
+        throw ddpm::UsageError("--trajectory: expected a .npy file name");
+    if (sampler == "ddpm" && (have_steps || eta != 0.0f))
+        throw ddpm::UsageError("--sample-steps and --eta are DDIM's (add --sampler ddim)");
 
     ddpm::Trainer tr = ddpm::load_checkpoint(model_path);
     check_writable(out);
@@ -250,7 +277,9 @@ int sample(cli::Args& args) {
     ddpm::Tensor seq;
     if (sampler == "ddim") {
         const int S = have_steps ? static_cast<int>(steps_arg) : tr.sched.num_steps;
-        if (S > tr.sched.num_steps) throw ddpm::UsageError("--sample-steps: the model has only " + std::to_string(tr.sched.num_steps) + " steps");
+        if (S > tr.sched.num_steps)
+            throw ddpm::UsageError("--sample-steps: the model has only " +
+                                   std::to_string(tr.sched.num_steps) + " steps");
         seq = ddpm::ddim_sample_loop(model, x_T, tr.sched, rng, S, eta);
     } else {
         ddpm::SamplerOptions opt;
@@ -263,7 +292,9 @@ int sample(cli::Args& args) {
     save_points(samples, out);
     if (!trajectory.empty()) ddpm::save_npy(seq, trajectory);
     if (!panels.empty())
-        ddpm::save_png(ddpm::reverse_panels(seq, "reverse process p_theta (" + sampler + ", " + weights + " weights)"), panels);
+        ddpm::save_png(ddpm::reverse_panels(seq, "reverse process p_theta (" + sampler + ", " +
+                                                     weights + " weights)"),
+                       panels);
     std::printf("wrote %d samples to %s (%s, %d steps, %s weights)%s%s\n", n, out.c_str(),
                 sampler.c_str(), seq.dim(0) - 1, weights.c_str(),
                 trajectory.empty() ? "" : " and the trajectory to ", trajectory.c_str());
@@ -275,10 +306,12 @@ int eval(cli::Args& args) {
     const std::string dataset = args.text("--dataset", "s_curve");
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 99, 0, 2147483647L));
     args.finish();
-    if (args.positional().size() != 1) throw ddpm::UsageError("eval needs one samples file (.csv or .npy)");
+    if (args.positional().size() != 1)
+        throw ddpm::UsageError("eval needs one samples file (.csv or .npy)");
     ddpm::Tensor samples = load_points(args.positional()[0]);
     if (samples.ndim() != 2 || samples.dim(1) != 2)
-        throw ddpm::Error(args.positional()[0] + ": expected points (n, 2), got " + samples.shape_str());
+        throw ddpm::Error(args.positional()[0] + ": expected points (n, 2), got " +
+                          samples.shape_str());
     if (samples.dim(0) < 10) throw ddpm::Error(args.positional()[0] + ": needs at least 10 points");
     const int n = std::min(samples.dim(0), 3000);
     ddpm::Tensor real_a = ddpm::make_dataset(dataset, n, seed);
@@ -291,7 +324,8 @@ int eval(cli::Args& args) {
 int animate(cli::Args& args) {
     if (args.flag("--help")) return std::printf("%s", kAnimateHelp), 0;
     if (!args.has("--model")) throw ddpm::UsageError("animate needs --model FILE");
-    const std::string model_path = args.text("--model", ""), out = args.text("--out", "diffusion.gif");
+    const std::string model_path = args.text("--model", ""),
+                      out = args.text("--out", "diffusion.gif");
     const int n = static_cast<int>(args.integer("--n", 10000, 1, 1000000));
     const std::string weights = args.text("--weights", "raw");
     ddpm::AnimationStyle style;
@@ -300,7 +334,8 @@ int animate(cli::Args& args) {
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 1234, 0, 2147483647L));
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
     args.finish();
-    if (weights != "raw" && weights != "ema") throw ddpm::UsageError("--weights: expected raw or ema, got '" + weights + "'");
+    if (weights != "raw" && weights != "ema")
+        throw ddpm::UsageError("--weights: expected raw or ema, got '" + weights + "'");
     if (!ends_with(out, ".gif")) throw ddpm::UsageError("--out: expected a .gif file name");
     ddpm::Trainer tr = ddpm::load_checkpoint(model_path);
     ddpm::MLPDiffusion model = weights == "ema" ? ddpm::ema_model(tr) : tr.model;
@@ -310,9 +345,10 @@ int animate(cli::Args& args) {
     ddpm::Tensor x_seq = ddpm::p_sample_loop(model, n, tr.sched, rng);
     style.points.radius = 1.5f;
     ddpm::AnimationResult r = ddpm::write_diffusion_gif(dataset, x_seq, tr.sched, rng, style, out);
-    if (r.delay_raised) std::fprintf(stderr, "ddpm animate: note: delays under 20 ms were raised to 20 ms\n");
-    std::printf("wrote %s: %d frames (%d forward, %d reverse including the final sample)\n", out.c_str(),
-                r.frames, tr.sched.num_steps, tr.sched.num_steps + 1);
+    if (r.delay_raised)
+        std::fprintf(stderr, "ddpm animate: note: delays under 20 ms were raised to 20 ms\n");
+    std::printf("wrote %s: %d frames (%d forward, %d reverse including the final sample)\n",
+                out.c_str(), r.frames, tr.sched.num_steps, tr.sched.num_steps + 1);
     return 0;
 }
 
@@ -330,7 +366,8 @@ int main(int argc, char** argv) {
         if (command == "sample") return sample(args);
         if (command == "eval") return eval(args);
         if (command == "animate") return animate(args);
-        throw ddpm::UsageError("unknown command '" + command + "' (train, sample, eval or animate)");
+        throw ddpm::UsageError("unknown command '" + command +
+                               "' (train, sample, eval or animate)");
     } catch (const ddpm::UsageError& e) {
         std::fprintf(stderr, "ddpm %s: %s\n", command.c_str(), e.what());
         return 2;

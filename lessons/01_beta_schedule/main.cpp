@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
     // 2. The facts the notebook prints. x_T = 0.882 x_0 + 0.471 eps: much of x_0 is left.
     double sum_betas = 0;
     for (float b : s.betas) sum_betas += b;
-    std::printf("\nFacts of the notebook's schedule (relative tolerance 1e-6 of the 6-digit value):\n");
+    std::printf(
+        "\nFacts of the notebook's schedule (relative tolerance 1e-6 of the 6-digit value):\n");
     check.near("sum(betas)", sum_betas, 0.2505, 0.2505 * 1e-5);
     check.near("alphas_prod[99]", s.alphas_prod[99], 0.778003, 1e-6);
     check.near("alphas_bar_sqrt[99]", s.alphas_bar_sqrt[99], 0.882045, 1e-6);
@@ -43,7 +44,9 @@ int main(int argc, char** argv) {
 
     // 3. How far is x_T from pure noise? q(x_T | x_0) = N(sqrt(abar_T) x_0, (1 - abar_T) I):
     //    only when abar_T is near 0 does x_T forget x_0 and become N(0, I), the sampler's start.
-    std::printf("\nHow much of x_0 survives at the last step, x_T = sqrt(abar_T) x_0 + sqrt(1-abar_T) eps:\n\n");
+    std::printf(
+        "\nHow much of x_0 survives at the last step, x_T = sqrt(abar_T) x_0 + sqrt(1-abar_T) "
+        "eps:\n\n");
     std::printf("  schedule    T    abar_T     sqrt(abar_T)  sqrt(1-abar_T)\n");
     const char* names[] = {"sigmoid", "linear", "quadratic", "cosine"};
     std::vector<ddpm::Schedule> all;
@@ -55,9 +58,10 @@ int main(int argc, char** argv) {
             if (T == num_steps) all.push_back(k);
         }
     }
-    std::printf("\nThe notebook's schedule keeps %.0f%% of x_0 at t = 99: sampling from N(0, I)\n"
-                "is a mismatch it gets away with only because its data is tiny (quirk 1).\n",
-                100 * s.alphas_bar_sqrt[99]);
+    std::printf(
+        "\nThe notebook's schedule keeps %.0f%% of x_0 at t = 99: sampling from N(0, I)\n"
+        "is a mismatch it gets away with only because its data is tiny (quirk 1).\n",
+        100 * s.alphas_bar_sqrt[99]);
     check.that(all[3].alphas_prod[num_steps - 1] < 1e-4f, "cosine schedule ends at abar_T ~ 0");
     bool decreasing = true;
     for (const ddpm::Schedule& k : all)
@@ -67,8 +71,8 @@ int main(int argc, char** argv) {
     // 4. The picture: sqrt(abar_t) (signal kept) and sqrt(1 - abar_t) (noise) for each schedule.
     ddpm::LineChart signal{"signal kept: sqrt(alpha_bar_t)", "step t", "", {}, false,
                            ddpm::Corner::bottom_left};
-    ddpm::LineChart noise{"noise std: sqrt(1 - alpha_bar_t)", "step t", "", {}, false,
-                          ddpm::Corner::top_left};
+    ddpm::LineChart noise{
+        "noise std: sqrt(1 - alpha_bar_t)", "step t", "", {}, false, ddpm::Corner::top_left};
     const ddpm::Color palette[] = {ddpm::colors::red, ddpm::colors::blue, ddpm::colors::green,
                                    ddpm::colors::purple};
     for (size_t i = 0; i < all.size(); ++i) {

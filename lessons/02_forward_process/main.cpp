@@ -55,7 +55,9 @@ int main(int argc, char** argv) {
     //    mean = sqrt(abar_t) mean(x_0),   std = sqrt(abar_t var(x_0) + 1 - abar_t).
     std::vector<double> m0 = ddpm::column_mean(dataset), s0 = ddpm::column_std(dataset);
     ddpm::Tensor chain = dataset;
-    std::printf("   t  coord   chain mean   one-shot mean   formula mean |  chain std   one-shot std   formula std\n");
+    std::printf(
+        "   t  coord   chain mean   one-shot mean   formula mean |  chain std   one-shot std   "
+        "formula std\n");
     for (int t = 0; t < num_steps; ++t) {
         const float a = std::sqrt(1.0f - sched.betas[t]), b = std::sqrt(sched.betas[t]);
         for (size_t k = 0; k < chain.size(); ++k) chain[k] = a * chain[k] + b * rng.normal();
@@ -79,7 +81,9 @@ int main(int argc, char** argv) {
             check.near("one-shot std" + at, os[d], fs, tol_s);
         }
     }
-    std::printf("\nAt t = 99 the noise std is %.3f, not 1: x_T is not N(0, I) (the notebook's quirk 1).\n\n",
-                sched.one_minus_alphas_bar_sqrt[99]);
+    std::printf(
+        "\nAt t = 99 the noise std is %.3f, not 1: x_T is not N(0, I) (the notebook's quirk "
+        "1).\n\n",
+        sched.one_minus_alphas_bar_sqrt[99]);
     return check.finish();
 }

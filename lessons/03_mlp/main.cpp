@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
     // 1. The parameters, under PyTorch's names.
     std::printf("%-26s %-12s %s\n", "parameter", "shape", "values");
     for (const ddpm::ParamInfo& p : model.layout())
-        std::printf("%-26s %-12s %zu\n", p.name.c_str(), ddpm::shape_str(p.shape).c_str(), p.size());
+        std::printf("%-26s %-12s %zu\n", p.name.c_str(), ddpm::shape_str(p.shape).c_str(),
+                    p.size());
     std::printf("%-26s %-12s %zu\n\n", "total", "", model.num_params());
     check.near("parameter count", model.num_params(), 72066, 0);
 
@@ -42,15 +43,18 @@ int main(int argc, char** argv) {
     auto param = [&](const char* name) { return model.params.data() + model.info(name).offset; };
     auto hidden3 = [&](const float* x, const int* steps, int n, bool print) {
         std::vector<float> h1(n * H), h2(n * H), a3(n * H);
-        ddpm::linear_forward(h1.data(), x, param("linears.0.weight"), param("linears.0.bias"), n, 2, H);
+        ddpm::linear_forward(h1.data(), x, param("linears.0.weight"), param("linears.0.bias"), n, 2,
+                             H);
         ddpm::embedding_forward(h1.data(), steps, param("step_embeddings.0.weight"), n, H);
         ddpm::relu_forward(h1.data(), h1.data(), n * H);
         if (print) std::printf("  -> Linear(2, 128) + Emb1[t] -> ReLU     (%d, %d)\n", n, H);
-        ddpm::linear_forward(h2.data(), h1.data(), param("linears.2.weight"), param("linears.2.bias"), n, H, H);
+        ddpm::linear_forward(h2.data(), h1.data(), param("linears.2.weight"),
+                             param("linears.2.bias"), n, H, H);
         ddpm::embedding_forward(h2.data(), steps, param("step_embeddings.1.weight"), n, H);
         ddpm::relu_forward(h2.data(), h2.data(), n * H);
         if (print) std::printf("  -> Linear(128, 128) + Emb2[t] -> ReLU   (%d, %d)\n", n, H);
-        ddpm::linear_forward(a3.data(), h2.data(), param("linears.4.weight"), param("linears.4.bias"), n, H, H);
+        ddpm::linear_forward(a3.data(), h2.data(), param("linears.4.weight"),
+                             param("linears.4.bias"), n, H, H);
         ddpm::embedding_forward(a3.data(), steps, param("step_embeddings.2.weight"), n, H);
         return a3;
     };
@@ -58,7 +62,8 @@ int main(int argc, char** argv) {
     std::vector<float> h3 = hidden3(x_t.data(), t.data(), B, true), out(B * 2);
     ddpm::relu_forward(h3.data(), h3.data(), B * H);
     std::printf("  -> Linear(128, 128) + Emb3[t] -> ReLU   (%d, %d)\n", B, H);
-    ddpm::linear_forward(out.data(), h3.data(), param("linears.6.weight"), param("linears.6.bias"), B, H, 2);
+    ddpm::linear_forward(out.data(), h3.data(), param("linears.6.weight"), param("linears.6.bias"),
+                         B, H, 2);
     std::printf("  -> Linear(128, 2) = eps_theta           (%d, 2)\n\n", B);
 
     std::vector<float> out_model(B * 2);
@@ -84,8 +89,10 @@ int main(int argc, char** argv) {
         corr += noise[i] * pred[i];
     }
     sq_pred /= n * 2, loss /= n * 2, corr /= n * 2;
-    std::printf("\nUntrained, on %d noisy points: mean eps_theta^2 = %.3f, loss = %.3f, "
-                "mean eps * eps_theta = %.4f\n", n, sq_pred, loss, corr);
+    std::printf(
+        "\nUntrained, on %d noisy points: mean eps_theta^2 = %.3f, loss = %.3f, "
+        "mean eps * eps_theta = %.4f\n",
+        n, sq_pred, loss, corr);
     check.that(loss > 1.0, "an untrained model's loss is above 1 (it cannot beat predicting 0)");
     check.near("loss = 1 + mean eps_theta^2 (noise and prediction unrelated)", loss, 1 + sq_pred,
                0.1);
@@ -110,6 +117,7 @@ int main(int argc, char** argv) {
     int same = 0;
     for (int k = 0; k < H; ++k) same += active[0][k] == active[2][k];
     std::printf("units in the same state at t = 0 and t = 99: %d of 128\n\n", same);
-    check.that(same < H, "the step changes which units are on (the embedding acts before the ReLU)");
+    check.that(same < H,
+               "the step changes which units are on (the embedding acts before the ReLU)");
     return check.finish();
 }

@@ -41,16 +41,20 @@ int main(int argc, char** argv) {
     // Forward, keeping what backward needs: each block's output after its ReLU, and the output.
     std::vector<double> h1(B * H), h2(B * H), h3(B * H), out(N);
     auto forward = [&] {
-        ddpm::linear_forward(h1.data(), x.data(), P("linears.0.weight"), P("linears.0.bias"), B, 2, H);
+        ddpm::linear_forward(h1.data(), x.data(), P("linears.0.weight"), P("linears.0.bias"), B, 2,
+                             H);
         ddpm::embedding_forward(h1.data(), t.data(), P("step_embeddings.0.weight"), B, H);
         ddpm::relu_forward(h1.data(), h1.data(), B * H);
-        ddpm::linear_forward(h2.data(), h1.data(), P("linears.2.weight"), P("linears.2.bias"), B, H, H);
+        ddpm::linear_forward(h2.data(), h1.data(), P("linears.2.weight"), P("linears.2.bias"), B, H,
+                             H);
         ddpm::embedding_forward(h2.data(), t.data(), P("step_embeddings.1.weight"), B, H);
         ddpm::relu_forward(h2.data(), h2.data(), B * H);
-        ddpm::linear_forward(h3.data(), h2.data(), P("linears.4.weight"), P("linears.4.bias"), B, H, H);
+        ddpm::linear_forward(h3.data(), h2.data(), P("linears.4.weight"), P("linears.4.bias"), B, H,
+                             H);
         ddpm::embedding_forward(h3.data(), t.data(), P("step_embeddings.2.weight"), B, H);
         ddpm::relu_forward(h3.data(), h3.data(), B * H);
-        ddpm::linear_forward(out.data(), h3.data(), P("linears.6.weight"), P("linears.6.bias"), B, H, 2);
+        ddpm::linear_forward(out.data(), h3.data(), P("linears.6.weight"), P("linears.6.bias"), B,
+                             H, 2);
         return ddpm::mse_forward(out.data(), eps.data(), N);
     };
     double loss = forward();
@@ -61,18 +65,18 @@ int main(int argc, char** argv) {
     model.zero_grad();
     std::vector<double> dout(N, 0), dh3(B * H, 0), da3(B * H, 0), dh2(B * H, 0), da2(B * H, 0),
         dh1(B * H, 0), da1(B * H, 0);
-    ddpm::mse_backward(dout.data(), out.data(), eps.data(), N);                  // dL/d eps_theta
+    ddpm::mse_backward(dout.data(), out.data(), eps.data(), N);  // dL/d eps_theta
     ddpm::linear_backward(dh3.data(), G("linears.6.weight"), G("linears.6.bias"), dout.data(),
                           h3.data(), P("linears.6.weight"), B, H, 2);
-    ddpm::relu_backward(da3.data(), dh3.data(), h3.data(), B * H);              // through ReLU 3
+    ddpm::relu_backward(da3.data(), dh3.data(), h3.data(), B * H);  // through ReLU 3
     ddpm::embedding_backward(G("step_embeddings.2.weight"), da3.data(), t.data(), B, H);
     ddpm::linear_backward(dh2.data(), G("linears.4.weight"), G("linears.4.bias"), da3.data(),
                           h2.data(), P("linears.4.weight"), B, H, H);
-    ddpm::relu_backward(da2.data(), dh2.data(), h2.data(), B * H);              // through ReLU 2
+    ddpm::relu_backward(da2.data(), dh2.data(), h2.data(), B * H);  // through ReLU 2
     ddpm::embedding_backward(G("step_embeddings.1.weight"), da2.data(), t.data(), B, H);
     ddpm::linear_backward(dh1.data(), G("linears.2.weight"), G("linears.2.bias"), da2.data(),
                           h1.data(), P("linears.2.weight"), B, H, H);
-    ddpm::relu_backward(da1.data(), dh1.data(), h1.data(), B * H);              // through ReLU 1
+    ddpm::relu_backward(da1.data(), dh1.data(), h1.data(), B * H);  // through ReLU 1
     ddpm::embedding_backward(G("step_embeddings.0.weight"), da1.data(), t.data(), B, H);
     ddpm::linear_backward<double>(nullptr, G("linears.0.weight"), G("linears.0.bias"), da1.data(),
                                   x.data(), P("linears.0.weight"), B, 2, H);  // x_t needs none
@@ -96,7 +100,8 @@ int main(int argc, char** argv) {
     std::printf("\n%-26s %8s %14s %14s\n", "parameter", "checked", "max |grad|", "max rel error");
     for (const ddpm::ParamInfo& p : model.layout()) {
         double scale = 1e-12, worst = 0;
-        for (size_t i = 0; i < p.size(); ++i) scale = std::fmax(scale, std::fabs(by_hand[p.offset + i]));
+        for (size_t i = 0; i < p.size(); ++i)
+            scale = std::fmax(scale, std::fabs(by_hand[p.offset + i]));
         const int count = std::min<int>(samples, static_cast<int>(p.size()));
         for (int k = 0; k < count; ++k) {
             // Embedding rows only get gradient from the steps in the batch: sample those rows.

@@ -34,8 +34,9 @@ int main(int argc, char** argv) {
     // 1. The loss of one batch of 128, with antithetic steps.
     ddpm::LossBuffers buf;
     float batch_loss = ddpm::diffusion_loss_fn(model, data.data(), 128, tr.sched, rng, buf, false);
-    std::printf("\nloss of one batch of 128: %.4f; its steps pair up: t = %d with %d, %d with %d, ...\n",
-                batch_loss, buf.t[0], buf.t[64], buf.t[1], buf.t[65]);
+    std::printf(
+        "\nloss of one batch of 128: %.4f; its steps pair up: t = %d with %d, %d with %d, ...\n",
+        batch_loss, buf.t[0], buf.t[64], buf.t[1], buf.t[65]);
     check.that(buf.t[0] + buf.t[64] == T - 1 && buf.t[1] + buf.t[65] == T - 1,
                "the second half's steps are T-1-t of the first half's");
 

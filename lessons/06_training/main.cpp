@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
     // line, on a log scale.
     ddpm::save_png(ddpm::loss_chart(tr.epoch_loss), "loss.png");
     ddpm::save_checkpoint(tr, "model.ckpt");
-    std::printf("wrote loss.png and model.ckpt (parameters, EMA weights, Adam state, generator)\n\n");
+    std::printf(
+        "wrote loss.png and model.ckpt (parameters, EMA weights, Adam state, generator)\n\n");
 
     // Claims: the loss fell, and the checkpoint holds exactly this model.
     float first = tr.epoch_loss.front(), last = tr.epoch_loss.back();

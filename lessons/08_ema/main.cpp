@@ -23,7 +23,7 @@
 
 int main(int argc, char** argv) {
     lesson::Checks check(argc, argv);
-    ddpm::TrainConfig cfg;  // ema_mu = 0.01, the notebook's
+    ddpm::TrainConfig cfg;                                  // ema_mu = 0.01, the notebook's
     cfg.epochs = check.epochs(/*quick=*/30, /*full=*/600);  // EPOCHS=4000 make: the notebook's
     const int n = check.quick ? 2000 : 10000;
     const uint64_t seed = 1234;
@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
         double d = tr.model.params[i] - tr.ema.shadow[i];
         dist += d * d, norm += static_cast<double>(tr.model.params[i]) * tr.model.params[i];
     }
-    std::printf("\n|raw - EMA| / |raw| = %.2e over %zu weights\n", std::sqrt(dist / norm), tr.model.num_params());
+    std::printf("\n|raw - EMA| / |raw| = %.2e over %zu weights\n", std::sqrt(dist / norm),
+                tr.model.num_params());
 
     // 3. The same sampler, the same noise, the two sets of weights.
     ddpm::MLPDiffusion raw = tr.model, averaged = ddpm::ema_model(tr);
@@ -57,17 +58,22 @@ int main(int argc, char** argv) {
     ddpm::Rng a(3), b(3);
     ddpm::Tensor s_raw = ddpm::p_sample_loop(raw, x_T, tr.sched, a).frame(100);
     ddpm::Tensor s_ema = ddpm::p_sample_loop(averaged, x_T, tr.sched, b).frame(100);
-    ddpm::Tensor real_a = ddpm::make_dataset("s_curve", n, 99), real_b = ddpm::make_dataset("s_curve", n, 100);
+    ddpm::Tensor real_a = ddpm::make_dataset("s_curve", n, 99),
+                 real_b = ddpm::make_dataset("s_curve", n, 100);
     ddpm::QualityReport q_raw = ddpm::evaluate_quality(s_raw, real_a, real_b);
     ddpm::QualityReport q_ema = ddpm::evaluate_quality(s_ema, real_a, real_b);
     std::printf("\nweights   sliced Wasserstein   MMD^2      precision  recall\n");
-    std::printf("raw       %12.5f     %9.5f   %8.3f  %7.3f\n", q_raw.model.swd, q_raw.model.mmd, q_raw.model.precision, q_raw.model.recall);
-    std::printf("EMA       %12.5f     %9.5f   %8.3f  %7.3f\n", q_ema.model.swd, q_ema.model.mmd, q_ema.model.precision, q_ema.model.recall);
-    std::printf("floor     %12.5f     %9.5f   %8.3f  %7.3f\n\n", q_raw.floor.swd, q_raw.floor.mmd, q_raw.floor.precision, q_raw.floor.recall);
+    std::printf("raw       %12.5f     %9.5f   %8.3f  %7.3f\n", q_raw.model.swd, q_raw.model.mmd,
+                q_raw.model.precision, q_raw.model.recall);
+    std::printf("EMA       %12.5f     %9.5f   %8.3f  %7.3f\n", q_ema.model.swd, q_ema.model.mmd,
+                q_ema.model.precision, q_ema.model.recall);
+    std::printf("floor     %12.5f     %9.5f   %8.3f  %7.3f\n\n", q_raw.floor.swd, q_raw.floor.mmd,
+                q_raw.floor.precision, q_raw.floor.recall);
 
     ddpm::Limits lim = ddpm::merge(ddpm::limits_of(s_raw), ddpm::limits_of(s_ema));
-    ddpm::Canvas fig = ddpm::panel_figure({s_raw, s_ema, real_a}, {"raw weights", "EMA weights", "true S-curve"},
-                                          1, 3, ddpm::ScatterStyle{1.5f}, &lim, 300, 320);
+    ddpm::Canvas fig =
+        ddpm::panel_figure({s_raw, s_ema, real_a}, {"raw weights", "EMA weights", "true S-curve"},
+                           1, 3, ddpm::ScatterStyle{1.5f}, &lim, 300, 320);
     ddpm::save_png(fig, "ema.png");
     std::printf("wrote ema.png (raw, EMA, truth; same limits)\n\n");
     // Both must be real samples of the curve; which is better depends on the run, and the table

@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
     style.delay_ms = 100;
     style.hold_last_ms = 2000;
     style.points.radius = 1.5f;
-    ddpm::AnimationResult r = ddpm::write_diffusion_gif(dataset, x_seq, tr.sched, rng, style, "diffusion.gif");
+    ddpm::AnimationResult r =
+        ddpm::write_diffusion_gif(dataset, x_seq, tr.sched, rng, style, "diffusion.gif");
     std::string bytes = ddpm::read_file("diffusion.gif");
     std::printf("wrote diffusion.gif: %d frames, %.0f KB, 100 ms a frame, the last held 2 s\n\n",
                 r.frames, bytes.size() / 1024.0);

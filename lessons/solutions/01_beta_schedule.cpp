@@ -5,11 +5,19 @@
 
 namespace ex {
 
-static std::vector<double> widen(const std::vector<float>& v) { return {v.begin(), v.end()}; }
+static std::vector<double> widen(const std::vector<float>& v) {
+    return {v.begin(), v.end()};
+}
 
-std::vector<double> sigmoid_betas(int T) { return widen(ddpm::Schedule::sigmoid(T).betas); }
-std::vector<double> linear_betas(int T) { return widen(ddpm::Schedule::linear(T).betas); }
-std::vector<double> cosine_betas(int T) { return widen(ddpm::Schedule::cosine(T).betas); }
+std::vector<double> sigmoid_betas(int T) {
+    return widen(ddpm::Schedule::sigmoid(T).betas);
+}
+std::vector<double> linear_betas(int T) {
+    return widen(ddpm::Schedule::linear(T).betas);
+}
+std::vector<double> cosine_betas(int T) {
+    return widen(ddpm::Schedule::cosine(T).betas);
+}
 
 Derived derive(const std::vector<double>& betas) {
     ddpm::Schedule s = ddpm::Schedule::from_betas("exercise", betas);

@@ -39,7 +39,8 @@ struct Reader {
     size_t pos;
     const std::string& name;
     void need(size_t n) {
-        if (n > bytes.size() - pos) throw Error(name + ": truncated checkpoint (field past the end)");
+        if (n > bytes.size() - pos)
+            throw Error(name + ": truncated checkpoint (field past the end)");
     }
     template <typename V>
     V get() {
@@ -63,7 +64,9 @@ struct Reader {
                         std::to_string(expected));
         need(n * sizeof(float));
         std::vector<float> v(n);
-        if (n) std::memcpy(v.data(), bytes.data() + pos, n * sizeof(float));  // data() may be null when n = 0
+        if (n)
+            std::memcpy(v.data(), bytes.data() + pos,
+                        n * sizeof(float));  // data() may be null when n = 0
         pos += n * sizeof(float);
         return v;
     }

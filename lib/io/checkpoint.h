@@ -2,7 +2,8 @@
 // bit for bit.
 //
 // Layout (little-endian):
-//   magic "DDPMCKPT" (8 bytes) | u32 version | u64 payload size | payload | u64 FNV-1a-64 of payload
+//   magic "DDPMCKPT" (8 bytes) | u32 version | u64 payload size | payload | u64 FNV-1a-64 of
+//   payload
 // The payload is a fixed sequence of fields (model and training configuration, schedule name,
 // epoch, loss history, parameters, EMA weights, Adam's moments and step, the generator's state).
 // A file with another magic, another version, a wrong size or a wrong checksum is refused with a

@@ -22,8 +22,10 @@ void save_csv(const Tensor& points, const std::string& path) {
         for (int i = 0; i < n; ++i) {
             const float* p = points.data() + (static_cast<size_t>(f) * n + i) * 2;
             // %.9g round-trips a float exactly.
-            if (trajectory) std::snprintf(line, sizeof line, "%d,%.9g,%.9g\n", f, p[0], p[1]);
-            else std::snprintf(line, sizeof line, "%.9g,%.9g\n", p[0], p[1]);
+            if (trajectory)
+                std::snprintf(line, sizeof line, "%d,%.9g,%.9g\n", f, p[0], p[1]);
+            else
+                std::snprintf(line, sizeof line, "%.9g,%.9g\n", p[0], p[1]);
             out += line;
         }
     write_file_atomic(path, out);
@@ -53,7 +55,8 @@ Tensor csv_from_text(const std::string& text, const std::string& name) {
         size_t start = 0;
         while (true) {
             size_t comma = line.find(',', start);
-            std::string field = line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            std::string field =
+                line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
             char* stop = nullptr;
             double v = std::strtod(field.c_str(), &stop);
             if (field.empty() || stop == field.c_str() ||
@@ -68,17 +71,21 @@ Tensor csv_from_text(const std::string& text, const std::string& name) {
                 columns = static_cast<int>(fields.size());
                 continue;
             }
-            throw Error(name + ":" + std::to_string(line_no) + ": not a number in '" + printable(line) + "'");
+            throw Error(name + ":" + std::to_string(line_no) + ": not a number in '" +
+                        printable(line) + "'");
         }
         for (double v : fields)
             if (!std::isfinite(v) || std::fabs(v) > 3e38)
-                throw Error(name + ":" + std::to_string(line_no) + ": NaN or infinite value in '" + printable(line) + "'");
+                throw Error(name + ":" + std::to_string(line_no) + ": NaN or infinite value in '" +
+                            printable(line) + "'");
         if (columns < 0) columns = static_cast<int>(fields.size());
         if (static_cast<int>(fields.size()) != columns)
-            throw Error(name + ":" + std::to_string(line_no) + ": " + std::to_string(fields.size()) +
-                        " fields, expected " + std::to_string(columns) + " (ragged rows)");
+            throw Error(name + ":" + std::to_string(line_no) + ": " +
+                        std::to_string(fields.size()) + " fields, expected " +
+                        std::to_string(columns) + " (ragged rows)");
         if (columns != 2 && columns != 3)
-            throw Error(name + ": expected columns x,y or frame,x,y, got " + std::to_string(columns));
+            throw Error(name + ": expected columns x,y or frame,x,y, got " +
+                        std::to_string(columns));
         rows.push_back(fields);
     }
     if (rows.empty()) throw Error(name + ": no points");
@@ -92,12 +99,14 @@ Tensor csv_from_text(const std::string& text, const std::string& name) {
     for (size_t i = 0; i < rows.size(); ++i) {
         // Compare as doubles: a frame number like 1e300 must not be converted to int first.
         const double f = rows[i][0], count = static_cast<double>(sizes.size());
-        if (f != std::floor(f) || f < 0) throw Error(name + ": frame numbers must be whole numbers >= 0");
-        if (f == count) sizes.push_back(0);
+        if (f != std::floor(f) || f < 0)
+            throw Error(name + ": frame numbers must be whole numbers >= 0");
+        if (f == count)
+            sizes.push_back(0);
         else if (f != count - 1)
             throw Error(name + ": frames must run 0, 1, 2, ... in order (found frame " +
-                        std::to_string(static_cast<long long>(std::min(f, 1e18))) + " after frame " +
-                        std::to_string(sizes.size() - 1) + ")");
+                        std::to_string(static_cast<long long>(std::min(f, 1e18))) +
+                        " after frame " + std::to_string(sizes.size() - 1) + ")");
         ++sizes.back();
     }
     for (int s : sizes)
@@ -107,6 +116,8 @@ Tensor csv_from_text(const std::string& text, const std::string& name) {
     return t;
 }
 
-Tensor load_csv(const std::string& path) { return csv_from_text(read_file(path), path); }
+Tensor load_csv(const std::string& path) {
+    return csv_from_text(read_file(path), path);
+}
 
 }  // namespace ddpm

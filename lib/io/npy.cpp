@@ -25,7 +25,9 @@ std::string npy_bytes(const Tensor& t) {
     return out;
 }
 
-void save_npy(const Tensor& t, const std::string& path) { write_file_atomic(path, npy_bytes(t)); }
+void save_npy(const Tensor& t, const std::string& path) {
+    write_file_atomic(path, npy_bytes(t));
+}
 
 // The value of `key` in the header dict, as the text between its ':' and the next ',' or ')'.
 static std::string dict_value(const std::string& header, const std::string& key,
@@ -52,7 +54,8 @@ Tensor npy_from_bytes(const std::string& bytes, const std::string& name) {
     const int major = static_cast<unsigned char>(bytes[6]);
     size_t header_len, offset;
     if (major == 1) {
-        header_len = static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9]) << 8;
+        header_len = static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9])
+                                                                << 8;
         offset = 10;
     } else if (major == 2 || major == 3) {
         if (bytes.size() < 12) throw Error(name + ": truncated .npy header");
@@ -68,9 +71,12 @@ Tensor npy_from_bytes(const std::string& bytes, const std::string& name) {
 
     std::string descr = dict_value(header, "descr", name);
     size_t item;
-    if (descr == "'<f4'") item = 4;
-    else if (descr == "'<f8'") item = 8;
-    else throw Error(name + ": unsupported dtype " + descr + " (float32 '<f4' or float64 '<f8')");
+    if (descr == "'<f4'")
+        item = 4;
+    else if (descr == "'<f8'")
+        item = 8;
+    else
+        throw Error(name + ": unsupported dtype " + descr + " (float32 '<f4' or float64 '<f8')");
     if (dict_value(header, "fortran_order", name) != "False")
         throw Error(name + ": Fortran-order arrays are not supported (save with C order)");
 
@@ -82,14 +88,16 @@ Tensor npy_from_bytes(const std::string& bytes, const std::string& name) {
         size_t j = shape_text.find_first_not_of(" ,", i);
         if (j == std::string::npos || j + 1 >= shape_text.size()) break;
         size_t end = shape_text.find_first_not_of("0123456789", j);
-        if (end == j || end == std::string::npos) throw Error(name + ": garbled .npy shape " + shape_text);
+        if (end == j || end == std::string::npos)
+            throw Error(name + ": garbled .npy shape " + shape_text);
         unsigned long long d = std::stoull(shape_text.substr(j, std::min<size_t>(end - j, 18)));
         if (end - j > 10 || d > 2000000000ULL) throw Error(name + ": .npy dimension too large");
         shape.push_back(static_cast<int>(d));
         count *= d;
         // Compare with the bytes present before anything is allocated.
         if (count > (bytes.size() - offset) / item + 1)
-            throw Error(name + ": .npy shape " + shape_text + " needs more data than the file holds");
+            throw Error(name + ": .npy shape " + shape_text +
+                        " needs more data than the file holds");
         i = end;
     }
     if (count * item != bytes.size() - offset)
@@ -110,6 +118,8 @@ Tensor npy_from_bytes(const std::string& bytes, const std::string& name) {
     return Tensor(shape, std::move(values));
 }
 
-Tensor load_npy(const std::string& path) { return npy_from_bytes(read_file(path), path); }
+Tensor load_npy(const std::string& path) {
+    return npy_from_bytes(read_file(path), path);
+}
 
 }  // namespace ddpm

@@ -16,9 +16,10 @@ std::vector<Color> animation_palette(const AnimationStyle& style) {
 
 Canvas scatter_frame(const Tensor& points, const std::string& title, const AnimationStyle& style) {
     Canvas c(style.width, style.height);
-    Limits lim = style.limits_mode == AnimationStyle::Limits::each_frame ? limits_of(points)
-                                                                         : style.limits;
-    scatter_panel(c, {4, 4, style.width - 8, style.height - 8}, points, lim, style.points, title, 2);
+    Limits lim =
+        style.limits_mode == AnimationStyle::Limits::each_frame ? limits_of(points) : style.limits;
+    scatter_panel(c, {4, 4, style.width - 8, style.height - 8}, points, lim, style.points, title,
+                  2);
     return c;
 }
 
@@ -35,7 +36,8 @@ AnimationResult write_animation(int count, const std::function<Tensor(int)>& poi
     AnimationResult result;
     for (int i = 0; i < count; ++i) {
         Tensor p = points(i);
-        if (!all_finite(p)) throw Error("frame " + std::to_string(i) + " has NaN or infinite points");
+        if (!all_finite(p))
+            throw Error("frame " + std::to_string(i) + " has NaN or infinite points");
         Canvas frame = scatter_frame(p, title(i), style);
         if (gif) {
             int ms = style.delay_ms + (i == count - 1 ? style.hold_last_ms : 0);

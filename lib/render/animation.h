@@ -13,9 +13,9 @@ namespace ddpm {
 
 struct AnimationStyle {
     int width = 480, height = 360;
-    int delay_ms = 100;     // each frame
-    int hold_last_ms = 0;   // added to the last frame's delay
-    int loop = 0;           // 0 = forever
+    int delay_ms = 100;    // each frame
+    int hold_last_ms = 0;  // added to the last frame's delay
+    int loop = 0;          // 0 = forever
     ScatterStyle points{2.0f};
     // Where the axes are: one range for every frame (computed by the caller, or given), or each
     // frame fitted to its own points (the notebook's matplotlib frames).

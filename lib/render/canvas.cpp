@@ -11,7 +11,9 @@
 
 namespace ddpm {
 
-bool operator==(Color a, Color b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
+bool operator==(Color a, Color b) {
+    return a.r == b.r && a.g == b.g && a.b == b.b;
+}
 
 Color parse_color(const std::string& text) {
     struct Named {
@@ -67,7 +69,9 @@ void Canvas::fill_rect(int x, int y, int w, int h, Color c) {
         for (int i = std::max(x, 0); i < std::min(x + w, w_); ++i) blend(i, j, c, 1.0f);
 }
 
-static float coverage(float inside) { return std::clamp(inside, 0.0f, 1.0f); }
+static float coverage(float inside) {
+    return std::clamp(inside, 0.0f, 1.0f);
+}
 
 void Canvas::disc(float cx, float cy, float radius, Color fill, Color edge, float edge_width) {
     int x0 = static_cast<int>(std::floor(cx - radius - 1)), x1 = static_cast<int>(cx + radius + 1);

@@ -108,11 +108,12 @@ GifWriter::GifWriter(const std::string& path, int width, int height, std::vector
     put16(head, width);
     put16(head, height);
     head += static_cast<char>(0x80 | 0x70 | k);  // global table present, 8-bit colour, 2^(k+1)
-    head += '\0';                                 // background colour index
-    head += '\0';                                 // pixel aspect ratio: unspecified
+    head += '\0';                                // background colour index
+    head += '\0';                                // pixel aspect ratio: unspecified
     for (int i = 0; i < (2 << k); ++i) {
         Color c = i < static_cast<int>(palette_.size()) ? palette_[i] : Color{};
-        head += static_cast<char>(c.r), head += static_cast<char>(c.g), head += static_cast<char>(c.b);
+        head += static_cast<char>(c.r), head += static_cast<char>(c.g),
+            head += static_cast<char>(c.b);
     }
     // NETSCAPE2.0 application extension: sub-block 1 holds the loop count.
     head += "\x21\xff\x0bNETSCAPE2.0\x03\x01";
@@ -139,8 +140,9 @@ uint8_t GifWriter::index_of(Color c) {
 
 void GifWriter::add_frame(const Canvas& canvas, int delay_cs) {
     if (canvas.width() != width_ || canvas.height() != height_)
-        throw Error("GIF frame is " + std::to_string(canvas.width()) + "x" + std::to_string(canvas.height()) +
-                    ", the animation " + std::to_string(width_) + "x" + std::to_string(height_));
+        throw Error("GIF frame is " + std::to_string(canvas.width()) + "x" +
+                    std::to_string(canvas.height()) + ", the animation " + std::to_string(width_) +
+                    "x" + std::to_string(height_));
     std::vector<uint8_t> indices(static_cast<size_t>(width_) * height_);
     const uint8_t* px = canvas.pixels();
     Color last{px[0], px[1], px[2]};
@@ -154,7 +156,8 @@ void GifWriter::add_frame(const Canvas& canvas, int delay_cs) {
 }
 
 void GifWriter::add_frame(const std::vector<uint8_t>& indices, int delay_cs) {
-    if (indices.size() != static_cast<size_t>(width_) * height_) throw Error("GIF frame has the wrong size");
+    if (indices.size() != static_cast<size_t>(width_) * height_)
+        throw Error("GIF frame has the wrong size");
     for (uint8_t v : indices)
         if (v >= palette_.size()) throw Error("GIF frame uses a colour index outside the palette");
     if (delay_cs < 2) delay_cs = 2, delay_raised_ = true;
@@ -174,8 +177,7 @@ void GifWriter::add_frame(const std::vector<uint8_t>& indices, int delay_cs) {
     }
     const int w = x1 - x0 + 1, h = y1 - y0 + 1;
     std::vector<uint8_t> rect(static_cast<size_t>(w) * h);
-    for (int y = 0; y < h; ++y)
-        std::copy_n(&indices[(y0 + y) * width_ + x0], w, &rect[y * w]);
+    for (int y = 0; y < h; ++y) std::copy_n(&indices[(y0 + y) * width_ + x0], w, &rect[y * w]);
 
     std::string block = "\x21\xf9\x04";
     block += static_cast<char>(1 << 2);  // disposal 1: leave the frame in place for the next

@@ -18,8 +18,7 @@ Limits limits_of(const Tensor& points, float margin) {
     }
     // A degenerate range (all points on one line) still needs a width to map onto pixels.
     float dx = std::max(l.xmax - l.xmin, 1e-6f), dy = std::max(l.ymax - l.ymin, 1e-6f);
-    return {l.xmin - margin * dx, l.xmax + margin * dx, l.ymin - margin * dy,
-            l.ymax + margin * dy};
+    return {l.xmin - margin * dx, l.xmax + margin * dx, l.ymin - margin * dy, l.ymax + margin * dy};
 }
 
 Limits merge(Limits a, Limits b) {
@@ -36,8 +35,8 @@ void scatter_panel(Canvas& c, Rect panel, const Tensor& points, Limits lim,
                    const ScatterStyle& style, const std::string& title, int title_scale) {
     int title_h = title.empty() ? 0 : Canvas::text_height(title_scale) + 6;
     if (!title.empty())
-        c.text(panel.x + (panel.w - Canvas::text_width(title, title_scale)) / 2, panel.y + 3,
-               title, colors::black, title_scale);
+        c.text(panel.x + (panel.w - Canvas::text_width(title, title_scale)) / 2, panel.y + 3, title,
+               colors::black, title_scale);
     Axes ax{{panel.x, panel.y + title_h, panel.w, panel.h - title_h}, lim};
     // Keep the data's aspect ratio: an S-curve should not look squashed.
     float sx = ax.area.w / (lim.xmax - lim.xmin), sy = ax.area.h / (lim.ymax - lim.ymin);
@@ -85,7 +84,8 @@ Canvas panel_figure(const std::vector<Tensor>& sets, const std::vector<std::stri
 
 Canvas reverse_panels(const Tensor& x_seq, const std::string& heading) {
     if (x_seq.ndim() != 3 || x_seq.dim(0) < 2)
-        throw Error("reverse_panels: expected a trajectory (T + 1, n, 2), got " + x_seq.shape_str());
+        throw Error("reverse_panels: expected a trajectory (T + 1, n, 2), got " +
+                    x_seq.shape_str());
     const int T = x_seq.dim(0) - 1;
     std::vector<Tensor> sets;
     std::vector<std::string> titles;
@@ -128,7 +128,8 @@ void draw_line_chart(Canvas& c, Rect area, const LineChart& chart) {
         for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
             if (usable(s.y[i])) {
                 lim.xmin = std::min(lim.xmin, s.x[i]), lim.xmax = std::max(lim.xmax, s.x[i]);
-                lim.ymin = std::min(lim.ymin, ty(s.y[i])), lim.ymax = std::max(lim.ymax, ty(s.y[i]));
+                lim.ymin = std::min(lim.ymin, ty(s.y[i])),
+                lim.ymax = std::max(lim.ymax, ty(s.y[i]));
             }
     if (!(lim.xmax >= lim.xmin)) lim = {0, 1, 0, 1};
     if (lim.xmax == lim.xmin) lim.xmax += 1;
@@ -141,8 +142,8 @@ void draw_line_chart(Canvas& c, Rect area, const LineChart& chart) {
     Axes ax{{area.x + left, area.y + top, area.w - left - right, area.h - top - bottom}, lim};
     c.fill_rect(ax.area.x, ax.area.y, ax.area.w, ax.area.h, Color{250, 250, 250});
     if (!chart.title.empty())
-        c.text(area.x + (area.w - Canvas::text_width(chart.title, 2)) / 2, area.y + 6,
-               chart.title, colors::black, 2);
+        c.text(area.x + (area.w - Canvas::text_width(chart.title, 2)) / 2, area.y + 6, chart.title,
+               colors::black, 2);
 
     std::vector<double> yt;
     if (chart.log_y) {
@@ -174,8 +175,8 @@ void draw_line_chart(Canvas& c, Rect area, const LineChart& chart) {
            colors::black);
     c.line(ax.area.x, ax.area.y, ax.area.x, ax.area.y + ax.area.h, colors::black);
     if (!chart.xlabel.empty())
-        c.text(ax.area.x + (ax.area.w - Canvas::text_width(chart.xlabel)) / 2,
-               area.y + area.h - 14, chart.xlabel, colors::black);
+        c.text(ax.area.x + (ax.area.w - Canvas::text_width(chart.xlabel)) / 2, area.y + area.h - 14,
+               chart.xlabel, colors::black);
     if (!chart.ylabel.empty()) c.text(area.x + 2, area.y + top - 12, chart.ylabel, colors::black);
 
     // The series, clipped to the plot area by skipping points outside it.

@@ -21,6 +21,8 @@ std::string encode_png(const Canvas& c) {
     return bytes;
 }
 
-void save_png(const Canvas& c, const std::string& path) { write_file_atomic(path, encode_png(c)); }
+void save_png(const Canvas& c, const std::string& path) {
+    write_file_atomic(path, encode_png(c));
+}
 
 }  // namespace ddpm

@@ -6,7 +6,7 @@
 
 namespace ddpm {
 
-std::string encode_png(const Canvas& c);            // the bytes of a PNG file
+std::string encode_png(const Canvas& c);                  // the bytes of a PNG file
 void save_png(const Canvas& c, const std::string& path);  // atomic: temp file, then rename
 
 }  // namespace ddpm

@@ -16,7 +16,8 @@ int main() {
     double sum = 0;
     for (double b : s) sum += b;
     check.near("sum of the notebook's betas", sum, 0.2505, 3e-6);
-    check.near("sigmoid betas[0] = sigmoid(-6) * (5e-3 - 1e-5) + 1e-5", s[0], 1 / (1 + std::exp(6.0)) * (5e-3 - 1e-5) + 1e-5, 1e-10);
+    check.near("sigmoid betas[0] = sigmoid(-6) * (5e-3 - 1e-5) + 1e-5", s[0],
+               1 / (1 + std::exp(6.0)) * (5e-3 - 1e-5) + 1e-5, 1e-10);
     ex::Derived d = ex::derive(s);
     check.near("alphas_prod[99] (the notebook's fact)", d.alphas_prod.at(99), 0.778003, 1e-6);
     check.near("alphas_bar_sqrt[99]", d.alphas_bar_sqrt.at(99), 0.882045, 1e-6);
@@ -33,9 +34,12 @@ int main() {
     std::vector<double> cos = ex::cosine_betas(50);
     check.that(cos.size() == 50, "cosine_betas(50) has 50 values");
     if (cos.size() == 50) {
-        auto f = [](double t) { return std::pow(std::cos((t / 50 + 0.008) / 1.008 * M_PI / 2), 2); };
+        auto f = [](double t) {
+            return std::pow(std::cos((t / 50 + 0.008) / 1.008 * M_PI / 2), 2);
+        };
         ex::Derived c = ex::derive(cos);
-        check.near("cosine: alphas_prod[24] = f(25) / f(0)", c.alphas_prod.at(24), f(25) / f(0), 1e-6);
+        check.near("cosine: alphas_prod[24] = f(25) / f(0)", c.alphas_prod.at(24), f(25) / f(0),
+                   1e-6);
         check.near("cosine: the last beta is capped at 0.999", cos[49], 0.999, 1e-6);
     }
 
@@ -50,10 +54,13 @@ int main() {
         alphas[i] = 1 - betas[i], prod_p[i] = p, p *= alphas[i], prod[i] = p;
         sq[i] = std::sqrt(p), sq1[i] = std::sqrt(1 - p);
     }
-    check.all_near("alphas = 1 - betas", r.alphas.data(), alphas.data(), r.alphas.size() == 20 ? 20 : 0, 1e-6);
+    check.all_near("alphas = 1 - betas", r.alphas.data(), alphas.data(),
+                   r.alphas.size() == 20 ? 20 : 0, 1e-6);
     check.all_near("alphas_prod (cumulative product)", r.alphas_prod.data(), prod.data(), 20, 1e-6);
-    check.all_near("alphas_prod_p (the previous product, 1 first)", r.alphas_prod_p.data(), prod_p.data(), 20, 1e-6);
+    check.all_near("alphas_prod_p (the previous product, 1 first)", r.alphas_prod_p.data(),
+                   prod_p.data(), 20, 1e-6);
     check.all_near("alphas_bar_sqrt", r.alphas_bar_sqrt.data(), sq.data(), 20, 1e-6);
-    check.all_near("one_minus_alphas_bar_sqrt", r.one_minus_alphas_bar_sqrt.data(), sq1.data(), 20, 1e-6);
+    check.all_near("one_minus_alphas_bar_sqrt", r.one_minus_alphas_bar_sqrt.data(), sq1.data(), 20,
+                   1e-6);
     return check.finish();
 }

@@ -21,10 +21,12 @@ int main() {
     for (int b = 0; b < B; ++b) t[b] = b == 0 ? 0 : b == 1 ? 99 : rng.randint(100);
     for (int b = 0; b < B; ++b)
         for (int d = 0; d < 2; ++d)
-            want[b * 2 + d] = std::sqrt(static_cast<double>(sched.alphas_prod[t[b]])) * x0[b * 2 + d] +
-                              std::sqrt(1.0 - sched.alphas_prod[t[b]]) * eps[b * 2 + d];
+            want[b * 2 + d] =
+                std::sqrt(static_cast<double>(sched.alphas_prod[t[b]])) * x0[b * 2 + d] +
+                std::sqrt(1.0 - sched.alphas_prod[t[b]]) * eps[b * 2 + d];
     ex::q_x(xt.data(), x0.data(), eps.data(), t.data(), B, sched);
-    check.all_near("x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps on 64 random rows", xt.data(), want.data(), B * 2, 1e-5);
+    check.all_near("x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps on 64 random rows", xt.data(),
+                   want.data(), B * 2, 1e-5);
     check.near("row 0 uses step 0: almost all x_0", xt[0], want[0], 1e-6);
 
     // The distribution: x_0 = (0.1, -0.2) for 20,000 rows at t = 99.
@@ -39,7 +41,8 @@ int main() {
     m /= n;
     for (int i = 0; i < n; ++i) s += (out[2 * i] - m) * (out[2 * i] - m);
     s = std::sqrt(s / n);
-    check.near("mean of x at t = 99: sqrt(abar_99) * 0.1", m, 0.1 * std::sqrt(0.778003), 5 * 0.471 / std::sqrt(n));
+    check.near("mean of x at t = 99: sqrt(abar_99) * 0.1", m, 0.1 * std::sqrt(0.778003),
+               5 * 0.471 / std::sqrt(n));
     check.near("std at t = 99: sqrt(1 - abar_99)", s, 0.471165, 0.01);
     return check.finish();
 }

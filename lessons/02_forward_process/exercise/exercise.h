@@ -4,8 +4,10 @@
 
 namespace ex {
 
-// x_t = alphas_bar_sqrt[t] * x_0 + one_minus_alphas_bar_sqrt[t] * eps, each row b with its own t[b].
+// x_t = alphas_bar_sqrt[t] * x_0 + one_minus_alphas_bar_sqrt[t] * eps, each row b with its own
+// t[b].
 //   x_0 (B, 2), eps (B, 2), t (B,) -> x_t (B, 2)
-void q_x(float* x_t, const float* x_0, const float* eps, const int* t, int B, const ddpm::Schedule& sched);
+void q_x(float* x_t, const float* x_0, const float* eps, const int* t, int B,
+         const ddpm::Schedule& sched);
 
 }  // namespace ex

@@ -18,7 +18,8 @@ int main() {
         for (int& s : t) s = rng.randint(100);
         model.forward(want.data(), x.data(), t.data(), B);
         ex::mlp_forward(mine.data(), x.data(), t.data(), B, model);
-        check.all_near("eps_theta for 33 random points, hidden " + std::to_string(hidden), mine.data(), want.data(), B * 2, 1e-4);
+        check.all_near("eps_theta for 33 random points, hidden " + std::to_string(hidden),
+                       mine.data(), want.data(), B * 2, 1e-4);
     }
     return check.finish();
 }

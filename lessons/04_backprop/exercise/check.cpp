@@ -35,14 +35,16 @@ int main() {
     auto num_in = ddpm::numerical_gradient(linear_loss, in.data(), in.size(), 1e-6);
     auto num_w = ddpm::numerical_gradient(linear_loss, w.data(), w.size(), 1e-6);
     auto num_b = ddpm::numerical_gradient(linear_loss, b.data(), b.size(), 1e-6);
-    check.all_near("linear: din vs finite differences", din.data(), num_in.data(), din.size(), 1e-6);
+    check.all_near("linear: din vs finite differences", din.data(), num_in.data(), din.size(),
+                   1e-6);
     check.all_near("linear: dw vs finite differences", dw.data(), num_w.data(), dw.size(), 1e-6);
     check.all_near("linear: db vs finite differences", db.data(), num_b.data(), db.size(), 1e-6);
     std::vector<double> dw2 = dw;
     ex::linear_backward(nullptr, dw2.data(), db.data(), R.data(), in.data(), w.data(), B, C, OC);
     std::vector<double> twice(dw.size());
     for (size_t i = 0; i < dw.size(); ++i) twice[i] = 2 * num_w[i];
-    check.all_near("linear: a second call adds (+=) to dw, and din may be null", dw2.data(), twice.data(), dw.size(), 1e-6);
+    check.all_near("linear: a second call adds (+=) to dw, and din may be null", dw2.data(),
+                   twice.data(), dw.size(), 1e-6);
 
     auto x = randn(40, rng), R2 = randn(40, rng);
     std::vector<double> y(40), dx(40, 0);
@@ -66,6 +68,7 @@ int main() {
     };
     ex::embedding_backward(dtable.data(), R3.data(), t, N, E);
     auto num_t = ddpm::numerical_gradient(emb_loss, table.data(), table.size(), 1e-6);
-    check.all_near("embedding: dtable vs finite differences (step 5 used three times)", dtable.data(), num_t.data(), dtable.size(), 1e-6);
+    check.all_near("embedding: dtable vs finite differences (step 5 used three times)",
+                   dtable.data(), num_t.data(), dtable.size(), 1e-6);
     return check.finish();
 }

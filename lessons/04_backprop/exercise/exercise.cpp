@@ -1,4 +1,5 @@
-// Exercise 04: fill in the three backward passes. `make exercise` in lessons/04_backprop checks them.
+// Exercise 04: fill in the three backward passes. `make exercise` in lessons/04_backprop checks
+// them.
 #include "exercise.h"
 
 namespace ex {

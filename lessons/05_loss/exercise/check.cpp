@@ -17,7 +17,8 @@ int main() {
         bool paired = true, same = mine == want;
         for (int i = 0; i < B / 2; ++i) paired &= mine[B / 2 + i] == 99 - mine[i];
         check.that(paired && same, "steps for a batch of " + std::to_string(B) +
-                                       ": t, then 99 - t" + (B % 2 ? ", the last drawn alone" : ""));
+                                       ": t, then 99 - t" +
+                                       (B % 2 ? ", the last drawn alone" : ""));
     }
     ddpm::Rng init(1);
     ddpm::MLPDiffusion model;

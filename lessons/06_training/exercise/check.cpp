@@ -12,9 +12,11 @@ int main() {
     exercise::Checker check("06 Adam and gradient clipping");
     float p = 1.0f, g = 0.5f, m = 0, v = 0;
     ex::adam_step(&p, &g, &m, &v, 1, 1, 0.1f, 0.9f, 0.999f, 1e-8f);
-    check.near("Adam step 1: p = 1 - 0.1 * 0.5 / (0.5 + 1e-8)", p, 1 - 0.1 * 0.5 / (0.5 + 1e-8), 1e-6);
+    check.near("Adam step 1: p = 1 - 0.1 * 0.5 / (0.5 + 1e-8)", p, 1 - 0.1 * 0.5 / (0.5 + 1e-8),
+               1e-6);
     check.near("Adam step 1: m = 0.1 * 0.5", m, 0.05, 1e-7);
-    check.near("Adam step 1: v = 0.001 * 0.25", v, 0.00025, 1e-8);  // float: 1 - 0.999 is 0.00099999
+    check.near("Adam step 1: v = 0.001 * 0.25", v, 0.00025,
+               1e-8);  // float: 1 - 0.999 is 0.00099999
     g = -0.2f;
     ex::adam_step(&p, &g, &m, &v, 1, 2, 0.1f, 0.9f, 0.999f, 1e-8f);
     double m2 = 0.9 * 0.05 - 0.02, v2 = 0.999 * 0.00025 + 0.001 * 0.04;
@@ -29,10 +31,12 @@ int main() {
     ddpm::Adam adam(n, ddpm::AdamConfig{1e-2f});
     for (long t = 1; t <= 3; ++t) {
         for (float& x : grads) x = rng.normal();
-        ex::adam_step(mine.data(), grads.data(), mm.data(), vv.data(), n, t, 1e-2f, 0.9f, 0.999f, 1e-8f);
+        ex::adam_step(mine.data(), grads.data(), mm.data(), vv.data(), n, t, 1e-2f, 0.9f, 0.999f,
+                      1e-8f);
         adam.step(ref.data(), grads.data());
     }
-    check.all_near("three steps on 50 random parameters vs the library's Adam", mine.data(), ref.data(), n, 1e-6);
+    check.all_near("three steps on 50 random parameters vs the library's Adam", mine.data(),
+                   ref.data(), n, 1e-6);
 
     float gr[2] = {3, 4};
     float norm = ex::clip_grad_norm(gr, 2, 1.0f);

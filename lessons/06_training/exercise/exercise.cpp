@@ -1,4 +1,5 @@
-// Exercise 06: fill in adam_step and clip_grad_norm. `make exercise` in lessons/06_training checks them.
+// Exercise 06: fill in adam_step and clip_grad_norm. `make exercise` in lessons/06_training checks
+// them.
 #include <cmath>
 
 #include "exercise.h"

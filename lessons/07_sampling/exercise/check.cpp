@@ -23,8 +23,9 @@ int main() {
             want[i] = (t > 0 || noise) ? mean + std::sqrt(beta) * z.normal() : mean;
         }
         ex::p_sample(x.data(), eps.data(), n, t, sched, rng, noise);
-        check.all_near("x_{t-1} at t = " + std::to_string(t) + (noise ? "" : " without the last noise"),
-                       x.data(), want.data(), n, 1e-5);
+        check.all_near(
+            "x_{t-1} at t = " + std::to_string(t) + (noise ? "" : " without the last noise"),
+            x.data(), want.data(), n, 1e-5);
     }
     return check.finish();
 }

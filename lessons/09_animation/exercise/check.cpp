@@ -46,13 +46,16 @@ int main() {
     exercise::Checker check("09 LZW code emission of the GIF writer");
     ddpm::Rng rng(9);
     check.that(round_trip({1}, 1, 1, 2), "a 1 x 1 image");
-    check.that(round_trip(std::vector<uint8_t>(40 * 30, 3), 40, 30, 2), "one colour, 40 x 30 (long runs)");
+    check.that(round_trip(std::vector<uint8_t>(40 * 30, 3), 40, 30, 2),
+               "one colour, 40 x 30 (long runs)");
     std::vector<uint8_t> small(16 * 16);
     for (uint8_t& v : small) v = static_cast<uint8_t>(rng.randint(4));
-    check.that(round_trip(small, 16, 16, 2), "random 2-bit pixels, 16 x 16 (codes grow 3 -> 5 bits)");
+    check.that(round_trip(small, 16, 16, 2),
+               "random 2-bit pixels, 16 x 16 (codes grow 3 -> 5 bits)");
     std::vector<uint8_t> big(200 * 200);
     for (uint8_t& v : big) v = static_cast<uint8_t>(rng.randint(256));
-    check.that(round_trip(big, 200, 200, 8), "random 8-bit pixels, 200 x 200 (the table fills: clear codes)");
+    check.that(round_trip(big, 200, 200, 8),
+               "random 8-bit pixels, 200 x 200 (the table fills: clear codes)");
     std::vector<uint8_t> ramp(300 * 100);
     for (int i = 0; i < 300 * 100; ++i) ramp[i] = static_cast<uint8_t>((i % 300) / 20);
     check.that(round_trip(ramp, 300, 100, 4), "a ramp of 15 colours, 300 x 100");
