@@ -22,11 +22,85 @@ Tensor make_s_curve(int n, float noise, Rng& rng) {
     return points;
 }
 
-const char* const kDatasetNames = "s_curve";
+static void check_n(int n, const char* what) {
+    if (n < 1)
+        throw UsageError(std::string(what) + ": n must be at least 1, got " + std::to_string(n));
+}
+
+Tensor make_swiss_roll(int n, float noise, Rng& rng) {
+    check_n(n, "make_swiss_roll");
+    Tensor p({n, 2});
+    for (int i = 0; i < n; ++i) {
+        float t = 1.5f * static_cast<float>(M_PI) * (1.0f + 2.0f * rng.uniform());
+        p.at(i, 0) = (t * std::cos(t) + noise * rng.normal()) / 60.0f;
+        p.at(i, 1) = (t * std::sin(t) + noise * rng.normal()) / 60.0f;
+    }
+    return p;
+}
+
+Tensor make_moons(int n, float noise, Rng& rng) {
+    check_n(n, "make_moons");
+    Tensor p({n, 2});
+    for (int i = 0; i < n; ++i) {
+        // The first half on the outer moon, the second on the inner one, as scikit-learn orders
+        // them.
+        float a = static_cast<float>(M_PI) * rng.uniform();
+        bool outer = i < (n + 1) / 2;
+        float x = outer ? std::cos(a) : 1.0f - std::cos(a);
+        float y = outer ? std::sin(a) : 0.5f - std::sin(a);
+        p.at(i, 0) = (x + noise * rng.normal() - 0.5f) / 7.5f;
+        p.at(i, 1) = (y + noise * rng.normal() - 0.25f) / 7.5f;
+    }
+    return p;
+}
+
+Tensor make_circles(int n, float noise, Rng& rng) {
+    check_n(n, "make_circles");
+    Tensor p({n, 2});
+    for (int i = 0; i < n; ++i) {
+        float a = 2.0f * static_cast<float>(M_PI) * rng.uniform();
+        float r = i < (n + 1) / 2 ? 1.0f : 0.5f;
+        p.at(i, 0) = (r * std::cos(a) + noise * rng.normal()) / 5.0f;
+        p.at(i, 1) = (r * std::sin(a) + noise * rng.normal()) / 5.0f;
+    }
+    return p;
+}
+
+Tensor make_eight_gaussians(int n, Rng& rng) {
+    check_n(n, "make_eight_gaussians");
+    Tensor p({n, 2});
+    for (int i = 0; i < n; ++i) {
+        float a = static_cast<float>(M_PI) / 4.0f * static_cast<float>(rng.randint(8));
+        p.at(i, 0) = 0.2f * std::cos(a) + 0.02f * rng.normal();
+        p.at(i, 1) = 0.2f * std::sin(a) + 0.02f * rng.normal();
+    }
+    return p;
+}
+
+Tensor make_checkerboard(int n, Rng& rng) {
+    check_n(n, "make_checkerboard");
+    Tensor p({n, 2});
+    for (int i = 0; i < n; ++i) {
+        // On [-2, 2]^2 with unit squares: pick x, then a y in a square of the opposite parity.
+        float x = rng.uniform(-2.0f, 2.0f);
+        float y = rng.uniform() - 2.0f * static_cast<float>(rng.randint(2));  // [-2,-1) or [0,1)
+        y += static_cast<float>((static_cast<int>(std::floor(x)) % 2 + 2) % 2);
+        p.at(i, 0) = x / 10.0f;
+        p.at(i, 1) = y / 10.0f;
+    }
+    return p;
+}
+
+const char* const kDatasetNames = "s_curve|swiss_roll|moons|circles|eight_gaussians|checkerboard";
 
 Tensor make_dataset(const std::string& name, int n, uint64_t seed) {
     Rng rng(seed, /*stream=*/0xda7a);  // not the stream a Trainer seeded with `seed` uses
     if (name == "s_curve") return make_s_curve(n, 0.1f, rng);
+    if (name == "swiss_roll") return make_swiss_roll(n, 0.5f, rng);
+    if (name == "moons") return make_moons(n, 0.05f, rng);
+    if (name == "circles") return make_circles(n, 0.03f, rng);
+    if (name == "eight_gaussians") return make_eight_gaussians(n, rng);
+    if (name == "checkerboard") return make_checkerboard(n, rng);
     throw UsageError("unknown dataset '" + name + "' (expected " + kDatasetNames + ")");
 }
 

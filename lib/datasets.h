@@ -15,9 +15,24 @@ namespace ddpm {
 // from scikit-learn's anyway: NumPy's generator is not ours.)
 Tensor make_s_curve(int n, float noise, Rng& rng);
 
-// The data set a run trains on, by name ("s_curve"), drawn from its own stream of the run's seed
-// so that the data and the model's initialisation are independent. Throws UsageError for an
-// unknown name.
+// More 2-D sets for experiments (lesson 10), each scaled to about the S-curve's size (within about
+// +-0.25), so that one model and one schedule suit them all. `noise` is the std of the Gaussian
+// noise added before scaling, as scikit-learn adds it.
+
+// scikit-learn's make_swiss_roll, columns 0 and 2: t = 1.5 pi (1 + 2U), (t cos t, t sin t), / 60.
+Tensor make_swiss_roll(int n, float noise, Rng& rng);
+// scikit-learn's make_moons: two interleaved half circles, centred, / 7.5.
+Tensor make_moons(int n, float noise, Rng& rng);
+// scikit-learn's make_circles (factor 0.5): two concentric circles, radii 1 and 0.5, / 5.
+Tensor make_circles(int n, float noise, Rng& rng);
+// Eight Gaussians of std 0.02 at radius 0.2, at angles k pi / 4.
+Tensor make_eight_gaussians(int n, Rng& rng);
+// A 4 x 4 checkerboard on [-0.2, 0.2]^2, points uniform on its dark squares.
+Tensor make_checkerboard(int n, Rng& rng);
+
+// The data set a run trains on, by name ("s_curve", "swiss_roll", ...), drawn from its own stream
+// of the run's seed so that the data and the model's initialisation are independent. Throws
+// UsageError for an unknown name.
 Tensor make_dataset(const std::string& name, int n, uint64_t seed);
 extern const char* const kDatasetNames;
 

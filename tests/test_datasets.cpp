@@ -36,3 +36,61 @@ TEST_CASE("the notebook's S-curve: 10,000 points in about [-0.1, 0.1] x [-0.2, 0
         CHECK(std::fabs(s[i + 1]) < 0.26f);  // |z| <= 2 plus noise, over 10
     }
 }
+
+TEST_CASE("every data set is seeded, finite, (n, 2) and about the S-curve's size") {
+    for (const char* name :
+         {"s_curve", "swiss_roll", "moons", "circles", "eight_gaussians", "checkerboard"}) {
+        CAPTURE(name);
+        ddpm::Tensor a = ddpm::make_dataset(name, 2000, 5), b = ddpm::make_dataset(name, 2000, 5);
+        CHECK(a.shape_str() == "(2000, 2)");
+        CHECK(ddpm::max_abs_diff(a, b) == 0);
+        CHECK(ddpm::max_abs_diff(a, ddpm::make_dataset(name, 2000, 6)) > 0);
+        CHECK(ddpm::all_finite(a));
+        std::vector<double> m = ddpm::column_mean(a), sd = ddpm::column_std(a);
+        for (int d = 0; d < 2; ++d) {
+            CHECK(std::fabs(m[d]) < 0.06);
+            CHECK(sd[d] > 0.04);
+            CHECK(sd[d] < 0.2);
+        }
+    }
+    CHECK_THROWS_WITH(ddpm::make_dataset("spirals", 10, 1),
+                      doctest::Contains("unknown dataset 'spirals'"));
+}
+
+TEST_CASE("the noiseless sets lie on their curves") {
+    ddpm::Rng rng(8);
+    ddpm::Tensor roll = ddpm::make_swiss_roll(500, 0.0f, rng);
+    for (int i = 0; i < 500; ++i) {  // (t cos t, t sin t) / 60: the radius is t, the angle t
+        double x = roll.at(i, 0) * 60, z = roll.at(i, 1) * 60, t = std::hypot(x, z);
+        CHECK(x == doctest::Approx(t * std::cos(t)).epsilon(1e-3).scale(1));
+        CHECK(t >= 1.5 * M_PI - 1e-3);
+        CHECK(t <= 4.5 * M_PI + 1e-3);
+    }
+    ddpm::Tensor moons = ddpm::make_moons(500, 0.0f, rng);
+    for (int i = 0; i < 500; ++i) {  // back to scikit-learn's coordinates, then the two circles
+        double x = moons.at(i, 0) * 7.5 + 0.5, y = moons.at(i, 1) * 7.5 + 0.25;
+        double outer = std::hypot(x, y), inner = std::hypot(x - 1, y - 0.5);
+        CHECK(std::fmin(std::fabs(outer - 1), std::fabs(inner - 1)) < 1e-4);
+    }
+    ddpm::Tensor circles = ddpm::make_circles(500, 0.0f, rng);
+    for (int i = 0; i < 500; ++i) {
+        double r = std::hypot(circles.at(i, 0), circles.at(i, 1)) * 5;
+        CHECK(std::fmin(std::fabs(r - 1), std::fabs(r - 0.5)) < 1e-4);
+    }
+    ddpm::Tensor gauss = ddpm::make_eight_gaussians(2000, rng);
+    for (int i = 0; i < 2000; ++i) {  // within 6 std of one of the eight centres
+        double a = std::atan2(gauss.at(i, 1), gauss.at(i, 0));
+        double k = std::round(a / (M_PI / 4));
+        double dx = gauss.at(i, 0) - 0.2 * std::cos(k * M_PI / 4),
+               dy = gauss.at(i, 1) - 0.2 * std::sin(k * M_PI / 4);
+        CHECK(std::hypot(dx, dy) < 6 * 0.02);
+    }
+    ddpm::Tensor board = ddpm::make_checkerboard(2000, rng);
+    for (int i = 0; i < 2000; ++i) {  // only the dark squares: floor(x) + floor(y) even
+        int fx = static_cast<int>(std::floor(board.at(i, 0) * 10)),
+            fy = static_cast<int>(std::floor(board.at(i, 1) * 10));
+        CHECK(((fx + fy) % 2 + 2) % 2 == 0);
+        CHECK(std::fabs(board.at(i, 0)) <= 0.2f);
+        CHECK(std::fabs(board.at(i, 1)) <= 0.2f);
+    }
+}

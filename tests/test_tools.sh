@@ -36,7 +36,7 @@ expect 2 "--epochs: must be in [0, 10000000], got 99999999999999999999" train --
 expect 2 "unknown option --learning-rate" train --learning-rate 0.1
 expect 2 "--batch needs a value" train --batch
 expect 2 "unknown schedule 'cosin'" train --schedule cosin
-expect 2 "unknown dataset 'moons'" train --dataset moons --epochs 1
+expect 2 "unknown dataset 'spirals'" train --dataset spirals --epochs 1
 expect 2 "sample needs --model" sample --out s.csv
 expect 2 "--sampler: expected ddpm or ddim" sample --model m.ckpt --out s.csv --sampler euler
 expect 1 "cannot read nothere.ckpt" sample --model nothere.ckpt --out s.csv

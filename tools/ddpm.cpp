@@ -38,7 +38,8 @@ const char* kUsage =
 
 const char* kTrainHelp =
     "usage: ddpm train [options]\n"
-    "  --dataset NAME       the data set: s_curve (default)\n"
+    "  --dataset NAME       s_curve (default) | swiss_roll | moons | circles | eight_gaussians |\n"
+    "                       checkerboard\n"
     "  --n N                number of training points (default 10000)\n"
     "  --epochs N           total epochs (default 4000, the notebook's; 0 saves the untrained "
     "model)\n"
@@ -80,7 +81,7 @@ const char* kSampleHelp =
 const char* kEvalHelp =
     "usage: ddpm eval FILE [options]\n"
     "  FILE                 samples as CSV (x,y) or .npy ((n, 2))\n"
-    "  --dataset NAME       the true distribution: s_curve (default)\n"
+    "  --dataset NAME       the true distribution: s_curve (default), or another of ddpm train's\n"
     "  --seed N             seed of the true samples compared against (default 99)\n"
     "prints a table (sliced Wasserstein, MMD^2, k-NN precision and recall, each with its noise\n"
     "floor), then one JSON line.\n";
@@ -340,7 +341,7 @@ int animate(cli::Args& args) {
     ddpm::Trainer tr = ddpm::load_checkpoint(model_path);
     ddpm::MLPDiffusion model = weights == "ema" ? ddpm::ema_model(tr) : tr.model;
     check_writable(out);
-    ddpm::Tensor dataset = ddpm::make_dataset("s_curve", n, seed);
+    ddpm::Tensor dataset = ddpm::make_dataset(tr.dataset, n, seed);  // the run's own data set
     ddpm::Rng rng(seed, /*stream=*/0xa1);
     ddpm::Tensor x_seq = ddpm::p_sample_loop(model, n, tr.sched, rng);
     style.points.radius = 1.5f;

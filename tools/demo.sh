@@ -6,7 +6,7 @@
 #   reverse.png  samples.csv  trajectory.npy  (ddpm sample)
 #   quality.txt                               (ddpm eval: the samples against the noise floor)
 #   diffusion.gif                             (ddpm animate: forward, then reverse, looping)
-# The notebook's training, 4000 epochs (about 2 minutes on 2 cores). FULL=1 adds its sampling every
+# The notebook's training, 4000 epochs (under 3 minutes on 2 cores). FULL=1 adds its sampling every
 # 100 epochs (40 panels in out/panels/). EPOCHS=N for a shorter run.  Usage: tools/demo.sh BUILD_DIR
 set -eu
 build=$1
