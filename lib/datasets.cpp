@@ -1,6 +1,8 @@
 #include "datasets.h"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "error.h"
 
@@ -102,6 +104,37 @@ Tensor make_dataset(const std::string& name, int n, uint64_t seed) {
     if (name == "eight_gaussians") return make_eight_gaussians(n, rng);
     if (name == "checkerboard") return make_checkerboard(n, rng);
     throw UsageError("unknown dataset '" + name + "' (expected " + kDatasetNames + ")");
+}
+
+Normalization normalize_points(Tensor& points, const std::string& what, int min_points) {
+    if (points.ndim() != 2 || points.dim(1) != 2)
+        throw Error(what + ": expected 2-D points (n, 2), got " + points.shape_str());
+    if (points.dim(0) < min_points)
+        throw Error(what + ": " + std::to_string(points.dim(0)) + " points; at least " +
+                    std::to_string(min_points) + " are needed to learn a distribution");
+    if (!all_finite(points)) throw Error(what + ": NaN or infinite coordinates");
+    std::vector<double> m = column_mean(points), sd = column_std(points);
+    const double spread = std::max(sd[0], sd[1]);
+    if (!(spread > 1e-12)) throw Error(what + ": all points are the same point");
+    Normalization norm;
+    norm.mean[0] = static_cast<float>(m[0]), norm.mean[1] = static_cast<float>(m[1]);
+    norm.scale = static_cast<float>(spread / 0.14);
+    apply_normalization(points, norm);
+    return norm;
+}
+
+void apply_normalization(Tensor& points, const Normalization& norm) {
+    for (size_t i = 0; i + 1 < points.size(); i += 2) {
+        points[i] = (points[i] - norm.mean[0]) / norm.scale;
+        points[i + 1] = (points[i + 1] - norm.mean[1]) / norm.scale;
+    }
+}
+
+void denormalize_points(Tensor& points, const Normalization& norm) {
+    for (size_t i = 0; i + 1 < points.size(); i += 2) {
+        points[i] = points[i] * norm.scale + norm.mean[0];
+        points[i + 1] = points[i + 1] * norm.scale + norm.mean[1];
+    }
 }
 
 }  // namespace ddpm

@@ -36,4 +36,19 @@ Tensor make_checkerboard(int n, Rng& rng);
 Tensor make_dataset(const std::string& name, int n, uint64_t seed);
 extern const char* const kDatasetNames;
 
+// A learner's own points, made ready for the model: centred on their mean and scaled so that the
+// larger of the two per-axis standard deviations is 0.14, the S-curve's (the scale the schedules
+// were chosen for). Samples are mapped back with x * scale + mean.
+struct Normalization {
+    float mean[2] = {0, 0};
+    float scale = 1;  // original units per model unit
+};
+// Checks the points (n, 2), finite, at least min_points of them, not all on one point), and
+// normalises them in place. Throws Error naming `what` otherwise.
+Normalization normalize_points(Tensor& points, const std::string& what, int min_points = 200);
+// Applies a normalisation found before, in place: (x - mean) / scale, for (..., 2).
+void apply_normalization(Tensor& points, const Normalization& norm);
+// The inverse, in place, for samples or a trajectory (..., 2).
+void denormalize_points(Tensor& points, const Normalization& norm);
+
 }  // namespace ddpm

@@ -9,6 +9,7 @@
 #include <functional>
 #include <vector>
 
+#include "datasets.h"
 #include "diffusion.h"
 #include "model.h"
 #include "optim.h"
@@ -89,9 +90,12 @@ struct Trainer {
     std::vector<int> epoch_order;
     int next_batch = 0;
     double epoch_loss_sum = 0;
-    // What the tools record about the run's data, so a resumed run regenerates the same points.
+    // What the tools record about the run's data, so a resumed run regenerates the same points:
+    // a data set's name, or "file:PATH" for a learner's own points, with the normalisation that
+    // maps them to the model's scale (samples are mapped back with it).
     std::string dataset = "s_curve";
     int dataset_n = 0;
+    Normalization data_norm;
 };
 
 // A copy of the model with its weights replaced by the EMA's.

@@ -94,3 +94,28 @@ TEST_CASE("the noiseless sets lie on their curves") {
         CHECK(std::fabs(board.at(i, 1)) <= 0.2f);
     }
 }
+
+TEST_CASE("a learner's points are centred, scaled to std 0.14, and mapped back exactly") {
+    ddpm::Rng rng(12);
+    ddpm::Tensor pts({500, 2});
+    for (int i = 0; i < 500; ++i)
+        pts.at(i, 0) = 300 + 40 * rng.normal(), pts.at(i, 1) = -20 + 10 * rng.normal();
+    ddpm::Tensor original = pts;
+    ddpm::Normalization norm = ddpm::normalize_points(pts, "pts.csv");
+    std::vector<double> m = ddpm::column_mean(pts), sd = ddpm::column_std(pts);
+    CHECK(std::fabs(m[0]) < 1e-4);
+    CHECK(std::fabs(m[1]) < 1e-4);
+    CHECK(std::max(sd[0], sd[1]) == doctest::Approx(0.14).epsilon(1e-4));
+    CHECK(sd[1] / sd[0] ==
+          doctest::Approx(ddpm::column_std(original)[1] / ddpm::column_std(original)[0])
+              .epsilon(1e-4));
+    ddpm::denormalize_points(pts, norm);
+    CHECK(ddpm::max_abs_diff(pts, original) < 1e-3f);
+    ddpm::Tensor few({50, 2}, 1.0f), same({300, 2}, 1.0f), flat({300, 3});
+    CHECK_THROWS_WITH(ddpm::normalize_points(few, "few.csv"),
+                      "few.csv: 50 points; at least 200 are needed to learn a distribution");
+    CHECK_THROWS_WITH(ddpm::normalize_points(same, "same.csv"),
+                      "same.csv: all points are the same point");
+    CHECK_THROWS_WITH(ddpm::normalize_points(flat, "f.npy"),
+                      doctest::Contains("expected 2-D points (n, 2)"));
+}

@@ -69,6 +69,22 @@ before=$(cksum < model.ckpt)
 "$ddpm" train --epochs 1 --out model.ckpt --lr nan > /dev/null 2>&1
 [ "$(cksum < model.ckpt)" = "$before" ] && ok "a refused run leaves the earlier checkpoint intact" || not_ok "checkpoint changed"
 
+# --data: a learner's own points (a ring around (300, -20), radius 50), trained on, sampled back
+# in the same units.
+awk 'BEGIN { srand(7); print "x,y"; for (i = 0; i < 600; i++) { a = 6.2832 * rand(); r = 50 + 4 * (rand() - 0.5);
+             printf "%f,%f\n", 300 + r * cos(a), -20 + r * sin(a) } }' > ring.csv
+"$ddpm" train --data ring.csv --epochs 40 --out ring.ckpt > /dev/null 2>&1 &&
+"$ddpm" sample --model ring.ckpt --n 1000 --out ring_samples.csv > /dev/null 2>&1 &&
+"$ddpm" eval ring_samples.csv --data ring.csv > ring_eval.txt 2>&1
+if [ $? = 0 ] && awk -F, 'NR > 1 { x += $1; y += $2; n++ } END { exit !(n == 1000 && x / n > 280 && x / n < 320 && y / n > -40 && y / n < 0) }' ring_samples.csv; then
+    ok "--data ring.csv: trained, and samples come back in the ring's units (mean near (300, -20))"
+else
+    not_ok "--data ring.csv: train, sample or eval failed, or the samples are not in the ring's units"
+fi
+head -n 51 ring.csv > few.csv
+expect 1 "few.csv: 50 points; at least 200 are needed" train --data few.csv --epochs 1
+expect 2 "give --dataset or --data, not both" train --data ring.csv --dataset moons
+
 # Ctrl-C: the run stops after its current step with status 130 and a checkpoint; --resume ends
 # byte-identical to the uninterrupted run.
 "$ddpm" train --epochs 300 --n 2000 --out whole.ckpt > /dev/null 2>&1

@@ -10,8 +10,7 @@
 
 #include "cli.h"
 #include "error.h"
-#include "io/csv.h"
-#include "io/npy.h"
+#include "io/points.h"
 #include "render/animation.h"
 #include "render/png.h"
 
@@ -105,13 +104,7 @@ int run(int argc, char** argv) {
 
     // Input: (frames, n, 2), or (n, 2) as one frame.
     const std::string input = args.positional()[0];
-    ddpm::Tensor seq;
-    if (ends_with(input, ".npy"))
-        seq = ddpm::load_npy(input);
-    else if (ends_with(input, ".csv"))
-        seq = ddpm::load_csv(input);
-    else
-        throw ddpm::UsageError(input + ": expected a .npy or .csv file");
+    ddpm::Tensor seq = ddpm::load_points(input);
     if (seq.ndim() == 2) seq = seq.reshaped({1, seq.dim(0), seq.dim(1)});
     if (seq.ndim() != 3 || seq.dim(2) != 2)
         throw ddpm::Error(input + ": expected points of shape (frames, n, 2) or (n, 2), got " +

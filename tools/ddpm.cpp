@@ -16,8 +16,8 @@
 #include "error.h"
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
-#include "io/csv.h"
 #include "io/npy.h"
+#include "io/points.h"
 #include "io/progress.h"
 #include "metrics.h"
 #include "parallel.h"
@@ -40,6 +40,9 @@ const char* kTrainHelp =
     "usage: ddpm train [options]\n"
     "  --dataset NAME       s_curve (default) | swiss_roll | moons | circles | eight_gaussians |\n"
     "                       checkerboard\n"
+    "  --data FILE          your own 2-D points instead (.csv x,y or .npy (n, 2), at least 200):\n"
+    "                       centred and scaled so the larger per-axis std is 0.14; samples are\n"
+    "                       written back in your units\n"
     "  --n N                number of training points (default 10000)\n"
     "  --epochs N           total epochs (default 4000, the notebook's; 0 saves the untrained "
     "model)\n"
@@ -82,6 +85,8 @@ const char* kEvalHelp =
     "usage: ddpm eval FILE [options]\n"
     "  FILE                 samples as CSV (x,y) or .npy ((n, 2))\n"
     "  --dataset NAME       the true distribution: s_curve (default), or another of ddpm train's\n"
+    "  --data FILE          or compare with your own points (.csv or .npy), split in two halves,\n"
+    "                       all measured in the model's units (training's normalisation)\n"
     "  --seed N             seed of the true samples compared against (default 99)\n"
     "prints a table (sliced Wasserstein, MMD^2, k-NN precision and recall, each with its noise\n"
     "floor), then one JSON line.\n";
@@ -109,18 +114,6 @@ bool ends_with(const std::string& s, const std::string& end) {
     return s.size() >= end.size() && s.compare(s.size() - end.size(), end.size(), end) == 0;
 }
 
-ddpm::Tensor load_points(const std::string& path) {
-    if (ends_with(path, ".npy")) return ddpm::load_npy(path);
-    if (ends_with(path, ".csv")) return ddpm::load_csv(path);
-    throw ddpm::UsageError(path + ": expected a .csv or .npy file");
-}
-
-void save_points(const ddpm::Tensor& t, const std::string& path) {
-    if (ends_with(path, ".npy")) return ddpm::save_npy(t, path);
-    if (ends_with(path, ".csv")) return ddpm::save_csv(t, path);
-    throw ddpm::UsageError(path + ": expected a .csv or .npy file name");
-}
-
 // Fails before a long run if an output cannot be written, instead of after it.
 void check_writable(const std::string& path) {
     ddpm::AtomicFile probe(path);  // removed again on destruction, never committed
@@ -140,6 +133,11 @@ int train(cli::Args& args) {
                     std::string(flag) +
                     " cannot change when resuming (the run's settings come from " + resume + ")");
     const std::string dataset = args.text("--dataset", "s_curve");
+    const std::string data_file = args.text("--data", "");
+    if (!data_file.empty() && args.has("--dataset"))
+        throw ddpm::UsageError("give --dataset or --data, not both");
+    if (!data_file.empty() && args.has("--n"))
+        throw ddpm::UsageError("--n is the number of points in --data's file");
     const int n = static_cast<int>(args.integer("--n", 10000, 16, 10000000));
     ddpm::TrainConfig cfg;
     cfg.epochs = static_cast<int>(args.integer("--epochs", 4000, 0, 10000000));
@@ -166,12 +164,22 @@ int train(cli::Args& args) {
             ? ddpm::Trainer(mc, cfg, ddpm::Schedule::by_name(schedule, mc.num_steps), seed)
             : ddpm::load_checkpoint(resume);
     if (resume.empty()) {
-        tr.dataset = dataset;
+        tr.dataset = data_file.empty() ? dataset : "file:" + data_file;
         tr.dataset_n = n;
     } else {
         tr.cfg.epochs = cfg.epochs;  // the total, counted from the run's start
     }
-    ddpm::Tensor data = ddpm::make_dataset(tr.dataset, tr.dataset_n, tr.seed);
+    ddpm::Tensor data;
+    if (tr.dataset.rfind("file:", 0) == 0) {  // a learner's own points, read (again) from the file
+        data = ddpm::load_points(tr.dataset.substr(5));
+        ddpm::Normalization norm = ddpm::normalize_points(data, tr.dataset.substr(5));
+        if (!resume.empty() && (norm.scale != tr.data_norm.scale || data.dim(0) != tr.dataset_n))
+            throw ddpm::Error(tr.dataset.substr(5) + " changed since " + resume + " was saved");
+        tr.data_norm = norm;
+        tr.dataset_n = data.dim(0);
+    } else {
+        data = ddpm::make_dataset(tr.dataset, tr.dataset_n, tr.seed);
+    }
     check_writable(out);
     if (!log.empty()) check_writable(log);
     if (!loss_plot.empty()) check_writable(loss_plot);
@@ -263,7 +271,7 @@ int sample(cli::Args& args) {
         throw ddpm::UsageError("--last-step-noise: expected on or off, got '" + last_noise + "'");
     if (weights != "raw" && weights != "ema")
         throw ddpm::UsageError("--weights: expected raw or ema, got '" + weights + "'");
-    if (!ends_with(out, ".csv") && !ends_with(out, ".npy"))
+    if (!ddpm::has_points_extension(out))
         throw ddpm::UsageError("--out: expected a .csv or .npy file name");
     if (!trajectory.empty() && !ends_with(trajectory, ".npy"))
         throw ddpm::UsageError("--trajectory: expected a .npy file name");
@@ -288,9 +296,10 @@ int sample(cli::Args& args) {
         opt.noise_at_last_step = last_noise == "on";
         seq = ddpm::p_sample_loop(model, x_T, tr.sched, rng, opt);
     }
+    ddpm::denormalize_points(seq, tr.data_norm);  // back to the data's own units (--data)
     ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
     if (!ddpm::all_finite(samples)) throw ddpm::Error("sampling produced NaN or infinite values");
-    save_points(samples, out);
+    ddpm::save_points(samples, out);
     if (!trajectory.empty()) ddpm::save_npy(seq, trajectory);
     if (!panels.empty())
         ddpm::save_png(ddpm::reverse_panels(seq, "reverse process p_theta (" + sampler + ", " +
@@ -305,18 +314,38 @@ int sample(cli::Args& args) {
 int eval(cli::Args& args) {
     if (args.flag("--help")) return std::printf("%s", kEvalHelp), 0;
     const std::string dataset = args.text("--dataset", "s_curve");
+    const std::string data_file = args.text("--data", "");
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 99, 0, 2147483647L));
     args.finish();
     if (args.positional().size() != 1)
         throw ddpm::UsageError("eval needs one samples file (.csv or .npy)");
-    ddpm::Tensor samples = load_points(args.positional()[0]);
+    ddpm::Tensor samples = ddpm::load_points(args.positional()[0]);
     if (samples.ndim() != 2 || samples.dim(1) != 2)
         throw ddpm::Error(args.positional()[0] + ": expected points (n, 2), got " +
                           samples.shape_str());
     if (samples.dim(0) < 10) throw ddpm::Error(args.positional()[0] + ": needs at least 10 points");
-    const int n = std::min(samples.dim(0), 3000);
-    ddpm::Tensor real_a = ddpm::make_dataset(dataset, n, seed);
-    ddpm::Tensor real_b = ddpm::make_dataset(dataset, n, seed + 1);
+    int n = std::min(samples.dim(0), 3000);
+    ddpm::Tensor real_a, real_b;
+    if (!data_file.empty()) {
+        // Your points, shuffled with the seed, in two halves: one to compare with, one for the
+        // floor. All three sets are measured in the model's units (the training's normalisation),
+        // where the measures' bandwidths make sense.
+        ddpm::Tensor pts = ddpm::load_points(data_file);
+        ddpm::Normalization norm = ddpm::normalize_points(pts, data_file, 20);
+        ddpm::apply_normalization(samples, norm);
+        std::vector<int> order(pts.dim(0));
+        for (int i = 0; i < pts.dim(0); ++i) order[i] = i;
+        ddpm::Rng rng(seed);
+        rng.shuffle(order);
+        n = std::min(n, pts.dim(0) / 2);
+        real_a = ddpm::Tensor({n, 2}), real_b = ddpm::Tensor({n, 2});
+        for (int i = 0; i < n; ++i)
+            for (int d = 0; d < 2; ++d)
+                real_a.at(i, d) = pts.at(order[i], d), real_b.at(i, d) = pts.at(order[n + i], d);
+    } else {
+        real_a = ddpm::make_dataset(dataset, n, seed);
+        real_b = ddpm::make_dataset(dataset, n, seed + 1);
+    }
     ddpm::QualityReport r = ddpm::evaluate_quality(samples, real_a, real_b, n);
     std::printf("%s%s\n", ddpm::quality_table(r).c_str(), ddpm::quality_json(r).c_str());
     return 0;
@@ -341,7 +370,13 @@ int animate(cli::Args& args) {
     ddpm::Trainer tr = ddpm::load_checkpoint(model_path);
     ddpm::MLPDiffusion model = weights == "ema" ? ddpm::ema_model(tr) : tr.model;
     check_writable(out);
-    ddpm::Tensor dataset = ddpm::make_dataset(tr.dataset, n, seed);  // the run's own data set
+    ddpm::Tensor dataset;  // the run's own data, in the model's units
+    if (tr.dataset.rfind("file:", 0) == 0) {
+        dataset = ddpm::load_points(tr.dataset.substr(5));
+        ddpm::normalize_points(dataset, tr.dataset.substr(5));
+    } else {
+        dataset = ddpm::make_dataset(tr.dataset, n, seed);
+    }
     ddpm::Rng rng(seed, /*stream=*/0xa1);
     ddpm::Tensor x_seq = ddpm::p_sample_loop(model, n, tr.sched, rng);
     style.points.radius = 1.5f;

@@ -98,6 +98,8 @@ std::string checkpoint_bytes(const Trainer& tr) {
     p.put<double>(tr.epoch_loss_sum);
     p.put<uint64_t>(tr.epoch_order.size());
     for (int i : tr.epoch_order) p.put<int32_t>(i);
+    p.put<float>(tr.data_norm.mean[0]), p.put<float>(tr.data_norm.mean[1]),
+        p.put<float>(tr.data_norm.scale);
 
     Writer file;
     file.bytes.append(kMagic, sizeof kMagic);
@@ -175,6 +177,11 @@ Trainer checkpoint_from_bytes(const std::string& bytes, const std::string& name)
     const int batches = order_n ? static_cast<int>((order_n + c.batch - 1) / c.batch) : 0;
     if (tr.next_batch < 0 || tr.next_batch > batches || !std::isfinite(tr.epoch_loss_sum))
         throw Error(name + ": bad mid-epoch state");
+    tr.data_norm.mean[0] = r.get<float>(), tr.data_norm.mean[1] = r.get<float>();
+    tr.data_norm.scale = r.get<float>();
+    if (!std::isfinite(tr.data_norm.mean[0]) || !std::isfinite(tr.data_norm.mean[1]) ||
+        !(tr.data_norm.scale > 0 && std::isfinite(tr.data_norm.scale)))
+        throw Error(name + ": bad data normalisation");
     if (r.pos != header + size) throw Error(name + ": unexpected bytes after the last field");
     return tr;
 }

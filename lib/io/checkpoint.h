@@ -16,7 +16,7 @@
 
 namespace ddpm {
 
-constexpr uint32_t kCheckpointVersion = 1;
+constexpr uint32_t kCheckpointVersion = 2;  // 2: the data's normalisation
 
 // Writes the trainer's whole state (atomically: temp file, then rename).
 void save_checkpoint(const Trainer& tr, const std::string& path);

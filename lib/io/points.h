@@ -1,0 +1,15 @@
+// Point files: .npy or CSV, chosen by the file name's ending; what the tools read and write.
+#pragma once
+#include <string>
+
+#include "tensor.h"
+
+namespace ddpm {
+
+// Reads a .npy or .csv file (see io/npy.h, io/csv.h); any other ending is a UsageError.
+Tensor load_points(const std::string& path);
+// Writes points (n, 2) or a trajectory (frames, n, 2) as .npy or .csv, atomically.
+void save_points(const Tensor& points, const std::string& path);
+bool has_points_extension(const std::string& path);
+
+}  // namespace ddpm

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Regenerates tests/corpus/checkpoint/ after a change of the checkpoint format.
+
+Usage, from the project's root after `make`:  python3 tests/corpus/make-checkpoints.py
+It trains a tiny model with build/ddpm (good_tiny.ckpt), then derives the bad files from it,
+some with a checksum that matches, so that the reader itself must catch the bad field."""
+import os
+import struct
+import subprocess
+import tempfile
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "checkpoint")
+
+with tempfile.TemporaryDirectory() as tmp:
+    path = os.path.join(tmp, "tiny.ckpt")
+    subprocess.run(["build/ddpm", "train", "--epochs", "2", "--hidden", "2", "--steps", "2", "--n", "16",
+                    "--batch", "5", "--out", path], check=True, capture_output=True)
+    good = open(path, "rb").read()
+
+
+def fnv(data):
+    h = 14695981039346656037
+    for byte in data:
+        h = ((h ^ byte) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def reseal(payload):  # header, payload and a checksum that matches it
+    return good[:12] + struct.pack("<Q", len(payload)) + payload + struct.pack("<Q", fnv(payload))
+
+
+payload = good[20:-8]
+assert fnv(payload) == struct.unpack("<Q", good[-8:])[0]
+name_len = struct.unpack("<I", payload[36:40])[0]  # after 4 model ints and 5 training fields
+history = 40 + name_len + 8 + 4  # then the name, the seed and the epoch: the loss history's count
+version = struct.unpack("<I", good[8:12])[0]
+files = {
+    "good_tiny.ckpt": good,
+    "bad_magic.ckpt": b"DDPMCKPX" + good[8:],
+    "bad_version.ckpt": good[:8] + struct.pack("<I", version + 7) + good[12:],
+    "bad_truncated.ckpt": good[: len(good) // 2],
+    "bad_header_only.ckpt": good[:16],
+    "bad_flipped_byte.ckpt": good[:40] + bytes([good[40] ^ 0x10]) + good[41:],
+    "bad_huge_payload_size.ckpt": good[:12] + struct.pack("<Q", 2**62) + good[20:],
+    "bad_zero_hidden.ckpt": reseal(payload[:4] + struct.pack("<i", 0) + payload[8:]),
+    "bad_negative_epochs.ckpt": reseal(payload[:16] + struct.pack("<i", -5) + payload[20:]),
+    "bad_huge_array_count.ckpt": reseal(payload[:history] + struct.pack("<Q", 2**40) + payload[history + 8:]),
+    "bad_trailing_bytes.ckpt": reseal(payload + b"\0\0"),
+    "bad_normalization.ckpt": reseal(payload[:-4] + struct.pack("<f", -1.0)),  # the last field: scale
+}
+for name, data in files.items():
+    with open(os.path.join(HERE, name), "wb") as f:
+        f.write(data)
+print("wrote %d files to %s" % (len(files), HERE))
