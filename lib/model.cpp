@@ -18,6 +18,9 @@ void validate(const ModelConfig& cfg) {
     need(cfg.hidden >= 1 && cfg.hidden <= 4096, "hidden must be in [1, 4096]");
     need(cfg.depth >= 1 && cfg.depth <= 16, "depth must be in [1, 16]");
     need(cfg.dim >= 1 && cfg.dim <= 16, "dim must be in [1, 16]");
+    need(cfg.embedding == ModelConfig::Embedding::learned ||
+             cfg.embedding == ModelConfig::Embedding::sinusoidal,
+         "embedding must be learned or sinusoidal");
 }
 
 size_t ParamInfo::size() const {
@@ -41,8 +44,22 @@ MLP<T>::MLP(const ModelConfig& cfg) : cfg_(cfg) {
         w_.push_back(add(name + ".weight", {out, in}));
         b_.push_back(add(name + ".bias", {out}));
     }
-    for (int k = 0; k < cfg.depth; ++k)
-        e_.push_back(add("step_embeddings." + std::to_string(k) + ".weight", {cfg.num_steps, H}));
+    if (cfg.embedding == ModelConfig::Embedding::learned) {
+        for (int k = 0; k < cfg.depth; ++k)
+            e_.push_back(
+                add("step_embeddings." + std::to_string(k) + ".weight", {cfg.num_steps, H}));
+    } else {
+        // sin(t w_i) and cos(t w_i), w_i = 10000^(-i / (H/2)): every step gets a distinct,
+        // smoothly varying row with values in [-1, 1].
+        sinusoidal_.resize(static_cast<size_t>(cfg.num_steps) * H);
+        for (int t = 0; t < cfg.num_steps; ++t)
+            for (int j = 0; j < H; ++j) {
+                const double w =
+                    std::pow(10000.0, -static_cast<double>(j / 2) / std::max(1, H / 2));
+                sinusoidal_[static_cast<size_t>(t) * H + j] =
+                    static_cast<T>(j % 2 == 0 ? std::sin(t * w) : std::cos(t * w));
+            }
+    }
     params.assign(offset, T(0));
     grads.assign(offset, T(0));
 }
@@ -100,7 +117,8 @@ void MLP<T>::forward(T* out, const T* x, const int* t, int B) {
         const T* in = k == 0 ? x : &h_[static_cast<size_t>(k - 1) * B * H];
         T* h = &h_[static_cast<size_t>(k) * B * H];
         linear_forward_fast(h, in, P + w_[k], P + b_[k], wT_.data(), B, k == 0 ? D : H, H);
-        embedding_forward(h, t, P + e_[k], B, H);  // + Emb_k[t], before the ReLU
+        const T* table = e_.empty() ? sinusoidal_.data() : P + e_[k];
+        embedding_forward(h, t, table, B, H);  // + Emb_k[t], before the ReLU
         relu_forward(h, h, B * H);
     }
     const T* last = &h_[static_cast<size_t>(cfg_.depth - 1) * B * H];
@@ -121,7 +139,7 @@ void MLP<T>::backward(const T* dout) {
         const T* h = &h_[static_cast<size_t>(k) * B * H];
         std::fill(da_.begin(), da_.begin() + B * H, T(0));
         relu_backward(da_.data(), dh_.data(), h, B * H);
-        embedding_backward(G + e_[k], da_.data(), t_.data(), B, H);
+        if (!e_.empty()) embedding_backward(G + e_[k], da_.data(), t_.data(), B, H);  // fixed: none
         // The block's input: x for the first block (no gradient needed), h_{k-1} otherwise.
         const T* in = k == 0 ? x_.data() : &h_[static_cast<size_t>(k - 1) * B * H];
         T* din = nullptr;

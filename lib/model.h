@@ -27,6 +27,10 @@ struct ModelConfig {
     int hidden = 128;     // the notebook's num_units
     int depth = 3;        // Linear -> +Emb[t] -> ReLU blocks before the output Linear
     int dim = 2;          // the data's dimension
+    // The step embedding: learned tables, one per block (the notebook's), or one fixed sinusoidal
+    // table shared by every block (Transformer-style: row t holds sin and cos of t at
+    // geometrically spaced frequencies), which adds no parameters.
+    enum class Embedding { learned = 0, sinusoidal = 1 } embedding = Embedding::learned;
 };
 void validate(const ModelConfig& cfg);  // throws UsageError naming the bad field
 
@@ -74,8 +78,9 @@ private:
     std::vector<int> t_;      // (B,): its steps
     std::vector<T> h_;        // (depth, B, hidden): each block's output after the ReLU
     std::vector<T> dh_, da_;  // (B, hidden) each: gradient scratch
-    std::vector<T> wT_,
-        doutT_;  // scratch of the fast kernels (kernels.h): wT_ forward, doutT_ backward
+    // Scratch of the fast kernels (kernels.h): wT_ for forward, doutT_ for backward.
+    std::vector<T> wT_, doutT_;
+    std::vector<T> sinusoidal_;  // (num_steps, hidden): the fixed step table, when asked for
 };
 
 using MLPDiffusion = MLP<float>;

@@ -86,6 +86,21 @@ TEST_CASE("a NaN loss is caught before the weights change") {
     CHECK(tr.adam.t == 0);
 }
 
+TEST_CASE("a checkpoint keeps the model's embedding and the data's normalisation") {
+    ddpm::ModelConfig mc{100, 16, 2, 2, ddpm::ModelConfig::Embedding::sinusoidal};
+    ddpm::TrainConfig cfg;
+    cfg.epochs = 1;
+    ddpm::Trainer tr(mc, cfg, ddpm::Schedule::sigmoid(100), 4);
+    tr.data_norm.mean[0] = 300, tr.data_norm.mean[1] = -20, tr.data_norm.scale = 357;
+    tr.train(data_for(4), nullptr);
+    ddpm::Trainer back = ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(tr), "mem");
+    CHECK(back.model_cfg.embedding == ddpm::ModelConfig::Embedding::sinusoidal);
+    CHECK(back.model.num_params() == tr.model.num_params());
+    CHECK(back.model.params == tr.model.params);
+    CHECK(back.data_norm.mean[0] == 300);
+    CHECK(back.data_norm.scale == 357);
+}
+
 TEST_CASE("corrupt, truncated and foreign checkpoints are refused with a message saying which") {
     ddpm::Trainer tr = make_trainer(0);
     std::string good = ddpm::checkpoint_bytes(tr);

@@ -66,8 +66,8 @@ TEST_CASE("the model's forward is the composition of its layers") {
 
 // Whole-model check: L = sum(out * R); every parameter tensor against central differences.
 template <typename T>
-double model_gradient_error(double h, bool print) {
-    ddpm::MLP<T> m(ddpm::ModelConfig{10, 16, 3, 2});
+double model_gradient_error(double h, bool print, ddpm::ModelConfig cfg = {10, 16, 3, 2}) {
+    ddpm::MLP<T> m(cfg);
     ddpm::Rng rng(4);
     m.init(rng);
     const int B = 6;
@@ -119,4 +119,32 @@ TEST_CASE("backward accumulates: two backward passes give twice the gradient") {
     std::vector<double> once = m.grads;
     m.backward(dout);
     for (size_t i = 0; i < once.size(); ++i) CHECK(m.grads[i] == doctest::Approx(2 * once[i]));
+}
+
+TEST_CASE("sinusoidal step embeddings: a fixed table, no parameters, exact gradients") {
+    ddpm::ModelConfig cfg;
+    cfg.embedding = ddpm::ModelConfig::Embedding::sinusoidal;
+    ddpm::MLPDiffusion m(cfg);
+    CHECK(m.num_params() == 72066 - 3 * 100 * 128);  // the three learned tables are gone
+    CHECK_THROWS(m.info("step_embeddings.0.weight"));
+    // Row t of the table is sin(t w_0), cos(t w_0), sin(t w_1), ... with w_0 = 1. With a first
+    // layer of zeros the hidden units are relu(table[t]); an output layer that copies units 0 and
+    // 1 shows them: (relu(sin t), relu(cos t)).
+    ddpm::MLP<double> probe(
+        ddpm::ModelConfig{10, 4, 1, 2, ddpm::ModelConfig::Embedding::sinusoidal});
+    std::fill(probe.params.begin(), probe.params.end(), 0.0);
+    double* w_out = probe.params.data() + probe.info("linears.2.weight").offset;  // (2, 4)
+    w_out[0 * 4 + 0] = 1, w_out[1 * 4 + 1] = 1;
+    for (int step : {3, 5}) {
+        double x[2] = {0, 0}, out[2];
+        int t[1] = {step};
+        probe.forward(out, x, t, 1);
+        CHECK(out[0] == doctest::Approx(std::fmax(std::sin(step), 0.0)));
+        CHECK(out[1] == doctest::Approx(std::fmax(std::cos(step), 0.0)));
+    }
+    ddpm::ModelConfig small{10, 16, 3, 2, ddpm::ModelConfig::Embedding::sinusoidal};
+    double d = model_gradient_error<double>(1e-6, false, small);
+    std::printf("%-7s whole model, sinusoidal embeddings, in double: %.2e\n",
+                d <= 1e-6 ? "OK" : "NOT OK", d);
+    CHECK(d <= 1e-6);
 }

@@ -36,6 +36,8 @@ expect 2 "--epochs: must be in [0, 10000000], got 99999999999999999999" train --
 expect 2 "unknown option --learning-rate" train --learning-rate 0.1
 expect 2 "--batch needs a value" train --batch
 expect 2 "unknown schedule 'cosin'" train --schedule cosin
+expect 2 "--embedding: expected learned or sinusoidal" train --embedding fourier
+expect 2 "--depth: must be in [1, 16], got 0" train --depth 0
 expect 2 "unknown dataset 'spirals'" train --dataset spirals --epochs 1
 expect 2 "sample needs --model" sample --out s.csv
 expect 2 "--sampler: expected ddpm or ddim" sample --model m.ckpt --out s.csv --sampler euler
@@ -81,6 +83,11 @@ if [ $? = 0 ] && awk -F, 'NR > 1 { x += $1; y += $2; n++ } END { exit !(n == 100
 else
     not_ok "--data ring.csv: train, sample or eval failed, or the samples are not in the ring's units"
 fi
+"$ddpm" train --embedding sinusoidal --depth 2 --epochs 30 --n 2000 --out sin.ckpt > /dev/null 2>&1 &&
+"$ddpm" sample --model sin.ckpt --n 1000 --out sin.csv > /dev/null 2>&1 &&
+[ "$(wc -l < sin.csv)" = 1001 ] && ok "--embedding sinusoidal --depth 2: trains and samples" || not_ok "--embedding sinusoidal --depth 2"
+expect 2 "--embedding cannot change when resuming" train --resume sin.ckpt --embedding learned
+expect 2 "--data cannot change when resuming" train --resume sin.ckpt --data ring.csv
 head -n 51 ring.csv > few.csv
 expect 1 "few.csv: 50 points; at least 200 are needed" train --data few.csv --epochs 1
 expect 2 "give --dataset or --data, not both" train --data ring.csv --dataset moons

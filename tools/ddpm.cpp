@@ -51,6 +51,9 @@ const char* kTrainHelp =
     "  --steps T            diffusion steps (default 100)\n"
     "  --schedule NAME      sigmoid (default) | linear | quadratic | cosine\n"
     "  --hidden N           hidden units per layer (default 128)\n"
+    "  --depth N            hidden blocks Linear -> +Emb[t] -> ReLU (default 3)\n"
+    "  --embedding NAME     learned (default: a table per block, the notebook's) | sinusoidal\n"
+    "                       (one fixed table of sines and cosines of t, no parameters)\n"
     "  --ema MU             EMA weight of the new value (default 0.01, the notebook's mu)\n"
     "  --seed N             seed of the data, the initialisation and the noise (default 1234)\n"
     "  --threads N          threads (default 0: one per core); results are the same for any N\n"
@@ -124,8 +127,9 @@ int train(cli::Args& args) {
     const std::string resume = args.text("--resume", "");
     // The run's settings: from the flags, or, with --resume, from the checkpoint (then only the
     // flags about length and outputs may be given).
-    const char* settings[] = {"--dataset",  "--n",      "--batch", "--lr",  "--steps",
-                              "--schedule", "--hidden", "--ema",   "--seed"};
+    const char* settings[] = {"--dataset", "--data",      "--n",        "--batch",
+                              "--lr",      "--steps",     "--schedule", "--hidden",
+                              "--depth",   "--embedding", "--ema",      "--seed"};
     if (!resume.empty())
         for (const char* flag : settings)
             if (args.has(flag))
@@ -147,6 +151,12 @@ int train(cli::Args& args) {
     ddpm::ModelConfig mc;
     mc.num_steps = static_cast<int>(args.integer("--steps", 100, 2, 100000));
     mc.hidden = static_cast<int>(args.integer("--hidden", 128, 1, 4096));
+    mc.depth = static_cast<int>(args.integer("--depth", 3, 1, 16));
+    const std::string embedding = args.text("--embedding", "learned");
+    if (embedding != "learned" && embedding != "sinusoidal")
+        throw ddpm::UsageError("--embedding: expected learned or sinusoidal, got '" + embedding +
+                               "'");
+    if (embedding == "sinusoidal") mc.embedding = ddpm::ModelConfig::Embedding::sinusoidal;
     const std::string schedule = args.text("--schedule", "sigmoid");
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 1234, 0, 2147483647L));
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
