@@ -5,6 +5,7 @@
 #                        out/ (FULL=1: also its sampling every 100 epochs; EPOCHS=N: shorter)
 #   make test            the doctest suite, then each lesson's quick self-check
 #   make bench           speed figures (never asserted by the tests)
+#   make experiments     lesson 10's sweep, written to docs/experiments.md (FULL=1: notebook budget)
 #   make -C lessons/01_beta_schedule    build and run one lesson in its own folder
 #
 #   make fuzz            the fuzz targets (clang's libFuzzer), FUZZ_SECONDS each (default 20)
@@ -65,7 +66,7 @@ DEPS     = $(if $(MISSING),deps)
 .SECONDARY:
 
 .PHONY: all lib lessons tools tests test demo bench deps clean format format-check fuzz \
-        exercise exercises
+        exercise exercises experiments
 all: lib lessons tools tests
 
 lib: $(LIB)
@@ -159,6 +160,10 @@ test: $(TEST_BIN) $(LESSON_BIN) $(TOOL_BIN) $(EXERCISES:%=$(B)/exercises/%) \
 # The README's main job.
 demo: $(LESSON_BIN) $(TOOL_BIN)
 	@EPOCHS=$(EPOCHS) FULL=$(FULL) sh tools/demo.sh $(B)
+
+# Lesson 10's sweep: the table in docs/experiments.md (FULL=1: at the notebook's budget).
+experiments: $(B)/lessons/10_experiments
+	@cd lessons/10_experiments && FULL=$(FULL) $(CURDIR)/$(B)/lessons/10_experiments
 
 bench: $(TOOL_BIN)
 	$(B)/bench
