@@ -68,6 +68,16 @@ int main(int argc, char** argv) {
     std::printf("sweep: %d epochs over %d points per model (%s)\n\n", epochs, n_train,
                 full ? "FULL=1: the notebook's budget" : "FULL=1 make for the notebook's budget");
 
+    // The 2-D data sets the tools offer (ddpm train --dataset NAME): the sweep uses the S-curve.
+    std::vector<ddpm::Tensor> sets;
+    std::vector<std::string> names = {"s_curve", "swiss_roll",      "moons",
+                                      "circles", "eight_gaussians", "checkerboard"};
+    for (const std::string& name : names) sets.push_back(ddpm::make_dataset(name, 2000, 1234));
+    ddpm::save_png(
+        ddpm::panel_figure(sets, names, 1, 6, ddpm::ScatterStyle{1.2f}, nullptr, 180, 200),
+        "datasets.png");
+    std::printf("wrote datasets.png (the six data sets)\n");
+
     ddpm::Tensor data = ddpm::make_dataset("s_curve", n_train, 1234);
     ddpm::Tensor real_a = ddpm::make_dataset("s_curve", n_eval, 99),
                  real_b = ddpm::make_dataset("s_curve", n_eval, 100);
