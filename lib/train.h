@@ -96,6 +96,9 @@ struct Trainer {
     std::string dataset = "s_curve";
     int dataset_n = 0;
     Normalization data_norm;
+    // "notebook", or "improved": the same training, sampled by default from the EMA weights with
+    // DDPM's Algorithm 2 (docs/experiments.md says why). ddpm sample reads it for its defaults.
+    std::string recipe = "notebook";
 };
 
 // A copy of the model with its weights replaced by the EMA's.

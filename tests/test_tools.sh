@@ -86,6 +86,13 @@ fi
 "$ddpm" train --embedding sinusoidal --depth 2 --epochs 30 --n 2000 --out sin.ckpt > /dev/null 2>&1 &&
 "$ddpm" sample --model sin.ckpt --n 1000 --out sin.csv > /dev/null 2>&1 &&
 [ "$(wc -l < sin.csv)" = 1001 ] && ok "--embedding sinusoidal --depth 2: trains and samples" || not_ok "--embedding sinusoidal --depth 2"
+"$ddpm" train --recipe improved --epochs 2 --n 500 --out improved.ckpt > /dev/null 2>&1 &&
+"$ddpm" sample --model improved.ckpt --n 200 --out improved.csv > improved.log 2>&1 &&
+grep -q "posterior variance, last-step noise off, 100 steps, ema weights; recipe improved" improved.log &&
+"$ddpm" sample --model improved.ckpt --n 200 --weights raw --out raw.csv > raw.log 2>&1 && grep -q "raw weights" raw.log &&
+    ok "--recipe improved: ddpm sample defaults to EMA weights and Algorithm 2; flags still override" ||
+    not_ok "--recipe improved: $(cat improved.log)"
+expect 2 "--recipe: expected notebook or improved" train --recipe best
 expect 2 "--embedding cannot change when resuming" train --resume sin.ckpt --embedding learned
 expect 2 "--data cannot change when resuming" train --resume sin.ckpt --data ring.csv
 head -n 51 ring.csv > few.csv

@@ -63,6 +63,11 @@ const char* kTrainHelp =
     "  --out FILE           the checkpoint (default model.ckpt)\n"
     "  --log FILE           the mean loss of every epoch as CSV: epoch,mean_loss\n"
     "  --loss-plot FILE     the loss curve as a PNG\n"
+    "  --recipe NAME        notebook (default) | improved: the same training, and ddpm sample "
+    "then\n"
+    "                       defaults to the EMA weights with DDPM's Algorithm 2 (posterior "
+    "variance,\n"
+    "                       no noise at the last step), which measured best (docs/experiments.md)\n"
     "  --resume FILE        continue the run saved in FILE (its model, data and settings);\n"
     "                       --epochs stays the total, so 10 done + --epochs 20 runs 10 more\n"
     "Ctrl-C finishes the current step, saves the checkpoint and exits with status 130; resume\n"
@@ -76,9 +81,12 @@ const char* kSampleHelp =
     "  --sampler NAME       ddpm (default) | ddim\n"
     "  --sample-steps S     DDIM's number of steps (default: all of the model's)\n"
     "  --eta E              DDIM's noise, 0 (deterministic, default) .. 1\n"
-    "  --variance NAME      DDPM's step variance: beta (default, the notebook's) | posterior\n"
-    "  --last-step-noise on|off   noise at the last DDPM step (default on, the notebook's)\n"
-    "  --weights NAME       raw (default, as the notebook samples) | ema\n"
+    "  --variance NAME      DDPM's step variance: beta | posterior\n"
+    "  --last-step-noise on|off   noise at the last DDPM step\n"
+    "  --weights NAME       raw | ema\n"
+    "                       defaults: the checkpoint's recipe (ddpm train --recipe): the "
+    "notebook's\n"
+    "                       beta, on, raw; the improved recipe's posterior, off, ema\n"
     "  --seed N             seed of the sampler's noise (default 1)\n"
     "  --threads N          threads (default 0: one per core); results are the same for any N\n"
     "  --trajectory FILE    also write every step, (frames, n, 2), as .npy\n"
@@ -127,9 +135,9 @@ int train(cli::Args& args) {
     const std::string resume = args.text("--resume", "");
     // The run's settings: from the flags, or, with --resume, from the checkpoint (then only the
     // flags about length and outputs may be given).
-    const char* settings[] = {"--dataset", "--data",      "--n",        "--batch",
-                              "--lr",      "--steps",     "--schedule", "--hidden",
-                              "--depth",   "--embedding", "--ema",      "--seed"};
+    const char* settings[] = {"--dataset", "--data",     "--n",      "--batch", "--lr",
+                              "--steps",   "--schedule", "--hidden", "--depth", "--embedding",
+                              "--ema",     "--seed",     "--recipe"};
     if (!resume.empty())
         for (const char* flag : settings)
             if (args.has(flag))
@@ -158,6 +166,9 @@ int train(cli::Args& args) {
                                "'");
     if (embedding == "sinusoidal") mc.embedding = ddpm::ModelConfig::Embedding::sinusoidal;
     const std::string schedule = args.text("--schedule", "sigmoid");
+    const std::string recipe = args.text("--recipe", "notebook");
+    if (recipe != "notebook" && recipe != "improved")
+        throw ddpm::UsageError("--recipe: expected notebook or improved, got '" + recipe + "'");
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 1234, 0, 2147483647L));
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
     const int sample_every = static_cast<int>(args.integer("--sample-every", 0, 0, 10000000));
@@ -175,6 +186,7 @@ int train(cli::Args& args) {
             : ddpm::load_checkpoint(resume);
     if (resume.empty()) {
         tr.dataset = data_file.empty() ? dataset : "file:" + data_file;
+        tr.recipe = recipe;
         tr.dataset_n = n;
     } else {
         tr.cfg.epochs = cfg.epochs;  // the total, counted from the run's start
@@ -262,9 +274,10 @@ int sample(cli::Args& args) {
     const std::string model_path = args.text("--model", ""), out = args.text("--out", "");
     const int n = static_cast<int>(args.integer("--n", 10000, 1, 10000000));
     const std::string sampler = args.text("--sampler", "ddpm");
-    const std::string variance = args.text("--variance", "beta");
-    const std::string last_noise = args.text("--last-step-noise", "on");
-    const std::string weights = args.text("--weights", "raw");
+    // Empty: from the checkpoint's recipe, once it is loaded.
+    std::string variance = args.text("--variance", "");
+    std::string last_noise = args.text("--last-step-noise", "");
+    std::string weights = args.text("--weights", "");
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 1, 0, 2147483647L));
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
     const std::string trajectory = args.text("--trajectory", "");
@@ -275,11 +288,11 @@ int sample(cli::Args& args) {
     args.finish();
     if (sampler != "ddpm" && sampler != "ddim")
         throw ddpm::UsageError("--sampler: expected ddpm or ddim, got '" + sampler + "'");
-    if (variance != "beta" && variance != "posterior")
+    if (!variance.empty() && variance != "beta" && variance != "posterior")
         throw ddpm::UsageError("--variance: expected beta or posterior, got '" + variance + "'");
-    if (last_noise != "on" && last_noise != "off")
+    if (!last_noise.empty() && last_noise != "on" && last_noise != "off")
         throw ddpm::UsageError("--last-step-noise: expected on or off, got '" + last_noise + "'");
-    if (weights != "raw" && weights != "ema")
+    if (!weights.empty() && weights != "raw" && weights != "ema")
         throw ddpm::UsageError("--weights: expected raw or ema, got '" + weights + "'");
     if (!ddpm::has_points_extension(out))
         throw ddpm::UsageError("--out: expected a .csv or .npy file name");
@@ -289,6 +302,10 @@ int sample(cli::Args& args) {
         throw ddpm::UsageError("--sample-steps and --eta are DDIM's (add --sampler ddim)");
 
     ddpm::Trainer tr = ddpm::load_checkpoint(model_path);
+    const bool improved = tr.recipe == "improved";
+    if (variance.empty()) variance = improved ? "posterior" : "beta";
+    if (last_noise.empty()) last_noise = improved ? "off" : "on";
+    if (weights.empty()) weights = improved ? "ema" : "raw";
     check_writable(out);
     ddpm::MLPDiffusion model = weights == "ema" ? ddpm::ema_model(tr) : tr.model;
     ddpm::Rng rng(seed);
@@ -315,8 +332,11 @@ int sample(cli::Args& args) {
         ddpm::save_png(ddpm::reverse_panels(seq, "reverse process p_theta (" + sampler + ", " +
                                                      weights + " weights)"),
                        panels);
-    std::printf("wrote %d samples to %s (%s, %d steps, %s weights)%s%s\n", n, out.c_str(),
-                sampler.c_str(), seq.dim(0) - 1, weights.c_str(),
+    const std::string how = sampler == "ddim"
+                                ? "ddim"
+                                : "ddpm, " + variance + " variance, last-step noise " + last_noise;
+    std::printf("wrote %d samples to %s (%s, %d steps, %s weights; recipe %s)%s%s\n", n,
+                out.c_str(), how.c_str(), seq.dim(0) - 1, weights.c_str(), tr.recipe.c_str(),
                 trajectory.empty() ? "" : " and the trajectory to ", trajectory.c_str());
     return 0;
 }

@@ -101,6 +101,7 @@ std::string checkpoint_bytes(const Trainer& tr) {
     for (int i : tr.epoch_order) p.put<int32_t>(i);
     p.put<float>(tr.data_norm.mean[0]), p.put<float>(tr.data_norm.mean[1]),
         p.put<float>(tr.data_norm.scale);
+    p.put_string(tr.recipe);
 
     Writer file;
     file.bytes.append(kMagic, sizeof kMagic);
@@ -184,6 +185,8 @@ Trainer checkpoint_from_bytes(const std::string& bytes, const std::string& name)
     if (!std::isfinite(tr.data_norm.mean[0]) || !std::isfinite(tr.data_norm.mean[1]) ||
         !(tr.data_norm.scale > 0 && std::isfinite(tr.data_norm.scale)))
         throw Error(name + ": bad data normalisation");
+    tr.recipe = r.get_string();
+    if (tr.recipe != "notebook" && tr.recipe != "improved") throw Error(name + ": unknown recipe");
     if (r.pos != header + size) throw Error(name + ": unexpected bytes after the last field");
     return tr;
 }

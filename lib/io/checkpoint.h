@@ -16,7 +16,7 @@
 
 namespace ddpm {
 
-constexpr uint32_t kCheckpointVersion = 3;  // 2: the data's normalisation; 3: the embedding
+constexpr uint32_t kCheckpointVersion = 4;  // 2: data normalisation; 3: embedding; 4: recipe
 
 // Writes the trainer's whole state (atomically: temp file, then rename).
 void save_checkpoint(const Trainer& tr, const std::string& path);
