@@ -21,6 +21,7 @@ void validate(const ModelConfig& cfg) {
     need(cfg.embedding == ModelConfig::Embedding::learned ||
              cfg.embedding == ModelConfig::Embedding::sinusoidal,
          "embedding must be learned or sinusoidal");
+    need(cfg.fourier >= 0 && cfg.fourier <= 16, "fourier must be in [0, 16]");
 }
 
 size_t ParamInfo::size() const {
@@ -39,7 +40,7 @@ MLP<T>::MLP(const ModelConfig& cfg) : cfg_(cfg) {
     // The notebook's nn.ModuleList puts a ReLU between Linears, so its Linears are 0, 2, 4, 6.
     const int H = cfg.hidden;
     for (int k = 0; k <= cfg.depth; ++k) {
-        int in = k == 0 ? cfg.dim : H, out = k == cfg.depth ? cfg.dim : H;
+        int in = k == 0 ? cfg.input_width() : H, out = k == cfg.depth ? cfg.dim : H;
         std::string name = "linears." + std::to_string(2 * k);
         w_.push_back(add(name + ".weight", {out, in}));
         b_.push_back(add(name + ".bias", {out}));
@@ -91,7 +92,7 @@ template <typename T>
 void MLP<T>::reserve(int B) {
     if (B <= capacity_) return;
     capacity_ = B;
-    x_.resize(static_cast<size_t>(B) * cfg_.dim);
+    x_.resize(static_cast<size_t>(B) * cfg_.input_width());
     t_.resize(B);
     h_.resize(static_cast<size_t>(cfg_.depth) * B * cfg_.hidden);
     dh_.resize(static_cast<size_t>(B) * cfg_.hidden);
@@ -110,13 +111,24 @@ void MLP<T>::forward(T* out, const T* x, const int* t, int B) {
         if (t[i] < 0 || t[i] >= cfg_.num_steps)
             throw Error("model: step " + std::to_string(t[i]) + " out of range [0, " +
                         std::to_string(cfg_.num_steps) + ")");
-    std::copy(x, x + B * D, x_.begin());
+    // The first layer's input: x itself, then (with Fourier features) sin and cos of 2^f pi x.
+    const int W = cfg_.input_width();
+    for (int i = 0; i < B; ++i) {
+        T* row = &x_[static_cast<size_t>(i) * W];
+        for (int d = 0; d < D; ++d) row[d] = x[i * D + d];
+        for (int f = 0; f < cfg_.fourier; ++f)
+            for (int d = 0; d < D; ++d) {
+                const double a = std::ldexp(M_PI, f) * static_cast<double>(x[i * D + d]);
+                row[D + 2 * (f * D + d)] = static_cast<T>(std::sin(a));
+                row[D + 2 * (f * D + d) + 1] = static_cast<T>(std::cos(a));
+            }
+    }
     std::copy(t, t + B, t_.begin());
     const T* P = params.data();
     for (int k = 0; k < cfg_.depth; ++k) {
-        const T* in = k == 0 ? x : &h_[static_cast<size_t>(k - 1) * B * H];
+        const T* in = k == 0 ? x_.data() : &h_[static_cast<size_t>(k - 1) * B * H];
         T* h = &h_[static_cast<size_t>(k) * B * H];
-        linear_forward_fast(h, in, P + w_[k], P + b_[k], wT_.data(), B, k == 0 ? D : H, H);
+        linear_forward_fast(h, in, P + w_[k], P + b_[k], wT_.data(), B, k == 0 ? W : H, H);
         const T* table = e_.empty() ? sinusoidal_.data() : P + e_[k];
         embedding_forward(h, t, table, B, H);  // + Emb_k[t], before the ReLU
         relu_forward(h, h, B * H);
@@ -148,7 +160,7 @@ void MLP<T>::backward(const T* dout) {
             din = dh_.data();
         }
         linear_backward_fast(din, G + w_[k], G + b_[k], da_.data(), in, P + w_[k], doutT_.data(), B,
-                             k == 0 ? D : H, H);
+                             k == 0 ? cfg_.input_width() : H, H);
     }
 }
 

@@ -31,6 +31,11 @@ struct ModelConfig {
     // table shared by every block (Transformer-style: row t holds sin and cos of t at
     // geometrically spaced frequencies), which adds no parameters.
     enum class Embedding { learned = 0, sinusoidal = 1 } embedding = Embedding::learned;
+    // Fourier features of the input: 0 (the notebook's) feeds x itself to the first layer; F > 0
+    // also feeds sin(2^f pi x) and cos(2^f pi x) of each coordinate for f = 0 ... F-1, which lets
+    // a small network draw sharper shapes.
+    int fourier = 0;
+    int input_width() const { return dim + 2 * dim * fourier; }
 };
 void validate(const ModelConfig& cfg);  // throws UsageError naming the bad field
 

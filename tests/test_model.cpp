@@ -148,3 +148,42 @@ TEST_CASE("sinusoidal step embeddings: a fixed table, no parameters, exact gradi
                 d <= 1e-6 ? "OK" : "NOT OK", d);
     CHECK(d <= 1e-6);
 }
+
+TEST_CASE(
+    "Fourier features: the first layer sees x, sin(2^f pi x), cos(2^f pi x); gradients exact") {
+    ddpm::ModelConfig cfg;
+    cfg.fourier = 4;  // 2 + 2 * 2 * 4 = 18 inputs
+    ddpm::MLPDiffusion m(cfg);
+    CHECK(m.info("linears.0.weight").shape == std::vector<int>{128, 18});
+    CHECK(m.num_params() == 72066 + 128 * 16);
+    // A first layer that copies input j to hidden unit j, and an output layer that copies unit u
+    // to output 0, show feature u: (x0, x1, sin(pi x0), cos(pi x0), sin(pi x1), cos(pi x1), ...).
+    ddpm::ModelConfig small{10, 8, 1, 2};
+    small.fourier = 1;  // 6 inputs
+    for (int u : {0, 2, 3, 5}) {
+        ddpm::MLP<double> probe(small);
+        std::fill(probe.params.begin(), probe.params.end(), 0.0);
+        std::fill(probe.params.begin() + probe.info("step_embeddings.0.weight").offset,
+                  probe.params.end(), 10.0);  // +10 keeps every unit above its ReLU's kink
+        double* w0 = probe.params.data() + probe.info("linears.0.weight").offset;  // (8, 6)
+        for (int j = 0; j < 6; ++j) w0[j * 6 + j] = 1;
+        probe.params[probe.info("linears.2.weight").offset + u] = 1;  // output 0 <- unit u
+        double x[2] = {0.3, -0.2}, out[2];
+        int t[1] = {4};
+        probe.forward(out, x, t, 1);
+        const double want[6] = {0.3,
+                                -0.2,
+                                std::sin(M_PI * 0.3),
+                                std::cos(M_PI * 0.3),
+                                std::sin(M_PI * -0.2),
+                                std::cos(M_PI * -0.2)};
+        CAPTURE(u);
+        CHECK(out[0] - 10 == doctest::Approx(want[u]).epsilon(1e-12));
+    }
+    ddpm::ModelConfig grad_cfg{10, 16, 2, 2};
+    grad_cfg.fourier = 3;
+    double d = model_gradient_error<double>(1e-6, false, grad_cfg);
+    std::printf("%-7s whole model, Fourier features, in double: %.2e\n",
+                d <= 1e-6 ? "OK" : "NOT OK", d);
+    CHECK(d <= 1e-6);
+}

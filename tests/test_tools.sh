@@ -83,9 +83,9 @@ if [ $? = 0 ] && awk -F, 'NR > 1 { x += $1; y += $2; n++ } END { exit !(n == 100
 else
     not_ok "--data ring.csv: train, sample or eval failed, or the samples are not in the ring's units"
 fi
-"$ddpm" train --embedding sinusoidal --depth 2 --epochs 30 --n 2000 --out sin.ckpt > /dev/null 2>&1 &&
+"$ddpm" train --embedding sinusoidal --depth 2 --fourier 2 --epochs 30 --n 2000 --out sin.ckpt > /dev/null 2>&1 &&
 "$ddpm" sample --model sin.ckpt --n 1000 --out sin.csv > /dev/null 2>&1 &&
-[ "$(wc -l < sin.csv)" = 1001 ] && ok "--embedding sinusoidal --depth 2: trains and samples" || not_ok "--embedding sinusoidal --depth 2"
+[ "$(wc -l < sin.csv)" = 1001 ] && ok "--embedding sinusoidal --depth 2 --fourier 2: trains and samples" || not_ok "--embedding sinusoidal --depth 2 --fourier 2"
 "$ddpm" train --recipe improved --epochs 2 --n 500 --out improved.ckpt > /dev/null 2>&1 &&
 "$ddpm" sample --model improved.ckpt --n 200 --out improved.csv > improved.log 2>&1 &&
 grep -q "posterior variance, last-step noise off, 100 steps, ema weights; recipe improved" improved.log &&
@@ -93,6 +93,7 @@ grep -q "posterior variance, last-step noise off, 100 steps, ema weights; recipe
     ok "--recipe improved: ddpm sample defaults to EMA weights and Algorithm 2; flags still override" ||
     not_ok "--recipe improved: $(cat improved.log)"
 expect 2 "--recipe: expected notebook or improved" train --recipe best
+expect 2 "--fourier: must be in [0, 16], got 17" train --fourier 17
 expect 2 "--embedding cannot change when resuming" train --resume sin.ckpt --embedding learned
 expect 2 "--data cannot change when resuming" train --resume sin.ckpt --data ring.csv
 head -n 51 ring.csv > few.csv

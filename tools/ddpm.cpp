@@ -54,6 +54,8 @@ const char* kTrainHelp =
     "  --depth N            hidden blocks Linear -> +Emb[t] -> ReLU (default 3)\n"
     "  --embedding NAME     learned (default: a table per block, the notebook's) | sinusoidal\n"
     "                       (one fixed table of sines and cosines of t, no parameters)\n"
+    "  --fourier F          also feed sin and cos of 2^f pi x, f < F, to the first layer (default "
+    "0)\n"
     "  --ema MU             EMA weight of the new value (default 0.01, the notebook's mu)\n"
     "  --seed N             seed of the data, the initialisation and the noise (default 1234)\n"
     "  --threads N          threads (default 0: one per core); results are the same for any N\n"
@@ -160,6 +162,7 @@ int train(cli::Args& args) {
     mc.num_steps = static_cast<int>(args.integer("--steps", 100, 2, 100000));
     mc.hidden = static_cast<int>(args.integer("--hidden", 128, 1, 4096));
     mc.depth = static_cast<int>(args.integer("--depth", 3, 1, 16));
+    mc.fourier = static_cast<int>(args.integer("--fourier", 0, 0, 16));
     const std::string embedding = args.text("--embedding", "learned");
     if (embedding != "learned" && embedding != "sinusoidal")
         throw ddpm::UsageError("--embedding: expected learned or sinusoidal, got '" + embedding +

@@ -78,6 +78,7 @@ std::string checkpoint_bytes(const Trainer& tr) {
     p.put<int32_t>(m.num_steps), p.put<int32_t>(m.hidden), p.put<int32_t>(m.depth),
         p.put<int32_t>(m.dim);
     p.put<int32_t>(static_cast<int32_t>(m.embedding));
+    p.put<int32_t>(m.fourier);
     p.put<int32_t>(tr.cfg.epochs), p.put<int32_t>(tr.cfg.batch), p.put<float>(tr.cfg.lr),
         p.put<float>(tr.cfg.clip), p.put<float>(tr.cfg.ema_mu);
     p.put_string(tr.sched.name);
@@ -137,6 +138,7 @@ Trainer checkpoint_from_bytes(const std::string& bytes, const std::string& name)
     m.num_steps = r.get<int32_t>(), m.hidden = r.get<int32_t>(), m.depth = r.get<int32_t>(),
     m.dim = r.get<int32_t>();
     m.embedding = static_cast<ModelConfig::Embedding>(r.get<int32_t>());  // validate() checks it
+    m.fourier = r.get<int32_t>();
     TrainConfig c;
     c.epochs = r.get<int32_t>(), c.batch = r.get<int32_t>(), c.lr = r.get<float>();
     c.clip = r.get<float>(), c.ema_mu = r.get<float>();

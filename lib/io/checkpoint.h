@@ -16,7 +16,7 @@
 
 namespace ddpm {
 
-constexpr uint32_t kCheckpointVersion = 4;  // 2: data normalisation; 3: embedding; 4: recipe
+constexpr uint32_t kCheckpointVersion = 5;  // 2 normalisation, 3 embedding, 4 recipe, 5 fourier
 
 // Writes the trainer's whole state (atomically: temp file, then rename).
 void save_checkpoint(const Trainer& tr, const std::string& path);

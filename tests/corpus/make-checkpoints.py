@@ -31,8 +31,8 @@ def reseal(payload):  # header, payload and a checksum that matches it
 
 payload = good[20:-8]
 assert fnv(payload) == struct.unpack("<Q", good[-8:])[0]
-name_len = struct.unpack("<I", payload[40:44])[0]  # after 5 model ints and 5 training fields
-history = 44 + name_len + 8 + 4  # then the name, the seed and the epoch: the loss history's count
+name_len = struct.unpack("<I", payload[44:48])[0]  # after 6 model ints and 5 training fields
+history = 48 + name_len + 8 + 4  # then the name, the seed and the epoch: the loss history's count
 version = struct.unpack("<I", good[8:12])[0]
 files = {
     "good_tiny.ckpt": good,
@@ -43,7 +43,8 @@ files = {
     "bad_flipped_byte.ckpt": good[:40] + bytes([good[40] ^ 0x10]) + good[41:],
     "bad_huge_payload_size.ckpt": good[:12] + struct.pack("<Q", 2**62) + good[20:],
     "bad_zero_hidden.ckpt": reseal(payload[:4] + struct.pack("<i", 0) + payload[8:]),
-    "bad_negative_epochs.ckpt": reseal(payload[:20] + struct.pack("<i", -5) + payload[24:]),
+    "bad_negative_epochs.ckpt": reseal(payload[:24] + struct.pack("<i", -5) + payload[28:]),
+    "bad_fourier.ckpt": reseal(payload[:20] + struct.pack("<i", 99) + payload[24:]),
     "bad_embedding.ckpt": reseal(payload[:16] + struct.pack("<i", 7) + payload[20:]),
     "bad_huge_array_count.ckpt": reseal(payload[:history] + struct.pack("<Q", 2**40) + payload[history + 8:]),
     "bad_trailing_bytes.ckpt": reseal(payload + b"\0\0"),
