@@ -38,10 +38,6 @@ const char* kHelp =
     "  --title TEMPLATE       e.g. 'q(x_{t})': {t} is the frame number, {r} counts down to 0\n"
     "exit status: 0 success, 2 bad input or usage\n";
 
-bool ends_with(const std::string& s, const std::string& end) {
-    return s.size() >= end.size() && s.compare(s.size() - end.size(), end.size(), end) == 0;
-}
-
 std::string fill_title(std::string tmpl, int frame, int frames) {
     for (auto [key, value] :
          {std::pair<std::string, int>{"{t}", frame}, {"{r}", frames - 1 - frame}}) {
@@ -99,7 +95,7 @@ int run(int argc, char** argv) {
     if (gif.empty() && frames_dir.empty() && png.empty())
         throw ddpm::UsageError("nothing to write: give --gif FILE, --frames-dir DIR or --png FILE");
     if (!png.empty() && grid.empty()) throw ddpm::UsageError("--png needs --grid RxC");
-    if (!gif.empty() && !ends_with(gif, ".gif"))
+    if (!gif.empty() && !ddpm::has_extension(gif, ".gif"))
         throw ddpm::UsageError("--gif: expected a .gif file name");
 
     // Input: (frames, n, 2), or (n, 2) as one frame.

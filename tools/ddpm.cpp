@@ -123,8 +123,13 @@ extern "C" void on_sigint(int) {
     g_interrupted = true;
 }
 
-bool ends_with(const std::string& s, const std::string& end) {
-    return s.size() >= end.size() && s.compare(s.size() - end.size(), end.size(), end) == 0;
+// A run's data, in the model's units: a named data set, or "file:PATH" (a learner's points,
+// read and normalised; *norm gets the normalisation).
+ddpm::Tensor run_data(const std::string& dataset, int n, uint64_t seed, ddpm::Normalization* norm) {
+    if (dataset.rfind("file:", 0) != 0) return ddpm::make_dataset(dataset, n, seed);
+    ddpm::Tensor points = ddpm::load_points(dataset.substr(5));
+    *norm = ddpm::normalize_points(points, dataset.substr(5));
+    return points;
 }
 
 // Fails before a long run if an output cannot be written, instead of after it.
@@ -194,16 +199,13 @@ int train(cli::Args& args) {
     } else {
         tr.cfg.epochs = cfg.epochs;  // the total, counted from the run's start
     }
-    ddpm::Tensor data;
-    if (tr.dataset.rfind("file:", 0) == 0) {  // a learner's own points, read (again) from the file
-        data = ddpm::load_points(tr.dataset.substr(5));
-        ddpm::Normalization norm = ddpm::normalize_points(data, tr.dataset.substr(5));
+    ddpm::Normalization norm;
+    ddpm::Tensor data = run_data(tr.dataset, tr.dataset_n, tr.seed, &norm);
+    if (tr.dataset.rfind("file:", 0) == 0) {
         if (!resume.empty() && (norm.scale != tr.data_norm.scale || data.dim(0) != tr.dataset_n))
             throw ddpm::Error(tr.dataset.substr(5) + " changed since " + resume + " was saved");
         tr.data_norm = norm;
         tr.dataset_n = data.dim(0);
-    } else {
-        data = ddpm::make_dataset(tr.dataset, tr.dataset_n, tr.seed);
     }
     check_writable(out);
     if (!log.empty()) check_writable(log);
@@ -299,7 +301,7 @@ int sample(cli::Args& args) {
         throw ddpm::UsageError("--weights: expected raw or ema, got '" + weights + "'");
     if (!ddpm::has_points_extension(out))
         throw ddpm::UsageError("--out: expected a .csv or .npy file name");
-    if (!trajectory.empty() && !ends_with(trajectory, ".npy"))
+    if (!trajectory.empty() && !ddpm::has_extension(trajectory, ".npy"))
         throw ddpm::UsageError("--trajectory: expected a .npy file name");
     if (sampler == "ddpm" && (have_steps || eta != 0.0f))
         throw ddpm::UsageError("--sample-steps and --eta are DDIM's (add --sampler ddim)");
@@ -399,17 +401,13 @@ int animate(cli::Args& args) {
     args.finish();
     if (weights != "raw" && weights != "ema")
         throw ddpm::UsageError("--weights: expected raw or ema, got '" + weights + "'");
-    if (!ends_with(out, ".gif")) throw ddpm::UsageError("--out: expected a .gif file name");
+    if (!ddpm::has_extension(out, ".gif"))
+        throw ddpm::UsageError("--out: expected a .gif file name");
     ddpm::Trainer tr = ddpm::load_checkpoint(model_path);
     ddpm::MLPDiffusion model = weights == "ema" ? ddpm::ema_model(tr) : tr.model;
     check_writable(out);
-    ddpm::Tensor dataset;  // the run's own data, in the model's units
-    if (tr.dataset.rfind("file:", 0) == 0) {
-        dataset = ddpm::load_points(tr.dataset.substr(5));
-        ddpm::normalize_points(dataset, tr.dataset.substr(5));
-    } else {
-        dataset = ddpm::make_dataset(tr.dataset, n, seed);
-    }
+    ddpm::Normalization unused;
+    ddpm::Tensor dataset = run_data(tr.dataset, n, seed, &unused);  // in the model's units
     ddpm::Rng rng(seed, /*stream=*/0xa1);
     ddpm::Tensor x_seq = ddpm::p_sample_loop(model, n, tr.sched, rng);
     style.points.radius = 1.5f;

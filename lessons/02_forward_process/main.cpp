@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "../lesson.h"
 #include "datasets.h"
@@ -38,15 +39,15 @@ int main(int argc, char** argv) {
     //    white edge. Like matplotlib in the notebook, each panel fits its own points, so the S
     //    stays readable while it blurs; the cloud's growth shows in the std table below.
     ddpm::Schedule sched = ddpm::Schedule::sigmoid(num_steps);
-    ddpm::Grid grid{2, 10, 150, 170, 4};
-    ddpm::Canvas figure(grid.width(), grid.height());
+    std::vector<ddpm::Tensor> panels;
+    std::vector<std::string> titles;
     for (int i = 0; i < 20; ++i) {
         int t = i * num_steps / 20;
-        ddpm::Tensor x_t = ddpm::q_x(dataset, t, sched, rng);
-        ddpm::scatter_panel(figure, grid.panel(i), x_t, ddpm::limits_of(x_t), {1.5f},
-                            "q(x_" + std::to_string(t) + ")");
+        panels.push_back(ddpm::q_x(dataset, t, sched, rng));
+        titles.push_back("q(x_" + std::to_string(t) + ")");
     }
-    ddpm::save_png(figure, "forward.png");
+    ddpm::save_png(ddpm::panel_figure(panels, titles, 2, 10, ddpm::ScatterStyle{1.5f}),
+                   "forward.png");
     std::printf("wrote forward.png (20 panels, t = 0, 5, ..., 95)\n\n");
 
     // 3. One shot or step by step: the same distribution. Walk the chain

@@ -6,23 +6,23 @@
 
 namespace ddpm {
 
-static bool ends_with(const std::string& s, const std::string& end) {
+bool has_extension(const std::string& s, const std::string& end) {
     return s.size() >= end.size() && s.compare(s.size() - end.size(), end.size(), end) == 0;
 }
 
 bool has_points_extension(const std::string& path) {
-    return ends_with(path, ".npy") || ends_with(path, ".csv");
+    return has_extension(path, ".npy") || has_extension(path, ".csv");
 }
 
 Tensor load_points(const std::string& path) {
-    if (ends_with(path, ".npy")) return load_npy(path);
-    if (ends_with(path, ".csv")) return load_csv(path);
+    if (has_extension(path, ".npy")) return load_npy(path);
+    if (has_extension(path, ".csv")) return load_csv(path);
     throw UsageError(path + ": expected a .npy or .csv file");
 }
 
 void save_points(const Tensor& points, const std::string& path) {
-    if (ends_with(path, ".npy")) return save_npy(points, path);
-    if (ends_with(path, ".csv")) return save_csv(points, path);
+    if (has_extension(path, ".npy")) return save_npy(points, path);
+    if (has_extension(path, ".csv")) return save_csv(points, path);
     throw UsageError(path + ": expected a .npy or .csv file name");
 }
 
