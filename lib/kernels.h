@@ -21,9 +21,20 @@ constexpr int kVecBytes = 32;
 constexpr int kVecBytes = 16;
 #endif
 
-// C (M, N) += A (M, K) · B (K, N). Register-tiled (a few rows × a few vectors of C at a time).
+// C (M, N) += A (M, K) · B (K, N), on the pool's threads (parallel.h). It looks at A first: most
+// products use register tiles, but when A is mostly zeros, as the output of a ReLU is (and every
+// gradient that flows back through one), skipping the zeros does less work. The two give the
+// same bits: a zero term adds nothing, and the other terms are summed in the same order.
 template <typename T>
 void gemm_acc(T* C, const T* A, const T* B, int M, int K, int N);
+
+// The two ways gemm_acc computes, each on the calling thread:
+//   tiles: a few rows × a few vectors of C stay in registers while k runs over all of K;
+//   skip zeros: one row of C at a time, adding only the rows of B whose a is not zero.
+template <typename T>
+void gemm_acc_tiles(T* C, const T* A, const T* B, int M, int K, int N);
+template <typename T>
+void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N);
 
 // C (M, N) += A (M, K) · Btᵀ for Bt (N, K): every entry a dot product of two contiguous rows,
 // summed in vector lanes. For narrow results (N = 2, the output layer) where gemm_acc's tiles

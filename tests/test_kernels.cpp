@@ -27,8 +27,16 @@ static double max_diff(const std::vector<T>& a, const std::vector<T>& b) {
 
 // Sums of C products of N(0,1) values are ~sqrt(C) in size; float rounding of such a sum is
 // about C * 6e-8 * sqrt(C) at worst, so 1e-4 (float) and 1e-12 (double) leave room for C <= 300.
+// Sets about `share` of the values to 0, as a ReLU does to its input (so gemm_acc takes its
+// zero-skipping path when share is large).
 template <typename T>
-static void check_shapes(double tol) {
+static void zero_out(std::vector<T>& v, double share, ddpm::Rng& rng) {
+    for (T& x : v)
+        if (rng.uniform(0.0f, 1.0f) < share) x = 0;
+}
+
+template <typename T>
+static void check_shapes(double tol, double zeros) {
     ddpm::Rng rng(17);
     const int shapes[][3] = {{128, 128, 128}, {128, 2, 128}, {128, 128, 2}, {16, 128, 128},
                              {7, 5, 3},       {1, 1, 1},     {13, 33, 71},  {4, 300, 40}};
@@ -39,6 +47,8 @@ static void check_shapes(double tol) {
         CAPTURE(OC);
         auto in = randn<T>(B * C, rng), w = randn<T>(OC * C, rng), b = randn<T>(OC, rng),
              dout = randn<T>(B * OC, rng);
+        zero_out(in, zeros, rng);
+        zero_out(dout, zeros, rng);
         std::vector<T> out_plain(B * OC), out_fast(B * OC), wT(C * OC), doutT(B * (OC + C));
         ddpm::linear_forward(out_plain.data(), in.data(), w.data(), b.data(), B, C, OC);
         ddpm::linear_forward_fast(out_fast.data(), in.data(), w.data(), b.data(), wT.data(), B, C,
@@ -52,17 +62,51 @@ static void check_shapes(double tol) {
         ddpm::linear_backward_fast(din_f.data(), dw_f.data(), db_f.data(), dout.data(), in.data(),
                                    w.data(), doutT.data(), B, C, OC);
         double bwd = std::max({max_diff(din_p, din_f), max_diff(dw_p, dw_f), max_diff(db_p, db_f)});
-        std::printf("%-7s fast vs plain linear (%s) B=%d C=%d OC=%d: forward %.1e, backward %.1e\n",
-                    fwd <= tol && bwd <= tol ? "OK" : "NOT OK", sizeof(T) == 4 ? "float" : "double",
-                    B, C, OC, fwd, bwd);
+        std::printf(
+            "%-7s fast vs plain linear (%s, %2.0f%% zeros) B=%d C=%d OC=%d: forward %.1e, "
+            "backward %.1e\n",
+            fwd <= tol && bwd <= tol ? "OK" : "NOT OK", sizeof(T) == 4 ? "float" : "double",
+            100 * zeros, B, C, OC, fwd, bwd);
         CHECK(fwd <= tol);
         CHECK(bwd <= tol);
     }
 }
 
 TEST_CASE("fast linear kernels agree with the plain layers (float 1e-4, double 1e-12)") {
-    check_shapes<float>(1e-4);
-    check_shapes<double>(1e-12);
+    for (double zeros : {0.0, 0.8}) {  // dense inputs, and mostly zeros (the skipping path)
+        check_shapes<float>(1e-4, zeros);
+        check_shapes<double>(1e-12, zeros);
+    }
+}
+
+// Each C entry is the same sum in the same order on both paths, so the bits agree, not just
+// the values.
+template <typename T>
+static void check_skip_zeros() {
+    ddpm::Rng rng(23);
+    const int shapes[][3] = {{128, 128, 128}, {13, 33, 71}, {5, 70, 300}, {3, 31, 7}, {1, 1, 1}};
+    for (const auto& s : shapes)
+        for (double zeros : {0.0, 0.5, 0.95, 1.0}) {
+            const int M = s[0], K = s[1], N = s[2];
+            auto A = randn<T>(M * K, rng), B = randn<T>(K * N, rng), C = randn<T>(M * N, rng);
+            zero_out(A, zeros, rng);
+            auto C_tiles = C, C_skip = C;
+            ddpm::gemm_acc_tiles(C_tiles.data(), A.data(), B.data(), M, K, N);
+            ddpm::gemm_acc_skip_zeros(C_skip.data(), A.data(), B.data(), M, K, N);
+            long differ = 0;
+            for (size_t i = 0; i < C.size(); ++i) differ += C_tiles[i] != C_skip[i];
+            std::printf(
+                "%-7s skip zeros vs tiles (%s) M=%d K=%d N=%d, %3.0f%% zeros: %ld of %zu differ\n",
+                differ == 0 ? "OK" : "NOT OK", sizeof(T) == 4 ? "float" : "double", M, K, N,
+                100 * zeros, differ, C.size());
+            CHECK(differ == 0);
+            if (zeros == 1.0) CHECK(max_diff(C_skip, C) == 0);  // all zeros: C unchanged
+        }
+}
+
+TEST_CASE("skipping the zeros of A gives the same bits as the register tiles") {
+    check_skip_zeros<float>();
+    check_skip_zeros<double>();
 }
 
 TEST_CASE("gemm_acc accumulates into C and transpose transposes") {
