@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "aligned.h"
 #include "rng.h"
 
 namespace ddpm {
@@ -72,19 +73,19 @@ public:
     void backward(const T* dout);
     void zero_grad();
 
-    std::vector<T> params, grads;
+    AlignedVector<T> params, grads;
 
 private:
     ModelConfig cfg_;
     std::vector<ParamInfo> layout_;
     std::vector<size_t> w_, b_, e_;  // offsets of each Linear's weight and bias, each Emb's table
     int B_ = 0, capacity_ = 0;
-    std::vector<T> x_;        // (B, dim): the last input
-    std::vector<int> t_;      // (B,): its steps
-    std::vector<T> h_;        // (depth, B, hidden): each block's output after the ReLU
-    std::vector<T> dh_, da_;  // (B, hidden) each: gradient scratch
+    AlignedVector<T> x_;        // (B, dim): the last input
+    std::vector<int> t_;        // (B,): its steps
+    AlignedVector<T> h_;        // (depth, B, hidden): each block's output after the ReLU
+    AlignedVector<T> dh_, da_;  // (B, hidden) each: gradient scratch
     // Scratch of the fast kernels (kernels.h): wT_ for forward, doutT_ for backward.
-    std::vector<T> wT_, doutT_;
+    AlignedVector<T> wT_, doutT_;
     std::vector<T> sinusoidal_;  // (num_steps, hidden): the fixed step table, when asked for
 };
 

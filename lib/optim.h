@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "aligned.h"
+
 namespace ddpm {
 
 struct AdamConfig {
@@ -22,8 +24,8 @@ public:
     void step(float* params, const float* grads);  // one update of all n parameters
 
     AdamConfig cfg;
-    int64_t t = 0;            // steps taken (the bias corrections use it)
-    std::vector<float> m, v;  // first and second moment estimates
+    int64_t t = 0;              // steps taken (the bias corrections use it)
+    AlignedVector<float> m, v;  // first and second moment estimates
 };
 
 // clip_grad_norm: PyTorch's clip_grad_norm_ over all n gradients as one vector.
@@ -41,7 +43,7 @@ public:
     void update(const float* params);
 
     float mu;
-    std::vector<float> shadow;
+    AlignedVector<float> shadow;
 };
 
 }  // namespace ddpm

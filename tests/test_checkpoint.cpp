@@ -79,7 +79,7 @@ TEST_CASE("a run stopped after any step (as by Ctrl-C) resumes bit-identical") {
 
 TEST_CASE("a NaN loss is caught before the weights change") {
     ddpm::Trainer tr = make_trainer(1);
-    std::vector<float> before = tr.model.params;
+    auto before = tr.model.params;
     std::vector<float> bad(128 * 2, NAN);
     CHECK_THROWS_WITH(tr.step(bad.data(), 128), doctest::Contains("became nan at epoch 1, step 1"));
     CHECK(tr.model.params == before);

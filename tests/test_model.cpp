@@ -116,7 +116,7 @@ TEST_CASE("backward accumulates: two backward passes give twice the gradient") {
     m.forward(out, x, t, 2);
     m.zero_grad();
     m.backward(dout);
-    std::vector<double> once = m.grads;
+    auto once = m.grads;
     m.backward(dout);
     for (size_t i = 0; i < once.size(); ++i) CHECK(m.grads[i] == doctest::Approx(2 * once[i]));
 }

@@ -102,7 +102,7 @@ TEST_CASE("training and sampling give bit-identical results for 1 and 2 threads"
     for (int threads : {1, 2}) {
         ddpm::set_num_threads(threads);
         ddpm::Trainer tr = small_run(3, 21);
-        params[threads - 1] = tr.model.params;
+        params[threads - 1].assign(tr.model.params.begin(), tr.model.params.end());
         ddpm::Rng rng(4);
         ddpm::Tensor s = ddpm::p_sample_loop(tr.model, 3000, tr.sched, rng).frame(100);
         samples[threads - 1].assign(s.data(), s.data() + s.size());

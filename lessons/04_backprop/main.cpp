@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     ddpm::embedding_backward(G("step_embeddings.0.weight"), da1.data(), t.data(), B, H);
     ddpm::linear_backward<double>(nullptr, G("linears.0.weight"), G("linears.0.bias"), da1.data(),
                                   x.data(), P("linears.0.weight"), B, 2, H);  // x_t needs none
-    std::vector<double> by_hand = model.grads;
+    auto by_hand = model.grads;                                               // a copy
 
     // Check 1: the model's own backward (lib/model.cpp, fast kernels) gives the same gradients.
     std::vector<double> pred(N), dpred(N, 0);

@@ -27,7 +27,8 @@ struct Writer {
         put<uint32_t>(static_cast<uint32_t>(s.size()));
         bytes += s;
     }
-    void put_floats(const std::vector<float>& v) {
+    template <typename Vector>  // std::vector<float> or AlignedVector<float>
+    void put_floats(const Vector& v) {
         put<uint64_t>(v.size());
         bytes.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
     }
@@ -57,18 +58,18 @@ struct Reader {
         pos += n;
         return s;
     }
-    std::vector<float> get_floats(size_t expected, const char* what) {
+    template <typename Vector>  // std::vector<float> or AlignedVector<float>
+    void get_floats(Vector& v, size_t expected, const char* what) {
         uint64_t n = get<uint64_t>();
         if (n != expected)
             throw Error(name + ": " + what + " holds " + std::to_string(n) + " values, expected " +
                         std::to_string(expected));
         need(n * sizeof(float));
-        std::vector<float> v(n);
+        v.assign(n, 0.0f);
         if (n)
             std::memcpy(v.data(), bytes.data() + pos,
                         n * sizeof(float));  // data() may be null when n = 0
         pos += n * sizeof(float);
-        return v;
     }
 };
 
@@ -159,13 +160,13 @@ Trainer checkpoint_from_bytes(const std::string& bytes, const std::string& name)
     Trainer tr(m, c, sched, seed);
     tr.epoch = r.get<int32_t>();
     if (tr.epoch < 0) throw Error(name + ": negative epoch count");
-    tr.epoch_loss = r.get_floats(static_cast<size_t>(tr.epoch), "the loss history");
+    r.get_floats(tr.epoch_loss, static_cast<size_t>(tr.epoch), "the loss history");
     const size_t n = tr.model.num_params();
-    tr.model.params = r.get_floats(n, "the parameters");
-    tr.ema.shadow = r.get_floats(n, "the EMA weights");
+    r.get_floats(tr.model.params, n, "the parameters");
+    r.get_floats(tr.ema.shadow, n, "the EMA weights");
     tr.adam.t = r.get<int64_t>();
-    tr.adam.m = r.get_floats(n, "Adam's first moments");
-    tr.adam.v = r.get_floats(n, "Adam's second moments");
+    r.get_floats(tr.adam.m, n, "Adam's first moments");
+    r.get_floats(tr.adam.v, n, "Adam's second moments");
     Rng::State s;
     s.state = r.get<uint64_t>(), s.inc = r.get<uint64_t>(), s.cached_normal = r.get<float>();
     s.has_cached = r.get<uint8_t>() != 0;
