@@ -9,6 +9,10 @@
 
 namespace ddpm {
 
+// The least number of parameters worth a thread of their own: each costs a few operations, so
+// kMinParallelWork (parallel.h) over 8. The notebook's 72,066 stay on one thread.
+constexpr long kMinElements = kMinParallelWork / 8;
+
 Adam::Adam(size_t n, AdamConfig c) : cfg(c), m(n, 0.0f), v(n, 0.0f) {
     if (!(c.lr > 0 && std::isfinite(c.lr))) throw UsageError("Adam: lr must be a positive number");
 }
@@ -48,7 +52,7 @@ void Adam::step(float* params, const float* grads) {
             adam_update(params, grads, m.data(), v.data(), begin, end, cfg.beta1, cfg.beta2,
                         cfg.eps, step_size, bc2_sqrt);
         },
-        16384);
+        kMinElements);
 }
 
 // The sum of squares of g[0 .. n) in double, in 8 independent running sums (the compiler keeps
@@ -77,7 +81,7 @@ float clip_grad_norm(float* grads, size_t n, float max_norm) {
             for (int b = b0; b < b1; ++b)
                 partial[b] = sum_of_squares(grads + b * block, std::min(block, n - b * block));
         },
-        4);
+        static_cast<int>(std::max<size_t>(1, kMinElements / block)));
     double sq = 0;
     for (size_t b = 0; b < blocks; ++b) sq += partial[b];
     const float norm = static_cast<float>(std::sqrt(sq));
@@ -98,7 +102,8 @@ static void ema_update(float* shadow, const float* params, int begin, int end, f
 void EMA::update(const float* params) {
     parallel_for(
         static_cast<int>(shadow.size()),
-        [&](int begin, int end) { ema_update(shadow.data(), params, begin, end, mu); }, 16384);
+        [&](int begin, int end) { ema_update(shadow.data(), params, begin, end, mu); },
+        kMinElements);
 }
 
 }  // namespace ddpm
