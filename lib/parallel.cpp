@@ -15,6 +15,10 @@ namespace {
 
 std::atomic<bool> g_flush_denormals{false};
 
+// True on a thread while it runs a chunk of parallel_for: a parallel_for inside it (a product
+// inside a chunk of sampling, say) runs on that thread alone, as the pool is busy.
+thread_local bool t_in_chunk = false;
+
 // Sets this thread's floating-point mode to match g_flush_denormals.
 void apply_fp_mode() {
 #if defined(__SSE__) && (defined(__x86_64__) || defined(__i386__))
@@ -77,7 +81,9 @@ private:
         if (id >= active_) return;  // fewer chunks than threads: this one has nothing to do
         const int begin = static_cast<int>(static_cast<long>(n_) * id / active_);
         const int end = static_cast<int>(static_cast<long>(n_) * (id + 1) / active_);
+        t_in_chunk = true;
         (*job_)(begin, end);
+        t_in_chunk = false;
     }
 
     void work(int id, unsigned long seen) {
@@ -144,6 +150,7 @@ void set_flush_denormals(bool on) {
 
 void parallel_for(int n, RangeFn f, int min_chunk) {
     if (n <= 0) return;
+    if (t_in_chunk) return f(0, n);  // nested: this thread does it all
     pool().run(n, f, min_chunk);
 }
 
