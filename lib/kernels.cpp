@@ -128,9 +128,10 @@ void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
     }
 }
 
-// The share of zeros in A (M, K) above which skipping them is faster than the register tiles:
-// measured on 128 x 128 x 128 products (make bench). Both paths give the same bits.
-constexpr double kSkipZeros = 0.55;
+// The share of zeros in A (M, K) above which skipping them is faster than the register tiles,
+// measured on 128 x 128 x 128 products (make bench prints them): tiles 36.7 us; skipping zeros
+// 38.7 us at 30% zeros, 36.2 at 35%, 29.7 at 50%, 4.0 at 98%. Both paths give the same bits.
+constexpr double kSkipZeros = 0.35;
 
 template <typename T>
 static bool mostly_zeros(const T* A, long n) {

@@ -11,6 +11,7 @@
 #include "datasets.h"
 #include "diffusion.h"
 #include "io/atomic_file.h"
+#include "aligned.h"
 #include "kernels.h"
 #include "parallel.h"
 #include "render/animation.h"
@@ -39,22 +40,53 @@ double step_flops(int B) {
     return fwd + bwd;
 }
 
-// One core's peak: 12 independent chains of vector multiply-adds (enough to hide the latency).
-double peak_gflops() {
+// `chains` independent running vectors v = v * a + b, n times: multiply-adds with enough of them in
+// flight to hide their latency. The vectors are locals of this function, so they live in registers.
+// (An earlier version kept them in an array captured by a lambda: each update went through memory,
+// and it measured 46 GFLOP/s on a core whose peak is 117.)
+__attribute__((noinline)) float fma_chains(long n, float x) {
     typedef float V __attribute__((vector_size(ddpm::kVecBytes)));
     constexpr int lanes = ddpm::kVecBytes / 4, chains = 12;
     V acc[chains], a, b;
-    for (int l = 0; l < lanes; ++l) a[l] = 0.999f, b[l] = 0.001f;
+    for (int l = 0; l < lanes; ++l) a[l] = 0.999f * x, b[l] = 0.001f;
     for (V& v : acc) v = b;
-    const long n = 20000000;
-    double s = seconds_of([&] {
-        for (long i = 0; i < n; ++i)
-            for (V& v : acc) v = v * a + b;
-    });
+    for (long i = 0; i < n; ++i)
+#pragma GCC unroll 12
+        for (int c = 0; c < chains; ++c) acc[c] = acc[c] * a + b;
+    float sum = 0;
+    for (V& v : acc) sum += v[0];
+    return sum;
+}
+
+double peak_gflops() {
+    constexpr int lanes = ddpm::kVecBytes / 4, chains = 12;
+    const long n = 50000000;
     float sink = 0;
-    for (V& v : acc) sink += v[0];
-    if (sink == 42) std::printf(" ");  // keep the loop
+    double s = seconds_of([&] { sink = fma_chains(n, 1.0f); });
+    if (sink == 42) std::printf(" ");  // use the result
     return 2.0 * lanes * chains * n / s / 1e9;
+}
+
+// A 128 x 128 x 128 product (gemm_acc's two paths) with a share of A's entries zero, as after a
+// ReLU. Returns microseconds per product.
+double product_us(bool skip, double zeros) {
+    const int n = 128;
+    ddpm::AlignedVector<float> A(n * n), B(n * n), C(n * n, 0.0f);
+    ddpm::Rng rng(9);
+    for (float& x : A) x = rng.uniform(0.0f, 1.0f) < zeros ? 0.0f : rng.normal();
+    for (float& x : B) x = rng.normal();
+    auto run = [&] {
+        if (skip)
+            ddpm::gemm_acc_skip_zeros(C.data(), A.data(), B.data(), n, n, n);
+        else
+            ddpm::gemm_acc_tiles(C.data(), A.data(), B.data(), n, n, n);
+    };
+    for (int i = 0; i < 200; ++i) run();
+    const int reps = 4000;
+    return 1e6 * seconds_of([&] {
+               for (int i = 0; i < reps; ++i) run();
+           }) /
+           reps;
 }
 
 double train_step_ms(int threads, ddpm::Tensor& batch) {
@@ -119,7 +151,20 @@ int main() {
     std::printf(
         "ddpm-from-scratch benchmark (batch 128, the notebook's model: %.1f MFLOP a step)\n\n",
         step_flops(128) / 1e6);
-    std::printf("one core's peak (vector multiply-adds): %.0f GFLOP/s\n\n", peak_gflops());
+    const double peak = peak_gflops();
+    std::printf("one core's peak (vector multiply-adds): %.0f GFLOP/s\n", peak);
+    std::printf("  so a step's %.1f MFLOP take at least %.3f ms on one core, done densely\n\n",
+                step_flops(128) / 1e6, step_flops(128) / peak / 1e6);
+
+    // gemm_acc picks its path by the share of zeros in A (kernels.cpp): these are the figures.
+    const double tiles = product_us(false, 0.0), flop = 2.0 * 128 * 128 * 128;
+    std::printf("a 128 x 128 x 128 product, 1 thread: register tiles %.1f us (%.0f GFLOP/s)\n",
+                tiles, flop / tiles / 1e3);
+    std::printf("  skipping the zeros of A:");
+    for (double zeros : {0.0, 0.5, 0.6, 0.9, 0.98})
+        std::printf("%s %.0f%% zeros %.1f us", zeros > 0 ? "," : "", 100 * zeros,
+                    product_us(true, zeros));
+    std::printf("\n\n");
 
     size_t bytes = 0;
     double g50 = gif_run(50, "/tmp/ddpm-bench-50.gif", &bytes);
@@ -131,20 +176,23 @@ int main() {
         "  peak memory %ld MB after 50 frames (%.2f s), %ld MB after 200\n\n",
         g200, 1e3 * g200 / 200, bytes / 1024.0, rss50 / 1024, g50, rss200 / 1024);
 
+    // A freshly initialised model: about half of its activations are zero, fewer than later.
     ddpm::Tensor batch = ddpm::make_dataset("s_curve", 128, 1);
     double ms[3] = {0, 0, 0}, sample[3] = {0, 0, 0};
+    std::printf("a fresh model (its first steps):\n");
     for (int threads : {1, 2}) {
         ms[threads] = train_step_ms(threads, batch);
         sample[threads] = sample_seconds(threads);
         std::printf(
-            "%d thread%s: training step %.3f ms = %.0f steps/s = %.1f GFLOP/s; "
+            "  %d thread%s: training step %.3f ms = %.0f steps/s = %.1f GFLOP/s; "
             "p_sample_loop 10,000 x 100: %.2f s\n",
             threads, threads > 1 ? "s" : " ", ms[threads], 1e3 / ms[threads],
             step_flops(128) / ms[threads] / 1e6, sample[threads]);
     }
 
     // The notebook's whole run: 4000 epochs over 10,000 points, and every 100 epochs a sampling
-    // of 10,000 points with its 10 panels drawn (not written).
+    // of 10,000 points with its 10 panels drawn (not written). Training and sampling are timed
+    // apart: as the model learns, more of its activations are zero and both get faster.
     ddpm::set_num_threads(0);
     ddpm::TrainConfig cfg;
     ddpm::Trainer tr(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(100), 1234);
@@ -154,15 +202,31 @@ int main() {
     std::printf("\nthe notebook's full run (4000 epochs, 40 samplings), %d threads: ",
                 ddpm::num_threads());
     std::fflush(stdout);
+    double sampling = 0;
     double full = seconds_of([&] {
         tr.train(data, [&](const ddpm::EpochReport& r) {
             if (r.epoch % 100 == 0)
-                ddpm::reverse_panels(ddpm::p_sample_loop(tr.model, 10000, tr.sched, sample_rng));
+                sampling += seconds_of([&] {
+                    ddpm::reverse_panels(
+                        ddpm::p_sample_loop(tr.model, 10000, tr.sched, sample_rng));
+                });
             return true;
         });
     });
+    const double steps = static_cast<double>(tr.adam.t);
     std::printf("%.0f s (peak memory %ld MB before, %ld MB after)\n", full, rss_before / 1024,
                 peak_rss_kb() / 1024);
+    std::printf(
+        "  training %.0f s: %.0f steps at %.3f ms = %.0f steps/s on average; "
+        "the 40 samplings %.0f s (%.2f s each)\n",
+        full - sampling, steps, 1e3 * (full - sampling) / steps, steps / (full - sampling),
+        sampling, sampling / 40);
+    for (int threads : {1, 2}) {
+        ddpm::set_num_threads(threads);
+        double s = seconds_of([&] { ddpm::p_sample_loop(tr.model, 10000, tr.sched, sample_rng); });
+        std::printf("  the trained model's p_sample_loop 10,000 x 100, %d thread%s: %.2f s\n",
+                    threads, threads > 1 ? "s" : "", s);
+    }
 
     std::map<std::string, std::string> torch = torch_figures();
     if (torch.count("torch_step_ms")) {
