@@ -15,9 +15,10 @@ namespace {
 
 std::atomic<bool> g_flush_denormals{false};
 
-// True on a thread while it runs a chunk of parallel_for: a parallel_for inside it (a product
-// inside a chunk of sampling, say) runs on that thread alone, as the pool is busy.
-thread_local bool t_in_chunk = false;
+// True on a thread while it runs a chunk of parallel_for (a parallel_for inside it, a product
+// inside a block of sampling say, finds the pool busy), and on a background thread for good: its
+// parallel_for calls run on that thread alone.
+thread_local bool t_serial = false;
 
 // Sets this thread's floating-point mode to match g_flush_denormals.
 void apply_fp_mode() {
@@ -81,9 +82,9 @@ private:
         if (id >= active_) return;  // fewer chunks than threads: this one has nothing to do
         const int begin = static_cast<int>(static_cast<long>(n_) * id / active_);
         const int end = static_cast<int>(static_cast<long>(n_) * (id + 1) / active_);
-        t_in_chunk = true;
+        t_serial = true;
         (*job_)(begin, end);
-        t_in_chunk = false;
+        t_serial = false;
     }
 
     void work(int id, unsigned long seen) {
@@ -143,6 +144,11 @@ int num_threads() {
     return pool().size();
 }
 
+void become_background_thread() {
+    t_serial = true;
+    apply_fp_mode();
+}
+
 void set_flush_denormals(bool on) {
     g_flush_denormals = on;
     apply_fp_mode();  // this thread now; the workers before each job
@@ -150,7 +156,7 @@ void set_flush_denormals(bool on) {
 
 void parallel_for(int n, RangeFn f, int min_chunk) {
     if (n <= 0) return;
-    if (t_in_chunk) return f(0, n);  // nested: this thread does it all
+    if (t_serial) return f(0, n);  // nested, or a background thread: this thread does it all
     pool().run(n, f, min_chunk);
 }
 

@@ -36,6 +36,11 @@ int num_threads();
 // lessons turn it on; it is off by default, so lib alone keeps IEEE arithmetic.
 void set_flush_denormals(bool on);
 
+// For a thread that works beside the pool's owner (tools/background.h: sampling while training
+// goes on): from now on its parallel_for calls run on it alone, and it takes the pool's
+// floating-point mode (set_flush_denormals).
+void become_background_thread();
+
 // The least work worth sending to another core, in multiply-adds: a chunk's inputs and results
 // move between the two cores' caches, and below this the move costs more than the work saves.
 // Measured: with every product of a training step (128 x 128 x 128, 2M multiply-adds) and Adam

@@ -45,6 +45,19 @@ expect 1 "cannot read nothere.ckpt" sample --model nothere.ckpt --out s.csv
 expect 1 "/no/such/folder/" train --epochs 0 --out /no/such/folder/m.ckpt
 expect 1 "cannot read missing.csv" eval missing.csv
 
+# --sample-every draws its panels on a second thread while training goes on: the panels must be
+# the same bytes as with one thread, and the checkpoint the same as without panels.
+mkdir -p p1 p2
+"$ddpm" train --epochs 6 --n 500 --sample-every 3 --panels-dir p1 --threads 1 --out s1.ckpt > /dev/null 2>&1 &&
+"$ddpm" train --epochs 6 --n 500 --sample-every 3 --panels-dir p2 --threads 2 --out s2.ckpt > /dev/null 2>&1 &&
+"$ddpm" train --epochs 6 --n 500 --out s0.ckpt > /dev/null 2>&1
+if [ $? = 0 ] && [ -s p1/reverse_3.png ] && [ -s p1/reverse_6.png ] && cmp -s p1/reverse_3.png p2/reverse_3.png &&
+   cmp -s p1/reverse_6.png p2/reverse_6.png && cmp -s s1.ckpt s2.ckpt && cmp -s s0.ckpt s1.ckpt; then
+    ok "--sample-every 3: reverse_3.png and reverse_6.png, identical for 1 and 2 threads; training unchanged by them"
+else
+    not_ok "--sample-every: $(ls p1 p2 | tr '\n' ' '), $(cmp p1/reverse_6.png p2/reverse_6.png 2>&1), $(cmp s0.ckpt s1.ckpt 2>&1)"
+fi
+
 # A short end-to-end run: untrained (0 epochs) vs 60 epochs, same seed and sampler.
 "$ddpm" train --epochs 0 --out untrained.ckpt > /dev/null 2>&1 &&
 "$ddpm" train --epochs 60 --out model.ckpt --log loss.csv --loss-plot loss.png > /dev/null 2>&1 &&

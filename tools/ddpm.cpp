@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <string>
 
+#include "background.h"
 #include "cli.h"
 #include "datasets.h"
 #include "diffusion.h"
@@ -223,6 +224,7 @@ int train(cli::Args& args) {
     ddpm::Progress progress;
     ddpm::Rng sample_rng(tr.seed,
                          /*stream=*/0x5a3b1e);  // sampling never disturbs training's stream
+    Background sampling;
     std::signal(SIGINT, on_sigint);
     try {
         tr.train(
@@ -233,17 +235,21 @@ int train(cli::Args& args) {
                     progress.finish();
                     std::printf("epoch %d: loss %.4f (last batch)  mean %.4f\n", r.epoch,
                                 r.last_loss, r.mean_loss);
-                    ddpm::Tensor seq =
-                        ddpm::p_sample_loop(tr.model, tr.dataset_n, tr.sched, sample_rng);
-                    std::string path = panels_dir + "/reverse_" + std::to_string(r.epoch) + ".png";
-                    ddpm::save_png(ddpm::reverse_panels(seq, "reverse process p_theta, epoch " +
-                                                                 std::to_string(r.epoch)),
-                                   path);
+                    // Sampled and drawn on a second thread from a copy of this epoch's model,
+                    // while training goes on.
+                    sampling.run([model = tr.model, n = tr.dataset_n, sched = tr.sched,
+                                  epoch = r.epoch, &sample_rng, &panels_dir]() mutable {
+                        ddpm::Tensor seq = ddpm::p_sample_loop(model, n, sched, sample_rng);
+                        ddpm::save_png(ddpm::reverse_panels(seq, "reverse process p_theta, epoch " +
+                                                                     std::to_string(epoch)),
+                                       panels_dir + "/reverse_" + std::to_string(epoch) + ".png");
+                    });
                     ddpm::save_checkpoint(tr, out);  // a long run keeps its latest state on disk
                 }
                 return true;
             },
             &g_interrupted);
+        sampling.wait();
     } catch (const ddpm::Error&) {
         progress.finish();
         std::fprintf(stderr, "ddpm train: the last good checkpoint, if any, is %s\n", out.c_str());
