@@ -118,3 +118,26 @@ TEST_CASE("gemm_acc accumulates into C and transpose transposes") {
     CHECK(T[1] == 4);
     CHECK(T[4] == 3);
 }
+
+template <typename T>
+static void check_transpose() {
+    ddpm::Rng rng(31);
+    const int shapes[][2] = {{128, 128}, {37, 53}, {4, 4}, {3, 17}, {16, 1}, {1, 9}};
+    for (const auto& s : shapes) {
+        const int rows = s[0], cols = s[1];
+        auto in = randn<T>(rows * cols, rng);
+        std::vector<T> out(rows * cols, T(-99));
+        ddpm::transpose(out.data(), in.data(), rows, cols);
+        long wrong = 0;
+        for (int r = 0; r < rows; ++r)
+            for (int c = 0; c < cols; ++c) wrong += out[c * rows + r] != in[r * cols + c];
+        std::printf("%-7s transpose (%s) %d x %d: %ld of %d wrong\n", wrong == 0 ? "OK" : "NOT OK",
+                    sizeof(T) == 4 ? "float" : "double", rows, cols, wrong, rows * cols);
+        CHECK(wrong == 0);
+    }
+}
+
+TEST_CASE("transpose moves every element, in whole 4 x 4 pieces and the edges left over") {
+    check_transpose<float>();
+    check_transpose<double>();
+}
