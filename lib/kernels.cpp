@@ -252,6 +252,18 @@ void transpose(T* __restrict out, const T* __restrict in, int rows, int cols) {
 }
 
 template <typename T>
+void add_embedding_relu(T* out, const int* t, const T* table, int B, int C) {
+    for (int i = 0; i < B; ++i) {
+        T* row = out + static_cast<long>(i) * C;
+        const T* e = table + static_cast<long>(t[i]) * C;
+        for (int c = 0; c < C; ++c) {
+            const T h = row[c] + e[c];
+            row[c] = h > T(0) ? h : T(0);
+        }
+    }
+}
+
+template <typename T>
 void linear_forward_fast(T* out, const T* in, const T* w, const T* b, T* wT, int B, int C, int OC) {
     for (int i = 0; i < B; ++i)
         for (int o = 0; o < OC; ++o) out[i * OC + o] = b ? b[o] : T(0);
@@ -289,6 +301,7 @@ void linear_backward_fast(T* din, T* dw, T* db, const T* dout, const T* in, cons
     template void gemm_acc_skip_zeros<T>(T*, const T*, const T*, int, int, int);                  \
     template void gemm_nt_acc<T>(T*, const T*, const T*, int, int, int);                          \
     template void transpose<T>(T*, const T*, int, int);                                           \
+    template void add_embedding_relu<T>(T*, const int*, const T*, int, int);                      \
     template void linear_forward_fast<T>(T*, const T*, const T*, const T*, T*, int, int, int);    \
     template void linear_backward_fast<T>(T*, T*, T*, const T*, const T*, const T*, T*, int, int, \
                                           int);

@@ -46,6 +46,12 @@ void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N);
 template <typename T>
 void transpose(T* out, const T* in, int rows, int cols);
 
+// embedding_forward then relu_forward of layers.h in one pass over out: the same arithmetic, so
+// the same bits, reading and writing out once instead of twice.
+//   t (B,)   table (num_steps, C)   out (B, C) = max(out + table[t], 0)
+template <typename T>
+void add_embedding_relu(T* out, const int* t, const T* table, int B, int C);
+
 // linear_forward of layers.h, fast. wT is caller-owned scratch of C * OC values.
 //   in (B, C)   w (OC, C)   b (OC,)   ->   out (B, OC)
 template <typename T>

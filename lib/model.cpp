@@ -130,8 +130,7 @@ void MLP<T>::forward(T* out, const T* x, const int* t, int B) {
         T* h = &h_[static_cast<size_t>(k) * B * H];
         linear_forward_fast(h, in, P + w_[k], P + b_[k], wT_.data(), B, k == 0 ? W : H, H);
         const T* table = e_.empty() ? sinusoidal_.data() : P + e_[k];
-        embedding_forward(h, t, table, B, H);  // + Emb_k[t], before the ReLU
-        relu_forward(h, h, B * H);
+        add_embedding_relu(h, t, table, B, H);  // ReLU(h + Emb_k[t]): the two layers, one pass
     }
     const T* last = &h_[static_cast<size_t>(cfg_.depth - 1) * B * H];
     linear_forward_fast(out, last, P + w_[cfg_.depth], P + b_[cfg_.depth], wT_.data(), B, H, D);

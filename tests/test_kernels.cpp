@@ -141,3 +141,21 @@ TEST_CASE("transpose moves every element, in whole 4 x 4 pieces and the edges le
     check_transpose<float>();
     check_transpose<double>();
 }
+
+TEST_CASE("add_embedding_relu: the same bits as embedding_forward then relu_forward") {
+    ddpm::Rng rng(41);
+    const int B = 37, C = 45, steps = 9;
+    auto h = randn<float>(B * C, rng), table = randn<float>(steps * C, rng);
+    std::vector<int> t(B);
+    for (int& s : t) s = rng.randint(steps);
+    auto fused = h, layers = h;
+    ddpm::add_embedding_relu(fused.data(), t.data(), table.data(), B, C);
+    ddpm::embedding_forward(layers.data(), t.data(), table.data(), B, C);
+    ddpm::relu_forward(layers.data(), layers.data(), B * C);
+    long differ = 0, zeros = 0;
+    for (int i = 0; i < B * C; ++i) differ += fused[i] != layers[i], zeros += fused[i] == 0;
+    std::printf("%-7s add_embedding_relu vs the two layers: %ld of %d differ (%ld zeros)\n",
+                differ == 0 ? "OK" : "NOT OK", differ, B * C, zeros);
+    CHECK(differ == 0);
+    CHECK(zeros > B * C / 4);  // the ReLU did cut
+}
