@@ -201,6 +201,9 @@ int main() {
             threads, threads > 1 ? "s" : " ", ms[threads], 1e3 / ms[threads],
             step_flops(128) / ms[threads] / 1e6, sample[threads]);
     }
+    std::printf(
+        "  (a batch of 128 trains on one core whatever the threads: below kMinParallelWork, "
+        "moving its data\n   between cores costs more than it saves; docs/architecture.md)\n");
 
     // The notebook's whole run: 4000 epochs over 10,000 points, and every 100 epochs a sampling
     // of 10,000 points with its 10 panels drawn (not written). Training and sampling are timed
