@@ -141,7 +141,7 @@ void set_num_threads(int n) {
 }
 
 int num_threads() {
-    return pool().size();
+    return t_serial ? 1 : pool().size();
 }
 
 void become_background_thread() {

@@ -27,6 +27,8 @@ private:
 // 1 (the default) runs everything on the calling thread; n > 1 starts n - 1 workers; 0 means one
 // thread per core. Call it before the work, not from inside parallel_for.
 void set_num_threads(int n);
+// The threads a parallel_for called here would use: the pool's, or 1 inside a chunk of another
+// parallel_for and on a background thread (become_background_thread).
 int num_threads();
 
 // Flush denormal floats to zero, on the calling thread and on every worker (x86: the FTZ and DAZ

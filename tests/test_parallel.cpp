@@ -29,12 +29,13 @@ TEST_CASE("parallel_for covers [0, n) exactly once, for 1, 2 and 3 threads") {
 TEST_CASE("a parallel_for inside a chunk runs on that chunk's thread") {
     ddpm::set_num_threads(2);
     std::vector<std::thread::id> outer(2), inner_first(2), inner_last(2);
-    std::vector<int> inner_calls(2, 0);
+    std::vector<int> inner_calls(2, 0), inner_threads(2, 0);
     ddpm::parallel_for(
         2,
         [&](int b, int e) {
             for (int p = b; p < e; ++p) {
                 outer[p] = std::this_thread::get_id();
+                inner_threads[p] = ddpm::num_threads();
                 ddpm::parallel_for(
                     100,
                     [&](int ib, int ie) {
@@ -46,8 +47,10 @@ TEST_CASE("a parallel_for inside a chunk runs on that chunk's thread") {
             }
         },
         1);
+    CHECK(ddpm::num_threads() == 2);
     for (int p = 0; p < 2; ++p) {
         CHECK(inner_calls[p] == 1);
+        CHECK(inner_threads[p] == 1);  // what a parallel_for there would use
         CHECK((inner_first[p] == outer[p]));
         CHECK((inner_last[p] == outer[p]));
     }
