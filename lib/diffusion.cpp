@@ -99,32 +99,50 @@ void p_sample_update(float* x, const float* eps, int n_values, int t, const Sche
 // eps_theta(x, t) for n points, in blocks of 512: the activations of 512 points (256 KB a layer)
 // stay in a core's cache, where those of 10,000 (5 MB a layer) would go out to memory and back at
 // every layer. With threads, each takes every P-th block through the whole network on its own
-// copy of the model (a model keeps its activations), so no product is split between cores. Each
-// point's prediction depends only on its own row: the same bits for any blocks and threads.
-static void predict_noise(MLPDiffusion& model, float* eps, const float* x, const int* t, int n) {
-    constexpr int kRowsAtOnce = 512;
-    const int D = model.config().dim;
-    const int blocks = (n + kRowsAtOnce - 1) / kRowsAtOnce;
-    const int P = std::min(num_threads(), blocks);
-    std::vector<MLPDiffusion> copies(P - 1, model);  // the threads after the first
-    parallel_for(P, [&](int p0, int p1) {
-        for (int p = p0; p < p1; ++p) {
-            MLPDiffusion& m = p == 0 ? model : copies[p - 1];
-            for (int b = p; b < blocks; b += P) {
-                const int r = b * kRowsAtOnce;
-                m.forward(eps + static_cast<long>(r) * D, x + static_cast<long>(r) * D, t + r,
-                          std::min(kRowsAtOnce, n - r));
+// copy of the model (a model keeps its activations, so two threads cannot share one), so no
+// product is split between cores. Each point's prediction depends only on its own row: the same
+// bits for any blocks and threads. A sampling loop makes one NoisePredictor, so the copies are
+// made once, not at every step.
+class NoisePredictor {
+public:
+    explicit NoisePredictor(MLPDiffusion& model)
+        : model_(model), copies_(std::max(0, num_threads() - 1), model) {}
+
+    void operator()(float* eps, const float* x, const int* t, int n) {
+        constexpr int kRowsAtOnce = 512;
+        const int D = model_.config().dim;
+        const int blocks = (n + kRowsAtOnce - 1) / kRowsAtOnce;
+        const int P = std::min(1 + static_cast<int>(copies_.size()), blocks);
+        parallel_for(P, [&](int p0, int p1) {
+            for (int p = p0; p < p1; ++p) {
+                MLPDiffusion& m = p == 0 ? model_ : copies_[p - 1];
+                for (int b = p; b < blocks; b += P) {
+                    const int r = b * kRowsAtOnce;
+                    m.forward(eps + static_cast<long>(r) * D, x + static_cast<long>(r) * D, t + r,
+                              std::min(kRowsAtOnce, n - r));
+                }
             }
-        }
-    });
+        });
+    }
+
+private:
+    MLPDiffusion& model_;
+    std::vector<MLPDiffusion> copies_;  // one for each thread after the first
+};
+
+static void p_sample_with(NoisePredictor& predict_noise, int D, float* x, int n, int t,
+                          const Schedule& sched, Rng& rng, const SamplerOptions& opt, float* eps,
+                          int* t_buf) {
+    check_step(t, sched);
+    std::fill(t_buf, t_buf + n, t);
+    predict_noise(eps, x, t_buf, n);
+    p_sample_update(x, eps, n * D, t, sched, rng, opt);
 }
 
 void p_sample(MLPDiffusion& model, float* x, int n, int t, const Schedule& sched, Rng& rng,
               const SamplerOptions& opt, float* eps, int* t_buf) {
-    check_step(t, sched);
-    std::fill(t_buf, t_buf + n, t);
-    predict_noise(model, eps, x, t_buf, n);
-    p_sample_update(x, eps, n * model.config().dim, t, sched, rng, opt);
+    NoisePredictor predict_noise(model);
+    p_sample_with(predict_noise, model.config().dim, x, n, t, sched, rng, opt, eps, t_buf);
 }
 
 static void check_prior(const Tensor& x_T, const MLPDiffusion& model, const Schedule& sched) {
@@ -145,11 +163,12 @@ Tensor p_sample_loop(MLPDiffusion& model, const Tensor& x_T, const Schedule& sch
     std::copy(x_T.data(), x_T.data() + frame, seq.data());
     std::vector<float> eps(frame);
     std::vector<int> t_buf(n);
+    NoisePredictor predict_noise(model);
     for (int i = 0; i < T; ++i) {
         const int t = T - 1 - i;
         float* x = seq.data() + (i + 1) * frame;
         std::copy(x - frame, x, x);  // start from the previous frame, step in place
-        p_sample(model, x, n, t, sched, rng, opt, eps.data(), t_buf.data());
+        p_sample_with(predict_noise, D, x, n, t, sched, rng, opt, eps.data(), t_buf.data());
     }
     return seq;
 }
@@ -174,6 +193,7 @@ Tensor ddim_sample_loop(MLPDiffusion& model, const Tensor& x_T, const Schedule& 
     std::copy(x_T.data(), x_T.data() + frame, seq.data());
     std::vector<float> eps(frame);
     std::vector<int> t_buf(n);
+    NoisePredictor predict_noise(model);
     auto tau = [&](int i) { return static_cast<int>(static_cast<long>(i) * T / S); };
     for (int k = 0; k < S; ++k) {
         const int i = S - 1 - k, t = tau(i);
@@ -189,7 +209,7 @@ Tensor ddim_sample_loop(MLPDiffusion& model, const Tensor& x_T, const Schedule& 
         float* x = seq.data() + (k + 1) * frame;
         std::copy(x - frame, x, x);
         std::fill(t_buf.begin(), t_buf.end(), t);
-        predict_noise(model, eps.data(), x, t_buf.data(), n);
+        predict_noise(eps.data(), x, t_buf.data(), n);
         for (size_t j = 0; j < frame; ++j) {
             const float x0_pred = (x[j] - s * eps[j]) / a;
             x[j] = a_prev * x0_pred + dir * eps[j];
