@@ -80,7 +80,7 @@ private:
     std::vector<ParamInfo> layout_;
     std::vector<size_t> w_, b_, e_;  // offsets of each Linear's weight and bias, each Emb's table
     int B_ = 0, capacity_ = 0;
-    AlignedVector<T> x_;        // (B, dim): the last input
+    AlignedVector<T> x_;        // (B, input_width): the last input, with its Fourier features
     std::vector<int> t_;        // (B,): its steps
     AlignedVector<T> h_;        // (depth, B, hidden): each block's output after the ReLU
     AlignedVector<T> dh_, da_;  // (B, hidden) each: gradient scratch
