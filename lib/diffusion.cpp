@@ -105,18 +105,19 @@ void p_sample_update(float* x, const float* eps, int n_values, int t, const Sche
 // made once, not at every step.
 class NoisePredictor {
 public:
-    explicit NoisePredictor(MLPDiffusion& model)
-        : model_(model), copies_(std::max(0, num_threads() - 1), model) {}
+    static constexpr int kRowsAtOnce = 512;
+
+    // For batches of up to n points: a copy for each thread after the first that has a block.
+    NoisePredictor(MLPDiffusion& model, int n)
+        : model_(model), copies_(std::max(0, std::min(num_threads(), blocks(n)) - 1), model) {}
 
     void operator()(float* eps, const float* x, const int* t, int n) {
-        constexpr int kRowsAtOnce = 512;
         const int D = model_.config().dim;
-        const int blocks = (n + kRowsAtOnce - 1) / kRowsAtOnce;
-        const int P = std::min(1 + static_cast<int>(copies_.size()), blocks);
+        const int P = std::min(1 + static_cast<int>(copies_.size()), blocks(n));
         parallel_for(P, [&](int p0, int p1) {
             for (int p = p0; p < p1; ++p) {
                 MLPDiffusion& m = p == 0 ? model_ : copies_[p - 1];
-                for (int b = p; b < blocks; b += P) {
+                for (int b = p; b < blocks(n); b += P) {
                     const int r = b * kRowsAtOnce;
                     m.forward(eps + static_cast<long>(r) * D, x + static_cast<long>(r) * D, t + r,
                               std::min(kRowsAtOnce, n - r));
@@ -126,6 +127,8 @@ public:
     }
 
 private:
+    static int blocks(int n) { return (n + kRowsAtOnce - 1) / kRowsAtOnce; }
+
     MLPDiffusion& model_;
     std::vector<MLPDiffusion> copies_;  // one for each thread after the first
 };
@@ -141,7 +144,7 @@ static void p_sample_with(NoisePredictor& predict_noise, int D, float* x, int n,
 
 void p_sample(MLPDiffusion& model, float* x, int n, int t, const Schedule& sched, Rng& rng,
               const SamplerOptions& opt, float* eps, int* t_buf) {
-    NoisePredictor predict_noise(model);
+    NoisePredictor predict_noise(model, n);
     p_sample_with(predict_noise, model.config().dim, x, n, t, sched, rng, opt, eps, t_buf);
 }
 
@@ -163,7 +166,7 @@ Tensor p_sample_loop(MLPDiffusion& model, const Tensor& x_T, const Schedule& sch
     std::copy(x_T.data(), x_T.data() + frame, seq.data());
     std::vector<float> eps(frame);
     std::vector<int> t_buf(n);
-    NoisePredictor predict_noise(model);
+    NoisePredictor predict_noise(model, n);
     for (int i = 0; i < T; ++i) {
         const int t = T - 1 - i;
         float* x = seq.data() + (i + 1) * frame;
@@ -193,7 +196,7 @@ Tensor ddim_sample_loop(MLPDiffusion& model, const Tensor& x_T, const Schedule& 
     std::copy(x_T.data(), x_T.data() + frame, seq.data());
     std::vector<float> eps(frame);
     std::vector<int> t_buf(n);
-    NoisePredictor predict_noise(model);
+    NoisePredictor predict_noise(model, n);
     auto tau = [&](int i) { return static_cast<int>(static_cast<long>(i) * T / S); };
     for (int k = 0; k < S; ++k) {
         const int i = S - 1 - k, t = tau(i);
