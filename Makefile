@@ -46,7 +46,7 @@ CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -MMD -MP -Ilib $(call inc,$(DOCTEST_
 LDFLAGS  += $(OPT)
 LDLIBS   += -lpthread
 
-LIB_SRC   := $(sort $(wildcard lib/*.cpp lib/io/*.cpp lib/render/*.cpp))
+LIB_SRC   := $(sort $(wildcard lib/*.cpp lib/fast/*.cpp lib/io/*.cpp lib/render/*.cpp))
 LIB_OBJ   := $(LIB_SRC:%.cpp=$(B)/obj/%.o)
 LIB       := $(B)/libddpm.a
 LESSONS   := $(sort $(notdir $(wildcard lessons/[0-9][0-9]_*)))
@@ -86,12 +86,13 @@ $(B)/obj/%.o: %.cpp $(FLAGS_FILE) Makefile | $(DEPS)
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS) -c $< -o $@
 
-# The hot numeric files are built at -O3, so the compiler unrolls the kernels' fixed-size loops
+# The hot numeric files are built at -O3, so the compiler unrolls the products' fixed-size loops
 # and vectorises the element-wise loops (Adam, ReLU, EMA, clipping): at -O2 GCC vectorises only
 # loops it can prove need no remainder. -fno-math-errno lets sqrt be one vector instruction (with
-# errno to set, it cannot); it changes no result, and nothing here reads errno.
-# A training step: 1.38 ms at -O2; 0.81 ms with these at -O3; 0.6 ms with -fno-math-errno too.
-HOT := $(B)/obj/lib/kernels.o $(B)/obj/lib/layers.o $(B)/obj/lib/optim.o $(B)/obj/tools/bench.o
+# errno to set, it cannot); it changes no result, and nothing here reads errno. (make bench
+# measures what they buy: docs/architecture.md.)
+HOT := $(B)/obj/lib/fast/gemm.o $(B)/obj/lib/fast/linear.o $(B)/obj/lib/fast/reduce.o \
+       $(B)/obj/lib/layers.o $(B)/obj/lib/optim.o $(B)/obj/tools/bench.o
 $(HOT): CXXFLAGS += $(if $(filter 1,$(DEBUG)),,-O3 -fno-math-errno)
 
 $(LIB): $(LIB_OBJ)

@@ -8,27 +8,14 @@
 #include <cstring>
 #include <string>
 
-#include "parallel.h"
+#include "fast/parallel.h"
 
 namespace lesson {
 
 struct Checks {
     bool quick = false;  // --check: a smaller run, same claims
-    int failures = 0, passes = 0;
-
-    Checks(int argc, char** argv) {
-        ddpm::set_num_threads(0);  // every core: the numbers are the same for any thread count
-        ddpm::set_flush_denormals(true);  // as the tools do (lib/parallel.h says why)
-        for (int i = 1; i < argc; ++i) {
-            if (std::strcmp(argv[i], "--check") == 0) {
-                quick = true;
-            } else {
-                std::fprintf(stderr, "%s: unknown argument '%s' (only --check)\n", argv[0],
-                             argv[i]);
-                std::exit(2);
-            }
-        }
-    }
+    int failures = 0;
+    int passes = 0;
 
     // The number of training epochs: `full`, or `quick` with --check, or the EPOCHS environment
     // variable when set (EPOCHS=4000 make runs the notebook's training). A bad value stops the
@@ -60,7 +47,10 @@ struct Checks {
         std::snprintf(detail, sizeof detail, fmt, args...);
         if (detail[0]) std::printf(": %s", detail);
         std::printf("\n");
-        ok ? ++passes : ++failures;
+        if (ok)
+            ++passes;
+        else
+            ++failures;
     }
 
     // The exit status: 0 when every claim held.
@@ -69,5 +59,25 @@ struct Checks {
         return failures ? 1 : 0;
     }
 };
+
+// The lesson's flags: none, or --check. Anything else stops it with a message and exit status 2.
+inline Checks parse_args(int argc, char** argv) {
+    Checks check;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--check") != 0) {
+            std::fprintf(stderr, "%s: unknown argument '%s' (only --check)\n", argv[0], argv[i]);
+            std::exit(2);
+        }
+        check.quick = true;
+    }
+    return check;
+}
+
+// Runs the lesson as the tools run: on every core (the numbers are the same for any thread count)
+// with denormal floats flushed to zero (lib/fast/parallel.h says why).
+inline void set_up_like_the_tools() {
+    ddpm::set_num_threads(0);
+    ddpm::set_flush_denormals(true);
+}
 
 }  // namespace lesson

@@ -27,18 +27,22 @@ void antithetic_steps(int* t, int B, int T, Rng& rng);
 
 // The buffers one batch of the loss needs, allocated once by reserve().
 struct LossBuffers {
+    int n = 0;  // values in the last batch: B * D
     std::vector<int> t;
     std::vector<float> eps, x_t, pred, dpred;
     void reserve(int B, int D);
 };
 
-// diffusion_loss_fn: the notebook's L_simple (DDPM Eq. 14).
+// diffusion_loss_fn: the notebook's L_simple (DDPM Eq. 14), the forward pass.
 //   t: antithetic steps;  eps ~ N(0, I);  x_t = q_x(x_0, t, eps)
 //   loss = mean over the B*D entries of (eps - eps_theta(x_t, t))^2
-// x_0 (B, D). With backward = true the loss's gradient is accumulated into model.grads.
-// Draws t first, then eps, as the notebook does.
+// x_0 (B, D). Draws t first, then eps, as the notebook does; keeps them in buf for the backward.
 float diffusion_loss_fn(MLPDiffusion& model, const float* x_0, int B, const Schedule& sched,
-                        Rng& rng, LossBuffers& buf, bool backward = true);
+                        Rng& rng, LossBuffers& buf);
+
+// The notebook's loss.backward(): the gradient of the last diffusion_loss_fn, accumulated into
+// model.grads (dL/d eps_theta by mse_backward, then the model's backward).
+void diffusion_loss_backward(MLPDiffusion& model, LossBuffers& buf);
 
 // How the reverse process samples. The defaults are the notebook's.
 struct SamplerOptions {
@@ -49,27 +53,23 @@ struct SamplerOptions {
     bool noise_at_last_step = true;
 };
 
-// The arithmetic of one reverse step, given the model's prediction eps (n_values = n * D):
-//   x = (x - betas[t] / one_minus_alphas_bar_sqrt[t] * eps) / sqrt(1 - betas[t]) + sigma_t * z
-// with z ~ N(0, I) drawn from rng, one value after another, unless t = 0 and the options say none.
-void p_sample_update(float* x, const float* eps, int n_values, int t, const Schedule& sched,
-                     Rng& rng, const SamplerOptions& opt = {});
-
-// p_sample: one reverse step from x_t to x_{t-1}, for n points in place (DDPM Algorithm 2):
+// p_sample: one reverse step from x_t to x_{t-1}, for n points in place (DDPM Algorithm 2, Eq. 11):
 //   eps  = eps_theta(x_t, t)
 //   mean = (x_t - betas[t] / one_minus_alphas_bar_sqrt[t] * eps) / sqrt(1 - betas[t])
-//   x    = mean + sigma_t * z,   z ~ N(0, I)
-// x (n, D); eps is caller-owned scratch of n * D values; t_buf of n ints.
-void p_sample(MLPDiffusion& model, float* x, int n, int t, const Schedule& sched, Rng& rng,
+//   x    = mean + sigma_t * z,   z ~ N(0, I), drawn one value after another
+// with no z at t = 0 when the options say so. x (n, D); eps is caller-owned scratch of n * D
+// values; t_buf of n ints. The model predicts the n points in blocks on the pool's threads
+// (lib/fast/predict.h), with the same bits as one forward pass.
+void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule& sched, Rng& rng,
               const SamplerOptions& opt, float* eps, int* t_buf);
 
 // p_sample_loop: from x_T down to x_0, t = T-1 ... 0. Returns the whole trajectory
 // (T + 1, n, D): frame 0 is x_T, frame T is the final sample x_0, as the notebook's x_seq.
 // The first form starts from x_T ~ N(0, I), as the notebook does; the second from a given x_T.
-Tensor p_sample_loop(MLPDiffusion& model, int n, const Schedule& sched, Rng& rng,
+Tensor p_sample_loop(const MLPDiffusion& model, int n, const Schedule& sched, Rng& rng,
                      const SamplerOptions& opt = {});
-Tensor p_sample_loop(MLPDiffusion& model, const Tensor& x_T, const Schedule& sched, Rng& rng,
-                     const SamplerOptions& opt = {});
+Tensor p_sample_loop(const MLPDiffusion& model, const Tensor& x_T, const Schedule& sched,
+                     Rng& rng, const SamplerOptions& opt = {});
 
 // DDIM (Song et al. 2020): S steps on the evenly spaced subsequence tau_i = floor(i T / S),
 //   x0_pred = (x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t)
@@ -77,8 +77,8 @@ Tensor p_sample_loop(MLPDiffusion& model, const Tensor& x_T, const Schedule& sch
 //   sigma   = eta sqrt((1 - abar_prev) / (1 - abar_t)) sqrt(1 - abar_t / abar_prev)        (Eq. 16)
 // eta = 0 is deterministic given x_T; eta = 1 with S = T is DDPM with the posterior variance.
 // Returns the trajectory (S + 1, n, D), x_T first.
-Tensor ddim_sample_loop(MLPDiffusion& model, const Tensor& x_T, const Schedule& sched, Rng& rng,
-                        int S, float eta);
+Tensor ddim_sample_loop(const MLPDiffusion& model, const Tensor& x_T, const Schedule& sched,
+                        Rng& rng, int S, float eta);
 
 // n points of N(0, I) in D dimensions: the prior the samplers start from.
 Tensor randn(int n, int D, Rng& rng);

@@ -1,9 +1,16 @@
 #include "layers.h"
 
+#include "fast/linear.h"
+
 namespace ddpm {
+
+// The two linear functions first hand their work to the fast tier (lib/fast/linear.cpp: the same
+// products by register tiles, skipping zeros, on the pool's threads) unless it is switched off;
+// the loops below are what it computes, and tests/test_fast.cpp checks that the two agree.
 
 template <typename T>
 void linear_forward(T* out, const T* in, const T* w, const T* b, int B, int C, int OC) {
+    if (fast::enabled()) return fast::linear_forward(out, in, w, b, B, C, OC);
     for (int i = 0; i < B; ++i) {
         const T* x = in + i * C;
         for (int o = 0; o < OC; ++o) {
@@ -18,6 +25,7 @@ void linear_forward(T* out, const T* in, const T* w, const T* b, int B, int C, i
 template <typename T>
 void linear_backward(T* din, T* dw, T* db, const T* dout, const T* in, const T* w, int B, int C,
                      int OC) {
+    if (fast::enabled()) return fast::linear_backward(din, dw, db, dout, in, w, B, C, OC);
     for (int i = 0; i < B; ++i) {
         const T* x = in + i * C;
         const T* g = dout + i * OC;
@@ -44,6 +52,7 @@ void embedding_forward(T* out, const int* t, const T* table, int B, int C) {
 
 template <typename T>
 void embedding_backward(T* dtable, const T* dout, const int* t, int B, int C) {
+    if (!dtable) return;  // a fixed table
     for (int i = 0; i < B; ++i) {
         T* row = dtable + static_cast<long>(t[i]) * C;
         for (int c = 0; c < C; ++c) row[c] += dout[i * C + c];

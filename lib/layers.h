@@ -1,9 +1,12 @@
 // Layers: each is a pair of plain functions, forward and backward (the llm.c way).
 //
-// - The caller owns every buffer; nothing here allocates.
+// - The caller owns every buffer. (The fast tier keeps one scratch buffer per thread, grown once.)
 // - Forward keeps nothing: backward is given what it needs (the layer's input, or its output).
 // - Backward ACCUMULATES (+=) into the gradients it writes, so a caller can sum over uses and
 //   must zero the gradients before a step (MLP::zero_grad does).
+// - linear_forward and linear_backward hand their work to the fast tier (lib/fast/linear.h: the
+//   same products, tiled and threaded) unless it is switched off; the plain loops in layers.cpp
+//   are what both compute, and the tests check that they agree.
 // - Each function is a template over the number type: float for training, double for the
 //   gradient checks of lesson 04 and the tests (in double the check is sharp: ~1e-9, not ~1e-3).
 //   They are instantiated for float and double in layers.cpp.
@@ -32,7 +35,7 @@ template <typename T>
 void embedding_forward(T* out, const int* t, const T* table, int B, int C);
 
 // Backward of embedding: each sample's gradient is scatter-added into its step's row.
-//   dtable (num_steps, C): dtable[t[b]] += dout[b]
+//   dtable (num_steps, C): dtable[t[b]] += dout[b]      (dtable may be null: a fixed table)
 template <typename T>
 void embedding_backward(T* dtable, const T* dout, const int* t, int B, int C);
 

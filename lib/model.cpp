@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "error.h"
-#include "kernels.h"
 #include "layers.h"
 #include "tensor.h"
 
@@ -40,14 +39,15 @@ MLP<T>::MLP(const ModelConfig& cfg) : cfg_(cfg) {
     // The notebook's nn.ModuleList puts a ReLU between Linears, so its Linears are 0, 2, 4, 6.
     const int H = cfg.hidden;
     for (int k = 0; k <= cfg.depth; ++k) {
-        int in = k == 0 ? cfg.input_width() : H, out = k == cfg.depth ? cfg.dim : H;
+        const int in = k == 0 ? cfg.input_width() : H;
+        const int out = k == cfg.depth ? cfg.dim : H;
         std::string name = "linears." + std::to_string(2 * k);
-        w_.push_back(add(name + ".weight", {out, in}));
-        b_.push_back(add(name + ".bias", {out}));
+        weight_offset_.push_back(add(name + ".weight", {out, in}));
+        bias_offset_.push_back(add(name + ".bias", {out}));
     }
     if (cfg.embedding == ModelConfig::Embedding::learned) {
         for (int k = 0; k < cfg.depth; ++k)
-            e_.push_back(
+            table_offset_.push_back(
                 add("step_embeddings." + std::to_string(k) + ".weight", {cfg.num_steps, H}));
     } else {
         // sin(t w_i) and cos(t w_i), w_i = 10000^(-i / (H/2)): every step gets a distinct,
@@ -89,32 +89,46 @@ void MLP<T>::init(Rng& rng) {
 }
 
 template <typename T>
-void MLP<T>::reserve(int B) {
-    if (B <= capacity_) return;
-    capacity_ = B;
-    x_.resize(static_cast<size_t>(B) * cfg_.input_width());
-    t_.resize(B);
-    h_.resize(static_cast<size_t>(cfg_.depth) * B * cfg_.hidden);
-    dh_.resize(static_cast<size_t>(B) * cfg_.hidden);
-    da_.resize(static_cast<size_t>(B) * cfg_.hidden);
-    const int widest = std::max(cfg_.hidden, cfg_.dim);
-    wT_.resize(static_cast<size_t>(widest) * widest);
-    doutT_.resize(static_cast<size_t>(B) * 2 * widest);
+const T* MLP<T>::step_table(int k) const {
+    return table_offset_.empty() ? sinusoidal_.data() : params.data() + table_offset_[k];
 }
 
 template <typename T>
-void MLP<T>::forward(T* out, const T* x, const int* t, int B) {
-    reserve(B);
-    B_ = B;
-    const int H = cfg_.hidden, D = cfg_.dim;
+T* MLP<T>::step_table_grad(int k) {
+    return table_offset_.empty() ? nullptr : grads.data() + table_offset_[k];
+}
+
+template <typename T>
+void MLP<T>::reserve_activations(Activations<T>& acts, const ModelConfig& cfg, int B) {
+    const size_t rows = static_cast<size_t>(B);
+    if (acts.t.size() >= rows) return;
+    acts.x.resize(rows * cfg.input_width());
+    acts.t.resize(rows);
+    acts.h.resize(cfg.depth * rows * cfg.hidden);
+}
+
+template <typename T>
+void MLP<T>::reserve(int B) {
+    reserve_activations(acts_, cfg_, B);
+    dh_.resize(std::max(dh_.size(), static_cast<size_t>(cfg_.depth) * B * cfg_.hidden));
+    da_.resize(dh_.size());
+}
+
+template <typename T>
+void MLP<T>::check_steps(const int* t, int B) const {
     for (int i = 0; i < B; ++i)
         if (t[i] < 0 || t[i] >= cfg_.num_steps)
             throw Error("model: step " + std::to_string(t[i]) + " out of range [0, " +
                         std::to_string(cfg_.num_steps) + ")");
-    // The first layer's input: x itself, then (with Fourier features) sin and cos of 2^f pi x.
-    const int W = cfg_.input_width();
+}
+
+// The first layer's input: x itself, then (with Fourier features) sin and cos of 2^f pi x.
+//   x (B, dim)  ->  features (B, input_width)
+template <typename T>
+void MLP<T>::input_features(T* features, const T* x, int B) const {
+    const int D = cfg_.dim, W = cfg_.input_width();
     for (int i = 0; i < B; ++i) {
-        T* row = &x_[static_cast<size_t>(i) * W];
+        T* row = features + static_cast<size_t>(i) * W;
         for (int d = 0; d < D; ++d) row[d] = x[i * D + d];
         for (int f = 0; f < cfg_.fourier; ++f)
             for (int d = 0; d < D; ++d) {
@@ -123,43 +137,51 @@ void MLP<T>::forward(T* out, const T* x, const int* t, int B) {
                 row[D + 2 * (f * D + d) + 1] = static_cast<T>(std::cos(a));
             }
     }
-    std::copy(t, t + B, t_.begin());
-    const T* P = params.data();
-    for (int k = 0; k < cfg_.depth; ++k) {
-        const T* in = k == 0 ? x_.data() : &h_[static_cast<size_t>(k - 1) * B * H];
-        T* h = &h_[static_cast<size_t>(k) * B * H];
-        linear_forward_fast(h, in, P + w_[k], P + b_[k], wT_.data(), B, k == 0 ? W : H, H);
-        const T* table = e_.empty() ? sinusoidal_.data() : P + e_[k];
-        add_embedding_relu(h, t, table, B, H);  // ReLU(h + Emb_k[t]): the two layers, one pass
-    }
-    const T* last = &h_[static_cast<size_t>(cfg_.depth - 1) * B * H];
-    linear_forward_fast(out, last, P + w_[cfg_.depth], P + b_[cfg_.depth], wT_.data(), B, H, D);
 }
 
 template <typename T>
+void MLP<T>::forward(T* out, const T* x, const int* t, int B) {
+    reserve(B);  // the activations, and the gradient buffers backward will need
+    forward(acts_, out, x, t, B);
+}
+
+// eps_theta(x_t, t): for each block k, h_k = ReLU(Linear_k(h_{k-1}) + Emb_k[t]), from h_{-1} = x;
+// then out = Linear_L(h_{L-1}).
+template <typename T>
+void MLP<T>::forward(Activations<T>& a, T* out, const T* x, const int* t, int B) const {
+    check_steps(t, B);
+    reserve_activations(a, cfg_, B);
+    a.B = B;
+    input_features(a.x.data(), x, B);
+    std::copy(t, t + B, a.t.begin());
+    const int H = cfg_.hidden, D = cfg_.dim, L = cfg_.depth;
+    auto h = [&](int k) { return a.h.data() + static_cast<size_t>(k) * B * H; };  // (B, H)
+    for (int k = 0; k < L; ++k) {
+        const T* in = k == 0 ? a.x.data() : h(k - 1);
+        linear_forward(h(k), in, weight(k), bias(k), B, width_in(k), H);
+        embedding_forward(h(k), t, step_table(k), B, H);
+        relu_forward(h(k), h(k), B * H);
+    }
+    linear_forward(out, h(L - 1), weight(L), bias(L), B, H, D);
+}
+
+// The forward pass read from the bottom up, each layer's backward in place of its forward.
+template <typename T>
 void MLP<T>::backward(const T* dout) {
-    // The forward pass, upside down. dh_ holds the gradient of the current block's output.
-    const int B = B_, H = cfg_.hidden, D = cfg_.dim, L = cfg_.depth;
-    const T* P = params.data();
-    T* G = grads.data();
-    std::fill(dh_.begin(), dh_.begin() + B * H, T(0));
-    linear_backward_fast(dh_.data(), G + w_[L], G + b_[L], dout,
-                         &h_[static_cast<size_t>(L - 1) * B * H], P + w_[L], doutT_.data(), B, H,
-                         D);
+    const Activations<T>& a = acts_;
+    const int B = a.B, H = cfg_.hidden, D = cfg_.dim, L = cfg_.depth;
+    auto h = [&](int k) { return a.h.data() + static_cast<size_t>(k) * B * H; };
+    auto dh = [&](int k) { return dh_.data() + static_cast<size_t>(k) * B * H; };  // dL/dh_k
+    auto da = [&](int k) { return da_.data() + static_cast<size_t>(k) * B * H; };  // before ReLU
+    std::fill(dh_.begin(), dh_.begin() + L * B * H, T(0));  // every backward below adds (+=)
+    std::fill(da_.begin(), da_.begin() + L * B * H, T(0));
+    linear_backward(dh(L - 1), weight_grad(L), bias_grad(L), dout, h(L - 1), weight(L), B, H, D);
     for (int k = L - 1; k >= 0; --k) {
-        const T* h = &h_[static_cast<size_t>(k) * B * H];
-        std::fill(da_.begin(), da_.begin() + B * H, T(0));
-        relu_backward(da_.data(), dh_.data(), h, B * H);
-        if (!e_.empty()) embedding_backward(G + e_[k], da_.data(), t_.data(), B, H);  // fixed: none
-        // The block's input: x for the first block (no gradient needed), h_{k-1} otherwise.
-        const T* in = k == 0 ? x_.data() : &h_[static_cast<size_t>(k - 1) * B * H];
-        T* din = nullptr;
-        if (k > 0) {
-            std::fill(dh_.begin(), dh_.begin() + B * H, T(0));
-            din = dh_.data();
-        }
-        linear_backward_fast(din, G + w_[k], G + b_[k], da_.data(), in, P + w_[k], doutT_.data(), B,
-                             k == 0 ? cfg_.input_width() : H, H);
+        relu_backward(da(k), dh(k), h(k), B * H);
+        embedding_backward(step_table_grad(k), da(k), a.t.data(), B, H);
+        const T* in = k == 0 ? a.x.data() : h(k - 1);
+        T* din = k == 0 ? nullptr : dh(k - 1);  // the input x_t needs no gradient
+        linear_backward(din, weight_grad(k), bias_grad(k), da(k), in, weight(k), B, width_in(k), H);
     }
 }
 

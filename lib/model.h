@@ -8,8 +8,9 @@
 // Width (hidden), depth (number of Linear+Emb+ReLU blocks) and num_steps are parameters; the
 // defaults are the notebook's: 72,066 parameters.
 //
-// The forward and backward passes call the layers of layers.h in their fast form (kernels.h);
-// lesson 04 spells the same passes out with the plain layers.
+// The forward pass is the diagram, one layer call a line; backward is the same lines read from the
+// bottom up (lesson 04 writes both out by hand). The layers reach the fast tier themselves
+// (layers.cpp), so nothing here is about speed.
 //
 // All parameters live in one flat vector, in PyTorch's parameters() order, with their gradients in
 // a second vector of the same layout. Adam, clipping, EMA and checkpoints then work on plain
@@ -18,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "aligned.h"
+#include "fast/aligned.h"
 #include "rng.h"
 
 namespace ddpm {
@@ -48,6 +49,19 @@ struct ParamInfo {
     size_t size() const;
 };
 
+// What a forward pass keeps for its backward: its input and each block's output. The model holds
+// one for training; sampling's threads each hold their own (fast/predict.cpp) and share the
+// model's weights.
+template <typename T>
+struct Activations {
+    int B = 0;           // samples in the last forward pass
+    AlignedVector<T> x;  // (B, input_width): the input, with its Fourier features
+    std::vector<int> t;  // (B,): the steps
+    AlignedVector<T> h;  // (depth, B, hidden): each block's output, after its ReLU
+};
+
+// A template over the number type, like the layers (layers.h): MLP<float> trains and samples,
+// MLP<double> is the same network for the gradient checks of lesson 04 and the tests.
 template <typename T>
 class MLP {
 public:
@@ -62,31 +76,43 @@ public:
     size_t num_params() const { return params.size(); }
     const ParamInfo& info(const std::string& name) const;  // throws if there is no such tensor
 
-    // Activation buffers for batches of up to B samples; forward grows them when needed, so a
-    // training loop that calls reserve first never allocates inside a step.
+    // Buffers for batches of up to B samples; forward grows them when needed, so a training loop
+    // that calls reserve first never allocates inside a step.
     void reserve(int B);
 
-    // x (B, dim), t (B,) -> out (B, dim). Keeps what backward needs (its inputs, the hidden
-    // activations after each ReLU).
+    // eps_theta(x, t):   x (B, dim), t (B,)  ->  out (B, dim). Keeps in the model what backward
+    // needs.
     void forward(T* out, const T* x, const int* t, int B);
-    // dout (B, dim) of the last forward -> accumulates into grads.
+    // The same pass keeping its activations in `acts` instead: the model is only read, so threads
+    // with an Activations each can share one model.
+    void forward(Activations<T>& acts, T* out, const T* x, const int* t, int B) const;
+    // dout (B, dim), the gradient of the loss at the last forward's output -> accumulates into
+    // grads.
     void backward(const T* dout);
     void zero_grad();
 
     AlignedVector<T> params, grads;
 
 private:
+    const T* weight(int k) const { return params.data() + weight_offset_[k]; }
+    const T* bias(int k) const { return params.data() + bias_offset_[k]; }
+    const T* step_table(int k) const;  // (num_steps, hidden): block k's embedding
+    T* weight_grad(int k) { return grads.data() + weight_offset_[k]; }
+    T* bias_grad(int k) { return grads.data() + bias_offset_[k]; }
+    T* step_table_grad(int k);  // null for the fixed sinusoidal table
+    int width_in(int k) const { return k == 0 ? cfg_.input_width() : cfg_.hidden; }
+    void check_steps(const int* t, int B) const;
+    void input_features(T* features, const T* x, int B) const;
+    static void reserve_activations(Activations<T>& acts, const ModelConfig& cfg, int B);
+
     ModelConfig cfg_;
     std::vector<ParamInfo> layout_;
-    std::vector<size_t> w_, b_, e_;  // offsets of each Linear's weight and bias, each Emb's table
-    int B_ = 0, capacity_ = 0;
-    AlignedVector<T> x_;        // (B, input_width): the last input, with its Fourier features
-    std::vector<int> t_;        // (B,): its steps
-    AlignedVector<T> h_;        // (depth, B, hidden): each block's output after the ReLU
-    AlignedVector<T> dh_, da_;  // (B, hidden) each: gradient scratch
-    // Scratch of the fast kernels (kernels.h): wT_ for forward, doutT_ for backward.
-    AlignedVector<T> wT_, doutT_;
+    // Where each Linear's weight and bias, and each block's step embedding, start in params.
+    std::vector<size_t> weight_offset_, bias_offset_, table_offset_;
     std::vector<T> sinusoidal_;  // (num_steps, hidden): the fixed step table, when asked for
+    Activations<T> acts_;        // the last forward pass's, for backward
+    AlignedVector<T> dh_, da_;   // (depth, B, hidden) each: gradients at each block's output,
+                                 // and before its ReLU
 };
 
 using MLPDiffusion = MLP<float>;

@@ -5,12 +5,14 @@
 #include <vector>
 
 #include "error.h"
-#include "parallel.h"
+#include "fast/parallel.h"
+#include "fast/reduce.h"
 
 namespace ddpm {
 
-// The least number of parameters worth a thread of their own: each costs a few operations, so
-// kMinParallelWork (parallel.h) over 8. The notebook's 72,066 stay on one thread.
+// Adam and the EMA update each parameter on its own, so the pool's threads may take ranges of
+// them (fast/parallel.h). The least number of parameters worth a thread: each costs a few
+// operations, so kMinParallelWork over 8. The notebook's 72,066 stay on one thread.
 constexpr long kMinElements = kMinParallelWork / 8;
 
 Adam::Adam(size_t n, AdamConfig c) : cfg(c), m(n, 0.0f), v(n, 0.0f) {
@@ -22,8 +24,8 @@ Adam::Adam(size_t n, AdamConfig c) : cfg(c), m(n, 0.0f), v(n, 0.0f) {
 //
 // Moments below 1e-30 are set to 0. A parameter whose gradient stays 0 (a dead ReLU unit's
 // weights, say) has its moments decay by 0.9 and 0.999 each step into the denormal floats below
-// 1.2e-38, on which arithmetic is many times slower: training slowed to half speed after a few
-// hundred epochs. At that size a moment changes no update (m / (sqrt(v) + 1e-8) ~ 1e-22).
+// 1.2e-38, on which arithmetic is many times slower: long runs slowed down by half. At that size
+// a moment changes no update (m / (sqrt(v) + 1e-8) ~ 1e-22).
 static void adam_update(float* params, const float* grads, float* m, float* v, int begin, int end,
                         float b1, float b2, float eps, float step_size, float bc2_sqrt) {
     constexpr float kTiny = 1e-30f;
@@ -33,7 +35,8 @@ static void adam_update(float* params, const float* grads, float* m, float* v, i
         float vi = b2 * v[i] + (1.0f - b2) * g * g;
         mi = std::fabs(mi) < kTiny ? 0.0f : mi;
         vi = vi < kTiny ? 0.0f : vi;
-        m[i] = mi, v[i] = vi;
+        m[i] = mi;
+        v[i] = vi;
         const float denom = std::sqrt(vi) / bc2_sqrt + eps;
         params[i] -= step_size * mi / denom;
     }
@@ -55,60 +58,12 @@ void Adam::step(float* params, const float* grads) {
         kMinElements);
 }
 
-// The sum of squares of g[0 .. n) in double, in 8 independent running sums (the compiler keeps
-// them in one vector register; a single running sum would force one addition at a time).
-static double sum_of_squares(const float* g, size_t n) {
-    double lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; ++k) lanes[k] += static_cast<double>(g[i + k]) * g[i + k];
-    double sq = 0;
-    for (; i < n; ++i) sq += static_cast<double>(g[i]) * g[i];
-    for (double lane : lanes) sq += lane;
-    return sq;
-}
-
-// sum_of_squares of 4 consecutive blocks of `block` values (a multiple of 8) at once, into
-// out[0 .. 4), with the same additions in the same order for each. One block alone waits for
-// each addition to finish before the next (4 cycles per 8 values); four independent ones overlap.
-static void sum_of_squares_x4(double* out, const float* g, size_t block) {
-    double lanes[4][8] = {};
-    for (size_t i = 0; i < block; i += 8)
-        for (int b = 0; b < 4; ++b)
-            for (int k = 0; k < 8; ++k) {
-                const double x = g[b * block + i + k];
-                lanes[b][k] += x * x;
-            }
-    for (int b = 0; b < 4; ++b) {
-        double sq = 0;
-        for (double lane : lanes[b]) sq += lane;
-        out[b] = sq;
-    }
-}
-
 float clip_grad_norm(float* grads, size_t n, float max_norm) {
-    // Partial sums over at most 64 blocks whose bounds depend only on n, added in order: the same
-    // result for any number of threads. (A fixed array: a training step allocates nothing.)
-    constexpr size_t kMaxBlocks = 64;
-    const size_t block = std::max<size_t>(4096, (n + kMaxBlocks - 1) / kMaxBlocks);
-    const size_t blocks = (n + block - 1) / block;
-    double partial[kMaxBlocks] = {};
-    parallel_for(
-        static_cast<int>(blocks),
-        [&](int b0, int b1) {
-            int b = b0;
-            for (; block % 8 == 0 && b + 4 <= b1 && (b + 4) * block <= n; b += 4)  // 4 whole
-                sum_of_squares_x4(partial + b, grads + b * block, block);
-            for (; b < b1; ++b)
-                partial[b] = sum_of_squares(grads + b * block, std::min(block, n - b * block));
-        },
-        static_cast<int>(std::max<size_t>(1, kMinElements / block)));
-    double sq = 0;
-    for (size_t b = 0; b < blocks; ++b) sq += partial[b];
-    const float norm = static_cast<float>(std::sqrt(sq));
+    // ||g||_2, summed in double (fast/reduce.h: in fixed blocks, the same for any thread count).
+    const float norm = static_cast<float>(std::sqrt(fast::sum_of_squares(grads, n)));
     const float coef = max_norm / (norm + 1e-6f);
     if (coef < 1.0f)
-        for (size_t i = 0; i < n; ++i) grads[i] *= coef;  // rare, and fast: not worth threads
+        for (size_t i = 0; i < n; ++i) grads[i] *= coef;
     return norm;
 }
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "aligned.h"
+#include "fast/aligned.h"
 
 namespace ddpm {
 

@@ -70,62 +70,6 @@ Tensor Tensor::frame(int i) const {
     return slice(i, i + 1).reshaped(rest);
 }
 
-void require_same_shape(const Tensor& a, const Tensor& b, const char* what) {
-    if (a.shape() != b.shape())
-        throw Error(std::string(what) + ": shape mismatch " + a.shape_str() + " vs " +
-                    b.shape_str());
-}
-
-// One loop for the three element-wise ops: the operation is the only thing that changes.
-template <typename Op>
-static Tensor elementwise(const Tensor& a, const Tensor& b, const char* what, Op op) {
-    require_same_shape(a, b, what);
-    Tensor out(a.shape());
-    for (size_t i = 0; i < a.size(); ++i) out[i] = op(a[i], b[i]);
-    return out;
-}
-
-Tensor operator+(const Tensor& a, const Tensor& b) {
-    return elementwise(a, b, "add", [](float x, float y) { return x + y; });
-}
-Tensor operator-(const Tensor& a, const Tensor& b) {
-    return elementwise(a, b, "subtract", [](float x, float y) { return x - y; });
-}
-Tensor operator*(const Tensor& a, const Tensor& b) {
-    return elementwise(a, b, "multiply", [](float x, float y) { return x * y; });
-}
-Tensor operator*(const Tensor& a, float s) {
-    Tensor out(a.shape());
-    for (size_t i = 0; i < a.size(); ++i) out[i] = a[i] * s;
-    return out;
-}
-Tensor operator*(float s, const Tensor& a) {
-    return a * s;
-}
-
-Tensor matmul(const Tensor& a, const Tensor& b) {
-    if (a.ndim() != 2 || b.ndim() != 2 || a.dim(1) != b.dim(0))
-        throw Error("matmul: shape mismatch " + a.shape_str() + " vs " + b.shape_str());
-    const int M = a.dim(0), K = a.dim(1), N = b.dim(1);
-    Tensor out({M, N});
-    for (int i = 0; i < M; ++i)
-        for (int k = 0; k < K; ++k) {
-            const float aik = a.at(i, k);
-            for (int j = 0; j < N; ++j) out.at(i, j) += aik * b.at(k, j);
-        }
-    return out;
-}
-
-float sum(const Tensor& a) {
-    double s = 0;
-    for (size_t i = 0; i < a.size(); ++i) s += a[i];
-    return static_cast<float>(s);
-}
-
-float mean(const Tensor& a) {
-    return a.size() ? sum(a) / static_cast<float>(a.size()) : 0.0f;
-}
-
 std::vector<double> column_mean(const Tensor& a) {
     if (a.ndim() != 2) throw Error("column_mean: expected a 2-D tensor, got " + a.shape_str());
     std::vector<double> m(a.dim(1), 0.0);
@@ -141,13 +85,6 @@ std::vector<double> column_std(const Tensor& a) {
         for (int j = 0; j < a.dim(1); ++j) v[j] += (a.at(i, j) - m[j]) * (a.at(i, j) - m[j]);
     for (double& x : v) x = std::sqrt(x / a.dim(0));
     return v;
-}
-
-float max_abs_diff(const Tensor& a, const Tensor& b) {
-    require_same_shape(a, b, "max_abs_diff");
-    float d = 0;
-    for (size_t i = 0; i < a.size(); ++i) d = std::fmax(d, std::fabs(a[i] - b[i]));
-    return d;
 }
 
 bool all_finite(const Tensor& a) {

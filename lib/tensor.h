@@ -1,7 +1,7 @@
 // Tensor: a float32 array in row-major order that owns its storage and knows its shape.
-// It is deliberately small: the lessons need shapes they can print, element access, a few
-// element-wise ops and matmul. Layers work on raw float pointers (see layers.h); a Tensor is how
-// lessons hold data sets, samples and trajectories.
+// It is deliberately small: shapes the lessons can print, element access, slices and frames, and
+// column statistics. Layers work on raw float pointers (see layers.h); a Tensor is how lessons
+// hold data sets, samples and trajectories.
 #pragma once
 #include <cstddef>
 #include <string>
@@ -47,27 +47,9 @@ private:
 std::string shape_str(const std::vector<int>& shape);
 size_t numel(const std::vector<int>& shape);
 
-// Throws ddpm::Error naming both shapes when they differ; `what` says which operation asked.
-void require_same_shape(const Tensor& a, const Tensor& b, const char* what);
-
-// Element-wise: shapes must be equal.
-Tensor operator+(const Tensor& a, const Tensor& b);
-Tensor operator-(const Tensor& a, const Tensor& b);
-Tensor operator*(const Tensor& a, const Tensor& b);
-Tensor operator*(const Tensor& a, float s);
-Tensor operator*(float s, const Tensor& a);
-
-// (M, K) · (K, N) -> (M, N). The plain i-k-j loop: the innermost loop walks a row of b and a
-// row of the result, both contiguous, so the compiler can vectorise it.
-Tensor matmul(const Tensor& a, const Tensor& b);
-
-float sum(const Tensor& a);
-float mean(const Tensor& a);
 // Per-column mean and (population) standard deviation of a 2-D tensor, computed in double.
 std::vector<double> column_mean(const Tensor& a);
 std::vector<double> column_std(const Tensor& a);
-// Largest |a - b| over all elements (shapes must be equal).
-float max_abs_diff(const Tensor& a, const Tensor& b);
 // True if every element is finite.
 bool all_finite(const Tensor& a);
 

@@ -76,9 +76,10 @@ Trainer::Trainer(const ModelConfig& mc, const TrainConfig& c, const Schedule& s,
 }
 
 float Trainer::step(const float* x_0, int B) {
+    const float loss = diffusion_loss_fn(model, x_0, B, sched, rng, buffers);
     model.zero_grad();
-    float loss = diffusion_loss_fn(model, x_0, B, sched, rng, buffers);
-    float norm = clip_grad_norm(model.grads.data(), model.num_params(), cfg.clip);
+    diffusion_loss_backward(model, buffers);
+    const float norm = clip_grad_norm(model.grads.data(), model.num_params(), cfg.clip);
     if (!std::isfinite(loss) || !std::isfinite(norm))
         throw Error(std::string(std::isfinite(loss) ? "the gradient" : "the loss") + " became " +
                     std::to_string(std::isfinite(loss) ? norm : loss) + " at epoch " +
@@ -115,7 +116,9 @@ void Trainer::train(const Tensor& data, const std::function<bool(const EpochRepo
         }
         ++epoch;
         epoch_loss.push_back(static_cast<float>(epoch_loss_sum / loader.num_batches()));
-        epoch_order.clear(), next_batch = 0, epoch_loss_sum = 0;  // between epochs
+        epoch_order.clear();  // between epochs
+        next_batch = 0;
+        epoch_loss_sum = 0;
         EpochReport r;
         r.epoch = epoch;
         r.epochs = cfg.epochs;

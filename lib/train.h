@@ -1,15 +1,15 @@
-// Training: the mini-batch loader and the training loop that the lessons and tools share.
+// Training: the mini-batch loader, and the training loop as the tools run it.
 //
-// The loop is the notebook's: for each epoch, reshuffle, and for each batch: zero the gradients,
-// compute diffusion_loss_fn and its gradient, clip the gradient norm to 1, take an Adam step, and
-// update the EMA. It reports each epoch through a callback; it never prints, draws or writes a
-// file (the callback does what the caller wants: print, sample panels, save a checkpoint).
+// The loop is the notebook's, which lesson 06 writes out in its main.cpp: for each epoch,
+// reshuffle, and for each batch: the loss, zero the gradients, its gradient, clip the gradient
+// norm to 1, an Adam step, the EMA. Trainer adds what a long run needs: it can stop after any step
+// and go on from a checkpoint bit for bit. It reports each epoch through a callback and never
+// prints, draws or writes a file (the callback does what the caller wants).
 #pragma once
 #include <atomic>
 #include <functional>
 #include <vector>
 
-#include "datasets.h"
 #include "diffusion.h"
 #include "model.h"
 #include "optim.h"
@@ -77,7 +77,7 @@ struct Trainer {
     ModelConfig model_cfg;
     TrainConfig cfg;
     Schedule sched;
-    uint64_t seed;  // the run's seed (tools also derive the data set from it)
+    uint64_t seed;  // the run's seed (the tools also derive the data set from it)
     Rng rng;
     MLPDiffusion model;
     Adam adam;
@@ -90,15 +90,6 @@ struct Trainer {
     std::vector<int> epoch_order;
     int next_batch = 0;
     double epoch_loss_sum = 0;
-    // What the tools record about the run's data, so a resumed run regenerates the same points:
-    // a data set's name, or "file:PATH" for a learner's own points, with the normalisation that
-    // maps them to the model's scale (samples are mapped back with it).
-    std::string dataset = "s_curve";
-    int dataset_n = 0;
-    Normalization data_norm;
-    // "notebook", or "improved": the same training, sampled by default from the EMA weights with
-    // DDPM's Algorithm 2 (docs/experiments.md says why). ddpm sample reads it for its defaults.
-    std::string recipe = "notebook";
 };
 
 // A copy of the model with its weights replaced by the EMA's.

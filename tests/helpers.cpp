@@ -1,8 +1,11 @@
 #include "helpers.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <stdexcept>
 #include <unistd.h>
+
+#include "error.h"
 
 TempDir::TempDir() {
     char tmpl[] = "/tmp/ddpm-test-XXXXXX";
@@ -34,4 +37,12 @@ std::vector<double> json_number_array(const std::string& json, const std::string
         p = next;
     }
     return out;
+}
+
+float max_abs_diff(const ddpm::Tensor& a, const ddpm::Tensor& b) {
+    if (a.shape() != b.shape())
+        throw ddpm::Error("max_abs_diff: shape mismatch " + a.shape_str() + " vs " + b.shape_str());
+    float d = 0;
+    for (size_t i = 0; i < a.size(); ++i) d = std::fmax(d, std::fabs(a[i] - b[i]));
+    return d;
 }

@@ -13,3 +13,7 @@ struct TempDir {
 // Reads a JSON array of numbers named `key` from a tiny JSON object (the fixtures' format).
 #include <vector>
 std::vector<double> json_number_array(const std::string& json, const std::string& key);
+
+// Largest |a - b| over all elements; throws ddpm::Error naming both shapes when they differ.
+#include "tensor.h"
+float max_abs_diff(const ddpm::Tensor& a, const ddpm::Tensor& b);

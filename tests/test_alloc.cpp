@@ -7,7 +7,7 @@
 #include <new>
 
 #include "datasets.h"
-#include "parallel.h"
+#include "fast/parallel.h"
 #include "train.h"
 
 static std::atomic<long> g_allocations{0};

@@ -23,8 +23,16 @@ TEST_CASE("a checkpoint round trip is bit-exact") {
     ddpm::Trainer tr = make_trainer(2);
     tr.train(data_for(9), nullptr);
     TempDir dir;
-    ddpm::save_checkpoint(tr, dir.file("m.ckpt"));
-    ddpm::Trainer back = ddpm::load_checkpoint(dir.file("m.ckpt"));
+    ddpm::RunInfo run;
+    run.dataset = "moons";
+    run.dataset_n = 640;
+    run.recipe = "improved";
+    ddpm::save_checkpoint(tr, run, dir.file("m.ckpt"));
+    ddpm::Checkpoint ck = ddpm::load_checkpoint(dir.file("m.ckpt"));
+    const ddpm::Trainer& back = ck.trainer;
+    CHECK(ck.run.dataset == "moons");
+    CHECK(ck.run.dataset_n == 640);
+    CHECK(ck.run.recipe == "improved");
     CHECK(back.model.params == tr.model.params);
     CHECK(back.ema.shadow == tr.ema.shadow);
     CHECK(back.adam.m == tr.adam.m);
@@ -35,7 +43,7 @@ TEST_CASE("a checkpoint round trip is bit-exact") {
     CHECK(back.sched.name == "cosine");
     CHECK(back.model_cfg.hidden == 32);
     CHECK(back.seed == 9);
-    CHECK(back.rng.next_u32() == tr.rng.next_u32());
+    CHECK(ck.trainer.rng.next_u32() == tr.rng.next_u32());
 }
 
 TEST_CASE("an interrupted and resumed run ends bit-identical to an uninterrupted one") {
@@ -45,7 +53,7 @@ TEST_CASE("an interrupted and resumed run ends bit-identical to an uninterrupted
     ddpm::Trainer first = make_trainer(4);
     first.train(data_for(9), [](const ddpm::EpochReport& r) { return r.epoch < 2; });
     CHECK(first.epoch == 2);
-    ddpm::Trainer resumed = ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(first), "mem");
+    ddpm::Trainer resumed = ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(first, {}), "mem").trainer;
     resumed.train(data_for(resumed.seed), nullptr);
     CHECK(resumed.epoch == 4);
     CHECK(resumed.model.params == whole.model.params);
@@ -64,7 +72,8 @@ TEST_CASE("a run stopped after any step (as by Ctrl-C) resumes bit-identical") {
     ddpm::Trainer part = make_trainer(3);
     int calls = 0;
     while (!part.finished()) {
-        ddpm::Trainer resumed = ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(part), "mem");
+        ddpm::Trainer resumed =
+            ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(part, {}), "mem").trainer;
         resumed.train(data, nullptr, &stop);
         part = std::move(resumed);
         ++calls;
@@ -91,19 +100,24 @@ TEST_CASE("a checkpoint keeps the model's embedding and the data's normalisation
     ddpm::TrainConfig cfg;
     cfg.epochs = 1;
     ddpm::Trainer tr(mc, cfg, ddpm::Schedule::sigmoid(100), 4);
-    tr.data_norm.mean[0] = 300, tr.data_norm.mean[1] = -20, tr.data_norm.scale = 357;
+    ddpm::RunInfo run;
+    run.data_norm.mean[0] = 300;
+    run.data_norm.mean[1] = -20;
+    run.data_norm.scale = 357;
     tr.train(data_for(4), nullptr);
-    ddpm::Trainer back = ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(tr), "mem");
+    ddpm::Checkpoint ck = ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(tr, run), "mem");
+    const ddpm::Trainer& back = ck.trainer;
     CHECK(back.model_cfg.embedding == ddpm::ModelConfig::Embedding::sinusoidal);
     CHECK(back.model.num_params() == tr.model.num_params());
     CHECK(back.model.params == tr.model.params);
-    CHECK(back.data_norm.mean[0] == 300);
-    CHECK(back.data_norm.scale == 357);
+    CHECK(ck.run.data_norm.mean[0] == 300);
+    CHECK(ck.run.data_norm.mean[1] == -20);
+    CHECK(ck.run.data_norm.scale == 357);
 }
 
 TEST_CASE("corrupt, truncated and foreign checkpoints are refused with a message saying which") {
     ddpm::Trainer tr = make_trainer(0);
-    std::string good = ddpm::checkpoint_bytes(tr);
+    std::string good = ddpm::checkpoint_bytes(tr, {});
     CHECK_NOTHROW(ddpm::checkpoint_from_bytes(good, "m.ckpt"));
     std::string flipped = good;
     flipped[good.size() / 2] ^= 0x40;

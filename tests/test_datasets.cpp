@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "helpers.h"
+
 #include <cmath>
 
 #include "datasets.h"
@@ -43,8 +45,8 @@ TEST_CASE("every data set is seeded, finite, (n, 2) and about the S-curve's size
         CAPTURE(name);
         ddpm::Tensor a = ddpm::make_dataset(name, 2000, 5), b = ddpm::make_dataset(name, 2000, 5);
         CHECK(a.shape_str() == "(2000, 2)");
-        CHECK(ddpm::max_abs_diff(a, b) == 0);
-        CHECK(ddpm::max_abs_diff(a, ddpm::make_dataset(name, 2000, 6)) > 0);
+        CHECK(max_abs_diff(a, b) == 0);
+        CHECK(max_abs_diff(a, ddpm::make_dataset(name, 2000, 6)) > 0);
         CHECK(ddpm::all_finite(a));
         std::vector<double> m = ddpm::column_mean(a), sd = ddpm::column_std(a);
         for (int d = 0; d < 2; ++d) {
@@ -110,7 +112,7 @@ TEST_CASE("a learner's points are centred, scaled to std 0.14, and mapped back e
           doctest::Approx(ddpm::column_std(original)[1] / ddpm::column_std(original)[0])
               .epsilon(1e-4));
     ddpm::denormalize_points(pts, norm);
-    CHECK(ddpm::max_abs_diff(pts, original) < 1e-3f);
+    CHECK(max_abs_diff(pts, original) < 1e-3f);
     ddpm::Tensor few({50, 2}, 1.0f), same({300, 2}, 1.0f), flat({300, 3});
     CHECK_THROWS_WITH(ddpm::normalize_points(few, "few.csv"),
                       "few.csv: 50 points; at least 200 are needed to learn a distribution");

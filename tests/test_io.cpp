@@ -16,7 +16,7 @@ TEST_CASE(".npy round trip keeps shape and values; the header is NumPy's") {
     CHECK(bytes.find("'shape': (3, 4, 2)") != std::string::npos);
     ddpm::Tensor back = ddpm::npy_from_bytes(bytes, "t.npy");
     CHECK(back.shape() == t.shape());
-    CHECK(ddpm::max_abs_diff(back, t) == 0);
+    CHECK(max_abs_diff(back, t) == 0);
     CHECK(ddpm::npy_from_bytes(ddpm::npy_bytes(ddpm::Tensor({5}, 2.0f)), "v").shape_str() ==
           "(5,)");
 }
@@ -72,7 +72,7 @@ TEST_CASE("CSV: x,y and frame,x,y with or without a header; round trip is exact"
     TempDir dir;
     ddpm::save_csv(pts, dir.file("p.csv"));
     CHECK(ddpm::read_file(dir.file("p.csv")).compare(0, 4, "x,y\n") == 0);
-    CHECK(ddpm::max_abs_diff(ddpm::load_csv(dir.file("p.csv")), pts) == 0);
+    CHECK(max_abs_diff(ddpm::load_csv(dir.file("p.csv")), pts) == 0);
     ddpm::Tensor t = ddpm::csv_from_text("0,1,2\n0,3,4\n1,5,6\n1,7,8\n", "t.csv");
     CHECK(t.shape_str() == "(2, 2, 2)");
     CHECK(t[6] == 7);

@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "parallel.h"
+#include "fast/parallel.h"
 
 TEST_CASE("parallel_for covers [0, n) exactly once, for 1, 2 and 3 threads") {
     for (int threads : {1, 2, 3}) {

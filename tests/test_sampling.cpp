@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "helpers.h"
+
 #include <cmath>
 
 #include "datasets.h"
@@ -61,10 +63,10 @@ TEST_CASE("p_sample_loop returns T + 1 frames, x_T first; same seed, same trajec
     ddpm::Tensor s1 = ddpm::p_sample_loop(m, 50, sched, a),
                  s2 = ddpm::p_sample_loop(m, 50, sched, b);
     CHECK(s1.shape_str() == "(11, 50, 2)");
-    CHECK(ddpm::max_abs_diff(s1, s2) == 0);
+    CHECK(max_abs_diff(s1, s2) == 0);
     ddpm::Rng c(1);
     ddpm::Tensor x_T = ddpm::randn(50, 2, c);
-    CHECK(ddpm::max_abs_diff(s1.slice(0, 1).reshaped({50, 2}), x_T) == 0);
+    CHECK(max_abs_diff(s1.slice(0, 1).reshaped({50, 2}), x_T) == 0);
     CHECK_THROWS_WITH(ddpm::p_sample_loop(m, 5, ddpm::Schedule::sigmoid(20), a),
                       doctest::Contains("the model has 10 steps"));
 }
@@ -78,7 +80,7 @@ TEST_CASE("DDIM with eta = 0 is deterministic given x_T") {
     ddpm::Tensor s1 = ddpm::ddim_sample_loop(m, x_T, sched, a, 5, 0.0f);
     ddpm::Tensor s2 = ddpm::ddim_sample_loop(m, x_T, sched, b, 5, 0.0f);
     CHECK(s1.shape_str() == "(6, 30, 2)");
-    CHECK(ddpm::max_abs_diff(s1, s2) == 0);
+    CHECK(max_abs_diff(s1, s2) == 0);
 }
 
 TEST_CASE("DDIM with every step and eta = 1 is DDPM with the posterior variance") {
@@ -91,7 +93,7 @@ TEST_CASE("DDIM with every step and eta = 1 is DDPM with the posterior variance"
     ddpm::Rng a(7), b(7);
     ddpm::Tensor ddpm_seq = ddpm::p_sample_loop(m, x_T, sched, a, post);
     ddpm::Tensor ddim_seq = ddpm::ddim_sample_loop(m, x_T, sched, b, 20, 1.0f);
-    float d = ddpm::max_abs_diff(ddpm_seq, ddim_seq);
+    float d = max_abs_diff(ddpm_seq, ddim_seq);
     MESSAGE("largest difference over the trajectory: " << d);
     CHECK(d < 1e-4f);
 }

@@ -95,7 +95,7 @@ TEST_CASE("EMA weights trail the raw weights after training") {
     CHECK(e.params == tr.ema.shadow);
 }
 
-#include "parallel.h"
+#include "fast/parallel.h"
 
 TEST_CASE("training and sampling give bit-identical results for 1 and 2 threads") {
     std::vector<float> params[2], samples[2];

@@ -9,13 +9,14 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "aligned.h"
-#include "background.h"
+#include "fast/aligned.h"
+#include "fast/background.h"
 #include "datasets.h"
 #include "diffusion.h"
 #include "io/atomic_file.h"
-#include "kernels.h"
-#include "parallel.h"
+#include "fast/gemm.h"
+#include "fast/linear.h"
+#include "fast/parallel.h"
 #include "render/animation.h"
 #include "render/plot.h"
 #include "train.h"
@@ -57,10 +58,13 @@ double step_flops(int B) {
 // (An earlier version kept them in an array captured by a lambda: each update went through memory,
 // and it measured 46 GFLOP/s on a core whose peak is 117.)
 __attribute__((noinline)) float fma_chains(long n, float x) {
-    typedef float V __attribute__((vector_size(ddpm::kVecBytes)));
-    constexpr int lanes = ddpm::kVecBytes / 4, chains = 12;
+    typedef float V __attribute__((vector_size(ddpm::fast::kVecBytes)));
+    constexpr int lanes = ddpm::fast::kVecBytes / 4, chains = 12;
     V acc[chains], a, b;
-    for (int l = 0; l < lanes; ++l) a[l] = 0.999f * x, b[l] = 0.001f;
+    for (int l = 0; l < lanes; ++l) {
+        a[l] = 0.999f * x;
+        b[l] = 0.001f;
+    }
     for (V& v : acc) v = b;
     for (long i = 0; i < n; ++i)
 #pragma GCC unroll 12
@@ -71,7 +75,7 @@ __attribute__((noinline)) float fma_chains(long n, float x) {
 }
 
 double peak_gflops() {
-    constexpr int lanes = ddpm::kVecBytes / 4, chains = 12;
+    constexpr int lanes = ddpm::fast::kVecBytes / 4, chains = 12;
     const long n = 50000000;
     float sink = 0;
     double s = seconds_of([&] { sink = fma_chains(n, 1.0f); });
@@ -89,9 +93,9 @@ double product_us(bool skip, double zeros) {
     for (float& x : B) x = rng.normal();
     auto run = [&] {
         if (skip)
-            ddpm::gemm_acc_skip_zeros(C.data(), A.data(), B.data(), n, n, n);
+            ddpm::fast::gemm_acc_skip_zeros(C.data(), A.data(), B.data(), n, n, n);
         else
-            ddpm::gemm_acc_tiles(C.data(), A.data(), B.data(), n, n, n);
+            ddpm::fast::gemm_acc_tiles(C.data(), A.data(), B.data(), n, n, n);
     };
     for (int i = 0; i < 200; ++i) run();
     const int reps = 4000;
@@ -156,19 +160,16 @@ std::map<std::string, std::string> torch_figures() {
     return out;
 }
 
-}  // namespace
-
-int main() {
-    ddpm::set_flush_denormals(true);  // as ddpm and the lessons run
-    std::printf(
-        "ddpm-from-scratch benchmark (batch 128, the notebook's model: %.1f MFLOP a step)\n\n",
-        step_flops(128) / 1e6);
+// A run's first figure: how fast one core can multiply-add at all.
+void print_peak() {
     const double peak = peak_gflops();
     std::printf("one core's peak (vector multiply-adds): %.0f GFLOP/s\n", peak);
     std::printf("  so a step's %.1f MFLOP take at least %.3f ms on one core, done densely\n\n",
                 step_flops(128) / 1e6, step_flops(128) / peak / 1e6);
+}
 
-    // gemm_acc picks its path by the share of zeros in A (kernels.cpp): these are the figures.
+// gemm_acc picks its path by the share of zeros in A (fast/gemm.cpp): these are the figures.
+void print_products() {
     const double tiles = product_us(false, 0.0), flop = 2.0 * 128 * 128 * 128;
     std::printf("a 128 x 128 x 128 product, 1 thread: register tiles %.1f us (%.0f GFLOP/s)\n",
                 tiles, flop / tiles / 1e3);
@@ -177,7 +178,9 @@ int main() {
         std::printf("%s %.0f%% zeros %.1f us", zeros > 0 ? "," : "", 100 * zeros,
                     product_us(true, zeros));
     std::printf("\n\n");
+}
 
+void print_gif() {
     size_t bytes = 0;
     double g50 = gif_run(50, "/tmp/ddpm-bench-50.gif", &bytes);
     long rss50 = peak_rss_kb();
@@ -187,27 +190,49 @@ int main() {
         "GIF, 10,000 points at 480x360: 200 frames in %.2f s (%.1f ms a frame), %.0f KB;\n"
         "  peak memory %ld MB after 50 frames (%.2f s), %ld MB after 200\n\n",
         g200, 1e3 * g200 / 200, bytes / 1024.0, rss50 / 1024, g50, rss200 / 1024);
+}
 
-    // A freshly initialised model: about half of its activations are zero, fewer than later.
-    ddpm::Tensor batch = ddpm::make_dataset("s_curve", 128, 1);
-    double ms[3] = {0, 0, 0}, sample[3] = {0, 0, 0};
+struct FreshModel {
+    double step_ms = 0, sample_s = 0;  // on 1 thread
+};
+
+// A freshly initialised model: about half of its activations are zero, fewer than later. Also
+// the plain loops of lib/layers.cpp alone (the fast tier switched off), the reference the fast
+// tier is tested against.
+FreshModel print_fresh_model(ddpm::Tensor& batch) {
+    FreshModel one;
     std::printf("a fresh model (its first steps):\n");
     for (int threads : {1, 2}) {
-        ms[threads] = train_step_ms(threads, batch);
-        sample[threads] = sample_seconds(threads);
+        const double ms = train_step_ms(threads, batch), s = sample_seconds(threads);
+        if (threads == 1) one = {ms, s};
         std::printf(
             "  %d thread%s: training step %.3f ms = %.0f steps/s = %.1f GFLOP/s; "
             "p_sample_loop 10,000 x 100: %.2f s\n",
-            threads, threads > 1 ? "s" : " ", ms[threads], 1e3 / ms[threads],
-            step_flops(128) / ms[threads] / 1e6, sample[threads]);
+            threads, threads > 1 ? "s" : " ", ms, 1e3 / ms, step_flops(128) / ms / 1e6, s);
     }
     std::printf(
         "  (a batch of 128 trains on one core whatever the threads: below kMinParallelWork, "
         "moving its data\n   between cores costs more than it saves; docs/architecture.md)\n");
+    ddpm::fast::set_enabled(false);
+    const double plain_ms = train_step_ms(1, batch);
+    ddpm::fast::set_enabled(true);
+    std::printf("  the plain layers alone (fast tier off), 1 thread: training step %.3f ms, %.1fx "
+                "the fast tier's\n",
+                plain_ms, plain_ms / one.step_ms);
+    return one;
+}
 
-    // The notebook's whole run: 4000 epochs over 10,000 points, and every 100 epochs a sampling
-    // of 10,000 points with its 10 panels drawn (not written). Training and sampling are timed
-    // apart: as the model learns, more of its activations are zero and both get faster.
+struct FullRun {
+    double seconds = 0, steps = 0;
+    double step_ms() const { return 1e3 * seconds / steps; }
+};
+
+// The notebook's whole run: 4000 epochs over 10,000 points, and every 100 epochs a sampling of
+// 10,000 points with its 10 panels drawn (not written). As ddpm train --sample-every does: each
+// sampling on a second thread, from a copy of the model, while training goes on
+// (fast/background.h). Training and sampling are timed apart: as the model learns, more of its
+// activations are zero and both get faster.
+FullRun print_full_run() {
     ddpm::set_num_threads(0);
     ddpm::TrainConfig cfg;
     ddpm::Trainer tr(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(100), 1234);
@@ -217,15 +242,14 @@ int main() {
     std::printf("\nthe notebook's full run (4000 epochs, 40 samplings), %d threads: ",
                 ddpm::num_threads());
     std::fflush(stdout);
-    // As ddpm train --sample-every does: each sampling on a second thread, from a copy of the
-    // model, while training goes on (tools/background.h).
     double sampling = 0;
-    Background background;
-    double full = seconds_of([&] {
+    ddpm::Background background;
+    FullRun run;
+    run.seconds = seconds_of([&] {
         tr.train(data, [&](const ddpm::EpochReport& r) {
             if (r.epoch == 100 || r.epoch % 1000 == 0) rss_at[r.epoch] = rss_kb();
             if (r.epoch % 100 == 0)
-                background.run([model = tr.model, &tr, &sample_rng, &sampling]() mutable {
+                background.run([model = tr.model, &tr, &sample_rng, &sampling] {
                     sampling += seconds_of([&] {
                         ddpm::reverse_panels(
                             ddpm::p_sample_loop(model, 10000, tr.sched, sample_rng));
@@ -235,42 +259,60 @@ int main() {
         });
         background.wait();
     });
-    const double steps = static_cast<double>(tr.adam.t);
-    std::printf("%.0f s\n  memory in use (MB) at epoch", full);
+    run.steps = static_cast<double>(tr.adam.t);
+    std::printf("%.0f s\n  memory in use (MB) at epoch", run.seconds);
     for (const auto& [epoch, kb] : rss_at) std::printf(" %d: %.1f", epoch, kb / 1024.0);
     std::printf("\n");
     std::printf(
         "  %.0f steps: %.3f ms = %.0f steps/s on average; the 40 samplings, on the second "
         "core meanwhile, %.0f s (%.2f s each)\n",
-        steps, 1e3 * full / steps, steps / full, sampling, sampling / 40);
+        run.steps, run.step_ms(), run.steps / run.seconds, sampling, sampling / 40);
     for (int threads : {1, 2}) {
         ddpm::set_num_threads(threads);
         double s = seconds_of([&] { ddpm::p_sample_loop(tr.model, 10000, tr.sched, sample_rng); });
         std::printf("  the trained model's p_sample_loop 10,000 x 100, %d thread%s: %.2f s\n",
                     threads, threads > 1 ? "s" : "", s);
     }
+    return run;
+}
 
+// PyTorch's dense products cost the same whatever the activations; ours get cheaper as more of
+// them are zero, so both the fresh model's step and the run's average count.
+void print_torch(const FreshModel& fresh, const FullRun& run) {
     std::map<std::string, std::string> torch = torch_figures();
-    if (torch.count("torch_step_ms")) {
-        double t_ms = std::atof(torch["torch_step_ms"].c_str()),
-               t_s = std::atof(torch["torch_sample_s"].c_str());
-        std::printf(
-            "\nPyTorch %s on %s, 1 thread: training step %.3f ms (%.0f steps/s); "
-            "p_sample_loop (no autograd) %.2f s\n",
-            torch["torch_version"].c_str(), torch["torch_blas"].c_str(), t_ms, 1e3 / t_ms, t_s);
-        // PyTorch's dense products cost the same whatever the activations; ours get cheaper as
-        // more of them are zero, so both the fresh model's step and the run's average count.
-        std::printf(
-            "ratio, this course / PyTorch, 1 thread, a fresh model: training %.1fx faster, "
-            "sampling %.1fx faster\n",
-            t_ms / ms[1], t_s / sample[1]);
-        std::printf(
-            "  over the notebook's run (our average step, one core): training %.1fx faster\n",
-            t_ms / (1e3 * full / steps));
-    } else {
+    if (!torch.count("torch_step_ms")) {
         std::printf(
             "\n(PyTorch not installed: apt-get install python3-torch libopenblas0 adds the "
             "comparison)\n");
+        return;
     }
+    const double t_ms = std::atof(torch["torch_step_ms"].c_str());
+    const double t_s = std::atof(torch["torch_sample_s"].c_str());
+    std::printf(
+        "\nPyTorch %s on %s, 1 thread: training step %.3f ms (%.0f steps/s); "
+        "p_sample_loop (no autograd) %.2f s\n",
+        torch["torch_version"].c_str(), torch["torch_blas"].c_str(), t_ms, 1e3 / t_ms, t_s);
+    std::printf(
+        "ratio, this course / PyTorch, 1 thread, a fresh model: training %.1fx faster, "
+        "sampling %.1fx faster\n",
+        t_ms / fresh.step_ms, t_s / fresh.sample_s);
+    std::printf("  over the notebook's run (our average step, one core): training %.1fx faster\n",
+                t_ms / run.step_ms());
+}
+
+}  // namespace
+
+int main() {
+    ddpm::set_flush_denormals(true);  // as ddpm and the lessons run
+    std::printf(
+        "ddpm-from-scratch benchmark (batch 128, the notebook's model: %.1f MFLOP a step)\n\n",
+        step_flops(128) / 1e6);
+    print_peak();
+    print_products();
+    print_gif();
+    ddpm::Tensor batch = ddpm::make_dataset("s_curve", 128, 1);
+    const FreshModel fresh = print_fresh_model(batch);
+    const FullRun run = print_full_run();
+    print_torch(fresh, run);
     return 0;
 }

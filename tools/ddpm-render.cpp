@@ -75,7 +75,10 @@ ddpm::Limits parse_limits(const std::string& text) {
 
 int run(int argc, char** argv) {
     cli::Args args(argc, argv, 1);
-    if (args.flag("--help")) return std::printf("%s", kHelp), 0;
+    if (args.flag("--help")) {
+        std::printf("%s", kHelp);
+        return 0;
+    }
     const std::string gif = args.text("--gif", ""), frames_dir = args.text("--frames-dir", "");
     const std::string png = args.text("--png", ""), grid = args.text("--grid", "");
     const int every = static_cast<int>(args.integer("--every", 1, 1, 1000000));

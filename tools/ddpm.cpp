@@ -9,8 +9,9 @@
 #include <csignal>
 #include <cstdio>
 #include <string>
+#include <vector>
 
-#include "background.h"
+#include "fast/background.h"
 #include "cli.h"
 #include "datasets.h"
 #include "diffusion.h"
@@ -21,7 +22,7 @@
 #include "io/points.h"
 #include "io/progress.h"
 #include "metrics.h"
-#include "parallel.h"
+#include "fast/parallel.h"
 #include "render/animation.h"
 #include "render/plot.h"
 #include "render/png.h"
@@ -138,148 +139,199 @@ void check_writable(const std::string& path) {
     ddpm::AtomicFile probe(path);  // removed again on destruction, never committed
 }
 
-int train(cli::Args& args) {
-    if (args.flag("--help")) return std::printf("%s", kTrainHelp), 0;
-    const std::string resume = args.text("--resume", "");
-    // The run's settings: from the flags, or, with --resume, from the checkpoint (then only the
-    // flags about length and outputs may be given).
+// What ddpm train was asked to do.
+struct TrainRequest {
+    std::string resume;  // a checkpoint to go on from, or empty
+    ddpm::ModelConfig model;
+    ddpm::TrainConfig train;
+    ddpm::RunInfo run;
+    std::string schedule;
+    uint64_t seed = 0;
+    int sample_every = 0;
+    std::string panels_dir, out, log, loss_plot;
+};
+
+// With --resume the run's settings come from the checkpoint: only the flags about length and
+// outputs may be given.
+void refuse_settings_when_resuming(const cli::Args& args, const std::string& resume) {
     const char* settings[] = {"--dataset", "--data",     "--n",      "--batch", "--lr",
                               "--steps",   "--schedule", "--hidden", "--depth", "--embedding",
                               "--ema",     "--seed",     "--recipe"};
-    if (!resume.empty())
-        for (const char* flag : settings)
-            if (args.has(flag))
-                throw ddpm::UsageError(
-                    std::string(flag) +
-                    " cannot change when resuming (the run's settings come from " + resume + ")");
+    for (const char* flag : settings)
+        if (args.has(flag))
+            throw ddpm::UsageError(std::string(flag) +
+                                   " cannot change when resuming (the run's settings come from " +
+                                   resume + ")");
+}
+
+std::string one_of(const std::string& flag, const std::string& value,
+                   const std::vector<std::string>& allowed) {
+    for (const std::string& a : allowed)
+        if (value == a) return value;
+    std::string list;
+    for (size_t i = 0; i < allowed.size(); ++i)
+        list += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + allowed[i];
+    throw ddpm::UsageError(flag + ": expected " + list + ", got '" + value + "'");
+}
+
+TrainRequest parse_train_flags(cli::Args& args) {
+    TrainRequest rq;
+    rq.resume = args.text("--resume", "");
+    if (!rq.resume.empty()) refuse_settings_when_resuming(args, rq.resume);
     const std::string dataset = args.text("--dataset", "s_curve");
     const std::string data_file = args.text("--data", "");
     if (!data_file.empty() && args.has("--dataset"))
         throw ddpm::UsageError("give --dataset or --data, not both");
     if (!data_file.empty() && args.has("--n"))
         throw ddpm::UsageError("--n is the number of points in --data's file");
-    const int n = static_cast<int>(args.integer("--n", 10000, 16, 10000000));
-    ddpm::TrainConfig cfg;
-    cfg.epochs = static_cast<int>(args.integer("--epochs", 4000, 0, 10000000));
-    cfg.batch = static_cast<int>(args.integer("--batch", 128, 1, 1000000));
-    cfg.lr = static_cast<float>(args.number("--lr", 1e-3, 1e-8, 1.0));
-    cfg.ema_mu = static_cast<float>(args.number("--ema", 0.01, 1e-6, 1.0));
-    ddpm::ModelConfig mc;
-    mc.num_steps = static_cast<int>(args.integer("--steps", 100, 2, 100000));
-    mc.hidden = static_cast<int>(args.integer("--hidden", 128, 1, 4096));
-    mc.depth = static_cast<int>(args.integer("--depth", 3, 1, 16));
-    mc.fourier = static_cast<int>(args.integer("--fourier", 0, 0, 16));
-    const std::string embedding = args.text("--embedding", "learned");
-    if (embedding != "learned" && embedding != "sinusoidal")
-        throw ddpm::UsageError("--embedding: expected learned or sinusoidal, got '" + embedding +
-                               "'");
-    if (embedding == "sinusoidal") mc.embedding = ddpm::ModelConfig::Embedding::sinusoidal;
-    const std::string schedule = args.text("--schedule", "sigmoid");
-    const std::string recipe = args.text("--recipe", "notebook");
-    if (recipe != "notebook" && recipe != "improved")
-        throw ddpm::UsageError("--recipe: expected notebook or improved, got '" + recipe + "'");
-    const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 1234, 0, 2147483647L));
+    rq.run.dataset = data_file.empty() ? dataset : "file:" + data_file;
+    rq.run.dataset_n = static_cast<int>(args.integer("--n", 10000, 16, 10000000));
+    rq.train.epochs = static_cast<int>(args.integer("--epochs", 4000, 0, 10000000));
+    rq.train.batch = static_cast<int>(args.integer("--batch", 128, 1, 1000000));
+    rq.train.lr = static_cast<float>(args.number("--lr", 1e-3, 1e-8, 1.0));
+    rq.train.ema_mu = static_cast<float>(args.number("--ema", 0.01, 1e-6, 1.0));
+    rq.model.num_steps = static_cast<int>(args.integer("--steps", 100, 2, 100000));
+    rq.model.hidden = static_cast<int>(args.integer("--hidden", 128, 1, 4096));
+    rq.model.depth = static_cast<int>(args.integer("--depth", 3, 1, 16));
+    rq.model.fourier = static_cast<int>(args.integer("--fourier", 0, 0, 16));
+    if (one_of("--embedding", args.text("--embedding", "learned"), {"learned", "sinusoidal"}) ==
+        "sinusoidal")
+        rq.model.embedding = ddpm::ModelConfig::Embedding::sinusoidal;
+    rq.schedule = args.text("--schedule", "sigmoid");
+    rq.run.recipe = one_of("--recipe", args.text("--recipe", "notebook"), {"notebook", "improved"});
+    rq.seed = static_cast<uint64_t>(args.integer("--seed", 1234, 0, 2147483647L));
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
-    const int sample_every = static_cast<int>(args.integer("--sample-every", 0, 0, 10000000));
-    const std::string panels_dir = args.text("--panels-dir", ".");
-    const std::string out = args.text("--out", "model.ckpt");
-    const std::string log = args.text("--log", "");
-    const std::string loss_plot = args.text("--loss-plot", "");
+    rq.sample_every = static_cast<int>(args.integer("--sample-every", 0, 0, 10000000));
+    rq.panels_dir = args.text("--panels-dir", ".");
+    rq.out = args.text("--out", "model.ckpt");
+    rq.log = args.text("--log", "");
+    rq.loss_plot = args.text("--loss-plot", "");
     args.finish();
     if (!args.positional().empty())
         throw ddpm::UsageError("unexpected argument '" + args.positional()[0] + "'");
+    return rq;
+}
 
-    ddpm::Trainer tr =
-        resume.empty()
-            ? ddpm::Trainer(mc, cfg, ddpm::Schedule::by_name(schedule, mc.num_steps), seed)
-            : ddpm::load_checkpoint(resume);
-    if (resume.empty()) {
-        tr.dataset = data_file.empty() ? dataset : "file:" + data_file;
-        tr.recipe = recipe;
-        tr.dataset_n = n;
-    } else {
-        tr.cfg.epochs = cfg.epochs;  // the total, counted from the run's start
+// A new run from the request, or the saved one with --resume (its total becomes --epochs).
+ddpm::Checkpoint start_or_resume(const TrainRequest& rq) {
+    if (rq.resume.empty()) {
+        ddpm::Schedule sched = ddpm::Schedule::by_name(rq.schedule, rq.model.num_steps);
+        return ddpm::Checkpoint{ddpm::Trainer(rq.model, rq.train, sched, rq.seed), rq.run};
     }
+    ddpm::Checkpoint ck = ddpm::load_checkpoint(rq.resume);
+    ck.trainer.cfg.epochs = rq.train.epochs;  // the total, counted from the run's start
+    return ck;
+}
+
+// The run's training data; a learner's file must not have changed since a resumed run began.
+ddpm::Tensor training_data(ddpm::Checkpoint& ck, const std::string& resume) {
+    ddpm::RunInfo& run = ck.run;
     ddpm::Normalization norm;
-    ddpm::Tensor data = run_data(tr.dataset, tr.dataset_n, tr.seed, &norm);
-    if (tr.dataset.rfind("file:", 0) == 0) {
-        if (!resume.empty() && (norm.scale != tr.data_norm.scale || data.dim(0) != tr.dataset_n))
-            throw ddpm::Error(tr.dataset.substr(5) + " changed since " + resume + " was saved");
-        tr.data_norm = norm;
-        tr.dataset_n = data.dim(0);
+    ddpm::Tensor data = run_data(run.dataset, run.dataset_n, ck.trainer.seed, &norm);
+    if (run.dataset.rfind("file:", 0) == 0) {
+        if (!resume.empty() && (norm.scale != run.data_norm.scale || data.dim(0) != run.dataset_n))
+            throw ddpm::Error(run.dataset.substr(5) + " changed since " + resume + " was saved");
+        run.data_norm = norm;
+        run.dataset_n = data.dim(0);
     }
-    check_writable(out);
-    if (!log.empty()) check_writable(log);
-    if (!loss_plot.empty()) check_writable(loss_plot);
-    if (sample_every) check_writable(panels_dir + "/reverse_0.png");
-    if (resume.empty())
-        std::printf(
-            "training %zu parameters on %s (%d points), %d epochs, schedule %s, seed %llu\n",
-            tr.model.num_params(), tr.dataset.c_str(), tr.dataset_n, tr.cfg.epochs,
-            tr.sched.name.c_str(), static_cast<unsigned long long>(tr.seed));
-    else
-        std::printf("resuming %s after %d epochs (step %ld), of %d\n", resume.c_str(), tr.epoch,
-                    static_cast<long>(tr.adam.t), tr.cfg.epochs);
+    return data;
+}
 
+void check_train_outputs(const TrainRequest& rq) {
+    check_writable(rq.out);
+    if (!rq.log.empty()) check_writable(rq.log);
+    if (!rq.loss_plot.empty()) check_writable(rq.loss_plot);
+    if (rq.sample_every) check_writable(rq.panels_dir + "/reverse_0.png");
+}
+
+// Trains to the end (or to Ctrl-C). Every --sample-every epochs: the loss is printed, the
+// checkpoint saved, and the reverse process sampled and drawn on a second thread from a copy of
+// that epoch's model while training goes on.
+void run_training(ddpm::Checkpoint& ck, const ddpm::Tensor& data, const TrainRequest& rq) {
+    ddpm::Trainer& tr = ck.trainer;
     ddpm::Progress progress;
-    ddpm::Rng sample_rng(tr.seed,
-                         /*stream=*/0x5a3b1e);  // sampling never disturbs training's stream
-    Background sampling;
+    ddpm::Rng sample_rng(tr.seed, /*stream=*/0x5a3b1e);  // never disturbs training's stream
+    ddpm::Background sampling;
+    auto on_epoch = [&](const ddpm::EpochReport& r) {
+        progress.update(r);
+        if (!rq.sample_every || (r.epoch % rq.sample_every != 0 && r.epoch != r.epochs))
+            return true;
+        progress.finish();
+        std::printf("epoch %d: loss %.4f (last batch)  mean %.4f\n", r.epoch, r.last_loss,
+                    r.mean_loss);
+        const std::string panels = rq.panels_dir + "/reverse_" + std::to_string(r.epoch) + ".png";
+        const std::string title = "reverse process p_theta, epoch " + std::to_string(r.epoch);
+        sampling.run([model = tr.model, n = ck.run.dataset_n, sched = tr.sched, &sample_rng,
+                      panels, title] {
+            ddpm::Tensor seq = ddpm::p_sample_loop(model, n, sched, sample_rng);
+            ddpm::save_png(ddpm::reverse_panels(seq, title), panels);
+        });
+        ddpm::save_checkpoint(tr, ck.run, rq.out);  // a long run keeps its latest state on disk
+        return true;
+    };
     std::signal(SIGINT, on_sigint);
     try {
-        tr.train(
-            data,
-            [&](const ddpm::EpochReport& r) {
-                progress.update(r);
-                if (sample_every && (r.epoch % sample_every == 0 || r.epoch == r.epochs)) {
-                    progress.finish();
-                    std::printf("epoch %d: loss %.4f (last batch)  mean %.4f\n", r.epoch,
-                                r.last_loss, r.mean_loss);
-                    // Sampled and drawn on a second thread from a copy of this epoch's model,
-                    // while training goes on.
-                    sampling.run([model = tr.model, n = tr.dataset_n, sched = tr.sched,
-                                  epoch = r.epoch, &sample_rng, &panels_dir]() mutable {
-                        ddpm::Tensor seq = ddpm::p_sample_loop(model, n, sched, sample_rng);
-                        ddpm::save_png(ddpm::reverse_panels(seq, "reverse process p_theta, epoch " +
-                                                                     std::to_string(epoch)),
-                                       panels_dir + "/reverse_" + std::to_string(epoch) + ".png");
-                    });
-                    ddpm::save_checkpoint(tr, out);  // a long run keeps its latest state on disk
-                }
-                return true;
-            },
-            &g_interrupted);
+        tr.train(data, on_epoch, &g_interrupted);
         sampling.wait();
     } catch (const ddpm::Error&) {
         progress.finish();
-        std::fprintf(stderr, "ddpm train: the last good checkpoint, if any, is %s\n", out.c_str());
+        std::fprintf(stderr, "ddpm train: the last good checkpoint, if any, is %s\n",
+                     rq.out.c_str());
         throw;
     }
     progress.finish();
-    ddpm::save_checkpoint(tr, out);
-    if (!log.empty()) {
+}
+
+void write_train_outputs(const ddpm::Checkpoint& ck, const TrainRequest& rq) {
+    const ddpm::Trainer& tr = ck.trainer;
+    ddpm::save_checkpoint(tr, ck.run, rq.out);
+    if (!rq.log.empty()) {
         std::string csv = "epoch,mean_loss\n";
         for (size_t i = 0; i < tr.epoch_loss.size(); ++i)
             csv += std::to_string(i + 1) + "," + std::to_string(tr.epoch_loss[i]) + "\n";
-        ddpm::write_file_atomic(log, csv);
+        ddpm::write_file_atomic(rq.log, csv);
     }
-    if (!loss_plot.empty() && !tr.epoch_loss.empty())
-        ddpm::save_png(ddpm::loss_chart(tr.epoch_loss), loss_plot);
+    if (!rq.loss_plot.empty() && !tr.epoch_loss.empty())
+        ddpm::save_png(ddpm::loss_chart(tr.epoch_loss), rq.loss_plot);
+}
+
+int train(cli::Args& args) {
+    if (args.flag("--help")) {
+        std::printf("%s", kTrainHelp);
+        return 0;
+    }
+    const TrainRequest rq = parse_train_flags(args);
+    ddpm::Checkpoint ck = start_or_resume(rq);
+    const ddpm::Trainer& tr = ck.trainer;
+    const ddpm::Tensor data = training_data(ck, rq.resume);
+    check_train_outputs(rq);
+    if (rq.resume.empty())
+        std::printf("training %zu parameters on %s (%d points), %d epochs, schedule %s, seed %llu\n",
+                    tr.model.num_params(), ck.run.dataset.c_str(), ck.run.dataset_n,
+                    tr.cfg.epochs, tr.sched.name.c_str(), static_cast<unsigned long long>(tr.seed));
+    else
+        std::printf("resuming %s after %d epochs (step %ld), of %d\n", rq.resume.c_str(),
+                    tr.epoch, static_cast<long>(tr.adam.t), tr.cfg.epochs);
+    run_training(ck, data, rq);
+    write_train_outputs(ck, rq);
     if (g_interrupted) {
         std::printf(
             "interrupted at epoch %d, step %ld: saved %s; continue with\n"
             "  ddpm train --resume %s --out %s --epochs %d\n",
-            tr.epoch + 1, static_cast<long>(tr.adam.t), out.c_str(), out.c_str(), out.c_str(),
-            tr.cfg.epochs);
+            tr.epoch + 1, static_cast<long>(tr.adam.t), rq.out.c_str(), rq.out.c_str(),
+            rq.out.c_str(), tr.cfg.epochs);
         return 130;
     }
     std::printf("final mean loss %.4f; wrote %s\n",
-                tr.epoch_loss.empty() ? 0.0f : tr.epoch_loss.back(), out.c_str());
+                tr.epoch_loss.empty() ? 0.0f : tr.epoch_loss.back(), rq.out.c_str());
     return 0;
 }
 
 int sample(cli::Args& args) {
-    if (args.flag("--help")) return std::printf("%s", kSampleHelp), 0;
+    if (args.flag("--help")) {
+        std::printf("%s", kSampleHelp);
+        return 0;
+    }
     if (!args.has("--model")) throw ddpm::UsageError("sample needs --model FILE");
     if (!args.has("--out")) throw ddpm::UsageError("sample needs --out FILE (.csv or .npy)");
     const std::string model_path = args.text("--model", ""), out = args.text("--out", "");
@@ -312,8 +364,9 @@ int sample(cli::Args& args) {
     if (sampler == "ddpm" && (have_steps || eta != 0.0f))
         throw ddpm::UsageError("--sample-steps and --eta are DDIM's (add --sampler ddim)");
 
-    ddpm::Trainer tr = ddpm::load_checkpoint(model_path);
-    const bool improved = tr.recipe == "improved";
+    const ddpm::Checkpoint ck = ddpm::load_checkpoint(model_path);
+    const ddpm::Trainer& tr = ck.trainer;
+    const bool improved = ck.run.recipe == "improved";
     if (variance.empty()) variance = improved ? "posterior" : "beta";
     if (last_noise.empty()) last_noise = improved ? "off" : "on";
     if (weights.empty()) weights = improved ? "ema" : "raw";
@@ -334,7 +387,7 @@ int sample(cli::Args& args) {
         opt.noise_at_last_step = last_noise == "on";
         seq = ddpm::p_sample_loop(model, x_T, tr.sched, rng, opt);
     }
-    ddpm::denormalize_points(seq, tr.data_norm);  // back to the data's own units (--data)
+    ddpm::denormalize_points(seq, ck.run.data_norm);  // back to the data's own units (--data)
     ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
     if (!ddpm::all_finite(samples)) throw ddpm::Error("sampling produced NaN or infinite values");
     ddpm::save_points(samples, out);
@@ -347,13 +400,16 @@ int sample(cli::Args& args) {
                                 ? "ddim"
                                 : "ddpm, " + variance + " variance, last-step noise " + last_noise;
     std::printf("wrote %d samples to %s (%s, %d steps, %s weights; recipe %s)%s%s\n", n,
-                out.c_str(), how.c_str(), seq.dim(0) - 1, weights.c_str(), tr.recipe.c_str(),
+                out.c_str(), how.c_str(), seq.dim(0) - 1, weights.c_str(), ck.run.recipe.c_str(),
                 trajectory.empty() ? "" : " and the trajectory to ", trajectory.c_str());
     return 0;
 }
 
 int eval(cli::Args& args) {
-    if (args.flag("--help")) return std::printf("%s", kEvalHelp), 0;
+    if (args.flag("--help")) {
+        std::printf("%s", kEvalHelp);
+        return 0;
+    }
     const std::string dataset = args.text("--dataset", "s_curve");
     const std::string data_file = args.text("--data", "");
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 99, 0, 2147483647L));
@@ -379,10 +435,13 @@ int eval(cli::Args& args) {
         ddpm::Rng rng(seed);
         rng.shuffle(order);
         n = std::min(n, pts.dim(0) / 2);
-        real_a = ddpm::Tensor({n, 2}), real_b = ddpm::Tensor({n, 2});
+        real_a = ddpm::Tensor({n, 2});
+        real_b = ddpm::Tensor({n, 2});
         for (int i = 0; i < n; ++i)
-            for (int d = 0; d < 2; ++d)
-                real_a.at(i, d) = pts.at(order[i], d), real_b.at(i, d) = pts.at(order[n + i], d);
+            for (int d = 0; d < 2; ++d) {
+                real_a.at(i, d) = pts.at(order[i], d);
+                real_b.at(i, d) = pts.at(order[n + i], d);
+            }
     } else {
         real_a = ddpm::make_dataset(dataset, n, seed);
         real_b = ddpm::make_dataset(dataset, n, seed + 1);
@@ -393,7 +452,10 @@ int eval(cli::Args& args) {
 }
 
 int animate(cli::Args& args) {
-    if (args.flag("--help")) return std::printf("%s", kAnimateHelp), 0;
+    if (args.flag("--help")) {
+        std::printf("%s", kAnimateHelp);
+        return 0;
+    }
     if (!args.has("--model")) throw ddpm::UsageError("animate needs --model FILE");
     const std::string model_path = args.text("--model", ""),
                       out = args.text("--out", "diffusion.gif");
@@ -409,11 +471,12 @@ int animate(cli::Args& args) {
         throw ddpm::UsageError("--weights: expected raw or ema, got '" + weights + "'");
     if (!ddpm::has_extension(out, ".gif"))
         throw ddpm::UsageError("--out: expected a .gif file name");
-    ddpm::Trainer tr = ddpm::load_checkpoint(model_path);
+    const ddpm::Checkpoint ck = ddpm::load_checkpoint(model_path);
+    const ddpm::Trainer& tr = ck.trainer;
     ddpm::MLPDiffusion model = weights == "ema" ? ddpm::ema_model(tr) : tr.model;
     check_writable(out);
     ddpm::Normalization unused;
-    ddpm::Tensor dataset = run_data(tr.dataset, n, seed, &unused);  // in the model's units
+    ddpm::Tensor dataset = run_data(ck.run.dataset, n, seed, &unused);  // in the model's units
     ddpm::Rng rng(seed, /*stream=*/0xa1);
     ddpm::Tensor x_seq = ddpm::p_sample_loop(model, n, tr.sched, rng);
     style.points.radius = 1.5f;
@@ -428,9 +491,14 @@ int animate(cli::Args& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2) return std::fprintf(stderr, "%s", kUsage), 2;
-    if (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")
-        return std::printf("%s", kUsage), 0;
+    if (argc < 2) {
+        std::fprintf(stderr, "%s", kUsage);
+        return 2;
+    }
+    if (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+        std::printf("%s", kUsage);
+        return 0;
+    }
     const std::string command = argv[1];
     ddpm::set_flush_denormals(true);  // twice as fast late in training (lib/parallel.h)
     try {

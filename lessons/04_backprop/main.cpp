@@ -19,7 +19,8 @@
 using Model = ddpm::MLP<double>;  // double: finite differences are then good to ~1e-9
 
 int main(int argc, char** argv) {
-    lesson::Checks check(argc, argv);
+    lesson::Checks check = lesson::parse_args(argc, argv);
+    lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
     ddpm::Rng rng(42);
     Model model;  // the notebook's shape: 2 -> 128 -> 128 -> 128 -> 2, three step embeddings
     model.init(rng);

@@ -17,7 +17,8 @@
 #include "train.h"
 
 int main(int argc, char** argv) {
-    lesson::Checks check(argc, argv);
+    lesson::Checks check = lesson::parse_args(argc, argv);
+    lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
     const int T = 100;
     ddpm::Rng data_rng(7);
     ddpm::Tensor data = ddpm::make_s_curve(10000, 0.1f, data_rng);
@@ -33,7 +34,7 @@ int main(int argc, char** argv) {
 
     // 1. The loss of one batch of 128, with antithetic steps.
     ddpm::LossBuffers buf;
-    float batch_loss = ddpm::diffusion_loss_fn(model, data.data(), 128, tr.sched, rng, buf, false);
+    float batch_loss = ddpm::diffusion_loss_fn(model, data.data(), 128, tr.sched, rng, buf);
     std::printf(
         "\nloss of one batch of 128: %.4f; its steps pair up: t = %d with %d, %d with %d, ...\n",
         batch_loss, buf.t[0], buf.t[64], buf.t[1], buf.t[65]);

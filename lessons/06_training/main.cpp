@@ -1,66 +1,100 @@
 // Lesson 06: training.
 //
-// The notebook's loop (DDPM Algorithm 1): for each epoch, shuffle the 10,000 points; for each
-// batch of 128: zero the gradients, compute the loss and its gradient, clip the gradient's norm to
-// 1, take an Adam step (lr 1e-3), update the EMA. The notebook runs 4000 epochs (316,000 steps).
-// Here: ddpm::Trainer::step and ::train in lib/train.cpp; Adam and clipping in lib/optim.cpp.
+// The notebook's loop (DDPM Algorithm 1), written out: for each epoch, shuffle the 10,000 points;
+// for each batch of 128: the loss, zero the gradients, backward, clip the gradient's norm to 1, an
+// Adam step (lr 1e-3), the EMA. The notebook runs 4000 epochs (316,000 steps).
+// The pieces: diffusion_loss_fn and diffusion_loss_backward in lib/diffusion.cpp (lessons 04, 05);
+// Adam, clip_grad_norm and EMA in lib/optim.cpp. The tools run the same loop as ddpm::Trainer
+// (lib/train.cpp), which can also stop and resume; this lesson checks that both give the same bits.
 //
 // Run it longer with:  EPOCHS=4000 make
+#include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <string>
+#include <vector>
 
 #include "../lesson.h"
 #include "datasets.h"
+#include "diffusion.h"
 #include "io/checkpoint.h"
-#include "io/progress.h"
+#include "model.h"
+#include "optim.h"
 #include "render/plot.h"
 #include "render/png.h"
 #include "train.h"
 
 int main(int argc, char** argv) {
-    lesson::Checks check(argc, argv);
-    ddpm::TrainConfig cfg;  // batch 128, lr 1e-3, clip 1.0, EMA mu 0.01: the notebook's
-    cfg.epochs = check.epochs(/*quick=*/20, /*full=*/600);  // EPOCHS=4000 make: the notebook's
+    lesson::Checks check = lesson::parse_args(argc, argv);
+    lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
+    const int num_epoch = check.epochs(/*quick=*/20, /*full=*/600);  // the notebook's: 4000
+    const int batch_size = 128;
     const uint64_t seed = 1234;  // the notebook defines this seed but never uses it; we do
     ddpm::Tensor dataset = ddpm::make_dataset("s_curve", 10000, seed);
-    ddpm::Trainer tr(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(100), seed);
-    std::printf("training %zu parameters for %d epochs of %d steps (batch %d)\n",
-                tr.model.num_params(), cfg.epochs, (10000 + cfg.batch - 1) / cfg.batch, cfg.batch);
+    const ddpm::Schedule sched = ddpm::Schedule::sigmoid(100);
 
-    // The notebook prints the loss every 100 epochs: the loss of the epoch's LAST batch, which
-    // holds only 16 points, so it jumps around. We print it beside the epoch's mean.
-    const int print_every = cfg.epochs >= 1000 ? 100 : std::max(1, cfg.epochs / 10);
-    ddpm::Progress progress;
-    double seconds = 0;
-    tr.train(dataset, [&](const ddpm::EpochReport& r) {
-        if (r.epoch % print_every == 0) {
-            progress.finish();
-            std::printf("epoch %4d: loss %.4f (last batch, as the notebook prints)  mean %.4f\n",
-                        r.epoch, r.last_loss, r.mean_loss);
+    // The notebook's objects. One generator draws everything training needs, in this order: the
+    // initial weights, then each epoch's shuffle, each batch's steps and noise.
+    ddpm::Rng rng(seed);
+    ddpm::MLPDiffusion model;  // MLPDiffusion(n_steps): 2 -> 128 -> 128 -> 128 -> 2
+    model.init(rng);
+    ddpm::Adam optimizer(model.num_params(), ddpm::AdamConfig{/*lr=*/1e-3f});
+    ddpm::EMA ema(model.params.data(), model.num_params(), /*mu=*/0.01f);  // ema.register(...)
+    ddpm::BatchLoader dataloader(dataset, batch_size);  // DataLoader(..., shuffle=True)
+    ddpm::LossBuffers buf;                              // x_t, eps, eps_theta of one batch
+    std::vector<float> batch_x(static_cast<size_t>(batch_size) * 2);
+    std::vector<float> epoch_loss;  // each epoch's mean loss, for the curve
+    std::printf("training %zu parameters for %d epochs of %d steps (batch %d)\n",
+                model.num_params(), num_epoch, dataloader.num_batches(), batch_size);
+
+    const auto start = std::chrono::steady_clock::now();
+    for (int t = 0; t < num_epoch; ++t) {
+        dataloader.shuffle(rng);
+        float loss = 0;
+        double loss_sum = 0;
+        for (int idx = 0; idx < dataloader.num_batches(); ++idx) {
+            const int B = dataloader.batch(idx, batch_x.data());
+            loss = ddpm::diffusion_loss_fn(model, batch_x.data(), B, sched, rng, buf);
+            model.zero_grad();                          // optimizer.zero_grad()
+            ddpm::diffusion_loss_backward(model, buf);  // loss.backward()
+            ddpm::clip_grad_norm(model.grads.data(), model.num_params(), 1.0f);
+            optimizer.step(model.params.data(), model.grads.data());
+            ema.update(model.params.data());  // ema(name, param.data) for every parameter
+            loss_sum += loss;
         }
-        progress.update(r);
-        seconds = r.seconds;
-        return true;
-    });
-    progress.finish();
-    const long steps = tr.adam.t;
+        epoch_loss.push_back(static_cast<float>(loss_sum / dataloader.num_batches()));
+        // The notebook prints the loss of the epoch's LAST batch, which holds only 16 points, so
+        // it jumps around. We print it beside the epoch's mean.
+        if ((t + 1) % 100 == 0 || t + 1 == num_epoch)
+            std::printf("epoch %4d: loss %.4f (last batch, as the notebook prints)  mean %.4f\n",
+                        t + 1, loss, epoch_loss.back());
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const long steps = optimizer.t;
     std::printf("\n%ld steps in %.1f s: %.0f steps/s, %.2f ms a step\n", steps, seconds,
                 steps / seconds, 1e3 * seconds / steps);
+    float first = epoch_loss.front(), last = epoch_loss.back();
+    std::printf("mean loss: epoch 1 %.4f, epoch %d %.4f\n", first, num_epoch, last);
+    check.that(last < 0.6f * first, "training brings the loss well below its start");
+
+    // The tools train with ddpm::Trainer: this loop, plus stopping and resuming. Same seed, same
+    // data, same epochs: it must end with the same bits.
+    ddpm::TrainConfig cfg;  // batch 128, lr 1e-3, clip 1.0, EMA mu 0.01: the notebook's
+    cfg.epochs = num_epoch;
+    ddpm::Trainer trainer(ddpm::ModelConfig{}, cfg, sched, seed);
+    trainer.train(dataset, nullptr);
+    check.that(trainer.model.params == model.params && trainer.ema.shadow == ema.shadow &&
+                   trainer.epoch_loss == epoch_loss,
+               "lib's Trainer (lib/train.cpp) ends with the same weights, EMA and losses");
 
     // The loss curve (lib/render/plot.cpp, loss_chart): each epoch's mean loss and a smoothed
-    // line, on a log scale.
-    ddpm::save_png(ddpm::loss_chart(tr.epoch_loss), "loss.png");
-    ddpm::save_checkpoint(tr, "model.ckpt");
-    std::printf(
-        "wrote loss.png and model.ckpt (parameters, EMA weights, Adam state, generator)\n\n");
-
-    // Claims: the loss fell, and the checkpoint holds exactly this model.
-    float first = tr.epoch_loss.front(), last = tr.epoch_loss.back();
-    std::printf("mean loss: epoch 1 %.4f, epoch %d %.4f\n", first, tr.epoch, last);
-    check.that(last < 0.6f * first, "training brings the loss well below its start");
-    ddpm::Trainer back = ddpm::load_checkpoint("model.ckpt");
-    check.that(back.model.params == tr.model.params && back.ema.shadow == tr.ema.shadow,
+    // line, on a log scale. The checkpoint holds the run (the Trainer's, the same bits).
+    ddpm::save_png(ddpm::loss_chart(epoch_loss), "loss.png");
+    ddpm::RunInfo run;  // the S-curve of 10,000 points, the notebook's recipe
+    run.dataset_n = dataset.dim(0);
+    ddpm::save_checkpoint(trainer, run, "model.ckpt");
+    std::printf("wrote loss.png and model.ckpt (parameters, EMA weights, Adam state, generator)\n");
+    ddpm::Checkpoint back = ddpm::load_checkpoint("model.ckpt");
+    check.that(back.trainer.model.params == model.params && back.trainer.ema.shadow == ema.shadow,
                "model.ckpt reloads bit for bit");
     return check.finish();
 }

@@ -2,8 +2,9 @@
 //
 // Start from noise and walk back: at each step t = T-1 ... 0 the model predicts the noise in x_t,
 // we remove the right share of it and add a little fresh noise (DDPM Algorithm 2):
-//   mean    = (x_t - betas[t] / one_minus_alphas_bar_sqrt[t] * eps_theta(x_t, t)) / sqrt(1 -
-//   betas[t]) x_{t-1} = mean + sigma_t z
+//   mean    = (x_t - betas[t] / one_minus_alphas_bar_sqrt[t] * eps_theta(x_t, t))
+//             / sqrt(1 - betas[t])
+//   x_{t-1} = mean + sigma_t z
 // In the notebook: p_sample and p_sample_loop.  Here: ddpm::p_sample(_loop) in lib/diffusion.cpp.
 //
 // Train longer with:  EPOCHS=4000 make
@@ -23,7 +24,8 @@
 #include "train.h"
 
 int main(int argc, char** argv) {
-    lesson::Checks check(argc, argv);
+    lesson::Checks check = lesson::parse_args(argc, argv);
+    lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
     ddpm::TrainConfig cfg;
     cfg.epochs = check.epochs(/*quick=*/40, /*full=*/600);  // EPOCHS=4000 make: the notebook's
     const int n = check.quick ? 2000 : 10000;

@@ -12,7 +12,7 @@ void antithetic_steps(int* t, int B, int T, ddpm::Rng& rng) {
 float diffusion_loss(ddpm::MLPDiffusion& model, const float* x_0, int B,
                      const ddpm::Schedule& sched, ddpm::Rng& rng) {
     ddpm::LossBuffers buf;
-    return ddpm::diffusion_loss_fn(model, x_0, B, sched, rng, buf, /*backward=*/false);
+    return ddpm::diffusion_loss_fn(model, x_0, B, sched, rng, buf);
 }
 
 }  // namespace ex

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "error.h"
 #include "io/atomic_file.h"
@@ -73,15 +74,20 @@ struct Reader {
     }
 };
 
-std::string checkpoint_bytes(const Trainer& tr) {
+std::string checkpoint_bytes(const Trainer& tr, const RunInfo& run) {
     Writer p;
     const ModelConfig& m = tr.model_cfg;
-    p.put<int32_t>(m.num_steps), p.put<int32_t>(m.hidden), p.put<int32_t>(m.depth),
-        p.put<int32_t>(m.dim);
+    p.put<int32_t>(m.num_steps);
+    p.put<int32_t>(m.hidden);
+    p.put<int32_t>(m.depth);
+    p.put<int32_t>(m.dim);
     p.put<int32_t>(static_cast<int32_t>(m.embedding));
     p.put<int32_t>(m.fourier);
-    p.put<int32_t>(tr.cfg.epochs), p.put<int32_t>(tr.cfg.batch), p.put<float>(tr.cfg.lr),
-        p.put<float>(tr.cfg.clip), p.put<float>(tr.cfg.ema_mu);
+    p.put<int32_t>(tr.cfg.epochs);
+    p.put<int32_t>(tr.cfg.batch);
+    p.put<float>(tr.cfg.lr);
+    p.put<float>(tr.cfg.clip);
+    p.put<float>(tr.cfg.ema_mu);
     p.put_string(tr.sched.name);
     p.put<uint64_t>(tr.seed);
     p.put<int32_t>(tr.epoch);
@@ -91,19 +97,22 @@ std::string checkpoint_bytes(const Trainer& tr) {
     p.put<int64_t>(tr.adam.t);
     p.put_floats(tr.adam.m);
     p.put_floats(tr.adam.v);
-    Rng::State s = tr.rng.state();
-    p.put<uint64_t>(s.state), p.put<uint64_t>(s.inc), p.put<float>(s.cached_normal),
-        p.put<uint8_t>(s.has_cached);
+    const Rng::State s = tr.rng.state();
+    p.put<uint64_t>(s.state);
+    p.put<uint64_t>(s.inc);
+    p.put<float>(s.cached_normal);
+    p.put<uint8_t>(s.has_cached);
     // Mid-epoch state and the data's description, for an exact resume.
-    p.put_string(tr.dataset);
-    p.put<int32_t>(tr.dataset_n);
+    p.put_string(run.dataset);
+    p.put<int32_t>(run.dataset_n);
     p.put<int32_t>(tr.next_batch);
     p.put<double>(tr.epoch_loss_sum);
     p.put<uint64_t>(tr.epoch_order.size());
     for (int i : tr.epoch_order) p.put<int32_t>(i);
-    p.put<float>(tr.data_norm.mean[0]), p.put<float>(tr.data_norm.mean[1]),
-        p.put<float>(tr.data_norm.scale);
-    p.put_string(tr.recipe);
+    p.put<float>(run.data_norm.mean[0]);
+    p.put<float>(run.data_norm.mean[1]);
+    p.put<float>(run.data_norm.scale);
+    p.put_string(run.recipe);
 
     Writer file;
     file.bytes.append(kMagic, sizeof kMagic);
@@ -114,7 +123,7 @@ std::string checkpoint_bytes(const Trainer& tr) {
     return file.bytes;
 }
 
-Trainer checkpoint_from_bytes(const std::string& bytes, const std::string& name) {
+Checkpoint checkpoint_from_bytes(const std::string& bytes, const std::string& name) {
     const size_t header = sizeof kMagic + 4 + 8;
     if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
         throw Error(name + ": not a ddpm checkpoint (wrong magic number)");
@@ -136,13 +145,18 @@ Trainer checkpoint_from_bytes(const std::string& bytes, const std::string& name)
 
     Reader r{bytes, header, name};
     ModelConfig m;
-    m.num_steps = r.get<int32_t>(), m.hidden = r.get<int32_t>(), m.depth = r.get<int32_t>(),
+    m.num_steps = r.get<int32_t>();
+    m.hidden = r.get<int32_t>();
+    m.depth = r.get<int32_t>();
     m.dim = r.get<int32_t>();
     m.embedding = static_cast<ModelConfig::Embedding>(r.get<int32_t>());  // validate() checks it
     m.fourier = r.get<int32_t>();
     TrainConfig c;
-    c.epochs = r.get<int32_t>(), c.batch = r.get<int32_t>(), c.lr = r.get<float>();
-    c.clip = r.get<float>(), c.ema_mu = r.get<float>();
+    c.epochs = r.get<int32_t>();
+    c.batch = r.get<int32_t>();
+    c.lr = r.get<float>();
+    c.clip = r.get<float>();
+    c.ema_mu = r.get<float>();
     std::string sched_name = r.get_string();
     try {
         validate(m);
@@ -168,12 +182,15 @@ Trainer checkpoint_from_bytes(const std::string& bytes, const std::string& name)
     r.get_floats(tr.adam.m, n, "Adam's first moments");
     r.get_floats(tr.adam.v, n, "Adam's second moments");
     Rng::State s;
-    s.state = r.get<uint64_t>(), s.inc = r.get<uint64_t>(), s.cached_normal = r.get<float>();
+    s.state = r.get<uint64_t>();
+    s.inc = r.get<uint64_t>();
+    s.cached_normal = r.get<float>();
     s.has_cached = r.get<uint8_t>() != 0;
     if ((s.inc & 1u) == 0) throw Error(name + ": bad generator state");
     tr.rng.set_state(s);
-    tr.dataset = r.get_string();
-    tr.dataset_n = r.get<int32_t>();
+    RunInfo run;
+    run.dataset = r.get_string();
+    run.dataset_n = r.get<int32_t>();
     tr.next_batch = r.get<int32_t>();
     tr.epoch_loss_sum = r.get<double>();
     uint64_t order_n = r.get<uint64_t>();
@@ -183,22 +200,25 @@ Trainer checkpoint_from_bytes(const std::string& bytes, const std::string& name)
     const int batches = order_n ? static_cast<int>((order_n + c.batch - 1) / c.batch) : 0;
     if (tr.next_batch < 0 || tr.next_batch > batches || !std::isfinite(tr.epoch_loss_sum))
         throw Error(name + ": bad mid-epoch state");
-    tr.data_norm.mean[0] = r.get<float>(), tr.data_norm.mean[1] = r.get<float>();
-    tr.data_norm.scale = r.get<float>();
-    if (!std::isfinite(tr.data_norm.mean[0]) || !std::isfinite(tr.data_norm.mean[1]) ||
-        !(tr.data_norm.scale > 0 && std::isfinite(tr.data_norm.scale)))
+    Normalization& norm = run.data_norm;
+    norm.mean[0] = r.get<float>();
+    norm.mean[1] = r.get<float>();
+    norm.scale = r.get<float>();
+    if (!std::isfinite(norm.mean[0]) || !std::isfinite(norm.mean[1]) ||
+        !(norm.scale > 0 && std::isfinite(norm.scale)))
         throw Error(name + ": bad data normalisation");
-    tr.recipe = r.get_string();
-    if (tr.recipe != "notebook" && tr.recipe != "improved") throw Error(name + ": unknown recipe");
+    run.recipe = r.get_string();
+    if (run.recipe != "notebook" && run.recipe != "improved")
+        throw Error(name + ": unknown recipe");
     if (r.pos != header + size) throw Error(name + ": unexpected bytes after the last field");
-    return tr;
+    return Checkpoint{std::move(tr), run};
 }
 
-void save_checkpoint(const Trainer& tr, const std::string& path) {
-    write_file_atomic(path, checkpoint_bytes(tr));
+void save_checkpoint(const Trainer& tr, const RunInfo& run, const std::string& path) {
+    write_file_atomic(path, checkpoint_bytes(tr, run));
 }
 
-Trainer load_checkpoint(const std::string& path) {
+Checkpoint load_checkpoint(const std::string& path) {
     // A checkpoint of the default model is under 1 MB; 1 GiB is far beyond any sane one.
     return checkpoint_from_bytes(read_file(path), path);
 }

@@ -12,21 +12,42 @@
 #pragma once
 #include <string>
 
+#include "datasets.h"
 #include "train.h"
 
 namespace ddpm {
 
+// What the tools record about a run beside the training state: where its data came from, so a
+// resumed run regenerates the same points, and the recipe ddpm sample takes its defaults from.
+struct RunInfo {
+    // A data set's name, or "file:PATH" for a learner's own points (ddpm train --data), with the
+    // normalisation that maps them to the model's scale (samples are mapped back with it).
+    std::string dataset = "s_curve";
+    int dataset_n = 0;
+    Normalization data_norm;
+    // "notebook", or "improved": the same training, sampled by default from the EMA weights with
+    // DDPM's Algorithm 2 (docs/experiments.md says why).
+    std::string recipe = "notebook";
+};
+
+// A checkpoint's contents: the trainer, ready to sample or to go on, and the run's description.
+struct Checkpoint {
+    Trainer trainer;
+    RunInfo run;
+};
+
 constexpr uint32_t kCheckpointVersion = 5;  // 2 normalisation, 3 embedding, 4 recipe, 5 fourier
 
-// Writes the trainer's whole state (atomically: temp file, then rename).
-void save_checkpoint(const Trainer& tr, const std::string& path);
+// Writes the trainer's whole state and the run's description (atomically: temp file, then
+// rename).
+void save_checkpoint(const Trainer& tr, const RunInfo& run, const std::string& path);
 
-// Reads a checkpoint into a Trainer that continues exactly where the saved one stopped.
-// The schedule is rebuilt from its name and step count.
-Trainer load_checkpoint(const std::string& path);
+// Reads a checkpoint: a Trainer that continues exactly where the saved one stopped, and the run's
+// description. The schedule is rebuilt from its name and step count.
+Checkpoint load_checkpoint(const std::string& path);
 
 // The same from bytes in memory (the tests and the fuzz target use it).
-std::string checkpoint_bytes(const Trainer& tr);
-Trainer checkpoint_from_bytes(const std::string& bytes, const std::string& name);
+std::string checkpoint_bytes(const Trainer& tr, const RunInfo& run);
+Checkpoint checkpoint_from_bytes(const std::string& bytes, const std::string& name);
 
 }  // namespace ddpm

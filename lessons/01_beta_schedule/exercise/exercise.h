@@ -8,8 +8,9 @@ namespace ex {
 std::vector<double> sigmoid_betas(int T);
 // DDPM's: linspace(1e-4, 0.02, T).
 std::vector<double> linear_betas(int T);
-// Improved DDPM's: abar(t) = f(t) / f(0), f(t) = cos^2(((t / T) + s) / (1 + s) * pi / 2), s =
-// 0.008; beta_t = min(1 - abar(t + 1) / abar(t), 0.999) for t = 0 ... T-1.
+// Improved DDPM's, with s = 0.008:
+//   abar(t) = f(t) / f(0),   f(t) = cos^2(((t / T) + s) / (1 + s) * pi / 2)
+//   beta_t  = min(1 - abar(t + 1) / abar(t), 0.999)   for t = 0 ... T-1
 std::vector<double> cosine_betas(int T);
 
 struct Derived {

@@ -5,8 +5,9 @@
 namespace ex {
 
 // linear: out = in · wᵀ + b, in (B, C), w (OC, C), b (OC,). From dout (B, OC):
-//   din (B, C) += dout · w   (din may be null)     dw (OC, C) += doutᵀ · in     db (OC,) += sum of
-//   dout over the batch
+//   din (B, C)  += dout · w                     (din may be null)
+//   dw  (OC, C) += doutᵀ · in
+//   db  (OC,)   += the sum of dout over the batch
 void linear_backward(double* din, double* dw, double* db, const double* dout, const double* in,
                      const double* w, int B, int C, int OC);
 

@@ -1,4 +1,4 @@
-#include "parallel.h"
+#include "fast/parallel.h"
 
 #include <algorithm>
 #include <atomic>
@@ -41,9 +41,10 @@ inline void cpu_relax() {
 }
 
 // Workers wait for a new "generation" of work: they spin briefly (a training step starts a dozen
-// parallel loops in 0.3 ms, and waking a sleeping thread costs more than a small loop), then
-// yield (so that with more threads than cores, as when two programs run at once, the others get
-// the core), then sleep on a condition variable so an idle program uses no CPU.
+// parallel loops in well under a millisecond, and waking a sleeping thread costs more than a
+// small loop), then yield (so that with more threads than cores, as when two programs run at
+// once, the others get the core), then sleep on a condition variable so an idle program uses no
+// CPU.
 class Pool {
 public:
     ~Pool() { stop(); }
@@ -74,7 +75,10 @@ public:
         wake_.notify_all();
         chunk(0);
         for (int spin = 0; pending_.load(std::memory_order_acquire) > 0; ++spin)
-            spin < 1024 ? cpu_relax() : std::this_thread::yield();
+            if (spin < 1024)
+                cpu_relax();
+            else
+                std::this_thread::yield();
     }
 
 private:
@@ -91,7 +95,7 @@ private:
         for (;;) {
             for (long spin = 0; generation_.load(std::memory_order_acquire) == seen; ++spin) {
                 if (quit_.load()) return;
-                if (spin < 1024) {  // ~20 us of busy waiting: the next loop is usually near
+                if (spin < 1024) {  // a short busy wait: the next loop is usually near
                     cpu_relax();
                 } else if (spin < 8192) {  // then give the core to anyone who needs it
                     std::this_thread::yield();

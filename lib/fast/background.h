@@ -10,7 +10,9 @@
 #include <thread>
 #include <utility>
 
-#include "parallel.h"
+#include "fast/parallel.h"
+
+namespace ddpm {
 
 class Background {
 public:
@@ -25,7 +27,7 @@ public:
     void run(Job job) {
         wait();
         thread_ = std::thread([this, job = std::move(job)]() mutable {
-            ddpm::become_background_thread();  // one core: the other one trains
+            become_background_thread();  // one core: the other one trains
             try {
                 job();
             } catch (...) {
@@ -43,3 +45,5 @@ private:
     std::thread thread_;
     std::exception_ptr error_;
 };
+
+}  // namespace ddpm

@@ -1,4 +1,5 @@
-// parallel_for: a small pool of worker threads for the fast kernels and the optimiser.
+// parallel_for: a small pool of worker threads for the fast tier (products, sampling in blocks,
+// the gradient norm) and the optimiser.
 //
 // Work is split by OUTPUT: each index of [0, n) is handled by exactly one call, in the same way
 // whichever thread runs it, so results are bit-identical for any number of threads. (A split that
@@ -34,20 +35,19 @@ int num_threads();
 // Flush denormal floats to zero, on the calling thread and on every worker (x86: the FTZ and DAZ
 // bits of MXCSR; elsewhere nothing). Training makes some gradients and products tiny; below
 // 1.2e-38 floats are "denormal", and arithmetic on them takes a slow path through microcode: a
-// 4000-epoch run took twice as long. Flushing them changes only values that small. The tools and
+// long run slows down badly. Flushing them changes only values that small. The tools and
 // lessons turn it on; it is off by default, so lib alone keeps IEEE arithmetic.
 void set_flush_denormals(bool on);
 
-// For a thread that works beside the pool's owner (tools/background.h: sampling while training
+// For a thread that works beside the pool's owner (fast/background.h: sampling while training
 // goes on): from now on its parallel_for calls run on it alone, and it takes the pool's
 // floating-point mode (set_flush_denormals).
 void become_background_thread();
 
 // The least work worth sending to another core, in multiply-adds: a chunk's inputs and results
 // move between the two cores' caches, and below this the move costs more than the work saves.
-// Measured: with every product of a training step (128 x 128 x 128, 2M multiply-adds) and Adam
-// split in two, a step on 2 threads took 0.72 ms where 1 thread took 0.28. Sampling's products
-// (10,000 rows: 164M) still split, 1.9 times faster on 2 threads.
+// A training step's products (128 x 128 x 128: 2M multiply-adds) stay on one core; make bench
+// and docs/architecture.md give the figures.
 constexpr long kMinParallelWork = 1L << 22;
 
 // Calls f(begin, end) on contiguous chunks that cover [0, n) once, one chunk per thread, and

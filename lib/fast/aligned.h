@@ -1,9 +1,8 @@
 // AlignedVector<T>: a std::vector whose storage starts on a 64-byte boundary.
 //
 // malloc aligns to 16 bytes. A 64-byte vector load (AVX-512, and two AVX loads) from an address
-// 16 bytes past a boundary touches two cache lines, and costs about twice as much: the kernels'
-// products ran 1.4 times faster on aligned rows (make bench). The model's parameters, gradients
-// and activations, and the optimiser's moments, live in these.
+// 16 bytes past a boundary touches two cache lines, and costs about twice as much. The model's
+// parameters, gradients and activations, and the optimiser's moments, live in these.
 #pragma once
 #include <cstddef>
 #include <new>

@@ -1,4 +1,4 @@
-#include "kernels.h"
+#include "fast/gemm.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -9,11 +9,11 @@
 #include <immintrin.h>  // SSE's transposing macro, and AVX-512's compares when the build has them
 #endif
 
-#include "parallel.h"
+#include "fast/parallel.h"
 
-namespace ddpm {
+namespace ddpm::fast {
 
-// Vec<T> is kVecBytes (kernels.h) of T, and arithmetic on it is one instruction for all its lanes
+// Vec<T> is kVecBytes (gemm.h) of T, and arithmetic on it is one instruction for all its lanes
 // (GCC's and Clang's vector extensions).
 template <typename T>
 struct VecOf {
@@ -22,15 +22,18 @@ struct VecOf {
 template <typename T>
 using Vec = typename VecOf<T>::type;
 
-// The register tile of C: kRows rows × kVecs vectors, chosen per instruction set by measuring
-// 128 x 128 x 128 products on this course's machine (make bench): the tile must fit the vector
-// registers (16 under SSE and AVX2, 32 under AVX-512) with room for the loads.
+// The register tile of C: kRows rows × kVecs vectors, chosen per instruction set by timing
+// 128 x 128 x 128 products with make bench: the tile must fit the vector registers (16 under SSE
+// and AVX2, 32 under AVX-512) with room for the loads.
 #if defined(__AVX512F__)
-constexpr int kRows = 8, kVecs = 1;  // 113 GFLOP/s (4 x 2: 81)
+constexpr int kRows = 8;
+constexpr int kVecs = 1;
 #elif defined(__AVX__)
-constexpr int kRows = 6, kVecs = 2;  // 108 GFLOP/s (4 x 2: 100)
+constexpr int kRows = 6;
+constexpr int kVecs = 2;
 #else
-constexpr int kRows = 4, kVecs = 2;  // 35 GFLOP/s (8 x 1: 29)
+constexpr int kRows = 4;
+constexpr int kVecs = 2;
 #endif
 
 template <typename T>
@@ -47,10 +50,12 @@ static void store(T* p, Vec<T> v) {
 
 template <typename T>
 void gemm_acc_tiles(T* C, const T* A, const T* B, int M, int K, int N) {
-    constexpr int lanes = kVecBytes / sizeof(T), cols = kVecs * lanes;
-    const int Mt = M - M % kRows, Nt = N - N % cols;
-    for (int i = 0; i < Mt; i += kRows) {
-        for (int j = 0; j < Nt; j += cols) {
+    constexpr int lanes = kVecBytes / sizeof(T);
+    constexpr int cols = kVecs * lanes;
+    const int tiled_rows = M - M % kRows;  // the rows and columns that whole tiles cover
+    const int tiled_cols = N - N % cols;
+    for (int i = 0; i < tiled_rows; i += kRows) {
+        for (int j = 0; j < tiled_cols; j += cols) {
             // The tile C[i : i+kRows, j : j+cols] stays in registers for the whole sum over k:
             // each step loads a strip of a row of B once and uses it for kRows rows of A.
             Vec<T> acc[kRows][kVecs];
@@ -77,8 +82,8 @@ void gemm_acc_tiles(T* C, const T* A, const T* B, int M, int K, int N) {
                 for (int j = j0; j < j1; ++j) C[i * N + j] += a * B[k * N + j];
             }
     };
-    plain(0, Mt, Nt, N);
-    plain(Mt, M, 0, N);
+    plain(0, tiled_rows, tiled_cols, N);
+    plain(tiled_rows, M, 0, N);
 }
 
 // Bit l of the result says whether a[l] is not zero, for the 32 values a[0 .. 32). A fixed count,
@@ -108,16 +113,18 @@ static uint32_t nonzero_bits(const T* a) {
 // while every row of A uses them.
 template <typename T>
 void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
-    constexpr int lanes = kVecBytes / sizeof(T), cols = 8 * lanes;
-    const int Nt = N - N % cols;
+    constexpr int lanes = kVecBytes / sizeof(T);
+    constexpr int cols = 8 * lanes;
+    const int tiled_cols = N - N % cols;
     // Rows of B per block: 32 KB of them (a multiple of 32, as the zeros are found 32 at a time).
     const int block = std::max(32, 32768 / static_cast<int>(sizeof(T)) / std::max(1, N) / 32 * 32);
     for (int k0 = 0; k0 < K; k0 += block) {
-        const int k1 = std::min(K, k0 + block), k32 = k0 + (k1 - k0) / 32 * 32;
+        const int k1 = std::min(K, k0 + block);
+        const int k32 = k0 + (k1 - k0) / 32 * 32;  // where the whole groups of 32 end
         for (int i = 0; i < M; ++i) {
             const T* a = A + static_cast<long>(i) * K;
             T* c = C + static_cast<long>(i) * N;
-            for (int j = 0; j < Nt; j += cols) {
+            for (int j = 0; j < tiled_cols; j += cols) {
                 Vec<T> acc[8];
                 for (int v = 0; v < 8; ++v) acc[v] = load(c + j + v * lanes);
                 for (int k32s = k0; k32s < k32; k32s += 32)
@@ -133,18 +140,17 @@ void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
                 }
                 for (int v = 0; v < 8; ++v) store(c + j + v * lanes, acc[v]);
             }
-            if (Nt < N)  // the last N % cols columns
+            if (tiled_cols < N)  // the last N % cols columns
                 for (int k = k0; k < k1; ++k)
                     if (a[k] != T(0))
-                        for (int j = Nt; j < N; ++j) c[j] += a[k] * B[static_cast<long>(k) * N + j];
+                        for (int j = tiled_cols; j < N; ++j) c[j] += a[k] * B[static_cast<long>(k) * N + j];
         }
     }
 }
 
-// The share of zeros in A (M, K) above which skipping them is faster than the register tiles,
-// measured on 128 x 128 x 128 products (make bench prints them): tiles 36.7 us; skipping zeros
-// 38.8 us at 25% zeros, 36.7 at 30%, 34.3 at 35%, 27.8 at 50%, 3.5 at 98%. Both give the same bits.
-constexpr double kSkipZeros = 0.3;
+// Above this share of zeros in A (M, K), skipping them is faster than the register tiles: where
+// make bench's 128 x 128 x 128 products by the two paths cross. Both give the same bits.
+constexpr double kSkipZerosAboveShare = 0.3;
 
 template <typename T>
 static bool mostly_zeros(const T* A, long n) {
@@ -154,7 +160,7 @@ static bool mostly_zeros(const T* A, long n) {
         for (long i = i0; i < std::min(n, i0 + (1 << 20)); ++i) part += A[i] == T(0);
         zeros += part;
     }
-    return zeros > kSkipZeros * n;
+    return zeros > kSkipZerosAboveShare * n;
 }
 
 // Threads split C by blocks of kRows rows: each element of C is computed by the same operations
@@ -169,7 +175,8 @@ void gemm_acc(T* C, const T* A, const T* B, int M, int K, int N) {
     parallel_for(
         blocks,
         [&](int b0, int b1) {
-            const int r0 = b0 * kRows, r1 = std::min(M, b1 * kRows);
+            const int r0 = b0 * kRows;
+            const int r1 = std::min(M, b1 * kRows);
             T* c = C + static_cast<long>(r0) * N;
             const T* a = A + static_cast<long>(r0) * K;
             if (skip)
@@ -211,21 +218,28 @@ void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N) {
 }
 
 template <typename T>
+bool fills_a_tile(int N) {
+    return N >= kVecs * kVecBytes / static_cast<int>(sizeof(T));
+}
+
+template <typename T>
 void transpose(T* __restrict out, const T* __restrict in, int rows, int cols) {
     // In 16 x 16 blocks, so both the rows read and the rows written stay in cache. The bounds
     // of a block are computed once, outside its loops, and __restrict says in and out never
-    // overlap: together 2.8x faster than with std::min in the loop conditions.
+    // overlap, so the compiler can keep the loops tight.
     constexpr int kBlock = 16;
     for (int r0 = 0; r0 < rows; r0 += kBlock)
         for (int c0 = 0; c0 < cols; c0 += kBlock) {
-            const int r1 = std::min(rows, r0 + kBlock), c1 = std::min(cols, c0 + kBlock);
-            int r4 = r0, c4 = c0;  // where the 4 x 4 pieces below stop
+            const int r1 = std::min(rows, r0 + kBlock);
+            const int c1 = std::min(cols, c0 + kBlock);
+            int r4 = r0;  // where the 4 x 4 pieces below stop
+            int c4 = c0;
 #if defined(__SSE__)
             if constexpr (std::is_same_v<T, float>) {
                 // Whole 4 x 4 pieces in vector registers: four rows in, the SSE header's
-                // transposing macro, four rows out. 128 x 128: 2.2 us, against 3.3 element by
-                // element.
-                r4 = r0 + (r1 - r0) / 4 * 4, c4 = c0 + (c1 - c0) / 4 * 4;
+                // transposing macro, four rows out.
+                r4 = r0 + (r1 - r0) / 4 * 4;
+                c4 = c0 + (c1 - c0) / 4 * 4;
                 for (int r = r0; r < r4; r += 4)
                     for (int c = c0; c < c4; c += 4) {
                         __m128 a = _mm_loadu_ps(in + (r + 0) * cols + c);
@@ -251,62 +265,15 @@ void transpose(T* __restrict out, const T* __restrict in, int rows, int cols) {
         }
 }
 
-template <typename T>
-void add_embedding_relu(T* out, const int* t, const T* table, int B, int C) {
-    for (int i = 0; i < B; ++i) {
-        T* row = out + static_cast<long>(i) * C;
-        const T* e = table + static_cast<long>(t[i]) * C;
-        for (int c = 0; c < C; ++c) {
-            const T h = row[c] + e[c];
-            row[c] = h > T(0) ? h : T(0);
-        }
-    }
-}
-
-template <typename T>
-void linear_forward_fast(T* out, const T* in, const T* w, const T* b, T* wT, int B, int C, int OC) {
-    for (int i = 0; i < B; ++i)
-        for (int o = 0; o < OC; ++o) out[i * OC + o] = b ? b[o] : T(0);
-    if (OC < kVecs * kVecBytes / static_cast<int>(sizeof(T))) {
-        gemm_nt_acc(out, in, w, B, C, OC);  // narrow: dot products with the rows of w
-    } else {
-        transpose(wT, w, OC, C);
-        gemm_acc(out, in, wT, B, C, OC);
-    }
-}
-
-template <typename T>
-void linear_backward_fast(T* din, T* dw, T* db, const T* dout, const T* in, const T* w, T* scratch,
-                          int B, int C, int OC) {
-    if (din) gemm_acc(din, dout, w, B, OC, C);
-    T* doutT = scratch;  // (OC, B)
-    transpose(doutT, dout, B, OC);
-    if (C < kVecs * kVecBytes / static_cast<int>(sizeof(T))) {
-        T* inT = scratch + static_cast<long>(B) * OC;  // (C, B): narrow, so dot products
-        transpose(inT, in, B, C);
-        gemm_nt_acc(dw, doutT, inT, OC, B, C);
-    } else {
-        gemm_acc(dw, doutT, in, OC, B, C);
-    }
-    // db: sample after sample, each adding its row, as the plain layer does (so the same sums),
-    // but with the inner loop over outputs, which vectorises.
-    if (db)
-        for (int i = 0; i < B; ++i)
-            for (int o = 0; o < OC; ++o) db[o] += dout[i * OC + o];
-}
-
 #define DDPM_INSTANTIATE(T)                                                                       \
     template void gemm_acc<T>(T*, const T*, const T*, int, int, int);                             \
     template void gemm_acc_tiles<T>(T*, const T*, const T*, int, int, int);                       \
     template void gemm_acc_skip_zeros<T>(T*, const T*, const T*, int, int, int);                  \
     template void gemm_nt_acc<T>(T*, const T*, const T*, int, int, int);                          \
-    template void transpose<T>(T*, const T*, int, int);                                           \
-    template void add_embedding_relu<T>(T*, const int*, const T*, int, int);                      \
-    template void linear_forward_fast<T>(T*, const T*, const T*, const T*, T*, int, int, int);    \
-    template void linear_backward_fast<T>(T*, T*, T*, const T*, const T*, const T*, T*, int, int, \
-                                          int);
+    template bool fills_a_tile<T>(int);                                                            \
+    template void transpose<T>(T*, const T*, int, int);
 DDPM_INSTANTIATE(float)
 DDPM_INSTANTIATE(double)
 #undef DDPM_INSTANTIATE
 
-}  // namespace ddpm
+}  // namespace ddpm::fast

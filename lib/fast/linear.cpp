@@ -1,0 +1,72 @@
+#include "fast/linear.h"
+
+#include <atomic>
+
+#include "fast/aligned.h"
+#include "fast/gemm.h"
+
+namespace ddpm::fast {
+
+static std::atomic<bool> g_enabled{true};
+
+void set_enabled(bool on) {
+    g_enabled.store(on, std::memory_order_relaxed);
+}
+
+bool enabled() {
+    return g_enabled.load(std::memory_order_relaxed);
+}
+
+// Scratch for the transposed operands, one per thread (sampling runs the model on several threads
+// at once) and per number type. It grows to the largest layer seen and is then reused: a training
+// step allocates nothing.
+template <typename T>
+static T* scratch(size_t n) {
+    thread_local AlignedVector<T> buffer;
+    if (buffer.size() < n) buffer.resize(n);
+    return buffer.data();
+}
+
+template <typename T>
+void linear_forward(T* out, const T* in, const T* w, const T* b, int B, int C, int OC) {
+    for (int i = 0; i < B; ++i)
+        for (int o = 0; o < OC; ++o) out[i * OC + o] = b ? b[o] : T(0);
+    if (!fills_a_tile<T>(OC)) {
+        gemm_nt_acc(out, in, w, B, C, OC);  // narrow: dot products with the rows of w
+        return;
+    }
+    T* wT = scratch<T>(static_cast<size_t>(C) * OC);  // (C, OC)
+    transpose(wT, w, OC, C);
+    gemm_acc(out, in, wT, B, C, OC);
+}
+
+template <typename T>
+void linear_backward(T* din, T* dw, T* db, const T* dout, const T* in, const T* w, int B, int C,
+                     int OC) {
+    if (din) gemm_acc(din, dout, w, B, OC, C);
+    T* doutT = scratch<T>(static_cast<size_t>(B) * (OC + C));  // (OC, B), then inT (C, B)
+    transpose(doutT, dout, B, OC);
+    if (fills_a_tile<T>(C)) {
+        gemm_acc(dw, doutT, in, OC, B, C);
+    } else {
+        T* inT = doutT + static_cast<size_t>(B) * OC;  // narrow: dot products
+        transpose(inT, in, B, C);
+        gemm_nt_acc(dw, doutT, inT, OC, B, C);
+    }
+    // db: sample after sample, each adding its row, as the plain layer does (so the same sums),
+    // with the inner loop over outputs, which vectorises.
+    if (db)
+        for (int i = 0; i < B; ++i)
+            for (int o = 0; o < OC; ++o) db[o] += dout[i * OC + o];
+}
+
+template void linear_forward<float>(float*, const float*, const float*, const float*, int, int,
+                                    int);
+template void linear_forward<double>(double*, const double*, const double*, const double*, int,
+                                     int, int);
+template void linear_backward<float>(float*, float*, float*, const float*, const float*,
+                                     const float*, int, int, int);
+template void linear_backward<double>(double*, double*, double*, const double*, const double*,
+                                      const double*, int, int, int);
+
+}  // namespace ddpm::fast

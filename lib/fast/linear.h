@@ -1,0 +1,29 @@
+// The fast linear layer: the same contract as linear_forward and linear_backward of layers.h,
+// computed by the products of fast/gemm.h. The plain layers call these when the fast tier is on
+// (the default), so the model's code names only the plain layers.
+//
+// Same bits as the plain loops where the sums run in the same order: every product that goes
+// through gemm_acc (the hidden layers, and din of every layer). The narrow ones (the output layer's
+// forward, and dw of the 2-wide input layer) are dot products summed in vector lanes, another
+// order of the same terms: they agree with the plain loops to float rounding (tests/test_fast.cpp
+// measures both).
+#pragma once
+
+namespace ddpm::fast {
+
+// On (the default): the plain layers run these. Off: every layer runs its plain loops, for the
+// tests, make bench and lesson 04, which compare the two.
+void set_enabled(bool on);
+bool enabled();
+
+// linear_forward of layers.h:   in (B, C)   w (OC, C)   b (OC,)   ->   out (B, OC)
+template <typename T>
+void linear_forward(T* out, const T* in, const T* w, const T* b, int B, int C, int OC);
+
+// linear_backward of layers.h (accumulates the same way):
+//   dout (B, OC)  ->  din (B, C) (may be null), dw (OC, C), db (OC,)
+template <typename T>
+void linear_backward(T* din, T* dw, T* db, const T* dout, const T* in, const T* w, int B, int C,
+                     int OC);
+
+}  // namespace ddpm::fast

@@ -1,0 +1,270 @@
+// The fast tier (lib/fast/) against the plain code it stands behind: the linear layer's products
+// against the loops of lib/layers.cpp, on shapes that exercise the register tiles and every
+// remainder path; the model with the fast tier on and off; sampling in blocks against one
+// forward pass; the blocked gradient norm against a plain sum.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "fast/gemm.h"
+#include "fast/linear.h"
+#include "fast/parallel.h"
+#include "fast/predict.h"
+#include "fast/reduce.h"
+#include "layers.h"
+#include "model.h"
+#include "rng.h"
+
+template <typename T>
+static std::vector<T> randn(size_t n, ddpm::Rng& rng) {
+    std::vector<T> v(n);
+    for (T& x : v) x = rng.normal();
+    return v;
+}
+
+template <typename T>
+static double max_diff(const std::vector<T>& a, const std::vector<T>& b) {
+    double d = 0;
+    for (size_t i = 0; i < a.size(); ++i) d = std::max(d, std::fabs(double(a[i]) - double(b[i])));
+    return d;
+}
+
+// How many entries of a and b differ in any bit.
+template <typename T>
+static long bits_differ(const std::vector<T>& a, const std::vector<T>& b) {
+    long n = 0;
+    for (size_t i = 0; i < a.size(); ++i) n += a[i] != b[i];
+    return n;
+}
+
+// Sets about `share` of the values to 0, as a ReLU does to its input (so gemm_acc takes its
+// zero-skipping path when share is large).
+template <typename T>
+static void zero_out(std::vector<T>& v, double share, ddpm::Rng& rng) {
+    for (T& x : v)
+        if (rng.uniform(0.0f, 1.0f) < share) x = 0;
+}
+
+// One linear layer's forward and backward, by the plain loops (the fast tier off) or by the fast
+// tier, from the same starting gradients (backward accumulates).
+template <typename T>
+struct LinearRun {
+    std::vector<T> out, din, dw, db;
+};
+
+template <typename T>
+static LinearRun<T> run_linear(bool fast, const std::vector<T>& in, const std::vector<T>& w,
+                               const std::vector<T>& b, const std::vector<T>& dout,
+                               const LinearRun<T>& start, int B, int C, int OC) {
+    ddpm::fast::set_enabled(fast);
+    LinearRun<T> r = start;
+    r.out.assign(static_cast<size_t>(B) * OC, T(0));
+    ddpm::linear_forward(r.out.data(), in.data(), w.data(), b.data(), B, C, OC);
+    ddpm::linear_backward(r.din.data(), r.dw.data(), r.db.data(), dout.data(), in.data(),
+                          w.data(), B, C, OC);
+    ddpm::fast::set_enabled(true);
+    return r;
+}
+
+// The backward products sum in the plain loops' order (din and db always; dw when C fills a
+// register tile, through gemm_acc): there the bits must agree. The forward's sums run in the same
+// order too, but the compiler may vectorise the plain dot product's multiplications and keep its
+// additions in order, rounding each product before it is added, where the tiles fuse each
+// multiply-add into one rounding; and the narrow products (OC or C below a tile) are dot products
+// summed in vector lanes, another order of the same terms. Those agree to rounding: sums of C
+// products of N(0,1) values are ~sqrt(C) in size, and float rounding of such a sum is about
+// C * 6e-8 * sqrt(C) at worst, so 1e-4 (float) and 1e-12 (double) leave room for C <= 300.
+template <typename T>
+static void check_shapes(double tol, double zeros) {
+    ddpm::Rng rng(17);
+    const int shapes[][3] = {{128, 128, 128}, {128, 2, 128}, {128, 128, 2}, {16, 128, 128},
+                             {7, 5, 3},       {1, 1, 1},     {13, 33, 71},  {4, 300, 40}};
+    for (const auto& s : shapes) {
+        const int B = s[0], C = s[1], OC = s[2];
+        CAPTURE(B);
+        CAPTURE(C);
+        CAPTURE(OC);
+        auto in = randn<T>(B * C, rng), w = randn<T>(OC * C, rng), b = randn<T>(OC, rng),
+             dout = randn<T>(B * OC, rng);
+        zero_out(in, zeros, rng);
+        zero_out(dout, zeros, rng);
+        const LinearRun<T> start{{}, randn<T>(B * C, rng), randn<T>(OC * C, rng), randn<T>(OC, rng)};
+        const LinearRun<T> plain = run_linear(false, in, w, b, dout, start, B, C, OC);
+        const LinearRun<T> fast = run_linear(true, in, w, b, dout, start, B, C, OC);
+        const bool same_order_dw = ddpm::fast::fills_a_tile<T>(C);
+        const double fwd = max_diff(plain.out, fast.out);
+        const double dw = max_diff(plain.dw, fast.dw);
+        const long din_bits = bits_differ(plain.din, fast.din);
+        const long db_bits = bits_differ(plain.db, fast.db);
+        const long dw_bits = bits_differ(plain.dw, fast.dw);
+        const bool ok = fwd <= tol && (same_order_dw ? dw_bits == 0 : dw <= tol) &&
+                        din_bits == 0 && db_bits == 0;
+        std::printf(
+            "%-7s fast vs plain linear (%s, %2.0f%% zeros) B=%d C=%d OC=%d: forward %.1e, "
+            "dw %s, din and db %ld bits differ\n",
+            ok ? "OK" : "NOT OK", sizeof(T) == 4 ? "float" : "double", 100 * zeros, B, C, OC, fwd,
+            same_order_dw ? (std::to_string(dw_bits) + " bits differ").c_str()
+                          : (std::to_string(dw) + " (lanes)").c_str(),
+            din_bits + db_bits);
+        CHECK(fwd <= tol);
+        if (same_order_dw)
+            CHECK(dw_bits == 0);
+        else
+            CHECK(dw <= tol);
+        CHECK(din_bits == 0);
+        CHECK(db_bits == 0);
+    }
+}
+
+TEST_CASE("the fast linear layer: the plain loops' bits in backward, their values to rounding") {
+    for (double zeros : {0.0, 0.8}) {  // dense inputs, and mostly zeros (the skipping path)
+        check_shapes<float>(1e-4, zeros);
+        check_shapes<double>(1e-12, zeros);
+    }
+}
+
+// Each C entry is the same sum in the same order on both paths, so the bits agree, not just
+// the values.
+template <typename T>
+static void check_skip_zeros() {
+    ddpm::Rng rng(23);
+    const int shapes[][3] = {{128, 128, 128}, {13, 33, 71}, {5, 70, 300}, {3, 31, 7}, {1, 1, 1}};
+    for (const auto& s : shapes)
+        for (double zeros : {0.0, 0.5, 0.95, 1.0}) {
+            const int M = s[0], K = s[1], N = s[2];
+            auto A = randn<T>(M * K, rng), B = randn<T>(K * N, rng), C = randn<T>(M * N, rng);
+            zero_out(A, zeros, rng);
+            auto C_tiles = C, C_skip = C;
+            ddpm::fast::gemm_acc_tiles(C_tiles.data(), A.data(), B.data(), M, K, N);
+            ddpm::fast::gemm_acc_skip_zeros(C_skip.data(), A.data(), B.data(), M, K, N);
+            long differ = 0;
+            for (size_t i = 0; i < C.size(); ++i) differ += C_tiles[i] != C_skip[i];
+            std::printf(
+                "%-7s skip zeros vs tiles (%s) M=%d K=%d N=%d, %3.0f%% zeros: %ld of %zu differ\n",
+                differ == 0 ? "OK" : "NOT OK", sizeof(T) == 4 ? "float" : "double", M, K, N,
+                100 * zeros, differ, C.size());
+            CHECK(differ == 0);
+            if (zeros == 1.0) CHECK(max_diff(C_skip, C) == 0);  // all zeros: C unchanged
+        }
+}
+
+TEST_CASE("skipping the zeros of A gives the same bits as the register tiles") {
+    check_skip_zeros<float>();
+    check_skip_zeros<double>();
+}
+
+TEST_CASE("gemm_acc accumulates into C and transpose transposes") {
+    double A[2 * 3] = {1, 2, 3, 4, 5, 6}, B[3 * 1] = {1, 0, -1}, C[2] = {10, 20}, T[6];
+    ddpm::fast::gemm_acc(C, A, B, 2, 3, 1);
+    CHECK(C[0] == 10 + 1 - 3);
+    CHECK(C[1] == 20 + 4 - 6);
+    ddpm::fast::transpose(T, A, 2, 3);
+    CHECK(T[1] == 4);
+    CHECK(T[4] == 3);
+}
+
+template <typename T>
+static void check_transpose() {
+    ddpm::Rng rng(31);
+    const int shapes[][2] = {{128, 128}, {37, 53}, {4, 4}, {3, 17}, {16, 1}, {1, 9}};
+    for (const auto& s : shapes) {
+        const int rows = s[0], cols = s[1];
+        auto in = randn<T>(rows * cols, rng);
+        std::vector<T> out(rows * cols, T(-99));
+        ddpm::fast::transpose(out.data(), in.data(), rows, cols);
+        long wrong = 0;
+        for (int r = 0; r < rows; ++r)
+            for (int c = 0; c < cols; ++c) wrong += out[c * rows + r] != in[r * cols + c];
+        std::printf("%-7s transpose (%s) %d x %d: %ld of %d wrong\n", wrong == 0 ? "OK" : "NOT OK",
+                    sizeof(T) == 4 ? "float" : "double", rows, cols, wrong, rows * cols);
+        CHECK(wrong == 0);
+    }
+}
+
+TEST_CASE("transpose moves every element, in whole 4 x 4 pieces and the edges left over") {
+    check_transpose<float>();
+    check_transpose<double>();
+}
+
+// The whole model with the fast tier on and off: the hidden layers' products agree to the bit, the
+// narrow output layer (and dw of the 2-wide input layer) to float rounding, so the output and the
+// gradients agree to a few ulps of their size.
+TEST_CASE("the model with the fast tier on and off: the same output and gradients to rounding") {
+    ddpm::Rng rng(43);
+    ddpm::MLPDiffusion model;
+    model.init(rng);
+    const int B = 128;
+    auto x = randn<float>(B * 2, rng), dout = randn<float>(B * 2, rng);
+    std::vector<int> t(B);
+    for (int& s : t) s = rng.randint(100);
+    auto pass = [&](bool fast, std::vector<float>& out) {
+        ddpm::fast::set_enabled(fast);
+        out.assign(B * 2, 0.0f);
+        model.zero_grad();
+        model.forward(out.data(), x.data(), t.data(), B);
+        model.backward(dout.data());
+        ddpm::fast::set_enabled(true);
+        return std::vector<float>(model.grads.begin(), model.grads.end());
+    };
+    std::vector<float> out_plain, out_fast;
+    const auto g_plain = pass(false, out_plain), g_fast = pass(true, out_fast);
+    double g_scale = 0;
+    for (float g : g_plain) g_scale = std::max(g_scale, std::fabs(double(g)));
+    const double d_out = max_diff(out_plain, out_fast), d_grad = max_diff(g_plain, g_fast);
+    std::printf("%-7s model, fast tier on vs off: output %.1e, gradients %.1e (largest %.2f)\n",
+                d_out <= 1e-5 && d_grad <= 1e-5 * g_scale ? "OK" : "NOT OK", d_out, d_grad,
+                g_scale);
+    CHECK(d_out <= 1e-5);
+    CHECK(d_grad <= 1e-5 * g_scale);
+    CHECK(d_grad > 0);  // the two paths really ran: the output layer sums in another order
+}
+
+// Sampling's blocks and threads (fast/predict.h): each point's prediction depends only on its own
+// row, so blocks of 512 on 1 or 2 threads give the bits of one forward pass of all the points.
+TEST_CASE("predict_noise: the bits of one forward pass, for 1 and 2 threads") {
+    ddpm::Rng rng(47);
+    ddpm::MLPDiffusion model;
+    model.init(rng);
+    const int n = 2 * ddpm::fast::kPointsPerBlock + 301;  // two whole blocks and a part
+    auto x = randn<float>(n * 2, rng);
+    std::vector<int> t(n);
+    for (int& s : t) s = rng.randint(100);
+    std::vector<float> whole(n * 2);
+    model.forward(whole.data(), x.data(), t.data(), n);
+    for (int threads : {1, 2}) {
+        ddpm::set_num_threads(threads);
+        std::vector<float> blocks(n * 2);
+        ddpm::fast::predict_noise(model, blocks.data(), x.data(), t.data(), n);
+        const long differ = bits_differ(whole, blocks);
+        std::printf("%-7s predict_noise on %d thread%s vs one forward of %d points: %ld differ\n",
+                    differ == 0 ? "OK" : "NOT OK", threads, threads > 1 ? "s" : "", n, differ);
+        CHECK(differ == 0);
+    }
+    ddpm::set_num_threads(1);
+}
+
+// The gradient norm's blocked sum (fast/reduce.h) against a plain sum in long double, and the same
+// bits for 1 and 2 threads.
+TEST_CASE("sum_of_squares: the plain sum to rounding, the same bits on 1 and 2 threads") {
+    ddpm::Rng rng(53);
+    for (size_t n : {size_t(1), size_t(7), size_t(4096), size_t(72066), size_t(3000001)}) {
+        auto g = randn<float>(n, rng);
+        long double plain = 0;
+        for (float v : g) plain += static_cast<long double>(v) * v;
+        ddpm::set_num_threads(1);
+        const double one = ddpm::fast::sum_of_squares(g.data(), n);
+        ddpm::set_num_threads(2);
+        const double two = ddpm::fast::sum_of_squares(g.data(), n);
+        const double rel = std::fabs(one - static_cast<double>(plain)) / static_cast<double>(plain);
+        std::printf("%-7s sum_of_squares of %zu values: relative error %.1e, 1 vs 2 threads %s\n",
+                    rel < 1e-12 && one == two ? "OK" : "NOT OK", n, rel,
+                    one == two ? "equal" : "DIFFER");
+        CHECK(rel < 1e-12);
+        CHECK(one == two);
+    }
+    ddpm::set_num_threads(1);
+}
