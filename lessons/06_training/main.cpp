@@ -22,17 +22,21 @@
 #include "render/png.h"
 #include "train.h"
 
-int main(int argc, char** argv) {
-    lesson::Checks check = lesson::parse_args(argc, argv);
-    lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
-    const int num_epoch = check.epochs(/*quick=*/20, /*full=*/600);  // the notebook's: 4000
-    const int batch_size = 128;
-    const uint64_t seed = 1234;  // the notebook defines this seed but never uses it; we do
-    ddpm::Tensor dataset = ddpm::make_dataset("s_curve", 10000, seed);
-    const ddpm::Schedule sched = ddpm::Schedule::sigmoid(100);
+// What a training run leaves: the notebook's objects as they end, and each epoch's mean loss.
+struct Run {
+    ddpm::MLPDiffusion model;
+    ddpm::Adam optimizer;
+    ddpm::EMA ema;
+    ddpm::Rng rng;
+    std::vector<float> epoch_loss;
+};
 
-    // The notebook's objects. One generator draws everything training needs, in this order: the
-    // initial weights, then each epoch's shuffle, each batch's steps and noise.
+// The notebook's training cell. One generator draws everything training needs, in this order:
+// the initial weights, then each epoch's shuffle, each batch's steps and noise. Prints the loss
+// every `print_every` epochs (0: never) and at the last.
+Run train(const ddpm::Tensor& dataset, const ddpm::Schedule& sched, uint64_t seed, int num_epoch,
+          int print_every) {
+    const int batch_size = 128;
     ddpm::Rng rng(seed);
     ddpm::MLPDiffusion model;  // MLPDiffusion(n_steps): 2 -> 128 -> 128 -> 128 -> 2
     model.init(rng);
@@ -41,11 +45,8 @@ int main(int argc, char** argv) {
     ddpm::BatchLoader dataloader(dataset, batch_size);  // DataLoader(..., shuffle=True)
     ddpm::LossBuffers buf;                              // x_t, eps, eps_theta of one batch
     std::vector<float> batch_x(static_cast<size_t>(batch_size) * 2);
-    std::vector<float> epoch_loss;  // each epoch's mean loss, for the curve
-    std::printf("training %zu parameters for %d epochs of %d steps (batch %d)\n",
-                model.num_params(), num_epoch, dataloader.num_batches(), batch_size);
+    std::vector<float> epoch_loss;
 
-    const auto start = std::chrono::steady_clock::now();
     for (int t = 0; t < num_epoch; ++t) {
         dataloader.shuffle(rng);
         float loss = 0;
@@ -63,38 +64,67 @@ int main(int argc, char** argv) {
         epoch_loss.push_back(static_cast<float>(loss_sum / dataloader.num_batches()));
         // The notebook prints the loss of the epoch's LAST batch, which holds only 16 points, so
         // it jumps around. We print it beside the epoch's mean.
-        if ((t + 1) % 100 == 0 || t + 1 == num_epoch)
+        if (print_every && ((t + 1) % print_every == 0 || t + 1 == num_epoch))
             std::printf("epoch %4d: loss %.4f (last batch, as the notebook prints)  mean %.4f\n",
                         t + 1, loss, epoch_loss.back());
     }
+    return Run{model, optimizer, ema, rng, epoch_loss};
+}
+
+int main(int argc, char** argv) {
+    lesson::Checks check = lesson::parse_args(argc, argv);
+    lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
+    const int num_epoch = check.epochs(/*quick=*/20, /*full=*/600);  // the notebook's: 4000
+    const uint64_t seed = 1234;  // the notebook defines this seed but never uses it; we do
+    ddpm::Tensor dataset = ddpm::make_dataset("s_curve", 10000, seed);
+    const ddpm::Schedule sched = ddpm::Schedule::sigmoid(100);
+
+    // 1. The tools train with ddpm::Trainer (lib/train.cpp): this loop, plus stopping and
+    //    resuming. Same seed, same data, same epochs: the same bits. Checked on 3 epochs.
+    ddpm::TrainConfig cfg;  // batch 128, lr 1e-3, clip 1.0, EMA mu 0.01: the notebook's
+    cfg.epochs = 3;
+    ddpm::Trainer trainer(ddpm::ModelConfig{}, cfg, sched, seed);
+    trainer.train(dataset, nullptr);
+    const Run short_run = train(dataset, sched, seed, cfg.epochs, /*print_every=*/0);
+    check.that(trainer.model.params == short_run.model.params &&
+                   trainer.ema.shadow == short_run.ema.shadow &&
+                   trainer.epoch_loss == short_run.epoch_loss,
+               "this loop and lib's Trainer end 3 epochs with the same weights, EMA and losses");
+
+    // 2. The training.
+    std::printf("\ntraining %zu parameters for %d epochs of %d steps (batch 128)\n",
+                short_run.model.num_params(), num_epoch, (dataset.dim(0) + 127) / 128);
+    const auto start = std::chrono::steady_clock::now();
+    const Run run = train(dataset, sched, seed, num_epoch, /*print_every=*/100);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const long steps = optimizer.t;
+    const long steps = run.optimizer.t;
     std::printf("\n%ld steps in %.1f s: %.0f steps/s, %.2f ms a step\n", steps, seconds,
                 steps / seconds, 1e3 * seconds / steps);
-    float first = epoch_loss.front(), last = epoch_loss.back();
+    const float first = run.epoch_loss.front(), last = run.epoch_loss.back();
     std::printf("mean loss: epoch 1 %.4f, epoch %d %.4f\n", first, num_epoch, last);
     check.that(last < 0.6f * first, "training brings the loss well below its start");
 
-    // The tools train with ddpm::Trainer: this loop, plus stopping and resuming. Same seed, same
-    // data, same epochs: it must end with the same bits.
-    ddpm::TrainConfig cfg;  // batch 128, lr 1e-3, clip 1.0, EMA mu 0.01: the notebook's
+    // 3. The loss curve (lib/render/plot.cpp, loss_chart): each epoch's mean loss and a smoothed
+    //    line, on a log scale. The checkpoint (lib/io/checkpoint.cpp) holds a Trainer, the
+    //    tools' form of a run: this one's objects go into it, so ddpm sample and ddpm train
+    //    --resume can take it.
+    ddpm::save_png(ddpm::loss_chart(run.epoch_loss), "loss.png");
     cfg.epochs = num_epoch;
-    ddpm::Trainer trainer(ddpm::ModelConfig{}, cfg, sched, seed);
-    trainer.train(dataset, nullptr);
-    check.that(trainer.model.params == model.params && trainer.ema.shadow == ema.shadow &&
-                   trainer.epoch_loss == epoch_loss,
-               "lib's Trainer (lib/train.cpp) ends with the same weights, EMA and losses");
-
-    // The loss curve (lib/render/plot.cpp, loss_chart): each epoch's mean loss and a smoothed
-    // line, on a log scale. The checkpoint holds the run (the Trainer's, the same bits).
-    ddpm::save_png(ddpm::loss_chart(epoch_loss), "loss.png");
-    ddpm::RunInfo run;  // the S-curve of 10,000 points, the notebook's recipe
-    run.dataset_n = dataset.dim(0);
-    ddpm::save_checkpoint(trainer, run, "model.ckpt");
+    ddpm::Trainer done(ddpm::ModelConfig{}, cfg, sched, seed);
+    done.model = run.model;
+    done.adam = run.optimizer;
+    done.ema = run.ema;
+    done.rng = run.rng;
+    done.epoch = num_epoch;
+    done.epoch_loss = run.epoch_loss;
+    ddpm::RunInfo info;  // the S-curve of 10,000 points, the notebook's recipe
+    info.dataset_n = dataset.dim(0);
+    ddpm::save_checkpoint(done, info, "model.ckpt");
     std::printf("wrote loss.png and model.ckpt (parameters, EMA weights, Adam state, generator)\n");
     ddpm::Checkpoint back = ddpm::load_checkpoint("model.ckpt");
-    check.that(back.trainer.model.params == model.params && back.trainer.ema.shadow == ema.shadow,
+    check.that(back.trainer.model.params == run.model.params &&
+                   back.trainer.ema.shadow == run.ema.shadow,
                "model.ckpt reloads bit for bit");
     return check.finish();
 }
