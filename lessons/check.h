@@ -30,7 +30,10 @@ public:
         size_t at = 0;
         for (size_t i = 0; i < n; ++i) {
             double d = std::fabs(static_cast<double>(got[i]) - static_cast<double>(want[i]));
-            if (!(d <= worst)) worst = d, at = i;  // NaN counts as the worst
+            if (!(d <= worst)) {  // NaN counts as the worst
+                worst = d;
+                at = i;
+            }
         }
         char detail[200];
         std::snprintf(detail, sizeof detail,
@@ -58,7 +61,10 @@ private:
     void report(bool ok, const std::string& what, const std::string& detail) {
         std::printf("%-5s %s%s%s\n", ok ? "PASS" : "FAIL", what.c_str(), detail.empty() ? "" : ": ",
                     detail.c_str());
-        if (ok) return void(++passes_);
+        if (ok) {
+            ++passes_;
+            return;
+        }
         if (failures_++ == 0) {  // the hint, once, at the first failure
             std::ifstream f(EXERCISE_HINT);
             std::stringstream text;

@@ -117,7 +117,8 @@ Normalization normalize_points(Tensor& points, const std::string& what, int min_
     const double spread = std::max(sd[0], sd[1]);
     if (!(spread > 1e-12)) throw Error(what + ": all points are the same point");
     Normalization norm;
-    norm.mean[0] = static_cast<float>(m[0]), norm.mean[1] = static_cast<float>(m[1]);
+    norm.mean[0] = static_cast<float>(m[0]);
+    norm.mean[1] = static_cast<float>(m[1]);
     norm.scale = static_cast<float>(spread / 0.14);
     apply_normalization(points, norm);
     return norm;

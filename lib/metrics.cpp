@@ -124,7 +124,8 @@ static Quality measure(const Tensor& x, const Tensor& real) {
     q.swd = sliced_wasserstein(x, real);
     q.mmd = mmd2(x, real, kMmdBandwidths);
     PrecisionRecall pr = knn_precision_recall(x, real, 5);
-    q.precision = pr.precision, q.recall = pr.recall;
+    q.precision = pr.precision;
+    q.recall = pr.recall;
     return q;
 }
 

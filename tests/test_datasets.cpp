@@ -100,8 +100,10 @@ TEST_CASE("the noiseless sets lie on their curves") {
 TEST_CASE("a learner's points are centred, scaled to std 0.14, and mapped back exactly") {
     ddpm::Rng rng(12);
     ddpm::Tensor pts({500, 2});
-    for (int i = 0; i < 500; ++i)
-        pts.at(i, 0) = 300 + 40 * rng.normal(), pts.at(i, 1) = -20 + 10 * rng.normal();
+    for (int i = 0; i < 500; ++i) {
+        pts.at(i, 0) = 300 + 40 * rng.normal();
+        pts.at(i, 1) = -20 + 10 * rng.normal();
+    }
     ddpm::Tensor original = pts;
     ddpm::Normalization norm = ddpm::normalize_points(pts, "pts.csv");
     std::vector<double> m = ddpm::column_mean(pts), sd = ddpm::column_std(pts);

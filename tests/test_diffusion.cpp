@@ -11,7 +11,10 @@ TEST_CASE("q_x has the closed-form mean and std at every tested step") {
     // x_0 fixed at one point: then x_t ~ N(sqrt(abar) x_0, (1 - abar) I) exactly.
     const int n = 200000;
     ddpm::Tensor x0({n, 2});
-    for (int i = 0; i < n; ++i) x0.at(i, 0) = 0.1f, x0.at(i, 1) = -0.2f;
+    for (int i = 0; i < n; ++i) {
+        x0.at(i, 0) = 0.1f;
+        x0.at(i, 1) = -0.2f;
+    }
     for (int t : {0, 10, 50, 99}) {
         CAPTURE(t);
         ddpm::Tensor xt = ddpm::q_x(x0, t, sched, rng);

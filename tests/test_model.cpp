@@ -30,7 +30,9 @@ TEST_CASE("initialisation follows PyTorch: U(+-1/sqrt(fan_in)) for Linear, N(0, 
         double sum = 0, sq = 0, biggest = 0;
         for (size_t i = 0; i < p.size(); ++i) {
             double v = m.params[p.offset + i];
-            sum += v, sq += v * v, biggest = std::fmax(biggest, std::fabs(v));
+            sum += v;
+            sq += v * v;
+            biggest = std::fmax(biggest, std::fabs(v));
         }
         double n = p.size(), mean = sum / n, var = sq / n - mean * mean;
         if (p.name.rfind("step_embeddings", 0) == 0) {
@@ -134,7 +136,8 @@ TEST_CASE("sinusoidal step embeddings: a fixed table, no parameters, exact gradi
         ddpm::ModelConfig{10, 4, 1, 2, ddpm::ModelConfig::Embedding::sinusoidal});
     std::fill(probe.params.begin(), probe.params.end(), 0.0);
     double* w_out = probe.params.data() + probe.info("linears.2.weight").offset;  // (2, 4)
-    w_out[0 * 4 + 0] = 1, w_out[1 * 4 + 1] = 1;
+    w_out[0 * 4 + 0] = 1;
+    w_out[1 * 4 + 1] = 1;
     for (int step : {3, 5}) {
         double x[2] = {0, 0}, out[2];
         int t[1] = {step};

@@ -37,7 +37,8 @@ TEST_CASE("EMA: shadow = mu x + (1 - mu) shadow, starting from the registered va
     float p[2] = {1, 2};
     ddpm::EMA ema(p, 2, 0.01f);
     CHECK(ema.shadow[1] == 2);
-    p[0] = 3, p[1] = 0;
+    p[0] = 3;
+    p[1] = 0;
     ema.update(p);
     CHECK(ema.shadow[0] == doctest::Approx(0.01 * 3 + 0.99 * 1));
     CHECK(ema.shadow[1] == doctest::Approx(0.99 * 2));

@@ -34,7 +34,9 @@ TEST_CASE("10^6 normals have mean 0 and variance 1 (within 5 standard errors)") 
     double s = 0, s2 = 0, s4 = 0;
     for (int i = 0; i < n; ++i) {
         double x = r.normal();
-        s += x, s2 += x * x, s4 += x * x * x * x;
+        s += x;
+        s2 += x * x;
+        s4 += x * x * x * x;
     }
     double mean = s / n, var = s2 / n - mean * mean;
     CHECK(std::fabs(mean) < 5 / std::sqrt(n));           // se of the mean: 1/sqrt(n)

@@ -89,12 +89,15 @@ TEST_CASE("sigmoid schedule agrees with the notebook's float32 arrays") {
         for (int t = 0; t < 100; ++t) {
             double ours = a.ours[t], want = theirs[t];
             if (a.name == "one_minus_alphas_bar_sqrt") {  // compare 1 - abar, absolutely
-                ours = ours * ours, want = want * want;
+                ours = ours * ours;
+                want = want * want;
             } else if (a.name == "one_minus_alphas_bar_log") {
-                ours = std::exp(ours), want = std::exp(want);
+                ours = std::exp(ours);
+                want = std::exp(want);
             } else {
                 want = std::fabs(want);  // relative error: divide by |theirs| below
-                ours = ours / want, want = theirs[t] / want;
+                ours = ours / want;
+                want = theirs[t] / want;
             }
             worst = std::fmax(worst, std::fabs(ours - want));
         }

@@ -89,7 +89,9 @@ int main(int argc, char** argv) {
         loss += (noise[i] - pred[i]) * (noise[i] - pred[i]);
         corr += noise[i] * pred[i];
     }
-    sq_pred /= n * 2, loss /= n * 2, corr /= n * 2;
+    sq_pred /= n * 2;
+    loss /= n * 2;
+    corr /= n * 2;
     std::printf(
         "\nUntrained, on %d noisy points: mean eps_theta^2 = %.3f, loss = %.3f, "
         "mean eps * eps_theta = %.4f\n",

@@ -57,7 +57,10 @@ int main(int argc, char** argv) {
     std::printf("\nloss by step (mean over %d points):\n", n);
     for (int t = 0; t < T; t += 11) std::printf("  t = %2d   loss %.4f\n", t, loss_at[t]);
     double early = 0, late = 0;
-    for (int t = 0; t < 10; ++t) early += loss_at[t] / 10, late += loss_at[T - 1 - t] / 10;
+    for (int t = 0; t < 10; ++t) {
+        early += loss_at[t] / 10;
+        late += loss_at[T - 1 - t] / 10;
+    }
     std::printf("mean over t < 10: %.4f; over t >= 90: %.4f (%.1fx)\n", early, late, early / late);
     check.that(early > 2 * late, "the loss is much larger for small t than for large t");
 
@@ -84,7 +87,8 @@ int main(int argc, char** argv) {
         double s = 0, s2 = 0;
         for (int b = 0; b < batches; ++b) {
             double l = batch_estimate(a == 1);
-            s += l, s2 += l * l;
+            s += l;
+            s2 += l * l;
         }
         double mean = s / batches;
         var[a] = s2 / batches - mean * mean;

@@ -37,7 +37,10 @@ int main(int argc, char** argv) {
         "training the notebook's model for %d epochs (EPOCHS=4000 for the notebook's run)...\n",
         cfg.epochs);
     ddpm::Progress progress;
-    tr.train(dataset, [&](const ddpm::EpochReport& r) { return progress.update(r), true; });
+    tr.train(dataset, [&](const ddpm::EpochReport& r) {
+        progress.update(r);
+        return true;  // go on
+    });
     progress.finish();
     ddpm::MLPDiffusion& model = tr.model;  // the notebook samples from the raw weights
     ddpm::Rng rng(7);

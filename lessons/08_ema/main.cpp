@@ -33,7 +33,10 @@ int main(int argc, char** argv) {
     std::printf("training for %d epochs, keeping the EMA of the weights (mu = %.2f)...\n",
                 cfg.epochs, cfg.ema_mu);
     ddpm::Progress progress;
-    tr.train(dataset, [&](const ddpm::EpochReport& r) { return progress.update(r), true; });
+    tr.train(dataset, [&](const ddpm::EpochReport& r) {
+        progress.update(r);
+        return true;  // go on
+    });
     progress.finish();
 
     // 1. The EMA formula, by hand on the first few weights, beside EMA::update.
@@ -47,7 +50,8 @@ int main(int argc, char** argv) {
     double dist = 0, norm = 0;
     for (size_t i = 0; i < tr.model.num_params(); ++i) {
         double d = tr.model.params[i] - tr.ema.shadow[i];
-        dist += d * d, norm += static_cast<double>(tr.model.params[i]) * tr.model.params[i];
+        dist += d * d;
+        norm += static_cast<double>(tr.model.params[i]) * tr.model.params[i];
     }
     std::printf("\n|raw - EMA| / |raw| = %.2e over %zu weights\n", std::sqrt(dist / norm),
                 tr.model.num_params());

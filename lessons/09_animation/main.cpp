@@ -33,7 +33,10 @@ int main(int argc, char** argv) {
     ddpm::Trainer tr(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(T), seed);
     std::printf("training for %d epochs...\n", cfg.epochs);
     ddpm::Progress progress;
-    tr.train(dataset, [&](const ddpm::EpochReport& r) { return progress.update(r), true; });
+    tr.train(dataset, [&](const ddpm::EpochReport& r) {
+        progress.update(r);
+        return true;  // go on
+    });
     progress.finish();
 
     // The reverse trajectory of the final model: 101 frames, x_T first, the sample x_0 last.

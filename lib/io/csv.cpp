@@ -91,7 +91,10 @@ Tensor csv_from_text(const std::string& text, const std::string& name) {
     if (rows.empty()) throw Error(name + ": no points");
     if (columns == 2) {
         Tensor t({static_cast<int>(rows.size()), 2});
-        for (size_t i = 0; i < rows.size(); ++i) t.at(i, 0) = rows[i][0], t.at(i, 1) = rows[i][1];
+        for (size_t i = 0; i < rows.size(); ++i) {
+            t.at(i, 0) = rows[i][0];
+            t.at(i, 1) = rows[i][1];
+        }
         return t;
     }
     // frame,x,y: frames numbered 0, 1, 2, ... in order, each with the same number of points.
@@ -112,7 +115,10 @@ Tensor csv_from_text(const std::string& text, const std::string& name) {
     for (int s : sizes)
         if (s != sizes[0]) throw Error(name + ": every frame must have the same number of points");
     Tensor t({static_cast<int>(sizes.size()), sizes[0], 2});
-    for (size_t i = 0; i < rows.size(); ++i) t[2 * i] = rows[i][1], t[2 * i + 1] = rows[i][2];
+    for (size_t i = 0; i < rows.size(); ++i) {
+        t[2 * i] = rows[i][1];
+        t[2 * i + 1] = rows[i][2];
+    }
     return t;
 }
 

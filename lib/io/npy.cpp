@@ -61,7 +61,8 @@ Tensor npy_from_bytes(const std::string& bytes, const std::string& name) {
         if (bytes.size() < 12) throw Error(name + ": truncated .npy header");
         uint32_t len;
         std::memcpy(&len, bytes.data() + 8, 4);
-        header_len = len, offset = 12;
+        header_len = len;
+        offset = 12;
     } else {
         throw Error(name + ": unsupported .npy version " + std::to_string(major));
     }

@@ -55,13 +55,17 @@ void Canvas::blend(int x, int y, Color c, float alpha) {
     if (x < 0 || y < 0 || x >= w_ || y >= h_ || alpha <= 0.0f) return;
     uint8_t* p = &rgb_[(static_cast<size_t>(y) * w_ + x) * 3];
     if (alpha >= 1.0f) {
-        p[0] = c.r, p[1] = c.g, p[2] = c.b;
+        p[0] = c.r;
+        p[1] = c.g;
+        p[2] = c.b;
         return;
     }
     auto mix = [alpha](uint8_t old, uint8_t add) {
         return static_cast<uint8_t>(std::lround(old + alpha * (add - old)));
     };
-    p[0] = mix(p[0], c.r), p[1] = mix(p[1], c.g), p[2] = mix(p[2], c.b);
+    p[0] = mix(p[0], c.r);
+    p[1] = mix(p[1], c.g);
+    p[2] = mix(p[2], c.b);
 }
 
 void Canvas::fill_rect(int x, int y, int w, int h, Color c) {

@@ -41,7 +41,8 @@ struct BitWriter {
     }
     void flush() {
         if (bits > 0) bytes.push_back(static_cast<uint8_t>(buffer & 0xff));
-        buffer = 0, bits = 0;
+        buffer = 0;
+        bits = 0;
     }
 };
 
@@ -112,8 +113,9 @@ GifWriter::GifWriter(const std::string& path, int width, int height, std::vector
     head += '\0';                                // pixel aspect ratio: unspecified
     for (int i = 0; i < (2 << k); ++i) {
         Color c = i < static_cast<int>(palette_.size()) ? palette_[i] : Color{};
-        head += static_cast<char>(c.r), head += static_cast<char>(c.g),
-            head += static_cast<char>(c.b);
+        head += static_cast<char>(c.r);
+        head += static_cast<char>(c.g);
+        head += static_cast<char>(c.b);
     }
     // NETSCAPE2.0 application extension: sub-block 1 holds the loop count.
     head += "\x21\xff\x0bNETSCAPE2.0\x03\x01";
@@ -131,7 +133,10 @@ uint8_t GifWriter::index_of(Color c) {
     for (size_t i = 0; i < palette_.size(); ++i) {
         long dr = c.r - palette_[i].r, dg = c.g - palette_[i].g, db = c.b - palette_[i].b;
         long d = dr * dr + dg * dg + db * db;
-        if (best_d < 0 || d < best_d) best_d = d, best = static_cast<int>(i);
+        if (best_d < 0 || d < best_d) {
+            best_d = d;
+            best = static_cast<int>(i);
+        }
     }
     slot.key = key;
     slot.index = static_cast<uint8_t>(best);
@@ -149,7 +154,10 @@ void GifWriter::add_frame(const Canvas& canvas, int delay_cs) {
     uint8_t last_index = index_of(last);
     for (size_t i = 0; i < indices.size(); ++i) {
         const Color c{px[3 * i], px[3 * i + 1], px[3 * i + 2]};
-        if (!(c == last)) last = c, last_index = index_of(c);  // runs of one colour are common
+        if (!(c == last)) {  // runs of one colour are common
+            last = c;
+            last_index = index_of(c);
+        }
         indices[i] = last_index;
     }
     add_frame(indices, delay_cs);
@@ -160,18 +168,26 @@ void GifWriter::add_frame(const std::vector<uint8_t>& indices, int delay_cs) {
         throw Error("GIF frame has the wrong size");
     for (uint8_t v : indices)
         if (v >= palette_.size()) throw Error("GIF frame uses a colour index outside the palette");
-    if (delay_cs < 2) delay_cs = 2, delay_raised_ = true;
+    if (delay_cs < 2) {
+        delay_cs = 2;
+        delay_raised_ = true;
+    }
     if (delay_cs > 65535) delay_cs = 65535;
 
     // The rectangle that differs from the previous frame (the whole frame the first time).
     int x0 = 0, y0 = 0, x1 = width_ - 1, y1 = height_ - 1;
     if (!previous_.empty()) {
-        x0 = width_, y0 = height_, x1 = -1, y1 = -1;
+        x0 = width_;
+        y0 = height_;
+        x1 = -1;
+        y1 = -1;
         for (int y = 0; y < height_; ++y)
             for (int x = 0; x < width_; ++x)
                 if (indices[y * width_ + x] != previous_[y * width_ + x]) {
-                    x0 = std::min(x0, x), x1 = std::max(x1, x);
-                    y0 = std::min(y0, y), y1 = std::max(y1, y);
+                    x0 = std::min(x0, x);
+                    x1 = std::max(x1, x);
+                    y0 = std::min(y0, y);
+                    y1 = std::max(y1, y);
                 }
         if (x1 < 0) x0 = y0 = x1 = y1 = 0;  // nothing changed: one pixel, for the delay
     }
@@ -185,7 +201,10 @@ void GifWriter::add_frame(const std::vector<uint8_t>& indices, int delay_cs) {
     block += '\0';  // transparent colour index (unused)
     block += '\0';  // block terminator
     block += '\x2c';
-    put16(block, x0), put16(block, y0), put16(block, w), put16(block, h);
+    put16(block, x0);
+    put16(block, y0);
+    put16(block, w);
+    put16(block, h);
     block += '\0';  // no local colour table, not interlaced
     block += static_cast<char>(min_code_size_);
     std::vector<uint8_t> codes = lzw_encode(rect.data(), rect.size(), min_code_size_);

@@ -13,8 +13,10 @@ Limits limits_of(const Tensor& points, float margin) {
         throw Error("limits_of: expected a non-empty (..., 2) tensor, got " + points.shape_str());
     Limits l{INFINITY, -INFINITY, INFINITY, -INFINITY};
     for (size_t i = 0; i + 1 < points.size(); i += 2) {
-        l.xmin = std::min(l.xmin, points[i]), l.xmax = std::max(l.xmax, points[i]);
-        l.ymin = std::min(l.ymin, points[i + 1]), l.ymax = std::max(l.ymax, points[i + 1]);
+        l.xmin = std::min(l.xmin, points[i]);
+        l.xmax = std::max(l.xmax, points[i]);
+        l.ymin = std::min(l.ymin, points[i + 1]);
+        l.ymax = std::max(l.ymax, points[i + 1]);
     }
     // A degenerate range (all points on one line) still needs a width to map onto pixels.
     float dx = std::max(l.xmax - l.xmin, 1e-6f), dy = std::max(l.ymax - l.ymin, 1e-6f);
@@ -42,10 +44,12 @@ void scatter_panel(Canvas& c, Rect panel, const Tensor& points, Limits lim,
     float sx = ax.area.w / (lim.xmax - lim.xmin), sy = ax.area.h / (lim.ymax - lim.ymin);
     if (sx > sy) {
         int w = static_cast<int>((lim.xmax - lim.xmin) * sy);
-        ax.area.x += (ax.area.w - w) / 2, ax.area.w = w;
+        ax.area.x += (ax.area.w - w) / 2;
+        ax.area.w = w;
     } else {
         int h = static_cast<int>((lim.ymax - lim.ymin) * sx);
-        ax.area.y += (ax.area.h - h) / 2, ax.area.h = h;
+        ax.area.y += (ax.area.h - h) / 2;
+        ax.area.h = h;
     }
     for (size_t i = 0; i + 1 < points.size(); i += 2)
         c.disc(ax.px(points[i]), ax.py(points[i + 1]), style.radius, style.fill, style.edge,
@@ -127,15 +131,20 @@ void draw_line_chart(Canvas& c, Rect area, const LineChart& chart) {
     for (const Series& s : chart.series)
         for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
             if (usable(s.y[i])) {
-                lim.xmin = std::min(lim.xmin, s.x[i]), lim.xmax = std::max(lim.xmax, s.x[i]);
-                lim.ymin = std::min(lim.ymin, ty(s.y[i])),
+                lim.xmin = std::min(lim.xmin, s.x[i]);
+                lim.xmax = std::max(lim.xmax, s.x[i]);
+                lim.ymin = std::min(lim.ymin, ty(s.y[i]));
                 lim.ymax = std::max(lim.ymax, ty(s.y[i]));
             }
     if (!(lim.xmax >= lim.xmin)) lim = {0, 1, 0, 1};
     if (lim.xmax == lim.xmin) lim.xmax += 1;
-    if (lim.ymax == lim.ymin) lim.ymin -= 0.5f, lim.ymax += 0.5f;
+    if (lim.ymax == lim.ymin) {
+        lim.ymin -= 0.5f;
+        lim.ymax += 0.5f;
+    }
     float pad = 0.05f * (lim.ymax - lim.ymin);
-    lim.ymin -= pad, lim.ymax += pad;
+    lim.ymin -= pad;
+    lim.ymax += pad;
 
     // Frame: title on top, y label and ticks on the left, x label and ticks below.
     const int left = 56, right = 12, top = chart.title.empty() ? 10 : 28, bottom = 40;
@@ -190,7 +199,9 @@ void draw_line_chart(Canvas& c, Rect area, const LineChart& chart) {
             }
             float x = ax.px(s.x[i]), y = ax.py(ty(s.y[i]));
             if (have_prev) c.line(px, py, x, y, s.color, 2.0f);
-            px = x, py = y, have_prev = true;
+            px = x;
+            py = y;
+            have_prev = true;
         }
     }
 

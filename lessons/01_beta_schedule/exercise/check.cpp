@@ -51,8 +51,12 @@ int main() {
     std::vector<double> alphas(20), prod(20), prod_p(20), sq(20), sq1(20);
     double p = 1;
     for (int i = 0; i < 20; ++i) {
-        alphas[i] = 1 - betas[i], prod_p[i] = p, p *= alphas[i], prod[i] = p;
-        sq[i] = std::sqrt(p), sq1[i] = std::sqrt(1 - p);
+        alphas[i] = 1 - betas[i];
+        prod_p[i] = p;
+        p *= alphas[i];
+        prod[i] = p;
+        sq[i] = std::sqrt(p);
+        sq1[i] = std::sqrt(1 - p);
     }
     check.all_near("alphas = 1 - betas", r.alphas.data(), alphas.data(),
                    r.alphas.size() == 20 ? 20 : 0, 1e-6);

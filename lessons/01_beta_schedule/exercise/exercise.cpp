@@ -26,8 +26,11 @@ std::vector<double> cosine_betas(int T) {
 Derived derive(const std::vector<double>& betas) {
     Derived d;
     const size_t T = betas.size();
-    d.alphas.assign(T, 0.0), d.alphas_prod.assign(T, 0.0), d.alphas_prod_p.assign(T, 0.0);
-    d.alphas_bar_sqrt.assign(T, 0.0), d.one_minus_alphas_bar_sqrt.assign(T, 0.0);
+    d.alphas.assign(T, 0.0);
+    d.alphas_prod.assign(T, 0.0);
+    d.alphas_prod_p.assign(T, 0.0);
+    d.alphas_bar_sqrt.assign(T, 0.0);
+    d.one_minus_alphas_bar_sqrt.assign(T, 0.0);
     // TODO: fill the five arrays
     return d;
 }

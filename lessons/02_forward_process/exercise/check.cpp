@@ -33,7 +33,10 @@ int main() {
     const int n = 20000;
     std::vector<float> a(n * 2), e(n * 2), out(n * 2);
     std::vector<int> steps(n, 99);
-    for (int i = 0; i < n; ++i) a[2 * i] = 0.1f, a[2 * i + 1] = -0.2f;
+    for (int i = 0; i < n; ++i) {
+        a[2 * i] = 0.1f;
+        a[2 * i + 1] = -0.2f;
+    }
     for (float& v : e) v = rng.normal();
     ex::q_x(out.data(), a.data(), e.data(), steps.data(), n, sched);
     double m = 0, s = 0;

@@ -13,15 +13,29 @@
 
 // A whole GIF around the codes: header, a grey-ramp colour table, one image, the trailer.
 static std::string gif_around(const std::vector<uint8_t>& codes, int w, int h, int min_code_size) {
-    auto put16 = [](std::string& s, int v) { s += char(v & 0xff), s += char(v >> 8); };
+    auto put16 = [](std::string& s, int v) {
+        s += char(v & 0xff);
+        s += char(v >> 8);
+    };
     std::string g = "GIF89a";
-    put16(g, w), put16(g, h);
+    put16(g, w);
+    put16(g, h);
     const int k = min_code_size - 1;  // table of 2^(k+1) = 2^min_code_size colours
-    g += char(0x80 | 0x70 | k), g += '\0', g += '\0';
-    for (int i = 0; i < (2 << k); ++i) g += char(i), g += char(i), g += char(i);
+    g += char(0x80 | 0x70 | k);
+    g += '\0';
+    g += '\0';
+    for (int i = 0; i < (2 << k); ++i) {
+        g += char(i);
+        g += char(i);
+        g += char(i);
+    }
     g += '\x2c';
-    put16(g, 0), put16(g, 0), put16(g, w), put16(g, h);
-    g += '\0', g += char(min_code_size);
+    put16(g, 0);
+    put16(g, 0);
+    put16(g, w);
+    put16(g, h);
+    g += '\0';
+    g += char(min_code_size);
     for (size_t i = 0; i < codes.size(); i += 255) {
         size_t len = std::min<size_t>(255, codes.size() - i);
         g += char(len);
