@@ -68,8 +68,8 @@ void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule&
 // The first form starts from x_T ~ N(0, I), as the notebook does; the second from a given x_T.
 Tensor p_sample_loop(const MLPDiffusion& model, int n, const Schedule& sched, Rng& rng,
                      const SamplerOptions& opt = {});
-Tensor p_sample_loop(const MLPDiffusion& model, const Tensor& x_T, const Schedule& sched,
-                     Rng& rng, const SamplerOptions& opt = {});
+Tensor p_sample_loop(const MLPDiffusion& model, const Tensor& x_T, const Schedule& sched, Rng& rng,
+                     const SamplerOptions& opt = {});
 
 // DDIM (Song et al. 2020): S steps on the evenly spaced subsequence tau_i = floor(i T / S),
 //   x0_pred = (x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t)

@@ -53,7 +53,8 @@ TEST_CASE("an interrupted and resumed run ends bit-identical to an uninterrupted
     ddpm::Trainer first = make_trainer(4);
     first.train(data_for(9), [](const ddpm::EpochReport& r) { return r.epoch < 2; });
     CHECK(first.epoch == 2);
-    ddpm::Trainer resumed = ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(first, {}), "mem").trainer;
+    ddpm::Trainer resumed =
+        ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(first, {}), "mem").trainer;
     resumed.train(data_for(resumed.seed), nullptr);
     CHECK(resumed.epoch == 4);
     CHECK(resumed.model.params == whole.model.params);

@@ -64,8 +64,8 @@ static LinearRun<T> run_linear(bool fast, const std::vector<T>& in, const std::v
     LinearRun<T> r = start;
     r.out.assign(static_cast<size_t>(B) * OC, T(0));
     ddpm::linear_forward(r.out.data(), in.data(), w.data(), b.data(), B, C, OC);
-    ddpm::linear_backward(r.din.data(), r.dw.data(), r.db.data(), dout.data(), in.data(),
-                          w.data(), B, C, OC);
+    ddpm::linear_backward(r.din.data(), r.dw.data(), r.db.data(), dout.data(), in.data(), w.data(),
+                          B, C, OC);
     ddpm::fast::set_enabled(true);
     return r;
 }
@@ -92,7 +92,8 @@ static void check_shapes(double tol, double zeros) {
              dout = randn<T>(B * OC, rng);
         zero_out(in, zeros, rng);
         zero_out(dout, zeros, rng);
-        const LinearRun<T> start{{}, randn<T>(B * C, rng), randn<T>(OC * C, rng), randn<T>(OC, rng)};
+        const LinearRun<T> start{
+            {}, randn<T>(B * C, rng), randn<T>(OC * C, rng), randn<T>(OC, rng)};
         const LinearRun<T> plain = run_linear(false, in, w, b, dout, start, B, C, OC);
         const LinearRun<T> fast = run_linear(true, in, w, b, dout, start, B, C, OC);
         const bool same_order_dw = ddpm::fast::fills_a_tile<T>(C);
@@ -101,8 +102,8 @@ static void check_shapes(double tol, double zeros) {
         const long din_bits = bits_differ(plain.din, fast.din);
         const long db_bits = bits_differ(plain.db, fast.db);
         const long dw_bits = bits_differ(plain.dw, fast.dw);
-        const bool ok = fwd <= tol && (same_order_dw ? dw_bits == 0 : dw <= tol) &&
-                        din_bits == 0 && db_bits == 0;
+        const bool ok = fwd <= tol && (same_order_dw ? dw_bits == 0 : dw <= tol) && din_bits == 0 &&
+                        db_bits == 0;
         std::printf(
             "%-7s fast vs plain linear (%s, %2.0f%% zeros) B=%d C=%d OC=%d: forward %.1e, "
             "dw %s, din and db %ld bits differ\n",

@@ -216,9 +216,10 @@ FreshModel print_fresh_model(ddpm::Tensor& batch) {
     ddpm::fast::set_enabled(false);
     const double plain_ms = train_step_ms(1, batch);
     ddpm::fast::set_enabled(true);
-    std::printf("  the plain layers alone (fast tier off), 1 thread: training step %.3f ms, %.1fx "
-                "the fast tier's\n",
-                plain_ms, plain_ms / one.step_ms);
+    std::printf(
+        "  the plain layers alone (fast tier off), 1 thread: training step %.3f ms, %.1fx "
+        "the fast tier's\n",
+        plain_ms, plain_ms / one.step_ms);
     return one;
 }
 

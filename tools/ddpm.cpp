@@ -261,11 +261,11 @@ void run_training(ddpm::Checkpoint& ck, const ddpm::Tensor& data, const TrainReq
                     r.mean_loss);
         const std::string panels = rq.panels_dir + "/reverse_" + std::to_string(r.epoch) + ".png";
         const std::string title = "reverse process p_theta, epoch " + std::to_string(r.epoch);
-        sampling.run([model = tr.model, n = ck.run.dataset_n, sched = tr.sched, &sample_rng,
-                      panels, title] {
-            ddpm::Tensor seq = ddpm::p_sample_loop(model, n, sched, sample_rng);
-            ddpm::save_png(ddpm::reverse_panels(seq, title), panels);
-        });
+        sampling.run(
+            [model = tr.model, n = ck.run.dataset_n, sched = tr.sched, &sample_rng, panels, title] {
+                ddpm::Tensor seq = ddpm::p_sample_loop(model, n, sched, sample_rng);
+                ddpm::save_png(ddpm::reverse_panels(seq, title), panels);
+            });
         ddpm::save_checkpoint(tr, ck.run, rq.out);  // a long run keeps its latest state on disk
         return true;
     };
@@ -306,12 +306,13 @@ int train(cli::Args& args) {
     const ddpm::Tensor data = training_data(ck, rq.resume);
     check_train_outputs(rq);
     if (rq.resume.empty())
-        std::printf("training %zu parameters on %s (%d points), %d epochs, schedule %s, seed %llu\n",
-                    tr.model.num_params(), ck.run.dataset.c_str(), ck.run.dataset_n,
-                    tr.cfg.epochs, tr.sched.name.c_str(), static_cast<unsigned long long>(tr.seed));
+        std::printf(
+            "training %zu parameters on %s (%d points), %d epochs, schedule %s, seed %llu\n",
+            tr.model.num_params(), ck.run.dataset.c_str(), ck.run.dataset_n, tr.cfg.epochs,
+            tr.sched.name.c_str(), static_cast<unsigned long long>(tr.seed));
     else
-        std::printf("resuming %s after %d epochs (step %ld), of %d\n", rq.resume.c_str(),
-                    tr.epoch, static_cast<long>(tr.adam.t), tr.cfg.epochs);
+        std::printf("resuming %s after %d epochs (step %ld), of %d\n", rq.resume.c_str(), tr.epoch,
+                    static_cast<long>(tr.adam.t), tr.cfg.epochs);
     run_training(ck, data, rq);
     write_train_outputs(ck, rq);
     if (g_interrupted) {

@@ -18,6 +18,7 @@
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);
     lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
+
     const int num_steps = 100;
 
     // 1. The notebook's schedule, every 10th step.

@@ -21,6 +21,7 @@
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);
     lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
+
     const int n = check.quick ? 3000 : 10000, num_steps = 100;
     ddpm::Rng rng(1234);
 

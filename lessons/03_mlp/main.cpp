@@ -17,6 +17,7 @@
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);
     lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
+
     ddpm::Rng rng(1234);
     ddpm::MLPDiffusion model;  // num_steps 100, hidden 128, depth 3: the notebook's
     model.init(rng);

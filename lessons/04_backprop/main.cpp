@@ -23,6 +23,7 @@ using Model = ddpm::MLP<double>;  // double: finite differences are then good to
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);
     lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
+
     ddpm::Rng rng(42);
     Model model;  // the notebook's shape: 2 -> 128 -> 128 -> 128 -> 2, three step embeddings
     model.init(rng);

@@ -19,6 +19,7 @@
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);
     lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
+
     const int T = 100;
     ddpm::Rng data_rng(7);
     ddpm::Tensor data = ddpm::make_s_curve(10000, 0.1f, data_rng);

@@ -74,6 +74,7 @@ Run train(const ddpm::Tensor& dataset, const ddpm::Schedule& sched, uint64_t see
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);
     lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
+
     const int num_epoch = check.epochs(/*quick=*/20, /*full=*/600);  // the notebook's: 4000
     const uint64_t seed = 1234;  // the notebook defines this seed but never uses it; we do
     ddpm::Tensor dataset = ddpm::make_dataset("s_curve", 10000, seed);
@@ -123,8 +124,8 @@ int main(int argc, char** argv) {
     ddpm::save_checkpoint(done, info, "model.ckpt");
     std::printf("wrote loss.png and model.ckpt (parameters, EMA weights, Adam state, generator)\n");
     ddpm::Checkpoint back = ddpm::load_checkpoint("model.ckpt");
-    check.that(back.trainer.model.params == run.model.params &&
-                   back.trainer.ema.shadow == run.ema.shadow,
-               "model.ckpt reloads bit for bit");
+    check.that(
+        back.trainer.model.params == run.model.params && back.trainer.ema.shadow == run.ema.shadow,
+        "model.ckpt reloads bit for bit");
     return check.finish();
 }

@@ -26,6 +26,7 @@
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);
     lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
+
     ddpm::TrainConfig cfg;
     cfg.epochs = check.epochs(/*quick=*/40, /*full=*/600);  // EPOCHS=4000 make: the notebook's
     const int n = check.quick ? 2000 : 10000;

@@ -24,6 +24,7 @@
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);
     lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
+
     ddpm::TrainConfig cfg;                                  // ema_mu = 0.01, the notebook's
     cfg.epochs = check.epochs(/*quick=*/30, /*full=*/600);  // EPOCHS=4000 make: the notebook's
     const int n = check.quick ? 2000 : 10000;

@@ -25,6 +25,7 @@
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);
     lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
+
     ddpm::TrainConfig cfg;
     cfg.epochs = check.epochs(/*quick=*/20, /*full=*/600);  // EPOCHS=4000 make: the notebook's
     const int n = check.quick ? 1000 : 10000, T = 100;

@@ -52,6 +52,7 @@ std::string machine() {
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);
     lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
+
     const bool full = std::getenv("FULL") && std::string(std::getenv("FULL")) == "1";
     // The budget: the notebook's with FULL=1; small by default; tiny for --check.
     const int epochs = full          ? 4000

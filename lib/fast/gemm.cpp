@@ -143,7 +143,8 @@ void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
             if (tiled_cols < N)  // the last N % cols columns
                 for (int k = k0; k < k1; ++k)
                     if (a[k] != T(0))
-                        for (int j = tiled_cols; j < N; ++j) c[j] += a[k] * B[static_cast<long>(k) * N + j];
+                        for (int j = tiled_cols; j < N; ++j)
+                            c[j] += a[k] * B[static_cast<long>(k) * N + j];
         }
     }
 }
@@ -265,12 +266,12 @@ void transpose(T* __restrict out, const T* __restrict in, int rows, int cols) {
         }
 }
 
-#define DDPM_INSTANTIATE(T)                                                                       \
-    template void gemm_acc<T>(T*, const T*, const T*, int, int, int);                             \
-    template void gemm_acc_tiles<T>(T*, const T*, const T*, int, int, int);                       \
-    template void gemm_acc_skip_zeros<T>(T*, const T*, const T*, int, int, int);                  \
-    template void gemm_nt_acc<T>(T*, const T*, const T*, int, int, int);                          \
-    template bool fills_a_tile<T>(int);                                                            \
+#define DDPM_INSTANTIATE(T)                                                      \
+    template void gemm_acc<T>(T*, const T*, const T*, int, int, int);            \
+    template void gemm_acc_tiles<T>(T*, const T*, const T*, int, int, int);      \
+    template void gemm_acc_skip_zeros<T>(T*, const T*, const T*, int, int, int); \
+    template void gemm_nt_acc<T>(T*, const T*, const T*, int, int, int);         \
+    template bool fills_a_tile<T>(int);                                          \
     template void transpose<T>(T*, const T*, int, int);
 DDPM_INSTANTIATE(float)
 DDPM_INSTANTIATE(double)

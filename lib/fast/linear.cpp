@@ -62,8 +62,8 @@ void linear_backward(T* din, T* dw, T* db, const T* dout, const T* in, const T* 
 
 template void linear_forward<float>(float*, const float*, const float*, const float*, int, int,
                                     int);
-template void linear_forward<double>(double*, const double*, const double*, const double*, int,
-                                     int, int);
+template void linear_forward<double>(double*, const double*, const double*, const double*, int, int,
+                                     int);
 template void linear_backward<float>(float*, float*, float*, const float*, const float*,
                                      const float*, int, int, int);
 template void linear_backward<double>(double*, double*, double*, const double*, const double*,

@@ -49,7 +49,8 @@ double sum_of_squares(const float* g, size_t n) {
         static_cast<int>(blocks),
         [&](int b0, int b1) {
             size_t b = b0;
-            for (; block % 8 == 0 && b + 4 <= static_cast<size_t>(b1) && (b + 4) * block <= n; b += 4)
+            for (; block % 8 == 0 && b + 4 <= static_cast<size_t>(b1) && (b + 4) * block <= n;
+                 b += 4)
                 sum_of_squares_x4(partial + b, g + b * block, block);  // 4 whole blocks
             for (; b < static_cast<size_t>(b1); ++b)
                 partial[b] = sum_of_squares_serial(g + b * block, std::min(block, n - b * block));
