@@ -123,18 +123,24 @@ static std::string tick_label(double v) {
     return buf;
 }
 
-void draw_line_chart(Canvas& c, Rect area, const LineChart& chart) {
-    // Data range over all series (log10 of y on a log scale).
-    auto ty = [&](float y) { return chart.log_y ? std::log10(y) : y; };
-    auto usable = [&](float y) { return std::isfinite(y) && (!chart.log_y || y > 0); };
+// y as the chart's axis shows it (log10 of y on a log scale), and whether a value can be drawn.
+static float chart_y(const LineChart& chart, float y) {
+    return chart.log_y ? std::log10(y) : y;
+}
+static bool drawable(const LineChart& chart, float y) {
+    return std::isfinite(y) && (!chart.log_y || y > 0);
+}
+
+// The data range over all series, padded by 5% above and below.
+static Limits chart_limits(const LineChart& chart) {
     Limits lim{INFINITY, -INFINITY, INFINITY, -INFINITY};
     for (const Series& s : chart.series)
         for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
-            if (usable(s.y[i])) {
+            if (drawable(chart, s.y[i])) {
                 lim.xmin = std::min(lim.xmin, s.x[i]);
                 lim.xmax = std::max(lim.xmax, s.x[i]);
-                lim.ymin = std::min(lim.ymin, ty(s.y[i]));
-                lim.ymax = std::max(lim.ymax, ty(s.y[i]));
+                lim.ymin = std::min(lim.ymin, chart_y(chart, s.y[i]));
+                lim.ymax = std::max(lim.ymax, chart_y(chart, s.y[i]));
             }
     if (!(lim.xmax >= lim.xmin)) lim = {0, 1, 0, 1};
     if (lim.xmax == lim.xmin) lim.xmax += 1;
@@ -142,87 +148,105 @@ void draw_line_chart(Canvas& c, Rect area, const LineChart& chart) {
         lim.ymin -= 0.5f;
         lim.ymax += 0.5f;
     }
-    float pad = 0.05f * (lim.ymax - lim.ymin);
+    const float pad = 0.05f * (lim.ymax - lim.ymin);
     lim.ymin -= pad;
     lim.ymax += pad;
+    return lim;
+}
 
-    // Frame: title on top, y label and ticks on the left, x label and ticks below.
-    const int left = 56, right = 12, top = chart.title.empty() ? 10 : 28, bottom = 40;
-    Axes ax{{area.x + left, area.y + top, area.w - left - right, area.h - top - bottom}, lim};
-    c.fill_rect(ax.area.x, ax.area.y, ax.area.w, ax.area.h, Color{250, 250, 250});
-    if (!chart.title.empty())
-        c.text(area.x + (area.w - Canvas::text_width(chart.title, 2)) / 2, area.y + 6, chart.title,
-               colors::black, 2);
+// The y ticks, on the axis's scale. On a log scale: powers of ten when the range spans them,
+// otherwise round numbers placed on the log axis.
+static std::vector<double> y_ticks(const LineChart& chart, const Limits& lim) {
+    if (!chart.log_y) return nice_ticks(lim.ymin, lim.ymax);
+    std::vector<double> ticks;
+    for (double e = std::ceil(lim.ymin); e <= lim.ymax; e += 1) ticks.push_back(e);
+    if (ticks.size() >= 2) return ticks;
+    ticks.clear();
+    for (double v : nice_ticks(std::pow(10.0, lim.ymin), std::pow(10.0, lim.ymax), 5))
+        if (v > 0) ticks.push_back(std::log10(v));
+    return ticks;
+}
 
-    std::vector<double> yt;
-    if (chart.log_y) {
-        // Powers of ten when the range spans them; otherwise round numbers placed on the log axis.
-        for (double e = std::ceil(lim.ymin); e <= lim.ymax; e += 1) yt.push_back(e);
-        if (yt.size() < 2) {
-            yt.clear();
-            for (double v : nice_ticks(std::pow(10.0, lim.ymin), std::pow(10.0, lim.ymax), 5))
-                if (v > 0) yt.push_back(std::log10(v));
-        }
-    } else {
-        yt = nice_ticks(lim.ymin, lim.ymax);
-    }
-    for (double t : yt) {
-        float y = ax.py(static_cast<float>(t));
+// Grid lines and tick labels, the axis lines, and the axis labels.
+static void draw_chart_axes(Canvas& c, Rect area, int top, const Axes& ax,
+                            const LineChart& chart) {
+    for (double t : y_ticks(chart, ax.lim)) {
+        const float y = ax.py(static_cast<float>(t));
         c.line(ax.area.x, y, ax.area.x + ax.area.w, y, colors::light_gray, 1);
-        std::string label = tick_label(chart.log_y ? std::pow(10.0, t) : t);
+        const std::string label = tick_label(chart.log_y ? std::pow(10.0, t) : t);
         c.text(ax.area.x - 6 - Canvas::text_width(label), static_cast<int>(y) - 3, label,
                colors::black);
     }
-    for (double t : nice_ticks(lim.xmin, lim.xmax, 6)) {
-        float x = ax.px(static_cast<float>(t));
+    for (double t : nice_ticks(ax.lim.xmin, ax.lim.xmax, 6)) {
+        const float x = ax.px(static_cast<float>(t));
         c.line(x, ax.area.y, x, ax.area.y + ax.area.h, colors::light_gray, 1);
-        std::string label = tick_label(t);
+        const std::string label = tick_label(t);
         c.text(static_cast<int>(x) - Canvas::text_width(label) / 2, ax.area.y + ax.area.h + 6,
                label, colors::black);
     }
-    c.line(ax.area.x, ax.area.y + ax.area.h, ax.area.x + ax.area.w, ax.area.y + ax.area.h,
-           colors::black);
-    c.line(ax.area.x, ax.area.y, ax.area.x, ax.area.y + ax.area.h, colors::black);
+    const int bottom = ax.area.y + ax.area.h;
+    c.line(ax.area.x, bottom, ax.area.x + ax.area.w, bottom, colors::black);
+    c.line(ax.area.x, ax.area.y, ax.area.x, bottom, colors::black);
     if (!chart.xlabel.empty())
         c.text(ax.area.x + (ax.area.w - Canvas::text_width(chart.xlabel)) / 2, area.y + area.h - 14,
                chart.xlabel, colors::black);
     if (!chart.ylabel.empty()) c.text(area.x + 2, area.y + top - 12, chart.ylabel, colors::black);
+}
 
-    // The series, clipped to the plot area by skipping points outside it.
+// Each series as a polyline, broken where a value cannot be drawn.
+static void draw_chart_series(Canvas& c, const Axes& ax, const LineChart& chart) {
     for (const Series& s : chart.series) {
         bool have_prev = false;
         float px = 0, py = 0;
         for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-            if (!usable(s.y[i])) {
+            if (!drawable(chart, s.y[i])) {
                 have_prev = false;
                 continue;
             }
-            float x = ax.px(s.x[i]), y = ax.py(ty(s.y[i]));
+            const float x = ax.px(s.x[i]), y = ax.py(chart_y(chart, s.y[i]));
             if (have_prev) c.line(px, py, x, y, s.color, 2.0f);
             px = x;
             py = y;
             have_prev = true;
         }
     }
+}
 
-    // Legend in the chosen corner of the plot area.
-    int rows = 0, row = 0, widest = 0;
+// The legend, in the chosen corner of the plot area: a line of each series' colour and its label.
+static void draw_chart_legend(Canvas& c, const Axes& ax, const LineChart& chart) {
+    int rows = 0, widest = 0;
     for (const Series& s : chart.series) {
         widest = std::max(widest, Canvas::text_width(s.label));
         rows += !s.label.empty();
     }
-    bool on_right = chart.legend == Corner::top_right || chart.legend == Corner::bottom_right;
-    bool on_bottom = chart.legend == Corner::bottom_right || chart.legend == Corner::bottom_left;
-    int x = on_right ? ax.area.x + ax.area.w - widest - 36 : ax.area.x + 10;
-    int y0 = on_bottom ? ax.area.y + ax.area.h - 8 - rows * 14 : ax.area.y + 8;
+    const bool on_right = chart.legend == Corner::top_right || chart.legend == Corner::bottom_right;
+    const bool on_bottom =
+        chart.legend == Corner::bottom_right || chart.legend == Corner::bottom_left;
+    const int x = on_right ? ax.area.x + ax.area.w - widest - 36 : ax.area.x + 10;
+    const int y0 = on_bottom ? ax.area.y + ax.area.h - 8 - rows * 14 : ax.area.y + 8;
+    int row = 0;
     for (const Series& s : chart.series) {
         if (s.label.empty()) continue;
-        int y = y0 + row * 14;
+        const int y = y0 + row * 14;
         c.fill_rect(x - 4, y - 4, widest + 36, 14, Color{250, 250, 250});
         c.line(x, y + 3, x + 20, y + 3, s.color, 2.0f);
         c.text(x + 26, y, s.label, colors::black);
         ++row;
     }
+}
+
+void draw_line_chart(Canvas& c, Rect area, const LineChart& chart) {
+    // The frame: the title on top, the y label and ticks on the left, the x label and ticks below.
+    const int left = 56, right = 12, top = chart.title.empty() ? 10 : 28, bottom = 40;
+    const Axes ax{{area.x + left, area.y + top, area.w - left - right, area.h - top - bottom},
+                  chart_limits(chart)};
+    c.fill_rect(ax.area.x, ax.area.y, ax.area.w, ax.area.h, Color{250, 250, 250});
+    if (!chart.title.empty())
+        c.text(area.x + (area.w - Canvas::text_width(chart.title, 2)) / 2, area.y + 6, chart.title,
+               colors::black, 2);
+    draw_chart_axes(c, area, top, ax, chart);
+    draw_chart_series(c, ax, chart);
+    draw_chart_legend(c, ax, chart);
 }
 
 }  // namespace ddpm
