@@ -10,6 +10,7 @@
 namespace ddpm {
 
 static const char kMagic[8] = {'D', 'D', 'P', 'M', 'C', 'K', 'P', 'T'};
+static const size_t kHeaderBytes = sizeof kMagic + 4 + 8;  // magic, version, payload size
 
 static uint64_t fnv1a64(const char* p, size_t n) {
     uint64_t h = 14695981039346656037ULL;
@@ -123,27 +124,32 @@ std::string checkpoint_bytes(const Trainer& tr, const RunInfo& run) {
     return file.bytes;
 }
 
-Checkpoint checkpoint_from_bytes(const std::string& bytes, const std::string& name) {
-    const size_t header = sizeof kMagic + 4 + 8;
+// The frame around the payload: magic, version, size, checksum. Returns the payload's size.
+static uint64_t check_frame(const std::string& bytes, const std::string& name) {
     if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
         throw Error(name + ": not a ddpm checkpoint (wrong magic number)");
-    if (bytes.size() < header + 8) throw Error(name + ": truncated checkpoint (header cut short)");
+    if (bytes.size() < kHeaderBytes + 8)
+        throw Error(name + ": truncated checkpoint (header cut short)");
     Reader head{bytes, sizeof kMagic, name};
-    uint32_t version = head.get<uint32_t>();
+    const uint32_t version = head.get<uint32_t>();
     if (version != kCheckpointVersion)
         throw Error(name + ": checkpoint version " + std::to_string(version) +
                     " is not supported (this build reads version " +
                     std::to_string(kCheckpointVersion) + ")");
-    uint64_t size = head.get<uint64_t>();
-    if (size != bytes.size() - header - 8)
+    const uint64_t size = head.get<uint64_t>();
+    if (size != bytes.size() - kHeaderBytes - 8)
         throw Error(name + ": truncated or padded checkpoint (payload of " + std::to_string(size) +
-                    " bytes declared, " + std::to_string(bytes.size() - header - 8) + " present)");
+                    " bytes declared, " + std::to_string(bytes.size() - kHeaderBytes - 8) +
+                    " present)");
     uint64_t sum;
-    std::memcpy(&sum, bytes.data() + header + size, 8);
-    if (sum != fnv1a64(bytes.data() + header, size))
+    std::memcpy(&sum, bytes.data() + kHeaderBytes + size, 8);
+    if (sum != fnv1a64(bytes.data() + kHeaderBytes, size))
         throw Error(name + ": checksum mismatch (file corrupt or truncated)");
+    return size;
+}
 
-    Reader r{bytes, header, name};
+// The configuration, schedule and seed, checked: a new Trainer for them.
+static Trainer read_trainer_settings(Reader& r) {
     ModelConfig m;
     m.num_steps = r.get<int32_t>();
     m.hidden = r.get<int32_t>();
@@ -157,23 +163,27 @@ Checkpoint checkpoint_from_bytes(const std::string& bytes, const std::string& na
     c.lr = r.get<float>();
     c.clip = r.get<float>();
     c.ema_mu = r.get<float>();
-    std::string sched_name = r.get_string();
+    const std::string sched_name = r.get_string();
     try {
         validate(m);
         validate(c);
     } catch (const UsageError& e) {
-        throw Error(name + ": bad configuration in checkpoint (" + e.what() + ")");
+        throw Error(r.name + ": bad configuration in checkpoint (" + e.what() + ")");
     }
-    uint64_t seed = r.get<uint64_t>();
+    const uint64_t seed = r.get<uint64_t>();
     Schedule sched;
     try {
         sched = Schedule::by_name(sched_name, m.num_steps);
     } catch (const UsageError& e) {
-        throw Error(name + ": bad schedule in checkpoint (" + e.what() + ")");
+        throw Error(r.name + ": bad schedule in checkpoint (" + e.what() + ")");
     }
-    Trainer tr(m, c, sched, seed);
+    return Trainer(m, c, sched, seed);
+}
+
+// What training has done: the epochs and their losses, the weights, Adam, the generator.
+static void read_training_state(Reader& r, Trainer& tr) {
     tr.epoch = r.get<int32_t>();
-    if (tr.epoch < 0) throw Error(name + ": negative epoch count");
+    if (tr.epoch < 0) throw Error(r.name + ": negative epoch count");
     r.get_floats(tr.epoch_loss, static_cast<size_t>(tr.epoch), "the loss history");
     const size_t n = tr.model.num_params();
     r.get_floats(tr.model.params, n, "the parameters");
@@ -186,31 +196,49 @@ Checkpoint checkpoint_from_bytes(const std::string& bytes, const std::string& na
     s.inc = r.get<uint64_t>();
     s.cached_normal = r.get<float>();
     s.has_cached = r.get<uint8_t>() != 0;
-    if ((s.inc & 1u) == 0) throw Error(name + ": bad generator state");
+    if ((s.inc & 1u) == 0) throw Error(r.name + ": bad generator state");
     tr.rng.set_state(s);
-    RunInfo run;
-    run.dataset = r.get_string();
-    run.dataset_n = r.get<int32_t>();
+}
+
+// Where the current epoch stands: its order, the next batch, the losses so far.
+static void read_mid_epoch(Reader& r, Trainer& tr) {
     tr.next_batch = r.get<int32_t>();
     tr.epoch_loss_sum = r.get<double>();
-    uint64_t order_n = r.get<uint64_t>();
+    const uint64_t order_n = r.get<uint64_t>();
     r.need(order_n * 4);  // before allocating
     tr.epoch_order.resize(order_n);
     for (int& i : tr.epoch_order) i = r.get<int32_t>();
-    const int batches = order_n ? static_cast<int>((order_n + c.batch - 1) / c.batch) : 0;
+    const int batch = tr.cfg.batch;
+    const int batches = order_n ? static_cast<int>((order_n + batch - 1) / batch) : 0;
     if (tr.next_batch < 0 || tr.next_batch > batches || !std::isfinite(tr.epoch_loss_sum))
-        throw Error(name + ": bad mid-epoch state");
-    Normalization& norm = run.data_norm;
+        throw Error(r.name + ": bad mid-epoch state");
+}
+
+static void read_normalization(Reader& r, Normalization& norm) {
     norm.mean[0] = r.get<float>();
     norm.mean[1] = r.get<float>();
     norm.scale = r.get<float>();
     if (!std::isfinite(norm.mean[0]) || !std::isfinite(norm.mean[1]) ||
         !(norm.scale > 0 && std::isfinite(norm.scale)))
-        throw Error(name + ": bad data normalisation");
+        throw Error(r.name + ": bad data normalisation");
+}
+
+// The fields in the order checkpoint_bytes writes them.
+Checkpoint checkpoint_from_bytes(const std::string& bytes, const std::string& name) {
+    const uint64_t size = check_frame(bytes, name);
+    Reader r{bytes, kHeaderBytes, name};
+    Trainer tr = read_trainer_settings(r);
+    read_training_state(r, tr);
+    RunInfo run;
+    run.dataset = r.get_string();
+    run.dataset_n = r.get<int32_t>();
+    read_mid_epoch(r, tr);
+    read_normalization(r, run.data_norm);
     run.recipe = r.get_string();
     if (run.recipe != "notebook" && run.recipe != "improved")
         throw Error(name + ": unknown recipe");
-    if (r.pos != header + size) throw Error(name + ": unexpected bytes after the last field");
+    if (r.pos != kHeaderBytes + size)
+        throw Error(name + ": unexpected bytes after the last field");
     return Checkpoint{std::move(tr), run};
 }
 
