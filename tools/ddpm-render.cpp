@@ -73,6 +73,39 @@ ddpm::Limits parse_limits(const std::string& text) {
             static_cast<float>(v[3])};
 }
 
+// The input: (frames, n, 2), or (n, 2) as one frame; every coordinate finite.
+ddpm::Tensor load_sequence(const std::string& input) {
+    ddpm::Tensor seq = ddpm::load_points(input);
+    if (seq.ndim() == 2) seq = seq.reshaped({1, seq.dim(0), seq.dim(1)});
+    if (seq.ndim() != 3 || seq.dim(2) != 2)
+        throw ddpm::Error(input + ": expected points of shape (frames, n, 2) or (n, 2), got " +
+                          seq.shape_str());
+    if (seq.dim(0) == 0 || seq.dim(1) == 0) throw ddpm::Error(input + ": no frames or no points");
+    if (!ddpm::all_finite(seq)) throw ddpm::Error(input + ": NaN or infinite coordinates");
+    return seq;
+}
+
+// --png with --grid RxC: frames 0, every, 2 every, ... as panels of one figure.
+void write_panels(const std::string& png, const std::string& grid, int every,
+                  const ddpm::Tensor& seq, const std::string& title,
+                  const ddpm::AnimationStyle& style, bool shared_limits) {
+    const size_t x = grid.find('x');
+    if (x == std::string::npos)
+        throw ddpm::UsageError("--grid: expected RxC, e.g. 2x10, got '" + grid + "'");
+    const int rows = static_cast<int>(cli::parse_integer("--grid", grid.substr(0, x), 1, 100));
+    const int cols = static_cast<int>(cli::parse_integer("--grid", grid.substr(x + 1), 1, 100));
+    const int frames = seq.dim(0);
+    std::vector<ddpm::Tensor> sets;
+    std::vector<std::string> names;
+    for (int i = 0; i < rows * cols && i * every < frames; ++i) {
+        sets.push_back(seq.frame(i * every));
+        names.push_back(fill_title(title, i * every, frames));
+    }
+    const ddpm::Limits* shared = shared_limits ? &style.limits : nullptr;
+    ddpm::save_png(ddpm::panel_figure(sets, names, rows, cols, style.points, shared), png);
+    std::printf("wrote %s (%zu panels)\n", png.c_str(), sets.size());
+}
+
 int run(int argc, char** argv) {
     cli::Args args(argc, argv, 1);
     if (args.flag("--help")) {
@@ -101,51 +134,23 @@ int run(int argc, char** argv) {
     if (!gif.empty() && !ddpm::has_extension(gif, ".gif"))
         throw ddpm::UsageError("--gif: expected a .gif file name");
 
-    // Input: (frames, n, 2), or (n, 2) as one frame.
-    const std::string input = args.positional()[0];
-    ddpm::Tensor seq = ddpm::load_points(input);
-    if (seq.ndim() == 2) seq = seq.reshaped({1, seq.dim(0), seq.dim(1)});
-    if (seq.ndim() != 3 || seq.dim(2) != 2)
-        throw ddpm::Error(input + ": expected points of shape (frames, n, 2) or (n, 2), got " +
-                          seq.shape_str());
-    if (seq.dim(0) == 0 || seq.dim(1) == 0) throw ddpm::Error(input + ": no frames or no points");
-    if (!ddpm::all_finite(seq)) throw ddpm::Error(input + ": NaN or infinite coordinates");
+    const ddpm::Tensor seq = load_sequence(args.positional()[0]);
     const int frames = seq.dim(0);
-
-    if (limits == "frame") {
+    if (limits == "frame")
         style.limits_mode = ddpm::AnimationStyle::Limits::each_frame;
-    } else {
+    else
         style.limits = limits == "all" ? ddpm::limits_of(seq) : parse_limits(limits);
-    }
+    if (!png.empty()) write_panels(png, grid, every, seq, title, style, limits != "frame");
+    if (gif.empty() && frames_dir.empty()) return 0;
     auto points = [&](int i) { return seq.frame(i); };
     auto titles = [&](int i) { return fill_title(title, i, frames); };
-
-    if (!png.empty()) {
-        size_t x = grid.find('x');
-        if (x == std::string::npos)
-            throw ddpm::UsageError("--grid: expected RxC, e.g. 2x10, got '" + grid + "'");
-        const int rows = static_cast<int>(cli::parse_integer("--grid", grid.substr(0, x), 1, 100));
-        const int cols = static_cast<int>(cli::parse_integer("--grid", grid.substr(x + 1), 1, 100));
-        std::vector<ddpm::Tensor> sets;
-        std::vector<std::string> names;
-        for (int i = 0; i < rows * cols && i * every < frames; ++i) {
-            sets.push_back(points(i * every));
-            names.push_back(titles(i * every));
-        }
-        const ddpm::Limits* shared = limits == "frame" ? nullptr : &style.limits;
-        ddpm::save_png(ddpm::panel_figure(sets, names, rows, cols, style.points, shared), png);
-        std::printf("wrote %s (%zu panels)\n", png.c_str(), sets.size());
-    }
-    if (!gif.empty() || !frames_dir.empty()) {
-        ddpm::AnimationResult r =
-            ddpm::write_animation(frames, points, titles, style, gif, frames_dir);
-        if (r.delay_raised)
-            std::fprintf(stderr,
-                         "ddpm-render: note: delays under 20 ms were raised to 20 ms "
-                         "(browsers show shorter GIF delays as 100 ms)\n");
-        std::printf("wrote %d frames%s%s%s%s\n", r.frames, gif.empty() ? "" : " to ", gif.c_str(),
-                    frames_dir.empty() ? "" : " and PNGs to ", frames_dir.c_str());
-    }
+    ddpm::AnimationResult r = ddpm::write_animation(frames, points, titles, style, gif, frames_dir);
+    if (r.delay_raised)
+        std::fprintf(stderr,
+                     "ddpm-render: note: delays under 20 ms were raised to 20 ms "
+                     "(browsers show shorter GIF delays as 100 ms)\n");
+    std::printf("wrote %d frames%s%s%s%s\n", r.frames, gif.empty() ? "" : " to ", gif.c_str(),
+                frames_dir.empty() ? "" : " and PNGs to ", frames_dir.c_str());
     return 0;
 }
 

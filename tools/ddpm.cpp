@@ -328,81 +328,105 @@ int train(cli::Args& args) {
     return 0;
 }
 
+// What ddpm sample was asked to do. An empty variance, last_noise or weights: the checkpoint's
+// recipe decides (recipe_defaults).
+struct SampleRequest {
+    std::string model_path, out, trajectory, panels;
+    int n = 0;
+    std::string sampler, variance, last_noise, weights;
+    uint64_t seed = 0;
+    bool have_steps = false;  // --sample-steps given (DDIM's)
+    int steps = 0;
+    float eta = 0;
+};
+
+SampleRequest parse_sample_flags(cli::Args& args) {
+    if (!args.has("--model")) throw ddpm::UsageError("sample needs --model FILE");
+    if (!args.has("--out")) throw ddpm::UsageError("sample needs --out FILE (.csv or .npy)");
+    SampleRequest rq;
+    rq.model_path = args.text("--model", "");
+    rq.out = args.text("--out", "");
+    rq.n = static_cast<int>(args.integer("--n", 10000, 1, 10000000));
+    rq.sampler = one_of("--sampler", args.text("--sampler", "ddpm"), {"ddpm", "ddim"});
+    rq.variance = args.text("--variance", "");
+    rq.last_noise = args.text("--last-step-noise", "");
+    rq.weights = args.text("--weights", "");
+    rq.seed = static_cast<uint64_t>(args.integer("--seed", 1, 0, 2147483647L));
+    ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
+    rq.trajectory = args.text("--trajectory", "");
+    rq.panels = args.text("--panels", "");
+    rq.have_steps = args.has("--sample-steps");
+    rq.steps = static_cast<int>(args.integer("--sample-steps", 0, 1, 100000));
+    rq.eta = static_cast<float>(args.number("--eta", 0.0, 0.0, 1.0));
+    args.finish();
+    if (!rq.variance.empty()) one_of("--variance", rq.variance, {"beta", "posterior"});
+    if (!rq.last_noise.empty()) one_of("--last-step-noise", rq.last_noise, {"on", "off"});
+    if (!rq.weights.empty()) one_of("--weights", rq.weights, {"raw", "ema"});
+    if (!ddpm::has_points_extension(rq.out))
+        throw ddpm::UsageError("--out: expected a .csv or .npy file name");
+    if (!rq.trajectory.empty() && !ddpm::has_extension(rq.trajectory, ".npy"))
+        throw ddpm::UsageError("--trajectory: expected a .npy file name");
+    if (rq.sampler == "ddpm" && (rq.have_steps || rq.eta != 0.0f))
+        throw ddpm::UsageError("--sample-steps and --eta are DDIM's (add --sampler ddim)");
+    return rq;
+}
+
+// The notebook's recipe samples as the notebook does (beta variance, noise at the last step, raw
+// weights); the improved one by DDPM's Algorithm 2 from the EMA weights (docs/experiments.md).
+void recipe_defaults(SampleRequest& rq, const std::string& recipe) {
+    const bool improved = recipe == "improved";
+    if (rq.variance.empty()) rq.variance = improved ? "posterior" : "beta";
+    if (rq.last_noise.empty()) rq.last_noise = improved ? "off" : "on";
+    if (rq.weights.empty()) rq.weights = improved ? "ema" : "raw";
+}
+
+// The whole trajectory (steps + 1, n, dim), x_T first, by the sampler asked for.
+ddpm::Tensor draw_trajectory(const SampleRequest& rq, const ddpm::MLPDiffusion& model,
+                             const ddpm::Schedule& sched) {
+    ddpm::Rng rng(rq.seed);
+    const ddpm::Tensor x_T = ddpm::randn(rq.n, model.config().dim, rng);
+    if (rq.sampler == "ddim") {
+        const int S = rq.have_steps ? rq.steps : sched.num_steps;
+        if (S > sched.num_steps)
+            throw ddpm::UsageError("--sample-steps: the model has only " +
+                                   std::to_string(sched.num_steps) + " steps");
+        return ddpm::ddim_sample_loop(model, x_T, sched, rng, S, rq.eta);
+    }
+    ddpm::SamplerOptions opt;
+    if (rq.variance == "posterior") opt.variance = ddpm::SamplerOptions::Variance::posterior;
+    opt.noise_at_last_step = rq.last_noise == "on";
+    return ddpm::p_sample_loop(model, x_T, sched, rng, opt);
+}
+
 int sample(cli::Args& args) {
     if (args.flag("--help")) {
         std::printf("%s", kSampleHelp);
         return 0;
     }
-    if (!args.has("--model")) throw ddpm::UsageError("sample needs --model FILE");
-    if (!args.has("--out")) throw ddpm::UsageError("sample needs --out FILE (.csv or .npy)");
-    const std::string model_path = args.text("--model", ""), out = args.text("--out", "");
-    const int n = static_cast<int>(args.integer("--n", 10000, 1, 10000000));
-    const std::string sampler = args.text("--sampler", "ddpm");
-    // Empty: from the checkpoint's recipe, once it is loaded.
-    std::string variance = args.text("--variance", "");
-    std::string last_noise = args.text("--last-step-noise", "");
-    std::string weights = args.text("--weights", "");
-    const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 1, 0, 2147483647L));
-    ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
-    const std::string trajectory = args.text("--trajectory", "");
-    const std::string panels = args.text("--panels", "");
-    const bool have_steps = args.has("--sample-steps");
-    const long steps_arg = args.integer("--sample-steps", 0, 1, 100000);
-    const float eta = static_cast<float>(args.number("--eta", 0.0, 0.0, 1.0));
-    args.finish();
-    if (sampler != "ddpm" && sampler != "ddim")
-        throw ddpm::UsageError("--sampler: expected ddpm or ddim, got '" + sampler + "'");
-    if (!variance.empty() && variance != "beta" && variance != "posterior")
-        throw ddpm::UsageError("--variance: expected beta or posterior, got '" + variance + "'");
-    if (!last_noise.empty() && last_noise != "on" && last_noise != "off")
-        throw ddpm::UsageError("--last-step-noise: expected on or off, got '" + last_noise + "'");
-    if (!weights.empty() && weights != "raw" && weights != "ema")
-        throw ddpm::UsageError("--weights: expected raw or ema, got '" + weights + "'");
-    if (!ddpm::has_points_extension(out))
-        throw ddpm::UsageError("--out: expected a .csv or .npy file name");
-    if (!trajectory.empty() && !ddpm::has_extension(trajectory, ".npy"))
-        throw ddpm::UsageError("--trajectory: expected a .npy file name");
-    if (sampler == "ddpm" && (have_steps || eta != 0.0f))
-        throw ddpm::UsageError("--sample-steps and --eta are DDIM's (add --sampler ddim)");
-
-    const ddpm::Checkpoint ck = ddpm::load_checkpoint(model_path);
+    SampleRequest rq = parse_sample_flags(args);
+    const ddpm::Checkpoint ck = ddpm::load_checkpoint(rq.model_path);
     const ddpm::Trainer& tr = ck.trainer;
-    const bool improved = ck.run.recipe == "improved";
-    if (variance.empty()) variance = improved ? "posterior" : "beta";
-    if (last_noise.empty()) last_noise = improved ? "off" : "on";
-    if (weights.empty()) weights = improved ? "ema" : "raw";
-    check_writable(out);
-    ddpm::MLPDiffusion model = weights == "ema" ? ddpm::ema_model(tr) : tr.model;
-    ddpm::Rng rng(seed);
-    ddpm::Tensor x_T = ddpm::randn(n, model.config().dim, rng);
-    ddpm::Tensor seq;
-    if (sampler == "ddim") {
-        const int S = have_steps ? static_cast<int>(steps_arg) : tr.sched.num_steps;
-        if (S > tr.sched.num_steps)
-            throw ddpm::UsageError("--sample-steps: the model has only " +
-                                   std::to_string(tr.sched.num_steps) + " steps");
-        seq = ddpm::ddim_sample_loop(model, x_T, tr.sched, rng, S, eta);
-    } else {
-        ddpm::SamplerOptions opt;
-        if (variance == "posterior") opt.variance = ddpm::SamplerOptions::Variance::posterior;
-        opt.noise_at_last_step = last_noise == "on";
-        seq = ddpm::p_sample_loop(model, x_T, tr.sched, rng, opt);
-    }
+    recipe_defaults(rq, ck.run.recipe);
+    check_writable(rq.out);
+    const ddpm::MLPDiffusion model = rq.weights == "ema" ? ddpm::ema_model(tr) : tr.model;
+    ddpm::Tensor seq = draw_trajectory(rq, model, tr.sched);
     ddpm::denormalize_points(seq, ck.run.data_norm);  // back to the data's own units (--data)
-    ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
+    const ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
     if (!ddpm::all_finite(samples)) throw ddpm::Error("sampling produced NaN or infinite values");
-    ddpm::save_points(samples, out);
-    if (!trajectory.empty()) ddpm::save_npy(seq, trajectory);
-    if (!panels.empty())
-        ddpm::save_png(ddpm::reverse_panels(seq, "reverse process p_theta (" + sampler + ", " +
-                                                     weights + " weights)"),
-                       panels);
-    const std::string how = sampler == "ddim"
-                                ? "ddim"
-                                : "ddpm, " + variance + " variance, last-step noise " + last_noise;
-    std::printf("wrote %d samples to %s (%s, %d steps, %s weights; recipe %s)%s%s\n", n,
-                out.c_str(), how.c_str(), seq.dim(0) - 1, weights.c_str(), ck.run.recipe.c_str(),
-                trajectory.empty() ? "" : " and the trajectory to ", trajectory.c_str());
+    ddpm::save_points(samples, rq.out);
+    if (!rq.trajectory.empty()) ddpm::save_npy(seq, rq.trajectory);
+    if (!rq.panels.empty())
+        ddpm::save_png(ddpm::reverse_panels(seq, "reverse process p_theta (" + rq.sampler + ", " +
+                                                     rq.weights + " weights)"),
+                       rq.panels);
+    const std::string how =
+        rq.sampler == "ddim"
+            ? "ddim"
+            : "ddpm, " + rq.variance + " variance, last-step noise " + rq.last_noise;
+    std::printf("wrote %d samples to %s (%s, %d steps, %s weights; recipe %s)%s%s\n", rq.n,
+                rq.out.c_str(), how.c_str(), seq.dim(0) - 1, rq.weights.c_str(),
+                ck.run.recipe.c_str(), rq.trajectory.empty() ? "" : " and the trajectory to ",
+                rq.trajectory.c_str());
     return 0;
 }
 
