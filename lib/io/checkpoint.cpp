@@ -237,8 +237,7 @@ Checkpoint checkpoint_from_bytes(const std::string& bytes, const std::string& na
     run.recipe = r.get_string();
     if (run.recipe != "notebook" && run.recipe != "improved")
         throw Error(name + ": unknown recipe");
-    if (r.pos != kHeaderBytes + size)
-        throw Error(name + ": unexpected bytes after the last field");
+    if (r.pos != kHeaderBytes + size) throw Error(name + ": unexpected bytes after the last field");
     return Checkpoint{std::move(tr), run};
 }
 

@@ -38,7 +38,30 @@ static std::string printable(const std::string& line) {
     return line.size() > 40 ? out + "..." : out;
 }
 
-Tensor csv_from_text(const std::string& text, const std::string& name) {
+// The comma-separated fields of one line, as numbers; *numeric says whether all of them were.
+static std::vector<double> parse_fields(const std::string& line, bool* numeric) {
+    std::vector<double> fields;
+    *numeric = true;
+    size_t start = 0;
+    while (true) {
+        const size_t comma = line.find(',', start);
+        const std::string field =
+            line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        char* stop = nullptr;
+        const double v = std::strtod(field.c_str(), &stop);
+        if (field.empty() || stop == field.c_str() ||
+            std::string(stop).find_first_not_of(" \t") != std::string::npos)
+            *numeric = false;
+        fields.push_back(v);
+        if (comma == std::string::npos) return fields;
+        start = comma + 1;
+    }
+}
+
+// The rows of numbers, every one checked: finite, as many fields as the first (or the header),
+// two or three of them. A first line that is not numeric is a header.
+static std::vector<std::vector<double>> parse_rows(const std::string& text,
+                                                   const std::string& name) {
     std::vector<std::vector<double>> rows;
     size_t pos = 0;
     int line_no = 0, columns = -1;
@@ -50,38 +73,22 @@ Tensor csv_from_text(const std::string& text, const std::string& name) {
         ++line_no;
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank line
-        std::vector<double> fields;
-        bool numeric = true;
-        size_t start = 0;
-        while (true) {
-            size_t comma = line.find(',', start);
-            std::string field =
-                line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-            char* stop = nullptr;
-            double v = std::strtod(field.c_str(), &stop);
-            if (field.empty() || stop == field.c_str() ||
-                std::string(stop).find_first_not_of(" \t") != std::string::npos)
-                numeric = false;
-            fields.push_back(v);
-            if (comma == std::string::npos) break;
-            start = comma + 1;
-        }
+        const std::string where = name + ":" + std::to_string(line_no) + ": ";
+        bool numeric = false;
+        std::vector<double> fields = parse_fields(line, &numeric);
         if (!numeric) {
             if (rows.empty() && columns < 0) {  // a header line
                 columns = static_cast<int>(fields.size());
                 continue;
             }
-            throw Error(name + ":" + std::to_string(line_no) + ": not a number in '" +
-                        printable(line) + "'");
+            throw Error(where + "not a number in '" + printable(line) + "'");
         }
         for (double v : fields)
             if (!std::isfinite(v) || std::fabs(v) > 3e38)
-                throw Error(name + ":" + std::to_string(line_no) + ": NaN or infinite value in '" +
-                            printable(line) + "'");
+                throw Error(where + "NaN or infinite value in '" + printable(line) + "'");
         if (columns < 0) columns = static_cast<int>(fields.size());
         if (static_cast<int>(fields.size()) != columns)
-            throw Error(name + ":" + std::to_string(line_no) + ": " +
-                        std::to_string(fields.size()) + " fields, expected " +
+            throw Error(where + std::to_string(fields.size()) + " fields, expected " +
                         std::to_string(columns) + " (ragged rows)");
         if (columns != 2 && columns != 3)
             throw Error(name + ": expected columns x,y or frame,x,y, got " +
@@ -89,15 +96,12 @@ Tensor csv_from_text(const std::string& text, const std::string& name) {
         rows.push_back(fields);
     }
     if (rows.empty()) throw Error(name + ": no points");
-    if (columns == 2) {
-        Tensor t({static_cast<int>(rows.size()), 2});
-        for (size_t i = 0; i < rows.size(); ++i) {
-            t.at(i, 0) = rows[i][0];
-            t.at(i, 1) = rows[i][1];
-        }
-        return t;
-    }
-    // frame,x,y: frames numbered 0, 1, 2, ... in order, each with the same number of points.
+    return rows;
+}
+
+// frame,x,y rows: frames numbered 0, 1, 2, ... in order, each with the same number of points.
+static Tensor frames_from_rows(const std::vector<std::vector<double>>& rows,
+                               const std::string& name) {
     std::vector<int> sizes;
     for (size_t i = 0; i < rows.size(); ++i) {
         // Compare as doubles: a frame number like 1e300 must not be converted to int first.
@@ -118,6 +122,17 @@ Tensor csv_from_text(const std::string& text, const std::string& name) {
     for (size_t i = 0; i < rows.size(); ++i) {
         t[2 * i] = rows[i][1];
         t[2 * i + 1] = rows[i][2];
+    }
+    return t;
+}
+
+Tensor csv_from_text(const std::string& text, const std::string& name) {
+    const std::vector<std::vector<double>> rows = parse_rows(text, name);
+    if (rows[0].size() == 3) return frames_from_rows(rows, name);
+    Tensor t({static_cast<int>(rows.size()), 2});
+    for (size_t i = 0; i < rows.size(); ++i) {
+        t.at(i, 0) = rows[i][0];
+        t.at(i, 1) = rows[i][1];
     }
     return t;
 }

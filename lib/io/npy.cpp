@@ -48,29 +48,63 @@ static std::string dict_value(const std::string& header, const std::string& key,
     return header.substr(start, end - start);
 }
 
-Tensor npy_from_bytes(const std::string& bytes, const std::string& name) {
+// The header dictionary's text; *offset becomes where the data starts.
+static std::string npy_header(const std::string& bytes, const std::string& name, size_t* offset) {
     if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0)
         throw Error(name + ": not a .npy file (wrong magic)");
     const int major = static_cast<unsigned char>(bytes[6]);
-    size_t header_len, offset;
+    size_t header_len = 0;
     if (major == 1) {
         header_len = static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9])
                                                                 << 8;
-        offset = 10;
+        *offset = 10;
     } else if (major == 2 || major == 3) {
         if (bytes.size() < 12) throw Error(name + ": truncated .npy header");
         uint32_t len;
         std::memcpy(&len, bytes.data() + 8, 4);
         header_len = len;
-        offset = 12;
+        *offset = 12;
     } else {
         throw Error(name + ": unsupported .npy version " + std::to_string(major));
     }
-    if (header_len > bytes.size() - offset) throw Error(name + ": truncated .npy header");
-    const std::string header = bytes.substr(offset, header_len);
-    offset += header_len;
+    if (header_len > bytes.size() - *offset) throw Error(name + ": truncated .npy header");
+    const std::string header = bytes.substr(*offset, header_len);
+    *offset += header_len;
+    return header;
+}
 
-    std::string descr = dict_value(header, "descr", name);
+// The shape: a tuple of whole numbers, "(101, 1000, 2)", "(5,)" or "()". Each dimension is
+// checked against the `data_bytes` present (items of `item` bytes) before anything is allocated.
+static std::vector<int> npy_shape(const std::string& shape_text, size_t data_bytes, size_t item,
+                                  const std::string& name) {
+    std::vector<int> shape;
+    size_t count = 1;
+    for (size_t i = 1; i + 1 < shape_text.size();) {
+        const size_t j = shape_text.find_first_not_of(" ,", i);
+        if (j == std::string::npos || j + 1 >= shape_text.size()) break;
+        const size_t end = shape_text.find_first_not_of("0123456789", j);
+        if (end == j || end == std::string::npos)
+            throw Error(name + ": garbled .npy shape " + shape_text);
+        const unsigned long long d =
+            std::stoull(shape_text.substr(j, std::min<size_t>(end - j, 18)));
+        if (end - j > 10 || d > 2000000000ULL) throw Error(name + ": .npy dimension too large");
+        shape.push_back(static_cast<int>(d));
+        count *= d;
+        if (count > data_bytes / item + 1)
+            throw Error(name + ": .npy shape " + shape_text +
+                        " needs more data than the file holds");
+        i = end;
+    }
+    if (count * item != data_bytes)
+        throw Error(name + ": .npy data is " + std::to_string(data_bytes) + " bytes, shape " +
+                    shape_text + " needs " + std::to_string(count * item) + " (truncated?)");
+    return shape;
+}
+
+Tensor npy_from_bytes(const std::string& bytes, const std::string& name) {
+    size_t offset = 0;
+    const std::string header = npy_header(bytes, name, &offset);
+    const std::string descr = dict_value(header, "descr", name);
     size_t item;
     if (descr == "'<f4'")
         item = 4;
@@ -80,31 +114,9 @@ Tensor npy_from_bytes(const std::string& bytes, const std::string& name) {
         throw Error(name + ": unsupported dtype " + descr + " (float32 '<f4' or float64 '<f8')");
     if (dict_value(header, "fortran_order", name) != "False")
         throw Error(name + ": Fortran-order arrays are not supported (save with C order)");
-
-    // The shape: a tuple of whole numbers, "(101, 1000, 2)", "(5,)" or "()".
-    std::string shape_text = dict_value(header, "shape", name);
-    std::vector<int> shape;
-    size_t count = 1;
-    for (size_t i = 1; i + 1 < shape_text.size();) {
-        size_t j = shape_text.find_first_not_of(" ,", i);
-        if (j == std::string::npos || j + 1 >= shape_text.size()) break;
-        size_t end = shape_text.find_first_not_of("0123456789", j);
-        if (end == j || end == std::string::npos)
-            throw Error(name + ": garbled .npy shape " + shape_text);
-        unsigned long long d = std::stoull(shape_text.substr(j, std::min<size_t>(end - j, 18)));
-        if (end - j > 10 || d > 2000000000ULL) throw Error(name + ": .npy dimension too large");
-        shape.push_back(static_cast<int>(d));
-        count *= d;
-        // Compare with the bytes present before anything is allocated.
-        if (count > (bytes.size() - offset) / item + 1)
-            throw Error(name + ": .npy shape " + shape_text +
-                        " needs more data than the file holds");
-        i = end;
-    }
-    if (count * item != bytes.size() - offset)
-        throw Error(name + ": .npy data is " + std::to_string(bytes.size() - offset) +
-                    " bytes, shape " + shape_text + " needs " + std::to_string(count * item) +
-                    " (truncated?)");
+    const std::vector<int> shape =
+        npy_shape(dict_value(header, "shape", name), bytes.size() - offset, item, name);
+    const size_t count = (bytes.size() - offset) / item;
     std::vector<float> values(count);
     const char* data = bytes.data() + offset;
     for (size_t i = 0; i < count; ++i) {

@@ -168,8 +168,7 @@ static std::vector<double> y_ticks(const LineChart& chart, const Limits& lim) {
 }
 
 // Grid lines and tick labels, the axis lines, and the axis labels.
-static void draw_chart_axes(Canvas& c, Rect area, int top, const Axes& ax,
-                            const LineChart& chart) {
+static void draw_chart_axes(Canvas& c, Rect area, int top, const Axes& ax, const LineChart& chart) {
     for (double t : y_ticks(chart, ax.lim)) {
         const float y = ax.py(static_cast<float>(t));
         c.line(ax.area.x, y, ax.area.x + ax.area.w, y, colors::light_gray, 1);
