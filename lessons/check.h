@@ -15,8 +15,6 @@ namespace exercise {
 
 class Checker {
 public:
-    explicit Checker(const char* title) { std::printf("== exercise: %s\n", title); }
-
     // |got - want| <= tol (false for NaN).
     void near(const std::string& what, double got, double want, double tol) {
         char detail[160];
@@ -75,5 +73,11 @@ private:
     }
     int passes_ = 0, failures_ = 0;
 };
+
+// Prints the exercise's title line and returns the checker its checks report to.
+inline Checker start(const char* title) {
+    std::printf("== exercise: %s\n", title);
+    return Checker{};
+}
 
 }  // namespace exercise

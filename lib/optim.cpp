@@ -24,7 +24,7 @@ Adam::Adam(size_t n, AdamConfig c) : cfg(c), m(n, 0.0f), v(n, 0.0f) {
 //
 // Moments below 1e-30 are set to 0. A parameter whose gradient stays 0 (a dead ReLU unit's
 // weights, say) has its moments decay by 0.9 and 0.999 each step into the denormal floats below
-// 1.2e-38, on which arithmetic is many times slower: long runs slowed down by half. At that size
+// 1.2e-38, on which arithmetic is many times slower, and long runs slow down. At that size
 // a moment changes no update (m / (sqrt(v) + 1e-8) ~ 1e-22).
 static void adam_update(float* params, const float* grads, float* m, float* v, int begin, int end,
                         float b1, float b2, float eps, float step_size, float bc2_sqrt) {

@@ -55,8 +55,8 @@ double step_flops(int B) {
 
 // `chains` independent running vectors v = v * a + b, n times: multiply-adds with enough of them in
 // flight to hide their latency. The vectors are locals of this function, so they live in registers.
-// (An earlier version kept them in an array captured by a lambda: each update went through memory,
-// and it measured 46 GFLOP/s on a core whose peak is 117.)
+// (Kept in an array captured by a lambda instead, each update would go through memory and the
+// figure would be a fraction of the real peak.)
 __attribute__((noinline)) float fma_chains(long n, float x) {
     typedef float V __attribute__((vector_size(ddpm::fast::kVecBytes)));
     constexpr int lanes = ddpm::fast::kVecBytes / 4, chains = 12;

@@ -9,7 +9,7 @@
 #include "rng.h"
 
 int main() {
-    exercise::Checker check("01 the beta schedules and the derived arrays");
+    exercise::Checker check = exercise::start("01 the beta schedules and the derived arrays");
     std::vector<double> s = ex::sigmoid_betas(100);
     check.that(s.size() == 100, "sigmoid_betas(100) has 100 values");
     if (s.size() != 100) return check.finish();

@@ -9,7 +9,7 @@
 #include "rng.h"
 
 int main() {
-    exercise::Checker check("02 q_x, the forward process in one shot");
+    exercise::Checker check = exercise::start("02 q_x, the forward process in one shot");
     ddpm::Schedule sched = ddpm::Schedule::sigmoid(100);
     ddpm::Rng rng(2);
     const int B = 64;

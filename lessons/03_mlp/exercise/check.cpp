@@ -6,7 +6,7 @@
 #include "exercise.h"
 
 int main() {
-    exercise::Checker check("03 the MLP's forward pass");
+    exercise::Checker check = exercise::start("03 the MLP's forward pass");
     for (int hidden : {128, 16}) {
         ddpm::MLPDiffusion model(ddpm::ModelConfig{100, hidden, 3, 2});
         ddpm::Rng rng(hidden);

@@ -21,7 +21,7 @@ static double dot(const std::vector<double>& a, const std::vector<double>& b) {
 }
 
 int main() {
-    exercise::Checker check("04 backward passes of linear, relu and embedding");
+    exercise::Checker check = exercise::start("04 backward passes of linear, relu and embedding");
     ddpm::Rng rng(4);
     const int B = 5, C = 7, OC = 3;
     // L = sum(out * R) for a fixed random R, so dL/dout = R.

@@ -8,7 +8,7 @@
 #include "exercise.h"
 
 int main() {
-    exercise::Checker check("05 the loss with antithetic steps");
+    exercise::Checker check = exercise::start("05 the loss with antithetic steps");
     for (int B : {8, 7, 1}) {
         ddpm::Rng a(9), b(9);
         std::vector<int> mine(B), want(B);

@@ -9,7 +9,7 @@
 #include "rng.h"
 
 int main() {
-    exercise::Checker check("06 Adam and gradient clipping");
+    exercise::Checker check = exercise::start("06 Adam and gradient clipping");
     float p = 1.0f, g = 0.5f, m = 0, v = 0;
     ex::adam_step(&p, &g, &m, &v, 1, 1, 0.1f, 0.9f, 0.999f, 1e-8f);
     check.near("Adam step 1: p = 1 - 0.1 * 0.5 / (0.5 + 1e-8)", p, 1 - 0.1 * 0.5 / (0.5 + 1e-8),

@@ -7,7 +7,7 @@
 #include "exercise.h"
 
 int main() {
-    exercise::Checker check("07 p_sample, one reverse step");
+    exercise::Checker check = exercise::start("07 p_sample, one reverse step");
     ddpm::Schedule sched = ddpm::Schedule::sigmoid(100);
     for (auto [t, noise] : {std::pair<int, bool>{50, true}, {99, true}, {0, true}, {0, false}}) {
         ddpm::Rng data(t + 1);

@@ -7,7 +7,7 @@
 #include "exercise.h"
 
 int main() {
-    exercise::Checker check("08 the EMA update");
+    exercise::Checker check = exercise::start("08 the EMA update");
     std::vector<float> shadow = {1, 2, -1}, params = {3, 0, -1};
     ex::ema_update(shadow.data(), params.data(), 3, 0.01f);
     const double want[3] = {0.01 * 3 + 0.99 * 1, 0.99 * 2, -1};

@@ -57,7 +57,7 @@ static bool round_trip(const std::vector<uint8_t>& img, int w, int h, int min_co
 }
 
 int main() {
-    exercise::Checker check("09 LZW code emission of the GIF writer");
+    exercise::Checker check = exercise::start("09 LZW code emission of the GIF writer");
     ddpm::Rng rng(9);
     check.that(round_trip({1}, 1, 1, 2), "a 1 x 1 image");
     check.that(round_trip(std::vector<uint8_t>(40 * 30, 3), 40, 30, 2),
