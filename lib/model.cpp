@@ -100,11 +100,12 @@ T* MLP<T>::step_table_grad(int k) {
 
 template <typename T>
 void MLP<T>::reserve_activations(Activations<T>& acts, const ModelConfig& cfg, int B) {
+    // Each buffer on its own: one Activations may serve models of different shapes in turn (a
+    // sampling thread's, for one).
     const size_t rows = static_cast<size_t>(B);
-    if (acts.t.size() >= rows) return;
-    acts.x.resize(rows * cfg.input_width());
-    acts.t.resize(rows);
-    acts.h.resize(cfg.depth * rows * cfg.hidden);
+    if (acts.x.size() < rows * cfg.input_width()) acts.x.resize(rows * cfg.input_width());
+    if (acts.t.size() < rows) acts.t.resize(rows);
+    if (acts.h.size() < cfg.depth * rows * cfg.hidden) acts.h.resize(cfg.depth * rows * cfg.hidden);
 }
 
 template <typename T>

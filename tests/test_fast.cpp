@@ -248,6 +248,26 @@ TEST_CASE("predict_noise: the bits of one forward pass, for 1 and 2 threads") {
     ddpm::set_num_threads(1);
 }
 
+// A sampling thread's activations serve one model after another: a wider and deeper one after
+// a small one must still get buffers of its size (and the same bits as its own forward pass).
+TEST_CASE("predict_noise: models of different shapes one after another") {
+    ddpm::Rng rng(59);
+    const int n = 700;
+    auto x = randn<float>(n * 2, rng);
+    std::vector<int> t(n, 7);
+    for (ddpm::ModelConfig cfg :
+         {ddpm::ModelConfig{100, 16, 1, 2}, ddpm::ModelConfig{100, 256, 5, 2},
+          ddpm::ModelConfig{100, 64, 2, 2, {}, 3}}) {
+        ddpm::MLPDiffusion model(cfg);
+        model.init(rng);
+        std::vector<float> whole(n * 2), blocks(n * 2);
+        model.forward(whole.data(), x.data(), t.data(), n);
+        ddpm::fast::predict_noise(model, blocks.data(), x.data(), t.data(), n);
+        CAPTURE(cfg.hidden);
+        CHECK(bits_differ(whole, blocks) == 0);
+    }
+}
+
 // The gradient norm's blocked sum (fast/reduce.h) against a plain sum in long double, and the same
 // bits for 1 and 2 threads.
 TEST_CASE("sum_of_squares: the plain sum to rounding, the same bits on 1 and 2 threads") {
