@@ -66,7 +66,7 @@ DEPS     = $(if $(MISSING),deps)
 .SECONDARY:
 
 .PHONY: all lib lessons tools tests test demo bench deps clean format format-check fuzz \
-        exercise exercises experiments
+        exercise exercises hint grade reset watch pristine-ids experiments
 all: lib lessons tools tests
 
 lib: $(LIB)
@@ -111,16 +111,24 @@ $(TEST_BIN): $(TEST_SRC:%.cpp=$(B)/obj/%.o) $(LIB)
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # Exercises (docs/exercises.md): lessons/NN_name/exercise/ holds exercise.cpp (the learner's, with
-# TODOs), check.cpp and hint.md; lessons/solutions/NN_name.cpp is the solution. Each check program
-# is built twice: against the exercise (make exercise / make exercises) and against the solution
-# (make test asserts that the untouched exercise fails and the solution passes).
+# TODOs), check.cpp and hints/1.md ... 3.md; lessons/solutions/NN_name.cpp is the solution. Each
+# check program is built three times: against the learner's exercise (make exercise, make
+# exercises), against the untouched one, from lessons/pristine-exercises.txt (make test asserts it
+# fails, whatever the learner has done), and against the solution (make test asserts it passes).
 EXERCISES := $(sort $(patsubst lessons/%/exercise/check.cpp,%,$(wildcard lessons/*/exercise/check.cpp)))
-EX_FLAGS   = -Ilessons -DEXERCISE_HINT='"$(CURDIR)/lessons/$*/exercise/hint.md"'
+EX_TOOL    = sh tools/exercises.sh
+EX_NAME    = $(firstword $(filter $(N)_%,$(EXERCISES)))
+need_n     = @[ -n "$(EX_NAME)" ] || { echo "no exercise N=$(N); there are: $(EXERCISES)"; exit 2; }
 
 $(B)/obj/exercises/%/check.o: lessons/%/exercise/check.cpp $(FLAGS_FILE) | $(DEPS)
 	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS) $(EX_FLAGS) -Ilessons/$*/exercise -c $< -o $@
+	$(CXX) $(CXXFLAGS) -Ilessons -DEXERCISE_NAME='"$*"' -Ilessons/$*/exercise -c $< -o $@
 $(B)/obj/exercises/%/exercise.o: lessons/%/exercise/exercise.cpp $(FLAGS_FILE) | $(DEPS)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -Ilessons/$*/exercise -Wno-unused-parameter -c $< -o $@
+$(B)/pristine/%/exercise.cpp: lessons/%/exercise/exercise.cpp lessons/pristine-exercises.txt
+	@$(EX_TOOL) pristine $* $@
+$(B)/obj/exercises/%/pristine.o: $(B)/pristine/%/exercise.cpp $(FLAGS_FILE) | $(DEPS)
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS) -Ilessons/$*/exercise -Wno-unused-parameter -c $< -o $@
 $(B)/obj/exercises/%/solution.o: lessons/solutions/%.cpp $(FLAGS_FILE) | $(DEPS)
@@ -129,32 +137,43 @@ $(B)/obj/exercises/%/solution.o: lessons/solutions/%.cpp $(FLAGS_FILE) | $(DEPS)
 $(B)/exercises/%: $(B)/obj/exercises/%/check.o $(B)/obj/exercises/%/exercise.o $(LIB)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+$(B)/exercises/%.pristine: $(B)/obj/exercises/%/check.o $(B)/obj/exercises/%/pristine.o $(LIB)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 $(B)/exercises/%.solution: $(B)/obj/exercises/%/check.o $(B)/obj/exercises/%/solution.o $(LIB)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-# make exercise N=04: one exercise, from the top.
+# make exercise N=04: one exercise, from the top. make hint N=04: its hint, one level more each
+# time (LEVEL=1..3 to see one again).
 exercise:
-	@ex=$$(echo "$(EXERCISES)" | tr ' ' '\n' | grep "^$(N)_" | head -n 1); \
-	[ -n "$$ex" ] || { echo "no exercise N=$(N); there are: $(EXERCISES)"; exit 2; }; \
-	$(MAKE) --no-print-directory -s $(B)/exercises/$$ex && $(B)/exercises/$$ex
+	$(need_n)
+	@$(MAKE) --no-print-directory -s $(B)/exercises/$(EX_NAME) && $(B)/exercises/$(EX_NAME)
+hint:
+	$(need_n)
+	@$(EX_TOOL) hint $(B) $(EX_NAME) $(LEVEL)
 
-# make exercises: in lesson order, stopping at the first unsolved one.
+# make exercises: every exercise checked on its own; which are solved, and which to do next.
 exercises: $(EXERCISES:%=$(B)/exercises/%)
-	@solved=0; total=$(words $(EXERCISES)); \
-	for ex in $(EXERCISES); do \
-	    if $(B)/exercises/$$ex > $(B)/exercises/$$ex.log 2>&1; then \
-	        solved=$$((solved + 1)); echo "solved   $$ex"; \
-	    else \
-	        echo "unsolved $$ex:"; echo; cat $(B)/exercises/$$ex.log; echo; \
-	        echo "$$solved/$$total solved. Next: edit lessons/$$ex/exercise/exercise.cpp, then make exercise N=$${ex%%_*}"; \
-	        exit 1; \
-	    fi; \
-	done; echo "$$solved/$$total solved. Well done."
+	@$(EX_TOOL) status $(B) $(EXERCISES)
+
+# For instructors (docs/exercises.md): make grade (a table and build/grade.json), make reset
+# N=05 (the untouched exercise back, the learner's kept beside it), make watch N=05 (re-checks
+# the exercise whenever its file is saved), make pristine-ids (after changing an exercise).
+grade: $(EXERCISES:%=$(B)/exercises/%)
+	@$(EX_TOOL) grade $(B) $(EXERCISES)
+reset:
+	$(need_n)
+	@$(EX_TOOL) reset $(EX_NAME)
+watch:
+	$(need_n)
+	@$(EX_TOOL) watch $(B) $(EX_NAME)
+pristine-ids:
+	@$(EX_TOOL) ids
 
 # The README's test command: unit tests, then every lesson's quick self-check, then one
 # closing line "N passed, N failed".
-test: $(TEST_BIN) $(LESSON_BIN) $(TOOL_BIN) $(EXERCISES:%=$(B)/exercises/%) \
+test: $(TEST_BIN) $(LESSON_BIN) $(TOOL_BIN) $(EXERCISES:%=$(B)/exercises/%.pristine) \
       $(EXERCISES:%=$(B)/exercises/%.solution)
 	@EXERCISES="$(EXERCISES)" sh tests/run_all.sh $(B) $(LESSONS)
 

@@ -3,15 +3,18 @@
 #   make check      the quick self-check that `make test` runs
 #   make build      only build
 #   make exercise   build this lesson's exercise against your exercise/exercise.cpp and check it
+#   make hint       the exercise's hint, one level more each time (LEVEL=1..3: that level)
+#   make watch      check the exercise again each time exercise/exercise.cpp is saved
+#   make reset      the untouched exercise back (yours is kept beside it)
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 BIN  := $(ROOT)/$(if $(filter 1,$(DEBUG)),build/debug,build)/lessons/$(LESSON)
 
-.PHONY: run check build exercise
+.PHONY: run check build exercise hint watch reset
 run: build
 	@$(BIN) $(ARGS)
 check: build
 	@$(BIN) --check
 build:
 	@$(MAKE) --no-print-directory -C $(ROOT) $(BIN:$(ROOT)/%=%)
-exercise:
-	@$(MAKE) --no-print-directory -C $(ROOT) exercise N=$(firstword $(subst _, ,$(LESSON)))
+exercise hint watch reset:
+	@$(MAKE) --no-print-directory -C $(ROOT) $@ N=$(firstword $(subst _, ,$(LESSON))) $(if $(LEVEL),LEVEL=$(LEVEL))

@@ -1,6 +1,7 @@
 // Checks for exercise 07, by value: the step's formula computed here in double with the same
 // noise, at a middle step, at t = 0 with and without the last noise, and at the last step T-1.
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "check.h"
@@ -23,9 +24,17 @@ int main() {
             want[i] = (t > 0 || noise) ? mean + std::sqrt(beta) * z.normal() : mean;
         }
         ex::p_sample(x.data(), eps.data(), n, t, sched, rng, noise);
-        check.all_near(
-            "x_{t-1} at t = " + std::to_string(t) + (noise ? "" : " without the last noise"),
-            x.data(), want.data(), n, 1e-5);
+        const std::string at =
+            "at t = " + std::to_string(t) + (noise ? "" : " without the last noise");
+        check.all_near("x_{t-1} " + at, x.data(), want.data(), n, 1e-5);
+        // The generator must have drawn exactly what the step needs: one normal per value with
+        // noise, none without (a draw thrown away would shift every later step's noise).
+        const ddpm::Rng::State got = rng.state(), expected = z.state();
+        const bool same = got.state == expected.state && got.has_cached == expected.has_cached;
+        const int needed = (t > 0 || noise) ? n : 0;
+        check.that(same, "the draws from rng " + at,
+                   same ? "" : "expected exactly " + std::to_string(needed) +
+                                   " rng.normal() calls; the generator is elsewhere");
     }
     return check.finish();
 }
