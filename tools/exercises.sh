@@ -50,7 +50,7 @@ pristine() {
 ids() {
     {
         echo "# The git blob id of each exercise's untouched exercise.cpp (tools/exercises.sh)."
-        echo "# After changing an exercise, run 'make pristine-ids'; CI fails until this file matches."
+        echo "# After changing an exercise, run 'make pristine-ids'; .ci/run fails until it matches."
         for check in lessons/*/exercise/check.cpp; do
             ex=$(basename "$(dirname "$(dirname "$check")")")
             echo "$ex $(blob_id "$(exercise_file "$ex")")"
