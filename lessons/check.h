@@ -4,6 +4,7 @@
 #pragma once
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <string>
 
 #ifndef EXERCISE_NAME
@@ -20,9 +21,16 @@ public:
         std::snprintf(detail, sizeof detail, "expected %.7g (+- %.1g), got %.7g", want, tol, got);
         report(std::fabs(got - want) <= tol, what, detail);
     }
-    // The largest difference over two arrays of n values.
+    // got == want, for counts and sizes.
+    void equal(const std::string& what, long got, long want) {
+        report(got == want, what,
+               "expected " + std::to_string(want) + ", got " + std::to_string(got));
+    }
+    // The largest difference over two arrays of n values. `where` names an entry for the FAIL
+    // line ("point 3, y", "step t = 7"); by default its index, [i].
     template <typename A, typename B>
-    void all_near(const std::string& what, const A* got, const B* want, size_t n, double tol) {
+    void all_near(const std::string& what, const A* got, const B* want, size_t n, double tol,
+                  const std::function<std::string(size_t)>& where = nullptr) {
         double worst = 0;
         size_t at = 0;
         for (size_t i = 0; i < n; ++i) {
@@ -32,15 +40,17 @@ public:
                 at = i;
             }
         }
+        const std::string place = where ? where(at) : "[" + std::to_string(at) + "]";
         char detail[200];
         std::snprintf(detail, sizeof detail,
-                      "largest difference %.3g at [%zu]: expected %.7g, got %.7g", worst, at,
-                      n ? static_cast<double>(want[at]) : 0.0,
+                      "largest difference %.3g at %s: expected %.7g, got %.7g", worst,
+                      place.c_str(), n ? static_cast<double>(want[at]) : 0.0,
                       n ? static_cast<double>(got[at]) : 0.0);
         report(worst <= tol, what + " (tolerance " + short_number(tol) + ")", detail);
     }
-    void that(bool ok, const std::string& what, const std::string& detail = "") {
-        report(ok, what, detail);
+    // A condition; `detail` says what was expected and what came instead (printed on FAIL).
+    void that(bool ok, const std::string& what, const std::string& detail) {
+        report(ok, what, ok ? "" : detail);
     }
 
     int finish() {
@@ -50,9 +60,10 @@ public:
             return 0;
         }
         const std::string name = EXERCISE_NAME;
-        std::printf("Stuck? A hint, one level at a time: make hint (in lessons/%s), or make hint "
-                    "N=%s\n",
-                    name.c_str(), name.substr(0, 2).c_str());
+        std::printf(
+            "Stuck? A hint, one level at a time: make hint (in lessons/%s), or make hint "
+            "N=%s\n",
+            name.c_str(), name.substr(0, 2).c_str());
         return 1;
     }
 

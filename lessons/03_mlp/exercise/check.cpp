@@ -19,7 +19,11 @@ int main() {
         model.forward(want.data(), x.data(), t.data(), B);
         ex::mlp_forward(mine.data(), x.data(), t.data(), B, model);
         check.all_near("eps_theta for 33 random points, hidden " + std::to_string(hidden),
-                       mine.data(), want.data(), B * 2, 1e-4);
+                       mine.data(), want.data(), B * 2, 1e-4, [&](size_t i) {
+                           return "point " + std::to_string(i / 2) +
+                                  " (t = " + std::to_string(t[i / 2]) + "), output " +
+                                  std::to_string(i % 2);
+                       });
     }
     return check.finish();
 }

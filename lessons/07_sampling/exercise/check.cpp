@@ -26,15 +26,19 @@ int main() {
         ex::p_sample(x.data(), eps.data(), n, t, sched, rng, noise);
         const std::string at =
             "at t = " + std::to_string(t) + (noise ? "" : " without the last noise");
-        check.all_near("x_{t-1} " + at, x.data(), want.data(), n, 1e-5);
+        check.all_near("x_{t-1} " + at, x.data(), want.data(), n, 1e-5, [](size_t i) {
+            return "value " + std::to_string(i) + " (point " + std::to_string(i / 2) + ", " +
+                   (i % 2 ? "y" : "x") + ")";
+        });
         // The generator must have drawn exactly what the step needs: one normal per value with
         // noise, none without (a draw thrown away would shift every later step's noise).
         const ddpm::Rng::State got = rng.state(), expected = z.state();
         const bool same = got.state == expected.state && got.has_cached == expected.has_cached;
         const int needed = (t > 0 || noise) ? n : 0;
         check.that(same, "the draws from rng " + at,
-                   same ? "" : "expected exactly " + std::to_string(needed) +
-                                   " rng.normal() calls; the generator is elsewhere");
+                   same ? ""
+                        : "expected exactly " + std::to_string(needed) +
+                              " rng.normal() calls; the generator is elsewhere");
     }
     return check.finish();
 }
