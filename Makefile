@@ -31,16 +31,23 @@ else
   OPT := -O2
 endif
 
-# NATIVE=1 (the default) compiles for this machine's processor (AVX2, AVX-512 where it has them),
-# which trains markedly faster (make bench). NATIVE=0 builds binaries that run on any x86-64.
+# NATIVE=1 (the default) compiles for this machine's processor (AVX2, AVX-512, NEON's extras where
+# it has them), which trains markedly faster (make bench). The flag's spelling depends on the
+# compiler and processor: -march=native (GCC, clang on x86), -mcpu=native (where that is the
+# spelling, as for clang on some ARM machines), nothing when the compiler takes neither (a cross
+# compiler). NATIVE=0 builds binaries that run on any processor of the architecture.
 NATIVE ?= 1
 ifeq ($(NATIVE),1)
-  OPT += -march=native
+  NATIVE_FLAG := $(shell for f in -march=native -mcpu=native; do \
+                   echo 'int main() { return 0; }' | $(CXX) $$f -x c++ -o /dev/null - \
+                   >/dev/null 2>&1 && { echo $$f; break; }; done)
+  OPT += $(NATIVE_FLAG)
 endif
 
-# -isystem on /usr/include would reorder the compiler's own headers, so it is added only for
-# folders elsewhere.
-inc = $(if $(filter /usr/include /usr/include/,$(1)),,-isystem $(1))
+# -isystem on /usr/include would reorder the compiler's own headers, so /usr/include is added
+# after them instead (-idirafter): a cross compiler, which does not look there, then finds the
+# header-only packages too, and a native one ignores the duplicate.
+inc = $(if $(filter /usr/include /usr/include/,$(1)),-idirafter $(1),-isystem $(1))
 CXXFLAGS ?=
 CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -MMD -MP -Ilib $(call inc,$(DOCTEST_INC)) $(call inc,$(STB_INC))
 LDFLAGS  += $(OPT)
@@ -78,9 +85,13 @@ deps:
 	@sh tools/install-deps.sh $(MISSING)
 
 # Objects depend on the flags they were built with: changing NATIVE= or CXXFLAGS= rebuilds them.
+# When they change, make says so, and which NATIVE flag it chose.
 FLAGS_FILE := $(B)/flags.txt
-$(shell mkdir -p $(B); echo '$(CXX) $(CXXFLAGS)' | cmp -s - $(FLAGS_FILE) || \
-        echo '$(CXX) $(CXXFLAGS)' > $(FLAGS_FILE))
+FLAGS_NEW  := $(shell mkdir -p $(B); echo '$(CXX) $(CXXFLAGS)' | cmp -s - $(FLAGS_FILE) || \
+                { echo '$(CXX) $(CXXFLAGS)' > $(FLAGS_FILE); echo new; })
+ifneq ($(FLAGS_NEW),)
+  $(info building into $(B)/ with $(CXX)$(if $(filter 1,$(NATIVE)),; NATIVE=1: $(or $(NATIVE_FLAG),no native flag ($(CXX) takes neither -march=native nor -mcpu=native)),))
+endif
 
 $(B)/obj/%.o: %.cpp $(FLAGS_FILE) Makefile | $(DEPS)
 	@mkdir -p $(@D)

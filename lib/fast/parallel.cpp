@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -27,6 +28,12 @@ void apply_fp_mode() {
     const unsigned csr = __builtin_ia32_stmxcsr();
     const unsigned want = g_flush_denormals.load() ? (csr | kFtzDaz) : (csr & ~kFtzDaz);
     if (want != csr) __builtin_ia32_ldmxcsr(want);
+#elif defined(__aarch64__)
+    const uint64_t kFz = uint64_t(1) << 24;  // FPCR.FZ: flush denormal inputs and results to zero
+    uint64_t fpcr;
+    __asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
+    const uint64_t want = g_flush_denormals.load() ? (fpcr | kFz) : (fpcr & ~kFz);
+    if (want != fpcr) __asm__ volatile("msr fpcr, %0" : : "r"(want));
 #endif
 }
 

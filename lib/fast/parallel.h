@@ -33,10 +33,10 @@ void set_num_threads(int n);
 int num_threads();
 
 // Flush denormal floats to zero, on the calling thread and on every worker (x86: the FTZ and DAZ
-// bits of MXCSR; elsewhere nothing). Training makes some gradients and products tiny; below
-// 1.2e-38 floats are "denormal", and arithmetic on them takes a slow path through microcode: a
-// long run slows down badly. Flushing them changes only values that small. The tools and
-// lessons turn it on; it is off by default, so lib alone keeps IEEE arithmetic.
+// bits of MXCSR; ARM64: the FZ bit of FPCR; elsewhere nothing). Training makes some gradients and
+// products tiny; below 1.2e-38 floats are "denormal", and arithmetic on them can take a slow path
+// through microcode, so a long run slows down badly. Flushing them changes only values that small.
+// The tools and lessons turn it on; it is off by default, so lib alone keeps IEEE arithmetic.
 void set_flush_denormals(bool on);
 
 // For a thread that works beside the pool's owner (fast/background.h: sampling while training
