@@ -7,13 +7,18 @@
 #   make bench           speed figures (never asserted by the tests)
 #   make experiments     lesson 10's sweep, written to docs/experiments.md (FULL=1: notebook budget)
 #   make -C lessons/01_beta_schedule    build and run one lesson in its own folder
+#   make exercises       every exercise checked; make exercise N=04, make hint N=04, make watch N=04,
+#                        make reset N=04; make grade (for instructors: docs/exercises.md)
 #
 #   make fuzz            the fuzz targets (clang's libFuzzer), FUZZ_SECONDS each (default 20)
 #
 #   DEBUG=1              -O0 -g with AddressSanitizer and UBSan (built into build/debug/)
 #   SANITIZE=1           -O1 with AddressSanitizer and UBSan (build/sanitize/); CI runs
 #                        `make test SANITIZE=1` too
-#   NATIVE=0             a portable build (default: -march=native, for this machine's processor)
+#   NATIVE=0             a portable build (default: this machine's processor, -march=native or
+#                        -mcpu=native, whichever the compiler takes)
+#   CXX=clang++          another compiler (CI tests GCC, clang, and an ARM64 cross build under qemu)
+#   B=build/clang        another build folder
 #   DOCTEST_INC=DIR      folder holding doctest/doctest.h        (default /usr/include)
 #   STB_INC=DIR          folder holding stb/stb_image_write.h    (default /usr/include)
 
@@ -49,7 +54,8 @@ endif
 # header-only packages too, and a native one ignores the duplicate.
 inc = $(if $(filter /usr/include /usr/include/,$(1)),-idirafter $(1),-isystem $(1))
 CXXFLAGS ?=
-CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -MMD -MP -Ilib $(call inc,$(DOCTEST_INC)) $(call inc,$(STB_INC))
+CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -MMD -MP -Ilib \
+            $(foreach d,$(sort $(DOCTEST_INC) $(STB_INC)),$(call inc,$(d)))
 LDFLAGS  += $(OPT)
 LDLIBS   += -lpthread
 
@@ -203,7 +209,7 @@ bench: $(TOOL_BIN)
 # FUZZ_SECONDS, starting from the corpus in tests/corpus/ (new inputs go to build/fuzz/corpus/).
 FUZZ_SECONDS ?= 20
 FUZZ_CXX     ?= clang++
-FUZZ_FLAGS   := -std=c++17 -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+FUZZ_FLAGS   := -std=c++17 -O1 -g -Wall -Wextra -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=all -Ilib
 FUZZ_TARGETS := npy csv checkpoint
 FUZZ_OBJ     := $(LIB_SRC:%.cpp=build/fuzz/obj/%.o)

@@ -20,7 +20,8 @@ fi
 cat >&2 <<'MSG'
 make deps: the course needs two header-only libraries from your package manager:
   Debian/Ubuntu:  sudo apt-get install doctest-dev libstb-dev
-  Homebrew:       brew install doctest stb
+  Homebrew:       brew install doctest   (stb has no formula: MacPorts' stb, or a copy of the
+                  stb repository in a folder named stb; see the README's "On macOS")
   vcpkg:          vcpkg install doctest stb
 Headers elsewhere? Point make at the folders that hold doctest/doctest.h and stb/stb_image_write.h:
   make DOCTEST_INC=/path/to/include STB_INC=/path/to/include
