@@ -11,9 +11,8 @@
 namespace ddpm {
 
 // Adam and the EMA update each parameter on its own, so the pool's threads may take ranges of
-// them (fast/parallel.h). The least number of parameters worth a thread: each costs a few
-// operations, so kMinParallelWork over 8. The notebook's 72,066 stay on one thread.
-constexpr long kMinElements = kMinParallelWork / 8;
+// them (fast/parallel.h), of at least kMinParallelElements each.
+constexpr long kMinElements = kMinParallelElements;
 
 Adam::Adam(size_t n, AdamConfig c) : cfg(c), m(n, 0.0f), v(n, 0.0f) {
     if (!(c.lr > 0 && std::isfinite(c.lr))) throw UsageError("Adam: lr must be a positive number");

@@ -43,7 +43,7 @@ double sum_of_squares(const float* g, size_t n) {
     constexpr size_t kMaxBlocks = 64;
     const size_t block = std::max<size_t>(4096, (n + kMaxBlocks - 1) / kMaxBlocks);
     const size_t blocks = (n + block - 1) / block;
-    const long min_blocks = std::max<long>(1, kMinParallelWork / 8 / static_cast<long>(block));
+    const long min_blocks = std::max<long>(1, kMinParallelElements / static_cast<long>(block));
     double partial[kMaxBlocks] = {};
     parallel_for(
         static_cast<int>(blocks),
