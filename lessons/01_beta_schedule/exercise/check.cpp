@@ -1,6 +1,6 @@
-// Checks for exercise 01, by value (to 1e-6: the library keeps float32 arrays, and the notebook's
-// facts have six digits): the notebook's facts, the schedules' defining formulas, and the
-// relations between the derived arrays, on the schedules and on random betas.
+// Checks for exercise 01, by value: the notebook's facts (to their six digits), the schedules'
+// defining formulas, the log-SNR schedule through the abar it must produce, and the derived arrays
+// on random betas against their definitions (to 1e-12: the exercise works in double).
 #include <cmath>
 #include <vector>
 
@@ -34,21 +34,36 @@ int main() {
     std::vector<double> lin = ex::linear_betas(1000);
     check.equal("linear_betas(1000): the number of values", static_cast<long>(lin.size()), 1000);
     if (lin.size() == 1000) {
-        check.near("linear betas[0]", lin[0], 1e-4, 1e-10);
-        check.near("linear betas[999]", lin[999], 0.02, 1e-6);
-        check.near("linear betas[500]", lin[500], 1e-4 + (0.02 - 1e-4) * 500 / 999.0, 1e-6);
+        check.near("linear betas[0]", lin[0], 1e-4, 1e-12);
+        check.near("linear betas[999]", lin[999], 0.02, 1e-12);
+        check.near("linear betas[500]", lin[500], 1e-4 + (0.02 - 1e-4) * 500 / 999.0, 1e-12);
     }
 
-    std::vector<double> cos = ex::cosine_betas(50);
-    check.equal("cosine_betas(50): the number of values", static_cast<long>(cos.size()), 50);
-    if (cos.size() == 50) {
-        auto f = [](double t) {
-            return std::pow(std::cos((t / 50 + 0.008) / 1.008 * M_PI / 2), 2);
-        };
-        ex::Derived c = ex::derive(cos);
-        check.near("cosine: alphas_prod[24] = f(25) / f(0)", value_at(c.alphas_prod, 24),
-                   f(25) / f(0), 1e-6);
-        check.near("cosine: the last beta is capped at 0.999", cos[49], 0.999, 1e-6);
+    // The log-SNR schedule: the betas are only a means; what must come out is abar_t =
+    // sigmoid(lambda_t), checked through a cumulative product taken here.
+    const int T = 40;
+    std::vector<double> ls = ex::logsnr_betas(T, 6.0, -8.0);
+    check.equal("logsnr_betas(40, 6, -8): the number of values", static_cast<long>(ls.size()), T);
+    if (ls.size() == static_cast<size_t>(T)) {
+        std::vector<double> abar(T), want(T), lambda(T);
+        double p = 1;
+        for (int t = 0; t < T; ++t) {
+            p *= 1 - ls[t];
+            abar[t] = p;
+            const double l = 6.0 - 14.0 * t / (T - 1);
+            want[t] = 1 / (1 + std::exp(-l));
+            lambda[t] = std::log(p / (1 - p));
+        }
+        check.near("logsnr: beta_0 = 1 - sigmoid(lambda_max)", ls[0], 1 / (1 + std::exp(6.0)),
+                   1e-12);
+        check.all_near("logsnr: the product of (1 - beta) is sigmoid(lambda_t)", abar.data(),
+                       want.data(), T, 1e-12, [](size_t i) { return "t = " + std::to_string(i); });
+        std::vector<double> gaps(T - 1), step(T - 1, -14.0 / (T - 1));
+        for (int t = 0; t + 1 < T; ++t) gaps[t] = lambda[t + 1] - lambda[t];
+        check.all_near("logsnr: log SNR falls in equal steps of -14/39", gaps.data(), step.data(),
+                       T - 1, 1e-9, [](size_t i) {
+                           return "from t = " + std::to_string(i) + " to " + std::to_string(i + 1);
+                       });
     }
 
     // The derived arrays on random betas, against their definitions.
@@ -72,7 +87,7 @@ int main() {
         check.equal(name + ": the number of values", static_cast<long>(got.size()),
                     static_cast<long>(want.size()));
         if (got.size() == want.size())
-            check.all_near(name, got.data(), want.data(), want.size(), 1e-6,
+            check.all_near(name, got.data(), want.data(), want.size(), 1e-12,
                            [](size_t i) { return "t = " + std::to_string(i); });
     };
     compare("alphas = 1 - betas", r.alphas, alphas);

@@ -17,9 +17,9 @@ std::vector<double> linear_betas(int T) {
     return betas;
 }
 
-std::vector<double> cosine_betas(int T) {
+std::vector<double> logsnr_betas(int T, double lambda_max, double lambda_min) {
     std::vector<double> betas(T, 0.0);
-    // TODO: see exercise.h
+    // TODO: lambda_t, then abar_t = sigmoid(lambda_t), then each beta from two neighbouring abar
     return betas;
 }
 

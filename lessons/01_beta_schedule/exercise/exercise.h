@@ -1,4 +1,5 @@
 // Exercise 01: the schedules and the arrays derived from them (lesson 01, lib/schedule.cpp).
+// Everything in double: the checks compare to 1e-12 where the formula allows it.
 #pragma once
 #include <vector>
 
@@ -8,10 +9,14 @@ namespace ex {
 std::vector<double> sigmoid_betas(int T);
 // DDPM's: linspace(1e-4, 0.02, T).
 std::vector<double> linear_betas(int T);
-// Improved DDPM's, with s = 0.008:
-//   abar(t) = f(t) / f(0),   f(t) = cos^2(((t / T) + s) / (1 + s) * pi / 2)
-//   beta_t  = min(1 - abar(t + 1) / abar(t), 0.999)   for t = 0 ... T-1
-std::vector<double> cosine_betas(int T);
+
+// A schedule the lesson does not show, defined by its signal-to-noise ratio instead of its betas.
+// x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps has SNR(t) = abar_t / (1 - abar_t). Here
+// lambda_t = log SNR(t) falls in equal steps from lambda_max at t = 0 to lambda_min at t = T-1
+// (a "linear log-SNR" schedule, Kingma et al. 2021), so abar_t = sigmoid(lambda_t); return the
+// betas that give this abar through the cumulative product of lesson 01:
+//   beta_0 = 1 - abar_0,   beta_t = 1 - abar_t / abar_{t-1}   for t = 1 ... T-1.
+std::vector<double> logsnr_betas(int T, double lambda_max, double lambda_min);
 
 struct Derived {
     std::vector<double> alphas, alphas_prod, alphas_prod_p, alphas_bar_sqrt,

@@ -1,20 +1,19 @@
-// Exercise 05: fill in both functions. `make exercise` in lessons/05_loss checks them.
+// Exercise 05: fill in snr and x0_loss. `make exercise` in lessons/05_loss checks them.
 #include <vector>
 
 #include "diffusion.h"
 #include "exercise.h"
-#include "layers.h"
 
 namespace ex {
 
-void antithetic_steps(int* t, int B, int T, ddpm::Rng& rng) {
-    for (int i = 0; i < B; ++i) t[i] = 0;
-    // TODO
+double snr(int t, const ddpm::Schedule& sched) {
+    // TODO: abar_t over 1 - abar_t (see exercise.h for which arrays to use)
+    return 0.0;
 }
 
-float diffusion_loss(ddpm::MLPDiffusion& model, const float* x_0, int B,
-                     const ddpm::Schedule& sched, ddpm::Rng& rng) {
-    // TODO: steps, noise, x_t (ddpm::q_x), the model's prediction (model.forward), the mean square
+float x0_loss(ddpm::MLPDiffusion& model, const float* x_0, int B, const ddpm::Schedule& sched,
+              ddpm::Rng& rng) {
+    // TODO: steps, noise, x_t, the model's noise estimate, x0_hat, the mean square error
     return 0.0f;
 }
 

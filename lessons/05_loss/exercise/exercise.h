@@ -1,4 +1,5 @@
-// Exercise 05: the loss with antithetic steps (lesson 05, lib/diffusion.cpp).
+// Exercise 05: the loss the notebook did not choose: asking for x_0 instead of the noise (lesson
+// 05, lib/diffusion.cpp; DDPM Sec. 3.2 and Eq. 14).
 #pragma once
 #include "model.h"
 #include "rng.h"
@@ -6,14 +7,17 @@
 
 namespace ex {
 
-// t (B,): the first B/2 drawn with rng.randint(T), the next B/2 are T-1 minus those; with an odd
-// B the last sample draws its own step (rng.randint(T), after the first half).
-void antithetic_steps(int* t, int B, int T, ddpm::Rng& rng);
+// The signal-to-noise ratio of x_t: SNR(t) = abar_t / (1 - abar_t). Take 1 - abar_t as
+// one_minus_alphas_bar_sqrt[t]^2: near t = 0, 1 - alphas_prod[t] in float keeps few digits.
+double snr(int t, const ddpm::Schedule& sched);
 
-// L_simple for the batch x_0 (B, 2): steps from antithetic_steps, then eps ~ N(0, I) drawn with
-// rng.normal() row by row, x_t = q_x(x_0, t, eps), and the mean over the B*2 values of
-// (eps - model(x_t, t))^2. (Draw in this order, t then eps, so the result can be checked.)
-float diffusion_loss(ddpm::MLPDiffusion& model, const float* x_0, int B,
-                     const ddpm::Schedule& sched, ddpm::Rng& rng);
+// The same network eps_theta, trained to predict x_0 instead: its noise estimate gives the x_0
+// that x_t implies (invert x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps),
+//   x0_hat = (x_t - one_minus_alphas_bar_sqrt[t] * eps_theta(x_t, t)) / alphas_bar_sqrt[t],
+// and the loss is the mean over the B*2 values of (x_0 - x0_hat)^2, for the batch x_0 (B, 2).
+// Draw as the notebook's loss does: first the steps with the library's antithetic_steps(t, B, T,
+// rng), then eps ~ N(0, I) with rng.normal() row by row; x_t by the library's q_x.
+float x0_loss(ddpm::MLPDiffusion& model, const float* x_0, int B, const ddpm::Schedule& sched,
+              ddpm::Rng& rng);
 
 }  // namespace ex

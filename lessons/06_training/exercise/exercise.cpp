@@ -1,14 +1,14 @@
-// Exercise 06: fill in adam_step and clip_grad_norm. `make exercise` in lessons/06_training checks
-// them.
+// Exercise 06: fill in adamw_step and clip_grad_norm. `make exercise` in lessons/06_training
+// checks them.
 #include <cmath>
 
 #include "exercise.h"
 
 namespace ex {
 
-void adam_step(float* params, const float* grads, float* m, float* v, size_t n, long t, float lr,
-               float beta1, float beta2, float eps) {
-    // TODO
+void adamw_step(float* params, const float* grads, float* m, float* v, size_t n, long t, float lr,
+                float beta1, float beta2, float eps, float weight_decay) {
+    // TODO: the decay, then the moments, then the step (see exercise.h)
 }
 
 float clip_grad_norm(float* grads, size_t n, float max_norm) {
