@@ -1,4 +1,5 @@
-// Exercise 09: the LZW compression of a GIF frame (lesson 09, lib/render/gif.cpp).
+// Exercise 09: the other half of the GIF writer's LZW: reading the codes back (lesson 09,
+// lib/render/gif.cpp; the GIF89a specification, appendix F).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -6,10 +7,13 @@
 
 namespace ex {
 
-// GIF's LZW: the codes for n colour indices (each < 2^min_code_size), packed into bytes least-
-// significant bit first. Start with a clear code (2^min_code_size), codes min_code_size + 1 bits
-// wide, growing by one bit right after you assign code 2^width (up to 12 bits); when code 4095
-// has been assigned, emit a clear code and start again; end with the end code (clear + 1).
-std::vector<uint8_t> lzw_encode(const uint8_t* indices, size_t n, int min_code_size);
+// GIF's LZW decoder: the colour indices that the n bytes of codes stand for. The bytes hold codes
+// packed least-significant bit first, min_code_size + 1 bits wide after each clear code
+// (2^min_code_size), one bit wider each time the table of strings reaches 2^width entries (up to
+// 12 bits), and end with the end code (clear + 1). Codes 0 ... clear-1 are the single indices;
+// each code after the first since a clear adds a string to the table: the previous code's string
+// plus the first index of this code's string. A code may name the string it is about to add.
+// The input is well formed (the checks encode it with the library's lzw_encode).
+std::vector<uint8_t> lzw_decode(const uint8_t* bytes, size_t n, int min_code_size);
 
 }  // namespace ex
