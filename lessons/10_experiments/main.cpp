@@ -36,15 +36,83 @@ struct Row {
     ddpm::QualityReport q;
 };
 
-std::string machine() {
+// The CPU's model name, for the pages' machine line.
+std::string cpu_model() {
     std::ifstream cpu("/proc/cpuinfo");
-    std::string line, model = "unknown CPU";
+    std::string line;
     while (std::getline(cpu, line))
-        if (line.rfind("model name", 0) == 0) {
-            model = line.substr(line.find(':') + 2);
-            break;
-        }
-    return model + ", " + std::to_string(ddpm::num_threads()) + " threads";
+        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+    return "unknown CPU";
+}
+
+// What both pages say about the run that made them.
+struct RunFacts {
+    std::string command, date, cpu;
+    int threads = 0, epochs = 0, n_train = 0, n_eval = 0;
+    double floor_swd = 0, floor_precision = 0;
+};
+
+// The table's rows, best first by sliced Wasserstein; the same in both languages.
+std::string table_rows(const std::vector<Row>& rows) {
+    std::vector<size_t> order(rows.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return rows[a].q.model.swd < rows[b].q.model.swd; });
+    std::string md;
+    for (size_t i : order) {
+        const Row& r = rows[i];
+        char line[256];
+        std::snprintf(line, sizeof line,
+                      "| %s | %d | %s | %s | %s | %.2f | %.4f | %.3f | %.3f | %.1f |\n",
+                      r.schedule.c_str(), r.steps, r.embedding.c_str(), r.sampler.c_str(),
+                      r.weights.c_str(), r.q.model.swd / r.q.floor.swd, r.q.model.mmd,
+                      r.q.model.precision, r.q.model.recall, r.train_seconds);
+        md += line;
+    }
+    return md;
+}
+
+std::string english_page(const RunFacts& f, const std::string& rows) {
+    char floor[96];
+    std::snprintf(floor, sizeof floor, "SWD %.5f, precision %.3f", f.floor_swd, f.floor_precision);
+    std::string md = "# Experiments\n\n[中文](zh-CN/experiments.md)\n\n";
+    md += "Written by lesson 10 (`lessons/10_experiments`): `" + f.command +
+          "` in that folder, on " + f.date + ", " + f.cpu + ", " + std::to_string(f.threads) +
+          " threads. ";
+    md += "Each model trained " + std::to_string(f.epochs) + " epochs over " +
+          std::to_string(f.n_train) + " S-curve points (seed 1234); each row samples " +
+          std::to_string(f.n_eval) + " points and compares them with a fresh true sample. ";
+    md += std::string("The noise floor (two true samples) is ") + floor + ".\n\n";
+    md += "## The table\n\n";
+    md += "| schedule | T | embedding | sampler | weights | SWD / floor | MMD² |";
+    md += " precision | recall | train s |\n";
+    md += "|---|---|---|---|---|---|---|---|---|---|\n" + rows;
+    md +=
+        "\nSamplers: `notebook` is sigma² = beta with noise at the last step; `algorithm2` is "
+        "DDPM's Algorithm 2 (posterior variance, no noise at the last step); `ddim20` is DDIM "
+        "with 20 steps, eta = 0. Weights: `raw`, or `ema` (mu = 0.01).\n";
+    return md;
+}
+
+// The same page in Chinese; the table's cells keep the names the tools and the code use.
+std::string chinese_page(const RunFacts& f, const std::string& rows) {
+    char floor[96];
+    std::snprintf(floor, sizeof floor, "SWD %.5f，精确率 %.3f", f.floor_swd, f.floor_precision);
+    std::string md = "# 实验\n\n[English](../experiments.md)\n\n";
+    md += "由第 10 课（`lessons/10_experiments`）写出：在该目录中运行 `" + f.command + "`，" +
+          f.date + "，" + f.cpu + "，" + std::to_string(f.threads) + " 个线程。";
+    md += "每个模型在 " + std::to_string(f.n_train) + " 个 S 曲线点上训练 " +
+          std::to_string(f.epochs) + " 个 epoch（种子 1234）；每一行采样 " +
+          std::to_string(f.n_eval) + " 个点，与一份新的真实样本比较。";
+    md += std::string("噪声下限（两份真实样本之间）为 ") + floor + "。\n\n";
+    md += "## 结果表\n\n";
+    md += "| 调度 | T | 步嵌入 | 采样器 | 权重 | SWD / 下限 | MMD² | 精确率 | 召回率 | 训练秒数 |";
+    md += "\n|---|---|---|---|---|---|---|---|---|---|\n" + rows;
+    md +=
+        "\n采样器：`notebook` 是 sigma² = beta，最后一步也加噪声；`algorithm2` 是 DDPM 的"
+        "算法 2（后验方差，最后一步不加噪声）；`ddim20` 是 20 步的 DDIM，eta = 0。"
+        "权重：`raw` 是原始权重，`ema` 是滑动平均（mu = 0.01）。\n";
+    return md;
 }
 
 }  // namespace
@@ -145,58 +213,25 @@ int main(int argc, char** argv) {
                 }
             }
 
-    // The table, best first by sliced Wasserstein, with the command and the machine.
-    std::vector<size_t> order(rows.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(),
-              [&](size_t a, size_t b) { return rows[a].q.model.swd < rows[b].q.model.swd; });
+    // The table, with the command and the machine, in English and in Chinese.
     char date[32];
     std::time_t now = std::time(nullptr);
     std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
-    std::string md =
-        "# Experiments\n\n[中文](zh-CN/experiments.md)\n\nWritten by lesson 10 "
-        "(`lessons/10_experiments`): `" +
-        std::string(full ? "FULL=1 make" : "make") + "` in that folder, on " + date + ", " +
-        machine() + ". Each model trained " + std::to_string(epochs) + " epochs over " +
-        std::to_string(n_train) + " S-curve points (seed 1234); each row samples " +
-        std::to_string(n_eval) +
-        " points and compares them with a fresh true sample. The noise floor (two true samples) "
-        "is " +
-        "SWD " + std::to_string(rows[0].q.floor.swd).substr(0, 7) + ", precision " +
-        std::to_string(rows[0].q.floor.precision).substr(0, 5) + ".\n\n" +
-        "## The table\n\n| schedule | T | embedding | sampler | weights | SWD / floor | MMD² | "
-        "precision | recall | train s |\n"
-        "|---|---|---|---|---|---|---|---|---|---|\n";
-    for (size_t i : order) {
-        const Row& r = rows[i];
-        char line[256];
-        std::snprintf(line, sizeof line,
-                      "| %s | %d | %s | %s | %s | %.2f | %.4f | %.3f | %.3f | %.1f |\n",
-                      r.schedule.c_str(), r.steps, r.embedding.c_str(), r.sampler.c_str(),
-                      r.weights.c_str(), r.q.model.swd / r.q.floor.swd, r.q.model.mmd,
-                      r.q.model.precision, r.q.model.recall, r.train_seconds);
-        md += line;
-    }
-    md +=
-        "\nSamplers: `notebook` is sigma² = beta with noise at the last step; `algorithm2` is "
-        "DDPM's "
-        "Algorithm 2 (posterior variance, no noise at the last step); `ddim20` is DDIM with 20 "
-        "steps, "
-        "eta = 0. Weights: `raw`, or `ema` (mu = 0.01).\n";
+    const RunFacts facts{full ? "FULL=1 make" : "make",
+                         date,
+                         cpu_model(),
+                         ddpm::num_threads(),
+                         epochs,
+                         n_train,
+                         n_eval,
+                         rows[0].q.floor.swd,
+                         rows[0].q.floor.precision};
+    const std::string table = table_rows(rows);
     const std::string out_md = check.quick ? "experiments.md" : "../../docs/experiments.md";
-    ddpm::write_file_atomic(out_md, md);
-    // The Chinese page: the same table under a translated introduction.
-    std::string zh =
-        "# 实验\n\n[English](../experiments.md)\n\n由第 10 "
-        "课（`lessons/10_experiments`）写出：在该目录中运行 `" +
-        std::string(full ? "FULL=1 make" : "make") + "`，" + date + "，" + machine() +
-        "。每个模型在 " + std::to_string(n_train) + " 个 S 曲线点上训练 " + std::to_string(epochs) +
-        " 个 epoch（种子 1234）；每一行采样 " + std::to_string(n_eval) +
-        " 个点，与一份新的真实样本比较。表头含义见英文页。\n\n" +
-        md.substr(md.find("## The table"));
+    ddpm::write_file_atomic(out_md, english_page(facts, table));
     const std::string zh_md =
         check.quick ? "experiments.zh-CN.md" : "../../docs/zh-CN/experiments.md";
-    ddpm::write_file_atomic(zh_md, zh);
+    ddpm::write_file_atomic(zh_md, chinese_page(facts, table));
     ddpm::save_png(
         ddpm::panel_figure(panels, titles, models, 6, ddpm::ScatterStyle{1.0f}, nullptr, 130, 140),
         "experiments.png");

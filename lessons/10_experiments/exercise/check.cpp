@@ -43,7 +43,10 @@ static ddpm::Tensor gaussian_quantiles(int n, double mean) {
         double lo = -10, hi = 10;
         for (int k = 0; k < 100; ++k) {
             const double mid = (lo + hi) / 2;
-            (0.5 * (1 + std::erf(mid / std::sqrt(2.0))) < p ? lo : hi) = mid;
+            if (0.5 * (1 + std::erf(mid / std::sqrt(2.0))) < p)
+                lo = mid;
+            else
+                hi = mid;
         }
         t[i] = static_cast<float>(mean + (lo + hi) / 2);
     }
@@ -62,7 +65,8 @@ int main() {
     check.near("one point against one 5 away: 2 * 5", ex::energy_distance(p, q), 10.0, 1e-9);
 
     ddpm::Rng rng(10);
-    const ddpm::Tensor a = ddpm::make_s_curve(300, 0.1f, rng), b = ddpm::make_s_curve(200, 0.1f, rng);
+    const ddpm::Tensor a = ddpm::make_s_curve(300, 0.1f, rng),
+                       b = ddpm::make_s_curve(200, 0.1f, rng);
     check.near("a set against itself", ex::energy_distance(a, a), 0.0, 1e-9);
     check.near("E(a, b) = E(b, a)", ex::energy_distance(b, a), ex::energy_distance(a, b), 1e-9);
 
