@@ -71,7 +71,7 @@ TEST_BIN  := $(B)/tests/run_tests
 
 # The third-party headers, from packages (never copied into the repo).
 HEADERS := $(DOCTEST_INC)/doctest/doctest.h $(STB_INC)/stb/stb_image_write.h \
-           $(STB_INC)/stb/stb_easy_font.h $(STB_INC)/stb/stb_image.h
+           $(STB_INC)/stb/stb_truetype.h $(STB_INC)/stb/stb_image.h
 MISSING  = $(strip $(foreach h,$(HEADERS),$(if $(wildcard $(h)),,$(h))))
 DEPS     = $(if $(MISSING),deps)
 

@@ -20,7 +20,7 @@ TEST_CASE("a PNG written by the canvas reads back with stb_image as the same pix
                             uint8_t(rng.randint(256))},
                 rng.uniform());
     c.disc(10, 10, 4, ddpm::colors::red, ddpm::colors::white, 1);
-    c.text(2, 2, "q(x_5)", ddpm::colors::black);
+    c.text(2, 2, "q(x_5)", ddpm::colors::black, 10);
     TempDir dir;
     ddpm::save_png(c, dir.file("a.png"));
     int w, h, comp;
@@ -46,15 +46,26 @@ TEST_CASE("a disc covers its centre and leaves far pixels alone; edges are anti-
     CHECK(partial.r < 255);
 }
 
-TEST_CASE("text draws dark pixels within its measured width") {
-    ddpm::Canvas c(80, 12, ddpm::colors::white);
-    c.text(1, 1, "q(x_95)", ddpm::colors::black);
-    int w = ddpm::Canvas::text_width("q(x_95)");
-    int dark = 0, outside = 0;
-    for (int y = 0; y < 12; ++y)
-        for (int x = 0; x < 80; ++x)
-            if (c.get(x, y) == ddpm::colors::black) (x <= w + 1 ? dark : outside)++;
+TEST_CASE("text draws anti-aliased ink within its measured width and height") {
+    ddpm::Canvas c(120, 30, ddpm::colors::white);
+    c.text(1, 1, "q(x_{95})", ddpm::colors::black, 14);
+    const float w = ddpm::Canvas::text_width("q(x_{95})", 14);
+    const float h = ddpm::Canvas::text_height(14);
+    CHECK(w > 40);
+    CHECK(w < 80);
+    int dark = 0, grey = 0, outside = 0;
+    for (int y = 0; y < 30; ++y)
+        for (int x = 0; x < 120; ++x) {
+            const ddpm::Color p = c.get(x, y);
+            if (p == ddpm::colors::white) continue;
+            if (x > w + 2 || y > h + 2) ++outside;
+            if (p.r < 128)
+                ++dark;
+            else
+                ++grey;  // partly covered: the edges are anti-aliased
+        }
     CHECK(dark > 20);
+    CHECK(grey > 20);
     CHECK(outside == 0);
 }
 
@@ -86,7 +97,10 @@ TEST_CASE("an output is written atomically: a failed write leaves the old file i
         // destroyed without commit(), as when an exception unwinds
     }
     CHECK(ddpm::read_file(path) == "old");
-    CHECK_THROWS_WITH(ddpm::write_file_atomic(dir.file("no/such/folder/x.png"), "x"),
-                      doctest::Contains("no/such/folder/"));
+    // Missing folders are made; a folder that cannot be (a file is in its place) is named.
+    ddpm::write_file_atomic(dir.file("new/sub/folder/x.png"), "x");
+    CHECK(ddpm::read_file(dir.file("new/sub/folder/x.png")) == "x");
+    CHECK_THROWS_WITH(ddpm::write_file_atomic(dir.file("x.png/inside/y.png"), "y"),
+                      doctest::Contains("x.png/inside"));
     CHECK_THROWS_WITH(ddpm::read_file(dir.file("missing.npy")), doctest::Contains("cannot read"));
 }

@@ -132,7 +132,8 @@ fi
 expect 2 "--lr cannot change when resuming" train --resume part.ckpt --lr 0.1
 expect 1 "not a ddpm checkpoint" train --resume part.log
 
-# ddpm-render: the notebook's own np.save output renders as is; bad inputs exit 2 with one line.
+# ddpm-render: the notebook's own np.save output renders as is; a bad input file exits 1 and a bad
+# flag 2 (as ddpm does), with one line.
 render="$(dirname "$ddpm")/ddpm-render"
 fixture="$root/tests/fixtures/notebook_reverse_x_seq.npy"
 "$render" "$fixture" --gif nb.gif --frames-dir . --title 'p(x_{r})' --hold-last 1000 > /dev/null 2>&1 &&
@@ -144,29 +145,30 @@ printf 'frame,x,y\n0,0.1,0.2\n0,0.3,0.1\n1,0.0,0.0\n1,0.2,0.2\n' > two.csv
 "$render" two.csv --gif two.gif --delay 10 > /dev/null 2> note.txt && grep -q "raised to 20 ms" note.txt &&
     ok "ddpm-render: CSV frames; a 10 ms delay is raised to 20 ms with a note" || not_ok "ddpm-render CSV / delay note"
 expect_render() {
-    part=$1; shift
+    want=$1; part=$2; shift 2
     "$render" "$@" > out.txt 2> err.txt; got=$?
-    if [ "$got" = 2 ] && grep -qF -- "$part" err.txt && [ "$(wc -l < err.txt)" -le 1 ] && ! [ -e bad.gif ]; then
-        ok "ddpm-render $* -> exit 2: $(cat err.txt)"
+    if [ "$got" = "$want" ] && grep -qF -- "$part" err.txt && [ "$(wc -l < err.txt)" -le 1 ] && ! [ -e bad.gif ]; then
+        ok "ddpm-render $* -> exit $want: $(cat err.txt)"
     else
-        not_ok "ddpm-render $*: want exit 2, '$part' and no bad.gif; got exit $got: $(cat err.txt)"
+        not_ok "ddpm-render $*: want exit $want, '$part' and no bad.gif; got exit $got: $(cat err.txt)"
     fi
 }
-expect_render "cannot read missing.npy" missing.npy --gif bad.gif
+expect_render 1 "cannot read missing.npy" missing.npy --gif bad.gif
 head -c 60 traj.npy > truncated.npy
-expect_render "truncated" truncated.npy --gif bad.gif
+expect_render 1 "truncated" truncated.npy --gif bad.gif
 printf '\223NUMPY\001\000\106\000{'"'"'descr'"'"': '"'"'<i4'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (2, 2), }        \n0000000000000000' > int.npy
-expect_render "unsupported dtype" int.npy --gif bad.gif
+expect_render 1 "unsupported dtype" int.npy --gif bad.gif
 printf 'x,y\n1,2\n3\n' > ragged.csv
-expect_render "ragged" ragged.csv --gif bad.gif
+expect_render 1 "ragged" ragged.csv --gif bad.gif
 printf 'x,y\n1,2\nnan,3\n' > nan.csv
-expect_render "NaN" nan.csv --gif bad.gif
+expect_render 1 "NaN" nan.csv --gif bad.gif
 printf 'x,y\n' > empty.csv
-expect_render "no points" empty.csv --gif bad.gif
-expect_render "nothing to write" two.csv
-expect_render "--size: expected WxH" two.csv --gif bad.gif --size 480
-expect_render "unknown colour 'redd'" two.csv --gif bad.gif --color redd
-expect_render "--limits: need xmin < xmax" two.csv --gif bad.gif --limits 1,0,0,1
+expect_render 1 "no points" empty.csv --gif bad.gif
+expect_render 2 "nothing to write" two.csv
+expect_render 2 "--size: expected WxH" two.csv --gif bad.gif --size 480
+expect_render 2 "unknown colour 'redd'" two.csv --gif bad.gif --color redd
+expect_render 2 "--limits: need xmin < xmax" two.csv --gif bad.gif --limits 1,0,0,1
+expect_render 2 "--png grid.txt: a figure's name must end in .png or .svg" two.csv --png grid.txt --grid 1x2
 ls ./*.tmp.* > /dev/null 2>&1 && not_ok "temporary files left behind" || ok "no temporary files left behind by the refused runs"
 
 echo "$passed passed, $failed failed"

@@ -138,7 +138,7 @@ double gif_run(int frames, const std::string& path, size_t* bytes) {
     double s = seconds_of([&] {
         ddpm::write_animation(
             frames, [&](int i) { return ddpm::q_x(data, i, sched, rng); },
-            [](int i) { return "q(x_" + std::to_string(i) + ")"; }, style, path);
+            [](int i) { return "q(x_{" + std::to_string(i + 1) + "} | x_0)"; }, style, path);
     });
     *bytes = ddpm::read_file(path).size();
     std::remove(path.c_str());

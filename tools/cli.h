@@ -31,6 +31,10 @@ private:
     std::vector<std::string> positional_;
 };
 
+// A figure's file name must end in .png or .svg (the format it is written in); checked before a
+// long run, not after it. Throws UsageError naming the flag.
+void check_figure_name(const std::string& flag, const std::string& path);
+
 // Parsers for one value, usable on their own (--size 480x360, --limits a,b,c,d).
 long parse_integer(const std::string& flag, const std::string& text, long lo, long hi);
 double parse_number(const std::string& flag, const std::string& text, double lo, double hi);

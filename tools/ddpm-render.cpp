@@ -13,6 +13,7 @@
 #include "io/points.h"
 #include "render/animation.h"
 #include "render/png.h"
+#include "render/svg.h"
 
 namespace {
 
@@ -24,7 +25,8 @@ const char* kHelp =
     "  --gif FILE             an animated GIF, one frame per point set\n"
     "  --frames-dir DIR       one PNG per frame: DIR/frame_0000.png, ...\n"
     "  --png FILE --grid RxC [--every K]\n"
-    "                         a panel figure of frames 0, K, 2K, ... (R rows, C columns)\n"
+    "                         a panel figure (.png or .svg) of frames 0, K, 2K, ... and the\n"
+    "                         last frame in the last panel (R rows, C columns)\n"
     "options:\n"
     "  --size WxH             frame size in pixels (default 480x360)\n"
     "  --delay MS             time per frame (default 100)\n"
@@ -33,16 +35,21 @@ const char* kHelp =
     "  --point-size R         point radius in pixels (default 2)\n"
     "  --color C              point colour: a name (red, blue, ...) or #rrggbb (default red)\n"
     "  --edge-color C         point edge colour (default white)\n"
-    "  --limits L             xmin,xmax,ymin,ymax; 'all' (default: one range fitted to all\n"
-    "                         frames, so the picture does not jump) or 'frame' (each its own)\n"
-    "  --title TEMPLATE       e.g. 'q(x_{t})': {t} is the frame number, {r} counts down to 0\n"
-    "exit status: 0 success, 2 bad input or usage\n";
+    "  --limits L             'last' (default: one range for every frame, fitted to the last,\n"
+    "                         so the result fills the picture; early noise may run off it),\n"
+    "                         'all' (fitted to every frame), 'frame' (each its own) or\n"
+    "                         xmin,xmax,ymin,ymax\n"
+    "  --title TEMPLATE       markup, e.g. 'q(x_{t} | x_0)' or '\\\\bar\\\\alpha_{t}': {t} is the "
+    "frame\n"
+    "                         number, {r} counts down to 0\n"
+    "exit status: 0 success, 1 the run failed (an input unreadable or malformed, an output\n"
+    "unwritable), 2 usage error (a flag or its value)\n";
 
 std::string fill_title(std::string tmpl, int frame, int frames) {
     for (auto [key, value] :
          {std::pair<std::string, int>{"{t}", frame}, {"{r}", frames - 1 - frame}}) {
         for (size_t at; (at = tmpl.find(key)) != std::string::npos;)
-            tmpl.replace(at, key.size(), std::to_string(value));
+            tmpl.replace(at, key.size(), "{" + std::to_string(value) + "}");  // x_{t} -> x_{{95}}
     }
     return tmpl;
 }
@@ -63,7 +70,8 @@ ddpm::Limits parse_limits(const std::string& text) {
         size_t comma = text.find(',', start);
         if ((comma == std::string::npos) != (i == 3))
             throw ddpm::UsageError(
-                "--limits: expected xmin,xmax,ymin,ymax, 'all' or 'frame', got '" + text + "'");
+                "--limits: expected xmin,xmax,ymin,ymax, 'last', 'all' or 'frame', got '" + text +
+                "'");
         v[i] = cli::parse_number("--limits", text.substr(start, comma - start), -1e30, 1e30);
         start = comma + 1;
     }
@@ -85,7 +93,7 @@ ddpm::Tensor load_sequence(const std::string& input) {
     return seq;
 }
 
-// --png with --grid RxC: frames 0, every, 2 every, ... as panels of one figure.
+// --png with --grid RxC: frames 0, every, 2 every, ... and the last, as panels of one figure.
 void write_panels(const std::string& png, const std::string& grid, int every,
                   const ddpm::Tensor& seq, const std::string& title,
                   const ddpm::AnimationStyle& style, bool shared_limits) {
@@ -97,12 +105,12 @@ void write_panels(const std::string& png, const std::string& grid, int every,
     const int frames = seq.dim(0);
     std::vector<ddpm::Tensor> sets;
     std::vector<std::string> names;
-    for (int i = 0; i < rows * cols && i * every < frames; ++i) {
-        sets.push_back(seq.frame(i * every));
-        names.push_back(fill_title(title, i * every, frames));
+    for (int f : ddpm::grid_frames(frames, rows * cols, every)) {
+        sets.push_back(seq.frame(f));
+        names.push_back(fill_title(title, f, frames));
     }
     const ddpm::Limits* shared = shared_limits ? &style.limits : nullptr;
-    ddpm::save_png(ddpm::panel_figure(sets, names, rows, cols, style.points, shared), png);
+    ddpm::save_figure(ddpm::panel_figure(sets, names, rows, cols, style.points, shared), png);
     std::printf("wrote %s (%zu panels)\n", png.c_str(), sets.size());
 }
 
@@ -123,7 +131,7 @@ int run(int argc, char** argv) {
     style.points.radius = static_cast<float>(args.number("--point-size", 2.0, 0.1, 100.0));
     style.points.fill = ddpm::parse_color(args.text("--color", "red"));
     style.points.edge = ddpm::parse_color(args.text("--edge-color", "white"));
-    const std::string limits = args.text("--limits", "all");
+    const std::string limits = args.text("--limits", "last");
     const std::string title = args.text("--title", "");
     args.finish();
     if (args.positional().size() != 1)
@@ -131,6 +139,7 @@ int run(int argc, char** argv) {
     if (gif.empty() && frames_dir.empty() && png.empty())
         throw ddpm::UsageError("nothing to write: give --gif FILE, --frames-dir DIR or --png FILE");
     if (!png.empty() && grid.empty()) throw ddpm::UsageError("--png needs --grid RxC");
+    if (!png.empty()) cli::check_figure_name("--png", png);
     if (!gif.empty() && !ddpm::has_extension(gif, ".gif"))
         throw ddpm::UsageError("--gif: expected a .gif file name");
 
@@ -139,7 +148,9 @@ int run(int argc, char** argv) {
     if (limits == "frame")
         style.limits_mode = ddpm::AnimationStyle::Limits::each_frame;
     else
-        style.limits = limits == "all" ? ddpm::limits_of(seq) : parse_limits(limits);
+        style.limits = limits == "all"    ? ddpm::limits_of(seq)
+                       : limits == "last" ? ddpm::limits_of(seq.frame(frames - 1), 0.1f)
+                                          : parse_limits(limits);
     if (!png.empty()) write_panels(png, grid, every, seq, title, style, limits != "frame");
     if (gif.empty() && frames_dir.empty()) return 0;
     auto points = [&](int i) { return seq.frame(i); };
@@ -159,8 +170,11 @@ int run(int argc, char** argv) {
 int main(int argc, char** argv) {
     try {
         return run(argc, argv);
-    } catch (const std::exception& e) {
+    } catch (const ddpm::UsageError& e) {
         std::fprintf(stderr, "ddpm-render: %s\n", e.what());
         return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "ddpm-render: %s\n", e.what());
+        return 1;
     }
 }

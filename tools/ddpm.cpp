@@ -25,7 +25,9 @@
 #include "fast/parallel.h"
 #include "render/animation.h"
 #include "render/plot.h"
+#include "render/markup.h"
 #include "render/png.h"
+#include "render/svg.h"
 #include "train.h"
 
 namespace {
@@ -63,10 +65,11 @@ const char* kTrainHelp =
     "  --threads N          threads (default 0: one per core); results are the same for any N\n"
     "  --sample-every K     every K epochs, as the notebook: print the loss, sample n points and\n"
     "                       write DIR/reverse_EPOCH.png (default 0: never)\n"
-    "  --panels-dir DIR     where those panels go (default .)\n"
+    "  --panels-dir DIR     where those panels go (default .; made if missing)\n"
+    "  --panels-format F    png (default) or svg\n"
     "  --out FILE           the checkpoint (default model.ckpt)\n"
     "  --log FILE           the mean loss of every epoch as CSV: epoch,mean_loss\n"
-    "  --loss-plot FILE     the loss curve as a PNG\n"
+    "  --loss-plot FILE     the loss curve as a figure (.png or .svg)\n"
     "  --recipe NAME        notebook (default) | improved: the same training, and ddpm sample "
     "then\n"
     "                       defaults to the EMA weights with DDPM's Algorithm 2 (posterior "
@@ -94,7 +97,7 @@ const char* kSampleHelp =
     "  --seed N             seed of the sampler's noise (default 1)\n"
     "  --threads N          threads (default 0: one per core); results are the same for any N\n"
     "  --trajectory FILE    also write every step, (frames, n, 2), as .npy\n"
-    "  --panels FILE        also draw the notebook's 10 reverse-process panels as a PNG\n";
+    "  --panels FILE        also draw the notebook's 10 reverse-process panels (.png or .svg)\n";
 
 const char* kEvalHelp =
     "usage: ddpm eval FILE [options]\n"
@@ -148,7 +151,7 @@ struct TrainRequest {
     std::string schedule;
     uint64_t seed = 0;
     int sample_every = 0;
-    std::string panels_dir, out, log, loss_plot;
+    std::string panels_dir, panels_format, out, log, loss_plot;
 };
 
 // With --resume the run's settings come from the checkpoint: only the flags about length and
@@ -203,9 +206,12 @@ TrainRequest parse_train_flags(cli::Args& args) {
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
     rq.sample_every = static_cast<int>(args.integer("--sample-every", 0, 0, 10000000));
     rq.panels_dir = args.text("--panels-dir", ".");
+    rq.panels_format =
+        one_of("--panels-format", args.text("--panels-format", "png"), {"png", "svg"});
     rq.out = args.text("--out", "model.ckpt");
     rq.log = args.text("--log", "");
     rq.loss_plot = args.text("--loss-plot", "");
+    if (!rq.loss_plot.empty()) cli::check_figure_name("--loss-plot", rq.loss_plot);
     args.finish();
     if (!args.positional().empty())
         throw ddpm::UsageError("unexpected argument '" + args.positional()[0] + "'");
@@ -241,7 +247,7 @@ void check_train_outputs(const TrainRequest& rq) {
     check_writable(rq.out);
     if (!rq.log.empty()) check_writable(rq.log);
     if (!rq.loss_plot.empty()) check_writable(rq.loss_plot);
-    if (rq.sample_every) check_writable(rq.panels_dir + "/reverse_0.png");
+    if (rq.sample_every) check_writable(rq.panels_dir + "/reverse_0." + rq.panels_format);
 }
 
 // Trains to the end (or to Ctrl-C). Every --sample-every epochs: the loss is printed, the
@@ -259,12 +265,13 @@ void run_training(ddpm::Checkpoint& ck, const ddpm::Tensor& data, const TrainReq
         progress.finish();
         std::printf("epoch %d: loss %.4f (last batch)  mean %.4f\n", r.epoch, r.last_loss,
                     r.mean_loss);
-        const std::string panels = rq.panels_dir + "/reverse_" + std::to_string(r.epoch) + ".png";
-        const std::string title = "reverse process p_theta, epoch " + std::to_string(r.epoch);
+        const std::string panels =
+            rq.panels_dir + "/reverse_" + std::to_string(r.epoch) + "." + rq.panels_format;
+        const std::string title = "reverse process p_\\theta, epoch " + std::to_string(r.epoch);
         sampling.run(
             [model = tr.model, n = ck.run.dataset_n, sched = tr.sched, &sample_rng, panels, title] {
                 ddpm::Tensor seq = ddpm::p_sample_loop(model, n, sched, sample_rng);
-                ddpm::save_png(ddpm::reverse_panels(seq, title), panels);
+                ddpm::save_figure(ddpm::reverse_panels(seq, title), panels);
             });
         ddpm::save_checkpoint(tr, ck.run, rq.out);  // a long run keeps its latest state on disk
         return true;
@@ -292,7 +299,7 @@ void write_train_outputs(const ddpm::Checkpoint& ck, const TrainRequest& rq) {
         ddpm::write_file_atomic(rq.log, csv);
     }
     if (!rq.loss_plot.empty() && !tr.epoch_loss.empty())
-        ddpm::save_png(ddpm::loss_chart(tr.epoch_loss), rq.loss_plot);
+        ddpm::save_figure(ddpm::loss_chart(tr.epoch_loss), rq.loss_plot);
 }
 
 int train(cli::Args& args) {
@@ -355,6 +362,7 @@ SampleRequest parse_sample_flags(cli::Args& args) {
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
     rq.trajectory = args.text("--trajectory", "");
     rq.panels = args.text("--panels", "");
+    if (!rq.panels.empty()) cli::check_figure_name("--panels", rq.panels);
     rq.have_steps = args.has("--sample-steps");
     rq.steps = static_cast<int>(args.integer("--sample-steps", 0, 1, 100000));
     rq.eta = static_cast<float>(args.number("--eta", 0.0, 0.0, 1.0));
@@ -416,9 +424,10 @@ int sample(cli::Args& args) {
     ddpm::save_points(samples, rq.out);
     if (!rq.trajectory.empty()) ddpm::save_npy(seq, rq.trajectory);
     if (!rq.panels.empty())
-        ddpm::save_png(ddpm::reverse_panels(seq, "reverse process p_theta (" + rq.sampler + ", " +
-                                                     rq.weights + " weights)"),
-                       rq.panels);
+        ddpm::save_figure(ddpm::reverse_panels(
+                              seq, "reverse process p_\\theta (" + ddpm::markup_escape(rq.sampler) +
+                                       ", " + ddpm::markup_escape(rq.weights) + " weights)"),
+                          rq.panels);
     const std::string how =
         rq.sampler == "ddim"
             ? "ddim"

@@ -13,6 +13,7 @@
 #include "../lesson.h"
 #include "render/plot.h"
 #include "render/png.h"
+#include "render/svg.h"
 #include "schedule.h"
 
 int main(int argc, char** argv) {
@@ -71,10 +72,8 @@ int main(int argc, char** argv) {
     check.that(decreasing, "abar_t decreases with t in every schedule");
 
     // 4. The picture: sqrt(abar_t) (signal kept) and sqrt(1 - abar_t) (noise) for each schedule.
-    ddpm::LineChart signal{"signal kept: sqrt(alpha_bar_t)", "step t", "", {}, false,
-                           ddpm::Corner::bottom_left};
-    ddpm::LineChart noise{
-        "noise std: sqrt(1 - alpha_bar_t)", "step t", "", {}, false, ddpm::Corner::top_left};
+    ddpm::LineChart signal{"the signal kept in x_t", "step t", "\\sqrt{\\bar\\alpha_t}", {}};
+    ddpm::LineChart noise{"the noise's std in x_t", "step t", "\\sqrt{1 - \\bar\\alpha_t}", {}};
     const ddpm::Color palette[] = {ddpm::colors::red, ddpm::colors::blue, ddpm::colors::green,
                                    ddpm::colors::purple};
     for (size_t i = 0; i < all.size(); ++i) {
@@ -87,6 +86,7 @@ int main(int argc, char** argv) {
     ddpm::draw_line_chart(canvas, {0, 0, 500, 420}, signal);
     ddpm::draw_line_chart(canvas, {500, 0, 500, 420}, noise);
     ddpm::save_png(canvas, "schedules.png");
-    std::printf("\nwrote schedules.png (T = %d, four schedules)\n\n", num_steps);
+    ddpm::save_svg(canvas, "schedules.svg");
+    std::printf("\nwrote schedules.png and .svg (T = %d, four schedules)\n\n", num_steps);
     return check.finish();
 }

@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
     std::printf("x in [%.3f, %.3f], y in [%.3f, %.3f]\n", lim.xmin, lim.xmax, lim.ymin, lim.ymax);
 
     ddpm::Canvas curve(420, 440);
-    ddpm::scatter_panel(curve, {0, 0, 420, 440}, dataset, lim, {}, "s_curve (10000, 2)", 2);
+    ddpm::scatter_panel(curve, {0, 0, 420, 440}, dataset, lim, {}, "S-curve, 10000 points",
+                        ddpm::text_size::title);
     ddpm::save_png(curve, "s_curve.png");
     std::printf("wrote s_curve.png\n");
 
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 20; ++i) {
         int t = i * num_steps / 20;
         panels.push_back(ddpm::q_x(dataset, t, sched, rng));
-        titles.push_back("q(x_" + std::to_string(t) + ")");
+        titles.push_back("q(x_{" + std::to_string(t) + "} | x_0)");
     }
     ddpm::save_png(ddpm::panel_figure(panels, titles, 2, 10, ddpm::ScatterStyle{1.5f}),
                    "forward.png");

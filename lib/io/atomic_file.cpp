@@ -1,8 +1,10 @@
 #include "io/atomic_file.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
-#include <unistd.h>
 
 #include "error.h"
 
@@ -13,8 +15,20 @@ static std::string folder_of(const std::string& path) {
     return slash == std::string::npos ? "." : path.substr(0, slash + 1);
 }
 
+// The folders on the way to path that do not exist yet, made as `mkdir -p` would: an output into
+// a new folder (--panels-dir panels, --out runs/a.ckpt) just works.
+static void make_parent_folders(const std::string& path) {
+    for (size_t at = path.find('/', 1); at != std::string::npos; at = path.find('/', at + 1)) {
+        const std::string folder = path.substr(0, at);
+        if (mkdir(folder.c_str(), 0777) != 0 && errno != EEXIST)
+            throw Error("cannot make the folder " + folder + " for " + path + ": " +
+                        std::strerror(errno));
+    }
+}
+
 AtomicFile::AtomicFile(const std::string& path)
     : path_(path), tmp_(path + ".tmp." + std::to_string(getpid())) {
+    make_parent_folders(path);
     f_ = std::fopen(tmp_.c_str(), "wb");
     if (!f_)
         throw Error("cannot write " + path + ": " + std::strerror(errno) + " (is the folder " +

@@ -2,6 +2,7 @@
 // exception, Ctrl-C) never leaves a half-written checkpoint, PNG or GIF, nor destroys an earlier
 // one. Bytes go to "PATH.tmp.PID"; commit() flushes and renames it over PATH in one step (rename is
 // atomic within a folder on POSIX). An AtomicFile destroyed without commit() removes its temporary.
+// Missing folders on the way to PATH are made first.
 #pragma once
 #include <cstdio>
 #include <string>

@@ -19,7 +19,7 @@ Canvas scatter_frame(const Tensor& points, const std::string& title, const Anima
     Limits lim =
         style.limits_mode == AnimationStyle::Limits::each_frame ? limits_of(points) : style.limits;
     scatter_panel(c, {4, 4, style.width - 8, style.height - 8}, points, lim, style.points, title,
-                  2);
+                  text_size::title);
     return c;
 }
 
@@ -57,6 +57,18 @@ AnimationResult write_animation(int count, const std::function<Tensor(int)>& poi
     return result;
 }
 
+std::vector<int> grid_frames(int frames, int panels, int every) {
+    std::vector<int> shown;
+    for (int i = 0; i < panels && static_cast<long>(i) * every < frames; ++i)
+        shown.push_back(i * every);
+    if (shown.empty() || shown.back() == frames - 1) return shown;
+    if (static_cast<int>(shown.size()) == panels)
+        shown.back() = frames - 1;
+    else
+        shown.push_back(frames - 1);
+    return shown;
+}
+
 AnimationResult write_diffusion_gif(const Tensor& dataset, const Tensor& x_seq,
                                     const Schedule& sched, Rng& rng, const AnimationStyle& style,
                                     const std::string& gif_path) {
@@ -70,9 +82,12 @@ AnimationResult write_diffusion_gif(const Tensor& dataset, const Tensor& x_seq,
     // a ring of blended colours for LZW to spell out): the points are plain red here.
     each.points.edge = each.points.fill;
     auto points = [&](int i) { return i < T ? q_x(dataset, i, sched, rng) : x_seq.frame(i - T); };
+    // In the lecture's (and DDPM's) numbering: code step t = 0 is one noising step, x_1, so
+    // forward frame i shows x_{i+1}; reverse frame k shows x_{T-k}, from x_T down to x_0.
     auto title = [&](int i) {
-        return i < T ? "forward q(x_" + std::to_string(i) + ")"
-                     : "reverse p(x_" + std::to_string(2 * T - i) + ")";
+        const std::string t = std::to_string(i < T ? i + 1 : 2 * T - i);
+        return i < T ? "forward: x_{" + t + "} \\sim q(x_{" + t + "} | x_0)"
+                     : "reverse: x_{" + t + "} \\sim p_\\theta";
     };
     return write_animation(2 * T + 1, points, title, each, gif_path);
 }

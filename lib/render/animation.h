@@ -46,6 +46,10 @@ AnimationResult write_diffusion_gif(const Tensor& dataset, const Tensor& x_seq,
                                     const Schedule& sched, Rng& rng, const AnimationStyle& style,
                                     const std::string& gif_path);
 
+// The frames a grid of `panels` panels shows: 0, every, 2 every, ..., with the last panel always
+// the last frame (x_0 of a reverse trajectory, the result the figure is for).
+std::vector<int> grid_frames(int frames, int panels, int every);
+
 // The palette for these frames: white background, black text, the points' fill and edge colours,
 // and blends between them for the anti-aliased edges.
 std::vector<Color> animation_palette(const AnimationStyle& style);

@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <vector>
 
-#include <stb/stb_easy_font.h>
-
 #include "error.h"
+#include "render/font.h"
+#include "render/markup.h"
 
 namespace ddpm {
 
@@ -34,7 +34,8 @@ Color parse_color(const std::string& text) {
     throw UsageError("unknown colour '" + text + "' (a name such as red, or #rrggbb)");
 }
 
-Canvas::Canvas(int width, int height, Color background) : w_(width), h_(height) {
+Canvas::Canvas(int width, int height, Color background)
+    : w_(width), h_(height), background_(background) {
     if (width < 1 || height < 1 || width > 16384 || height > 16384)
         throw UsageError("canvas size must be within 1..16384 pixels, got " +
                          std::to_string(width) + "x" + std::to_string(height));
@@ -69,6 +70,7 @@ void Canvas::blend(int x, int y, Color c, float alpha) {
 }
 
 void Canvas::fill_rect(int x, int y, int w, int h, Color c) {
+    shapes_.push_back(RectShape{float(x), float(y), float(w), float(h), c});
     for (int j = std::max(y, 0); j < std::min(y + h, h_); ++j)
         for (int i = std::max(x, 0); i < std::min(x + w, w_); ++i) blend(i, j, c, 1.0f);
 }
@@ -78,6 +80,7 @@ static float coverage(float inside) {
 }
 
 void Canvas::disc(float cx, float cy, float radius, Color fill, Color edge, float edge_width) {
+    shapes_.push_back(DiscShape{cx, cy, radius, edge_width, fill, edge});
     int x0 = static_cast<int>(std::floor(cx - radius - 1)), x1 = static_cast<int>(cx + radius + 1);
     int y0 = static_cast<int>(std::floor(cy - radius - 1)), y1 = static_cast<int>(cy + radius + 1);
     for (int y = std::max(y0, 0); y <= std::min(y1, h_ - 1); ++y)
@@ -89,7 +92,7 @@ void Canvas::disc(float cx, float cy, float radius, Color fill, Color edge, floa
         }
 }
 
-void Canvas::line(float x0, float y0, float x1, float y1, Color c, float width) {
+void Canvas::stroke(float x0, float y0, float x1, float y1, Color c, float width) {
     const float half = width / 2.0f, dx = x1 - x0, dy = y1 - y0;
     const float len2 = dx * dx + dy * dy;
     int xa = static_cast<int>(std::floor(std::min(x0, x1) - half - 1));
@@ -106,30 +109,66 @@ void Canvas::line(float x0, float y0, float x1, float y1, Color c, float width) 
         }
 }
 
-void Canvas::text(int x, int y, const std::string& s, Color c, int scale) {
-    // stb_easy_font turns text into quads (4 vertices of 16 bytes each); we fill each quad's
-    // rectangle, scaled up by an integer factor so letters stay crisp.
-    std::vector<char> str(s.begin(), s.end());
-    str.push_back('\0');
-    std::vector<char> buffer(300 * (s.size() + 1));
-    int quads = stb_easy_font_print(0, 0, str.data(), nullptr, buffer.data(),
-                                    static_cast<int>(buffer.size()));
-    for (int q = 0; q < quads; ++q) {
-        const float* v0 = reinterpret_cast<const float*>(&buffer[q * 64]);
-        const float* v2 = reinterpret_cast<const float*>(&buffer[q * 64 + 32]);
-        int qx = static_cast<int>(v0[0]), qy = static_cast<int>(v0[1]);
-        int qw = static_cast<int>(v2[0]) - qx, qh = static_cast<int>(v2[1]) - qy;
-        fill_rect(x + qx * scale, y + qy * scale, qw * scale, qh * scale, c);
-    }
+void Canvas::line(float x0, float y0, float x1, float y1, Color c, float width) {
+    shapes_.push_back(LineShape{x0, y0, x1, y1, width, c});
+    stroke(x0, y0, x1, y1, c, width);
 }
 
-int Canvas::text_width(const std::string& s, int scale) {
-    std::vector<char> str(s.begin(), s.end());
-    str.push_back('\0');
-    return stb_easy_font_width(str.data()) * scale;
+void Canvas::text(float x, float y, const std::string& markup, Color c, float size, Align align) {
+    const Font& font = Font::get();
+    const TextLayout layout = layout_markup(markup, size);
+    const float left = align == Align::left     ? x
+                       : align == Align::center ? x - layout.width / 2
+                                                : x - layout.width;
+    const float baseline = y + font.ascent(size);
+    shapes_.push_back(TextShape{left, baseline, size, c, markup});
+    for (const PlacedGlyph& g : layout.glyphs) {
+        const float pen_x = left + g.x, pen_y = baseline + g.dy;
+        const float ix = std::floor(pen_x), iy = std::floor(pen_y);
+        const GlyphBitmap& bm = font.bitmap(g.codepoint, g.size, pen_x - ix, pen_y - iy);
+        for (int j = 0; j < bm.h; ++j)
+            for (int i = 0; i < bm.w; ++i)
+                blend(static_cast<int>(ix) + bm.x + i, static_cast<int>(iy) + bm.y + j, c,
+                      bm.coverage[static_cast<size_t>(j) * bm.w + i] / 255.0f);
+    }
+    for (const PlacedStroke& st : layout.strokes)
+        stroke(left + st.x0, baseline + st.y0, left + st.x1, baseline + st.y1, c, st.width);
+}
+
+float Canvas::text_width(const std::string& markup, float size) {
+    return layout_markup(markup, size).width;
+}
+
+float Canvas::text_height(float size) {
+    const Font& font = Font::get();
+    return font.ascent(size) + font.descent(size);
+}
+
+// Moves a shape by (dx, dy).
+static Shape moved(Shape shape, float dx, float dy) {
+    if (auto* r = std::get_if<RectShape>(&shape)) {
+        r->x += dx;
+        r->y += dy;
+    } else if (auto* d = std::get_if<DiscShape>(&shape)) {
+        d->cx += dx;
+        d->cy += dy;
+    } else if (auto* l = std::get_if<LineShape>(&shape)) {
+        l->x0 += dx;
+        l->y0 += dy;
+        l->x1 += dx;
+        l->y1 += dy;
+    } else if (auto* t = std::get_if<TextShape>(&shape)) {
+        t->x += dx;
+        t->baseline += dy;
+    }
+    return shape;
 }
 
 void Canvas::paste(const Canvas& other, int x, int y) {
+    // The other canvas's background first, so the SVG shows what the pixels show.
+    shapes_.push_back(RectShape{float(x), float(y), float(other.width()), float(other.height()),
+                                other.background()});
+    for (const Shape& s : other.shapes()) shapes_.push_back(moved(s, float(x), float(y)));
     for (int j = 0; j < other.height(); ++j)
         for (int i = 0; i < other.width(); ++i) blend(x + i, y + j, other.get(i, j), 1.0f);
 }

@@ -33,12 +33,34 @@ Rect Grid::panel(int i) const {
     return {gap + c * (panel_w + gap), gap + r * (panel_h + gap), panel_w, panel_h};
 }
 
+// Splits a title at '\n'.
+static std::vector<std::string> title_lines(const std::string& title) {
+    std::vector<std::string> lines;
+    size_t start = 0;
+    for (size_t nl; (nl = title.find('\n', start)) != std::string::npos; start = nl + 1)
+        lines.push_back(title.substr(start, nl - start));
+    lines.push_back(title.substr(start));
+    return lines;
+}
+
+// The title's lines centred at the top of the panel, shrunk (to no less than 7 pixels) until the
+// widest fits; returns the height they take.
+static int draw_panel_title(Canvas& c, Rect panel, const std::string& title, float size) {
+    if (title.empty()) return 0;
+    const std::vector<std::string> lines = title_lines(title);
+    float widest = 0;
+    for (const std::string& line : lines) widest = std::max(widest, Canvas::text_width(line, size));
+    if (widest > panel.w - 4) size = std::max(7.0f, size * (panel.w - 4) / widest);
+    const float line_h = Canvas::text_height(size);
+    for (size_t i = 0; i < lines.size(); ++i)
+        c.text(panel.x + panel.w / 2.0f, panel.y + 2 + i * line_h, lines[i], colors::black, size,
+               Align::center);
+    return static_cast<int>(std::ceil(lines.size() * line_h)) + 4;
+}
+
 void scatter_panel(Canvas& c, Rect panel, const Tensor& points, Limits lim,
-                   const ScatterStyle& style, const std::string& title, int title_scale) {
-    int title_h = title.empty() ? 0 : Canvas::text_height(title_scale) + 6;
-    if (!title.empty())
-        c.text(panel.x + (panel.w - Canvas::text_width(title, title_scale)) / 2, panel.y + 3, title,
-               colors::black, title_scale);
+                   const ScatterStyle& style, const std::string& title, float title_size) {
+    const int title_h = draw_panel_title(c, panel, title, title_size);
     Axes ax{{panel.x, panel.y + title_h, panel.w, panel.h - title_h}, lim};
     // Keep the data's aspect ratio: an S-curve should not look squashed.
     float sx = ax.area.w / (lim.xmax - lim.xmin), sy = ax.area.h / (lim.ymax - lim.ymin);
@@ -51,9 +73,16 @@ void scatter_panel(Canvas& c, Rect panel, const Tensor& points, Limits lim,
         ax.area.y += (ax.area.h - h) / 2;
         ax.area.h = h;
     }
-    for (size_t i = 0; i + 1 < points.size(); i += 2)
-        c.disc(ax.px(points[i]), ax.py(points[i + 1]), style.radius, style.fill, style.edge,
-               style.edge_width);
+    // Points outside the limits are left out (fixed limits may not hold every frame's noise): a
+    // panel never draws over its neighbours or its title.
+    const Rect inside{panel.x, panel.y + title_h, panel.w, panel.h - title_h};
+    for (size_t i = 0; i + 1 < points.size(); i += 2) {
+        const float x = ax.px(points[i]), y = ax.py(points[i + 1]);
+        if (x - style.radius < inside.x || x + style.radius > inside.x + inside.w ||
+            y - style.radius < inside.y || y + style.radius > inside.y + inside.h)
+            continue;
+        c.disc(x, y, style.radius, style.fill, style.edge, style.edge_width);
+    }
 }
 
 Canvas loss_chart(const std::vector<float>& epoch_loss, int width, int height) {
@@ -66,7 +95,7 @@ Canvas loss_chart(const std::vector<float>& epoch_loss, int width, int height) {
         for (int k = a; k <= b; ++k) sum += epoch_loss[k];
         smooth[i] = static_cast<float>(sum / (b - a + 1));
     }
-    LineChart chart{"training loss (L_simple)", "epoch", "loss", {}, true};
+    LineChart chart{"training loss L_{simple}", "epoch", "loss", {}, true};
     chart.series.push_back({"mean loss of each epoch", epochs, epoch_loss, Color{160, 190, 230}});
     chart.series.push_back({"smoothed", epochs, smooth, colors::blue});
     Canvas c(width, height);
@@ -96,13 +125,16 @@ Canvas reverse_panels(const Tensor& x_seq, const std::string& heading) {
     for (int i = 1; i <= 10; ++i) {
         int k = i * T / 10;  // x_seq[k] is x_{T-k}: after k reverse steps
         sets.push_back(x_seq.frame(k));
-        titles.push_back("p: x_" + std::to_string(T - k));
+        titles.push_back("x_{" + std::to_string(T - k) + "}");
     }
-    Canvas panels = panel_figure(sets, titles, 1, 10, ScatterStyle{1.5f});
-    if (heading.empty()) return panels;
-    Canvas c(panels.width(), panels.height() + 24);
-    c.text(8, 6, heading, colors::black, 2);
-    c.paste(panels, 0, 24);
+    Canvas panels =
+        panel_figure(sets, titles, 1, 10, ScatterStyle{1.5f, colors::red, colors::white, 0.4f});
+    const std::string top =
+        heading.empty() ? "samples of p_\\theta(x_{t-1} | x_t), from x_T to x_0" : heading;
+    const int top_h = static_cast<int>(std::ceil(Canvas::text_height(text_size::label))) + 8;
+    Canvas c(panels.width(), panels.height() + top_h);
+    c.text(8, 4, top, colors::black, text_size::label);
+    c.paste(panels, 0, top_h);
     return c;
 }
 
@@ -122,6 +154,12 @@ static std::string tick_label(double v) {
     std::snprintf(buf, sizeof buf, "%g", v);
     return buf;
 }
+
+// Where a line chart's plot area sits inside its frame, and how its y ticks are labelled.
+struct ChartFrame {
+    Axes ax;
+    std::vector<double> y_ticks, x_ticks;
+};
 
 // y as the chart's axis shows it (log10 of y on a log scale), and whether a value can be drawn.
 static float chart_y(const LineChart& chart, float y) {
@@ -167,29 +205,75 @@ static std::vector<double> y_ticks(const LineChart& chart, const Limits& lim) {
     return ticks;
 }
 
-// Grid lines and tick labels, the axis lines, and the axis labels.
-static void draw_chart_axes(Canvas& c, Rect area, int top, const Axes& ax, const LineChart& chart) {
-    for (double t : y_ticks(chart, ax.lim)) {
-        const float y = ax.py(static_cast<float>(t));
-        c.line(ax.area.x, y, ax.area.x + ax.area.w, y, colors::light_gray, 1);
-        const std::string label = tick_label(chart.log_y ? std::pow(10.0, t) : t);
-        c.text(ax.area.x - 6 - Canvas::text_width(label), static_cast<int>(y) - 3, label,
-               colors::black);
+// The labels of a set of ticks (10^t on a log axis).
+static std::vector<std::string> tick_labels(const std::vector<double>& ticks, bool log) {
+    std::vector<std::string> labels;
+    for (double t : ticks) labels.push_back(tick_label(log ? std::pow(10.0, t) : t));
+    return labels;
+}
+
+// The x ticks: as many as fit with a gap of a label's height between neighbouring labels.
+static std::vector<double> x_ticks(const Limits& lim, int width) {
+    for (int count = 8; count > 1; --count) {
+        std::vector<double> ticks = nice_ticks(lim.xmin, lim.xmax, count);
+        float used = 0;
+        for (const std::string& l : tick_labels(ticks, false))
+            used += Canvas::text_width(l, text_size::tick) + text_size::tick;
+        if (used <= width) return ticks;
     }
-    for (double t : nice_ticks(ax.lim.xmin, ax.lim.xmax, 6)) {
-        const float x = ax.px(static_cast<float>(t));
-        c.line(x, ax.area.y, x, ax.area.y + ax.area.h, colors::light_gray, 1);
-        const std::string label = tick_label(t);
-        c.text(static_cast<int>(x) - Canvas::text_width(label) / 2, ax.area.y + ax.area.h + 6,
-               label, colors::black);
+    return nice_ticks(lim.xmin, lim.xmax, 1);
+}
+
+// The plot area: room on the left for the widest y tick label, above for the title and the y
+// label, below for the x ticks and the x label.
+static ChartFrame chart_frame(Rect area, const LineChart& chart) {
+    ChartFrame f;
+    f.ax.lim = chart_limits(chart);
+    f.y_ticks = y_ticks(chart, f.ax.lim);
+    float widest = 0;
+    for (const std::string& l : tick_labels(f.y_ticks, chart.log_y))
+        widest = std::max(widest, Canvas::text_width(l, text_size::tick));
+    const float line = Canvas::text_height(text_size::label);
+    const int left = static_cast<int>(std::ceil(widest)) + 14, right = 16;
+    const int top = static_cast<int>(std::ceil(
+        (chart.title.empty() ? 0 : Canvas::text_height(text_size::title) + 6) + line + 8));
+    const int bottom =
+        static_cast<int>(std::ceil(Canvas::text_height(text_size::tick) + line)) + 14;
+    f.ax.area = {area.x + left, area.y + top, area.w - left - right, area.h - top - bottom};
+    f.x_ticks = x_ticks(f.ax.lim, f.ax.area.w);
+    return f;
+}
+
+// Grid lines and tick labels, the axis lines, and the axis labels (the y label above its axis,
+// saying when the axis is logarithmic).
+static void draw_chart_axes(Canvas& c, Rect area, const ChartFrame& f, const LineChart& chart) {
+    const Axes& ax = f.ax;
+    const float tick_h = Canvas::text_height(text_size::tick);
+    const std::vector<std::string> y_labels = tick_labels(f.y_ticks, chart.log_y);
+    for (size_t i = 0; i < f.y_ticks.size(); ++i) {
+        const float y = ax.py(static_cast<float>(f.y_ticks[i]));
+        c.line(ax.area.x, y, ax.area.x + ax.area.w, y, colors::light_gray, 1);
+        c.text(ax.area.x - 6, y - tick_h / 2, y_labels[i], colors::black, text_size::tick,
+               Align::right);
     }
     const int bottom = ax.area.y + ax.area.h;
+    const std::vector<std::string> x_labels = tick_labels(f.x_ticks, false);
+    for (size_t i = 0; i < f.x_ticks.size(); ++i) {
+        const float x = ax.px(static_cast<float>(f.x_ticks[i]));
+        c.line(x, ax.area.y, x, bottom, colors::light_gray, 1);
+        c.text(x, bottom + 4, x_labels[i], colors::black, text_size::tick, Align::center);
+    }
     c.line(ax.area.x, bottom, ax.area.x + ax.area.w, bottom, colors::black);
     c.line(ax.area.x, ax.area.y, ax.area.x, bottom, colors::black);
+    const float label_h = Canvas::text_height(text_size::label);
     if (!chart.xlabel.empty())
-        c.text(ax.area.x + (ax.area.w - Canvas::text_width(chart.xlabel)) / 2, area.y + area.h - 14,
-               chart.xlabel, colors::black);
-    if (!chart.ylabel.empty()) c.text(area.x + 2, area.y + top - 12, chart.ylabel, colors::black);
+        c.text(ax.area.x + ax.area.w / 2.0f, area.y + area.h - label_h - 4, chart.xlabel,
+               colors::black, text_size::label, Align::center);
+    const std::string ylabel =
+        chart.log_y ? (chart.ylabel.empty() ? "log scale" : chart.ylabel + " (log scale)")
+                    : chart.ylabel;
+    if (!ylabel.empty())
+        c.text(area.x + 6, ax.area.y - label_h - 4, ylabel, colors::black, text_size::label);
 }
 
 // Each series as a polyline, broken where a value cannot be drawn.
@@ -211,39 +295,72 @@ static void draw_chart_series(Canvas& c, const Axes& ax, const LineChart& chart)
     }
 }
 
-// The legend, in the chosen corner of the plot area: a line of each series' colour and its label.
+// The legend's box in one corner of the plot area.
+static Rect legend_box(const Axes& ax, Corner corner, float widest, int rows) {
+    const float row_h = Canvas::text_height(text_size::tick) + 2;
+    const int w = static_cast<int>(std::ceil(widest)) + 40, h = static_cast<int>(rows * row_h) + 8;
+    const bool right = corner == Corner::top_right || corner == Corner::bottom_right;
+    const bool below = corner == Corner::bottom_right || corner == Corner::bottom_left;
+    return {right ? ax.area.x + ax.area.w - w - 8 : ax.area.x + 8,
+            below ? ax.area.y + ax.area.h - h - 8 : ax.area.y + 8, w, h};
+}
+
+// How many of the series' points fall inside a box, for choosing the legend's corner.
+static int points_inside(const Axes& ax, const LineChart& chart, Rect box) {
+    int n = 0;
+    for (const Series& s : chart.series)
+        for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
+            if (!drawable(chart, s.y[i])) continue;
+            const float x = ax.px(s.x[i]), y = ax.py(chart_y(chart, s.y[i]));
+            n += x >= box.x && x <= box.x + box.w && y >= box.y && y <= box.y + box.h;
+        }
+    return n;
+}
+
+// The legend: a line of each series' colour and its label, in the chosen corner (or the one that
+// covers the fewest points).
 static void draw_chart_legend(Canvas& c, const Axes& ax, const LineChart& chart) {
-    int rows = 0, widest = 0;
+    int rows = 0;
+    float widest = 0;
     for (const Series& s : chart.series) {
-        widest = std::max(widest, Canvas::text_width(s.label));
-        rows += !s.label.empty();
+        if (s.label.empty()) continue;
+        widest = std::max(widest, Canvas::text_width(s.label, text_size::tick));
+        ++rows;
     }
-    const bool on_right = chart.legend == Corner::top_right || chart.legend == Corner::bottom_right;
-    const bool on_bottom =
-        chart.legend == Corner::bottom_right || chart.legend == Corner::bottom_left;
-    const int x = on_right ? ax.area.x + ax.area.w - widest - 36 : ax.area.x + 10;
-    const int y0 = on_bottom ? ax.area.y + ax.area.h - 8 - rows * 14 : ax.area.y + 8;
+    if (rows == 0) return;
+    Corner corner = chart.legend;
+    if (corner == Corner::best) {
+        int fewest = -1;
+        for (Corner k :
+             {Corner::top_right, Corner::top_left, Corner::bottom_right, Corner::bottom_left}) {
+            const int n = points_inside(ax, chart, legend_box(ax, k, widest, rows));
+            if (fewest < 0 || n < fewest) {
+                fewest = n;
+                corner = k;
+            }
+        }
+    }
+    const Rect box = legend_box(ax, corner, widest, rows);
+    c.fill_rect(box.x, box.y, box.w, box.h, Color{255, 255, 255});
+    const float row_h = Canvas::text_height(text_size::tick) + 2;
     int row = 0;
     for (const Series& s : chart.series) {
         if (s.label.empty()) continue;
-        const int y = y0 + row * 14;
-        c.fill_rect(x - 4, y - 4, widest + 36, 14, Color{250, 250, 250});
-        c.line(x, y + 3, x + 20, y + 3, s.color, 2.0f);
-        c.text(x + 26, y, s.label, colors::black);
+        const float y = box.y + 4 + row * row_h;
+        c.line(box.x + 8, y + row_h / 2, box.x + 28, y + row_h / 2, s.color, 2.0f);
+        c.text(box.x + 34, y, s.label, colors::black, text_size::tick);
         ++row;
     }
 }
 
 void draw_line_chart(Canvas& c, Rect area, const LineChart& chart) {
-    // The frame: the title on top, the y label and ticks on the left, the x label and ticks below.
-    const int left = 56, right = 12, top = chart.title.empty() ? 10 : 28, bottom = 40;
-    const Axes ax{{area.x + left, area.y + top, area.w - left - right, area.h - top - bottom},
-                  chart_limits(chart)};
+    const ChartFrame frame = chart_frame(area, chart);
+    const Axes& ax = frame.ax;
     c.fill_rect(ax.area.x, ax.area.y, ax.area.w, ax.area.h, Color{250, 250, 250});
     if (!chart.title.empty())
-        c.text(area.x + (area.w - Canvas::text_width(chart.title, 2)) / 2, area.y + 6, chart.title,
-               colors::black, 2);
-    draw_chart_axes(c, area, top, ax, chart);
+        c.text(area.x + area.w / 2.0f, area.y + 4, chart.title, colors::black, text_size::title,
+               Align::center);
+    draw_chart_axes(c, area, frame, chart);
     draw_chart_series(c, ax, chart);
     draw_chart_legend(c, ax, chart);
 }

@@ -13,6 +13,12 @@ struct Rect {
     int x = 0, y = 0, w = 0, h = 0;
 };
 
+// Text sizes (em, in pixels): matplotlib's defaults at 100 dpi, 12-point titles and 10-point labels
+// and ticks; panel titles are a little smaller, as in the notebook's 10-panel rows.
+namespace text_size {
+constexpr float title = 16.7f, label = 13.9f, tick = 12.5f, panel_title = 12.5f;
+}
+
 // The data range a panel shows. Fixed limits make the frames of an animation line up.
 struct Limits {
     float xmin = -1, xmax = 1, ymin = -1, ymax = 1;
@@ -31,7 +37,8 @@ struct Axes {
     }
 };
 
-// The notebook's look: red points with a white edge, axes off.
+// The notebook's look: red points with a white edge, axes off. (Small points need a thin edge or
+// none: a 1-pixel disc with a white ring is mostly ring and looks pale.)
 struct ScatterStyle {
     float radius = 2.5f;
     Color fill = colors::red;
@@ -39,9 +46,11 @@ struct ScatterStyle {
     float edge_width = 0.6f;
 };
 
-// A scatter panel: the title centred on top, the points of `points` (n, 2) below it.
+// A scatter panel: the title (markup; lines split at '\n') centred on top, shrunk to fit the
+// panel's width, and the points of `points` (n, 2) below it (those outside `lim` left out).
 void scatter_panel(Canvas& c, Rect panel, const Tensor& points, Limits lim,
-                   const ScatterStyle& style, const std::string& title, int title_scale = 1);
+                   const ScatterStyle& style, const std::string& title,
+                   float title_size = text_size::panel_title);
 
 // A grid of equal panels, rows x cols, each w x h pixels, with a small gap.
 struct Grid {
@@ -67,16 +76,18 @@ struct Series {
     Color color = colors::blue;
 };
 
-enum class Corner { top_right, top_left, bottom_right, bottom_left };
+// Where the legend goes; `best` picks the corner whose box covers the fewest data points.
+enum class Corner { best, top_right, top_left, bottom_right, bottom_left };
 
 struct LineChart {
-    std::string title, xlabel, ylabel;
+    std::string title, xlabel, ylabel;  // markup
     std::vector<Series> series;
-    bool log_y = false;  // a log scale on y (values <= 0 are skipped)
-    Corner legend = Corner::top_right;
+    bool log_y = false;  // a log scale on y (values <= 0 are skipped); the y label says so
+    Corner legend = Corner::best;
 };
 
-// A line chart with axes, ticks, labels and (if any series has a label) a legend.
+// A line chart with axes, ticks that do not collide, labels and (if any series has a label) a
+// legend.
 void draw_line_chart(Canvas& c, Rect area, const LineChart& chart);
 
 // The training-loss figure: each epoch's mean loss (light) and its centred moving average over
