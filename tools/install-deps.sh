@@ -1,29 +1,43 @@
 #!/bin/sh
-# Installs the course's two third-party header packages, or says how to get them.
-# Called by `make` (target `deps`) when a header is missing; the arguments are the missing paths.
+# Installs what the course needs from packages, or says how to get it: two header-only libraries
+# (doctest, stb), the figures' font (DejaVu Sans) and xmllint (the tests parse the SVG files).
+# Called by `make` (target `deps`) when something is missing; the arguments name what is.
 set -u
 [ $# -eq 0 ] && exit 0
+packages="doctest-dev libstb-dev fonts-dejavu-core libxml2-utils"
 echo "make deps: missing $*"
+still_missing() {
+    missing=""
+    for h in "$@"; do
+        case "$h" in
+        DejaVuSans.ttf) [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing $h" ;;
+        xmllint) command -v xmllint >/dev/null 2>&1 || missing="$missing $h" ;;
+        *) [ -f "$h" ] || missing="$missing $h" ;;
+        esac
+    done
+}
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "make deps: installing doctest-dev and libstb-dev with apt-get"
+    echo "make deps: installing $packages with apt-get"
     export DEBIAN_FRONTEND=noninteractive
-    if apt-get install -y -qq doctest-dev libstb-dev >/dev/null 2>&1 ||
-       { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq doctest-dev libstb-dev >/dev/null; }; then
-        missing=""
-        for h in "$@"; do [ -f "$h" ] || missing="$missing $h"; done
+    if apt-get install -y -qq $packages >/dev/null 2>&1 ||
+       { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq $packages >/dev/null; }; then
+        still_missing "$@"
         [ -z "$missing" ] && { echo "make deps: done"; exit 0; }
-        echo "make deps: installed, but still missing:$missing (check DOCTEST_INC / STB_INC)"
+        echo "make deps: installed, but still missing:$missing (check DOCTEST_INC / STB_INC / DDPM_FONT)"
         exit 1
     fi
-    echo "make deps: apt-get could not install doctest-dev libstb-dev"
+    echo "make deps: apt-get could not install $packages"
 fi
 cat >&2 <<'MSG'
-make deps: the course needs two header-only libraries from your package manager:
-  Debian/Ubuntu:  sudo apt-get install doctest-dev libstb-dev
-  Homebrew:       brew install doctest   (stb has no formula: MacPorts' stb, or a copy of the
-                  stb repository in a folder named stb; see the README's "On macOS")
+make deps: the course needs two header-only libraries, a font and xmllint from your package manager:
+  Debian/Ubuntu:  sudo apt-get install doctest-dev libstb-dev fonts-dejavu-core libxml2-utils
+  Homebrew:       brew install doctest libxml2; the font: brew install --cask font-dejavu
+                  (stb has no formula: MacPorts' stb, or a copy of the stb repository in a
+                  folder named stb; see the README's "On macOS")
   vcpkg:          vcpkg install doctest stb
 Headers elsewhere? Point make at the folders that hold doctest/doctest.h and stb/stb_image_write.h:
   make DOCTEST_INC=/path/to/include STB_INC=/path/to/include
+The font elsewhere? DDPM_FONT=/usr/share/fonts/.../DejaVuSans.ttf (it must be inside
+/usr/share/fonts or /usr/local/share/fonts: fonts are read only from the system's folders).
 MSG
 exit 1

@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 20; ++i) {
         int t = i * num_steps / 20;
         panels.push_back(ddpm::q_x(dataset, t, sched, rng));
-        titles.push_back("q(x_{" + std::to_string(t) + "} | x_0)");
+        // Titled in the lecture's numbering: code step t = 0 is already one noising step, x_1.
+        titles.push_back("q(x_{" + std::to_string(t + 1) + "} | x_0)");
     }
     ddpm::save_png(ddpm::panel_figure(panels, titles, 2, 10, ddpm::ScatterStyle{1.5f}),
                    "forward.png");

@@ -71,8 +71,9 @@ int main(int argc, char** argv) {
     // 2. The notebook's sampling: x_T ~ N(0, I), 100 steps, the whole trajectory x_seq.
     ddpm::Tensor x_seq = ddpm::p_sample_loop(model, n, sched, rng);
     std::printf("x_seq: %s (x_T first, the sample x_0 last)\n", x_seq.shape_str().c_str());
-    ddpm::save_png(ddpm::reverse_panels(
-                       x_seq, "reverse process p_theta: x_seq[10], x_seq[20], ..., x_seq[100]"),
+    ddpm::save_png(ddpm::reverse_panels(x_seq,
+                                        "the reverse process p_\\theta(x_{t-1} | x_t): "
+                                        "x\\_seq[10], x\\_seq[20], ..., x\\_seq[100]"),
                    "reverse.png");
     std::printf("wrote reverse.png\n\n");
 

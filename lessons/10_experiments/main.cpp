@@ -23,6 +23,7 @@
 #include "diffusion.h"
 #include "io/atomic_file.h"
 #include "metrics.h"
+#include "render/markup.h"
 #include "render/plot.h"
 #include "render/png.h"
 #include "train.h"
@@ -35,6 +36,16 @@ struct Row {
     double train_seconds = 0;
     ddpm::QualityReport q;
 };
+
+// A panel's setting in two short lines: the model, then how it was sampled.
+std::string panel_title(const std::string& schedule, int T, const std::string& embedding,
+                        const std::string& sampler, const std::string& weights) {
+    const std::string how = sampler == "notebook"     ? "notebook's sampler"
+                            : sampler == "algorithm2" ? "Algorithm 2"
+                                                      : "DDIM, 20 steps";
+    return schedule + ", T = " + std::to_string(T) + ", " + embedding + "\n" + how + ", " +
+           (weights == "ema" ? "EMA" : "raw");
+}
 
 // The CPU's model name, for the pages' machine line.
 std::string cpu_model() {
@@ -142,9 +153,15 @@ int main(int argc, char** argv) {
     std::vector<ddpm::Tensor> sets;
     std::vector<std::string> names = {"s_curve", "swiss_roll",      "moons",
                                       "circles", "eight_gaussians", "checkerboard"};
-    for (const std::string& name : names) sets.push_back(ddpm::make_dataset(name, 2000, 1234));
+    std::vector<std::string> flags;  // the names as typed on the command line, not as markup
+    for (const std::string& name : names) {
+        sets.push_back(ddpm::make_dataset(name, 2000, 1234));
+        flags.push_back("--dataset " + ddpm::markup_escape(name));
+    }
     ddpm::save_png(
-        ddpm::panel_figure(sets, names, 1, 6, ddpm::ScatterStyle{1.2f}, nullptr, 180, 200),
+        ddpm::panel_figure(sets, flags, 1, 6,
+                           ddpm::ScatterStyle{1.2f, ddpm::colors::red, ddpm::colors::white, 0.4f},
+                           nullptr, 180, 200),
         "datasets.png");
     std::printf("wrote datasets.png (the six data sets)\n");
 
@@ -202,8 +219,7 @@ int main(int argc, char** argv) {
                               ddpm::evaluate_quality(samples, real_a, real_b)};
                         rows.push_back(r);
                         panels.push_back(samples);
-                        titles.push_back(schedule + " T=" + std::to_string(T) + " " +
-                                         emb.substr(0, 3) + " " + sampler + " " + weights);
+                        titles.push_back(panel_title(schedule, T, emb, sampler, weights));
                         std::printf(
                             "%-8s T=%-5d %-10s %-10s %-3s  SWD %.5f (%.2fx floor)  precision %.3f  "
                             "recall %.3f\n",
@@ -233,7 +249,9 @@ int main(int argc, char** argv) {
         check.quick ? "experiments.zh-CN.md" : "../../docs/zh-CN/experiments.md";
     ddpm::write_file_atomic(zh_md, chinese_page(facts, table));
     ddpm::save_png(
-        ddpm::panel_figure(panels, titles, models, 6, ddpm::ScatterStyle{1.0f}, nullptr, 130, 140),
+        ddpm::panel_figure(panels, titles, models, 6,
+                           ddpm::ScatterStyle{1.1f, ddpm::colors::red, ddpm::colors::red, 0.0f},
+                           nullptr, 190, 190),
         "experiments.png");
     std::printf("\nwrote %s and experiments.png (%d models x 6 ways to sample)\n\n", out_md.c_str(),
                 models);

@@ -38,8 +38,8 @@ struct Font::Impl {
 };
 
 std::vector<std::string> default_font_paths() {
-    return {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",  // Debian, Ubuntu
-            "/usr/share/fonts/TTF/DejaVuSans.ttf",              // Arch
+    return {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",    // Debian, Ubuntu
+            "/usr/share/fonts/TTF/DejaVuSans.ttf",                // Arch
             "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",  // Fedora
             "/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/local/share/fonts/DejaVuSans.ttf"};
 }

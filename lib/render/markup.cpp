@@ -16,14 +16,14 @@ struct Symbol {
 
 // The lecture's letters and symbols. \epsilon is drawn as the lecture's ε (U+03B5).
 const Symbol kSymbols[] = {
-    {"alpha", 0x3B1},  {"beta", 0x3B2},   {"gamma", 0x3B3},   {"delta", 0x3B4},
-    {"epsilon", 0x3B5}, {"varepsilon", 0x3B5}, {"zeta", 0x3B6}, {"eta", 0x3B7},
-    {"theta", 0x3B8},  {"lambda", 0x3BB}, {"mu", 0x3BC},      {"pi", 0x3C0},
-    {"sigma", 0x3C3},  {"tau", 0x3C4},    {"phi", 0x3C6},     {"omega", 0x3C9},
-    {"Delta", 0x394},  {"Sigma", 0x3A3},  {"nabla", 0x2207},  {"cdot", 0x22C5},
-    {"times", 0xD7},   {"le", 0x2264},    {"ge", 0x2265},     {"approx", 0x2248},
-    {"to", 0x2192},    {"infty", 0x221E}, {"pm", 0xB1},       {"sim", 0x223C},
-    {"mid", '|'},      {"ell", 0x2113},   {"propto", 0x221D}, {"sum", 0x2211},
+    {"alpha", 0x3B1},   {"beta", 0x3B2},       {"gamma", 0x3B3},   {"delta", 0x3B4},
+    {"epsilon", 0x3B5}, {"varepsilon", 0x3B5}, {"zeta", 0x3B6},    {"eta", 0x3B7},
+    {"theta", 0x3B8},   {"lambda", 0x3BB},     {"mu", 0x3BC},      {"pi", 0x3C0},
+    {"sigma", 0x3C3},   {"tau", 0x3C4},        {"phi", 0x3C6},     {"omega", 0x3C9},
+    {"Delta", 0x394},   {"Sigma", 0x3A3},      {"nabla", 0x2207},  {"cdot", 0x22C5},
+    {"times", 0xD7},    {"le", 0x2264},        {"ge", 0x2265},     {"approx", 0x2248},
+    {"to", 0x2192},     {"infty", 0x221E},     {"pm", 0xB1},       {"sim", 0x223C},
+    {"mid", '|'},       {"ell", 0x2113},       {"propto", 0x221D}, {"sum", 0x2211},
 };
 
 enum class Accent { none, bar, tilde, hat };
@@ -103,7 +103,9 @@ private:
         }
         pos_ = end;
         if (name == "bar" || name == "tilde" || name == "hat")
-            return accented(name == "bar" ? Accent::bar : name == "tilde" ? Accent::tilde : Accent::hat,
+            return accented(name == "bar"     ? Accent::bar
+                            : name == "tilde" ? Accent::tilde
+                                              : Accent::hat,
                             size, dy, math);
         if (name == "sqrt") return radical(size, dy);
         for (const Symbol& sym : kSymbols)

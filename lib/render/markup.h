@@ -29,7 +29,7 @@ struct PlacedStroke {
 struct TextLayout {
     std::vector<PlacedGlyph> glyphs;
     std::vector<PlacedStroke> strokes;
-    float width = 0;             // the pen's advance over the whole text
+    float width = 0;                // the pen's advance over the whole text
     float ascent = 0, descent = 0;  // the line's extent above and below the baseline, > 0
 };
 

@@ -43,14 +43,22 @@ static std::vector<std::string> title_lines(const std::string& title) {
     return lines;
 }
 
-// The title's lines centred at the top of the panel, shrunk (to no less than 7 pixels) until the
-// widest fits; returns the height they take.
+// The size at which every line of every title fits in `width` (no less than 7 pixels, no more
+// than `size`).
+static float fitted_size(const std::vector<std::string>& titles, int width, float size) {
+    float widest = 0;
+    for (const std::string& title : titles)
+        for (const std::string& line : title_lines(title))
+            widest = std::max(widest, Canvas::text_width(line, size));
+    return widest > width - 4 ? std::max(7.0f, size * (width - 4) / widest) : size;
+}
+
+// The title's lines centred at the top of the panel, shrunk until the widest fits; returns the
+// height they take.
 static int draw_panel_title(Canvas& c, Rect panel, const std::string& title, float size) {
     if (title.empty()) return 0;
     const std::vector<std::string> lines = title_lines(title);
-    float widest = 0;
-    for (const std::string& line : lines) widest = std::max(widest, Canvas::text_width(line, size));
-    if (widest > panel.w - 4) size = std::max(7.0f, size * (panel.w - 4) / widest);
+    size = fitted_size({title}, panel.w, size);
     const float line_h = Canvas::text_height(size);
     for (size_t i = 0; i < lines.size(); ++i)
         c.text(panel.x + panel.w / 2.0f, panel.y + 2 + i * line_h, lines[i], colors::black, size,
@@ -108,10 +116,12 @@ Canvas panel_figure(const std::vector<Tensor>& sets, const std::vector<std::stri
                     int panel_w, int panel_h) {
     Grid grid{rows, cols, panel_w, panel_h, 4};
     Canvas c(grid.width(), grid.height());
+    // One title size for every panel: the largest at which all of them fit.
+    const float size = fitted_size(titles, panel_w, text_size::panel_title);
     for (size_t i = 0; i < sets.size() && static_cast<int>(i) < rows * cols; ++i)
         scatter_panel(c, grid.panel(static_cast<int>(i)), sets[i],
                       shared ? *shared : limits_of(sets[i]), style,
-                      i < titles.size() ? titles[i] : "");
+                      i < titles.size() ? titles[i] : "", size);
     return c;
 }
 

@@ -78,8 +78,8 @@ std::string svg_line(float x0, float y0, float x1, float y1, float width, Color 
 // to the last line it took.
 std::string svg_polyline(const std::vector<Shape>& shapes, size_t& i) {
     const LineShape& first = std::get<LineShape>(shapes[i]);
-    std::string points = num(first.x0) + "," + num(first.y0) + " " + num(first.x1) + "," +
-                         num(first.y1);
+    std::string points =
+        num(first.x0) + "," + num(first.y0) + " " + num(first.x1) + "," + num(first.y1);
     LineShape last = first;
     while (i + 1 < shapes.size()) {
         const auto* next = std::get_if<LineShape>(&shapes[i + 1]);
