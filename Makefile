@@ -75,7 +75,8 @@ HEADERS := $(DOCTEST_INC)/doctest/doctest.h $(STB_INC)/stb/stb_image_write.h \
 # The figures' font (render/font.h): DejaVu Sans from the system, or DDPM_FONT; and xmllint, with
 # which the tests check the SVG files.
 FONT_FILES := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/TTF/DejaVuSans.ttf \
-              /usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf /usr/share/fonts/dejavu/DejaVuSans.ttf
+              /usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf /usr/share/fonts/dejavu/DejaVuSans.ttf \
+              /Library/Fonts/DejaVuSans.ttf $(HOME)/Library/Fonts/DejaVuSans.ttf
 FONT     := $(or $(DDPM_FONT),$(firstword $(wildcard $(FONT_FILES))))
 MISSING  = $(strip $(foreach h,$(HEADERS),$(if $(wildcard $(h)),,$(h))) \
              $(if $(FONT),,DejaVuSans.ttf) $(if $(shell command -v xmllint),,xmllint))

@@ -7,6 +7,7 @@
 
 #include "helpers.h"
 #include "io/atomic_file.h"
+#include "render/animation.h"
 #include "render/plot.h"
 #include "render/png.h"
 #include "rng.h"
@@ -103,4 +104,14 @@ TEST_CASE("an output is written atomically: a failed write leaves the old file i
     CHECK_THROWS_WITH(ddpm::write_file_atomic(dir.file("x.png/inside/y.png"), "y"),
                       doctest::Contains("x.png/inside"));
     CHECK_THROWS_WITH(ddpm::read_file(dir.file("missing.npy")), doctest::Contains("cannot read"));
+}
+
+TEST_CASE("a grid of frames always ends with the last frame, the result it is drawn for") {
+    using V = std::vector<int>;
+    CHECK(ddpm::grid_frames(101, 20, 5) ==
+          V{0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 100});
+    CHECK(ddpm::grid_frames(10, 20, 5) == V{0, 5, 9});  // room left: the last one added
+    CHECK(ddpm::grid_frames(11, 3, 5) == V{0, 5, 10});  // already there
+    CHECK(ddpm::grid_frames(1, 4, 3) == V{0});
+    CHECK(ddpm::grid_frames(101, 3, 1) == V{0, 1, 100});
 }

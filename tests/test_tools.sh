@@ -42,12 +42,13 @@ expect 2 "unknown dataset 'spirals'" train --dataset spirals --epochs 1
 expect 2 "sample needs --model" sample --out s.csv
 expect 2 "--sampler: expected ddpm or ddim" sample --model m.ckpt --out s.csv --sampler euler
 expect 1 "cannot read nothere.ckpt" sample --model nothere.ckpt --out s.csv
-expect 1 "/no/such/folder/" train --epochs 0 --out /no/such/folder/m.ckpt
+printf 'a file, not a folder\n' > plain.txt
+expect 1 "cannot make the folder plain.txt/sub" train --epochs 0 --out plain.txt/sub/m.ckpt
 expect 1 "cannot read missing.csv" eval missing.csv
 
 # --sample-every draws its panels on a second thread while training goes on: the panels must be
-# the same bytes as with one thread, and the checkpoint the same as without panels.
-mkdir -p p1 p2
+# the same bytes as with one thread, and the checkpoint the same as without panels. The panels'
+# folders do not exist yet: the tool makes them (the README's command relies on it).
 "$ddpm" train --epochs 6 --n 500 --sample-every 3 --panels-dir p1 --threads 1 --out s1.ckpt > /dev/null 2>&1 &&
 "$ddpm" train --epochs 6 --n 500 --sample-every 3 --panels-dir p2 --threads 2 --out s2.ckpt > /dev/null 2>&1 &&
 "$ddpm" train --epochs 6 --n 500 --out s0.ckpt > /dev/null 2>&1
@@ -57,6 +58,11 @@ if [ $? = 0 ] && [ -s p1/reverse_3.png ] && [ -s p1/reverse_6.png ] && cmp -s p1
 else
     not_ok "--sample-every: $(ls p1 p2 | tr '\n' ' '), $(cmp p1/reverse_6.png p2/reverse_6.png 2>&1), $(cmp s0.ckpt s1.ckpt 2>&1)"
 fi
+"$ddpm" train --epochs 3 --n 500 --sample-every 3 --panels-dir p3 --panels-format svg \
+    --loss-plot p3/loss.svg --out p3/s3.ckpt > /dev/null 2>&1 &&
+    xmllint --noout p3/reverse_3.svg p3/loss.svg && grep -q 'log scale' p3/loss.svg &&
+    ok "--panels-format svg and --loss-plot loss.svg: valid SVG, the log axis marked" ||
+    not_ok "SVG panels and loss plot: $(ls p3 2>&1 | tr '\n' ' ')"
 
 # A short end-to-end run: untrained (0 epochs) vs 60 epochs, same seed and sampler.
 "$ddpm" train --epochs 0 --out untrained.ckpt > /dev/null 2>&1 &&
@@ -169,6 +175,27 @@ expect_render 2 "--size: expected WxH" two.csv --gif bad.gif --size 480
 expect_render 2 "unknown colour 'redd'" two.csv --gif bad.gif --color redd
 expect_render 2 "--limits: need xmin < xmax" two.csv --gif bad.gif --limits 1,0,0,1
 expect_render 2 "--png grid.txt: a figure's name must end in .png or .svg" two.csv --png grid.txt --grid 1x2
+expect 2 "--loss-plot loss.jpg: a figure's name must end in .png or .svg" train --loss-plot loss.jpg
+
+# Figures: the default limits frame the last frame (x_0), so a first frame's far-off noise is left
+# out; --limits all shows it. Counted in the SVG's circles: 2 points a frame.
+printf 'frame,x,y\n0,-100,-100\n0,100,100\n1,0.1,0.2\n1,0.2,0.1\n' > spread.csv
+"$render" spread.csv --png last.svg --grid 1x2 > /dev/null 2>&1 &&
+    "$render" spread.csv --png all.svg --grid 1x2 --limits all > /dev/null 2>&1 &&
+    [ "$(grep -c '<circle' last.svg)" = 2 ] && [ "$(grep -c '<circle' all.svg)" = 4 ] &&
+    xmllint --noout last.svg all.svg &&
+    ok "ddpm-render: the default limits fit the last frame (2 of 4 points drawn; --limits all: 4); valid SVG" ||
+    not_ok "ddpm-render default limits: $(grep -c '<circle' last.svg 2>&1) and $(grep -c '<circle' all.svg 2>&1) circles"
+# Output folders are made when missing.
+"$render" spread.csv --png new/folder/grid.png --grid 1x2 --frames-dir new/frames > /dev/null 2>&1 &&
+    [ -s new/folder/grid.png ] && [ -s new/frames/frame_0001.png ] &&
+    ok "ddpm-render makes missing output folders (new/folder, new/frames)" ||
+    not_ok "ddpm-render into missing folders"
+# The font: from the system's font folders only, with a one-line error naming the way out.
+DDPM_FONT=/etc/hostname "$render" spread.csv --png font.png --grid 1x2 > out.txt 2> err.txt; got=$?
+[ "$got" = 1 ] && grep -q "not inside the system's font folders" err.txt && [ "$(wc -l < err.txt)" = 1 ] &&
+    ! [ -e font.png ] && ok "DDPM_FONT outside the font folders -> exit 1: $(cat err.txt)" ||
+    not_ok "DDPM_FONT=/etc/hostname: exit $got, $(cat err.txt)"
 ls ./*.tmp.* > /dev/null 2>&1 && not_ok "temporary files left behind" || ok "no temporary files left behind by the refused runs"
 
 echo "$passed passed, $failed failed"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # `make demo`: the course's main job. Trains the notebook's model on the S-curve and writes the
 # pictures into out/:
-#   schedules.png  s_curve.png  forward.png   (lessons 01 and 02)
+#   schedules.svg  s_curve.png  forward.png   (lessons 01 and 02)
 #   loss.png  loss.csv  model.ckpt            (ddpm train)
 #   reverse.png  samples.csv  trajectory.npy  (ddpm sample)
 #   quality.txt                               (ddpm eval: the samples against the noise floor)
@@ -19,7 +19,7 @@ for lesson in 01_beta_schedule 02_forward_process; do
     (cd "out/$lesson" && "$root/$build/lessons/$lesson" > output.txt) || { cat "out/$lesson/output.txt"; exit 1; }
     grep -E '^(OK|NOT OK|wrote)' "out/$lesson/output.txt" | tail -n 4
 done
-cp out/01_beta_schedule/schedules.png out/02_forward_process/s_curve.png \
+cp out/01_beta_schedule/schedules.svg out/02_forward_process/s_curve.png \
    out/02_forward_process/forward.png out/
 
 epochs=${EPOCHS:-4000}
@@ -39,4 +39,4 @@ echo "== ddpm eval"
 "$ddpm" eval out/samples.csv | tee out/quality.txt
 echo "== ddpm animate"
 "$ddpm" animate --model out/model.ckpt --out out/diffusion.gif
-echo "== done: $(cd out && ls -- *.png *.gif *.csv *.npy *.ckpt *.txt | tr '\n' ' ')"
+echo "== done: $(cd out && ls -- *.png *.svg *.gif *.csv *.npy *.ckpt *.txt | tr '\n' ' ')"

@@ -19,6 +19,7 @@
 #include "model.h"
 #include "optim.h"
 #include "render/plot.h"
+#include "render/svg.h"
 #include "render/png.h"
 #include "train.h"
 
@@ -110,7 +111,9 @@ int main(int argc, char** argv) {
     //    line, on a log scale. The checkpoint (lib/io/checkpoint.cpp) holds a Trainer, the
     //    tools' form of a run: this one's objects go into it, so ddpm sample and ddpm train
     //    --resume can take it.
-    ddpm::save_png(ddpm::loss_chart(run.epoch_loss), "loss.png");
+    const ddpm::Canvas loss = ddpm::loss_chart(run.epoch_loss);
+    ddpm::save_png(loss, "loss.png");
+    ddpm::save_svg(loss, "loss.svg");
     cfg.epochs = num_epoch;
     ddpm::Trainer done(ddpm::ModelConfig{}, cfg, sched, seed);
     done.model = run.model;
@@ -122,7 +125,9 @@ int main(int argc, char** argv) {
     ddpm::RunInfo info;  // the S-curve of 10,000 points, the notebook's recipe
     info.dataset_n = dataset.dim(0);
     ddpm::save_checkpoint(done, info, "model.ckpt");
-    std::printf("wrote loss.png and model.ckpt (parameters, EMA weights, Adam state, generator)\n");
+    std::printf(
+        "wrote loss.png, loss.svg and model.ckpt (parameters, EMA weights, Adam state, "
+        "generator)\n");
     ddpm::Checkpoint back = ddpm::load_checkpoint("model.ckpt");
     check.that(
         back.trainer.model.params == run.model.params && back.trainer.ema.shadow == run.ema.shadow,

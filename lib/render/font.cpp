@@ -21,7 +21,15 @@ namespace ddpm {
 
 namespace {
 
-const char* const kFontFolders[] = {"/usr/share/fonts/", "/usr/local/share/fonts/"};
+// The folders the operating system keeps fonts in (Linux, then macOS; ~/Library/Fonts is where
+// macOS installs a user's fonts, Homebrew's casks included).
+std::vector<std::string> font_folders() {
+    std::vector<std::string> folders = {"/usr/share/fonts/", "/usr/local/share/fonts/",
+                                        "/Library/Fonts/", "/System/Library/Fonts/"};
+    const char* home = std::getenv("HOME");
+    if (home && *home == '/') folders.push_back(std::string(home) + "/Library/Fonts/");
+    return folders;
+}
 constexpr long kMaxFontBytes = 64L << 20;  // DejaVu Sans is 0.7 MB; CJK fonts reach 20 MB
 
 // A glyph's cache key: the codepoint, the size and the sub-pixel shifts, in quarters of a pixel.
@@ -38,25 +46,37 @@ struct Font::Impl {
 };
 
 std::vector<std::string> default_font_paths() {
-    return {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",    // Debian, Ubuntu
-            "/usr/share/fonts/TTF/DejaVuSans.ttf",                // Arch
-            "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",  // Fedora
-            "/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/local/share/fonts/DejaVuSans.ttf"};
+    std::vector<std::string> paths = {
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",    // Debian, Ubuntu
+        "/usr/share/fonts/TTF/DejaVuSans.ttf",                // Arch
+        "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf",  // Fedora
+        "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+        "/usr/local/share/fonts/DejaVuSans.ttf",
+        "/Library/Fonts/DejaVuSans.ttf"};  // macOS
+    const char* home = std::getenv("HOME");
+    if (home && *home == '/') paths.push_back(std::string(home) + "/Library/Fonts/DejaVuSans.ttf");
+    return paths;
 }
 
 bool in_system_font_folder(const std::string& path) {
     char resolved[PATH_MAX];
     if (!realpath(path.c_str(), resolved)) return false;
     const std::string real = resolved;
-    for (const char* folder : kFontFolders)
-        if (real.rfind(folder, 0) == 0) return true;
+    for (const std::string& folder : font_folders()) {
+        char folder_real[PATH_MAX];  // the folder itself may be a link (/Library on some Macs)
+        const std::string f =
+            realpath(folder.c_str(), folder_real) ? std::string(folder_real) + "/" : folder;
+        if (real.rfind(f, 0) == 0) return true;
+    }
     return false;
 }
 
 void Font::load(const std::string& path) {
     struct stat st;
     if (!in_system_font_folder(path))
-        throw Error("font " + path + " is not inside /usr/share/fonts or /usr/local/share/fonts");
+        throw Error("font " + path +
+                    " is not inside the system's font folders (/usr/share/fonts, "
+                    "/usr/local/share/fonts, or on macOS /Library/Fonts, ~/Library/Fonts)");
     if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
         throw Error("font " + path + " is not a regular file");
     if (st.st_size > kMaxFontBytes)
@@ -103,7 +123,8 @@ const Font& Font::get() {
             l.error =
                 "no font for the figures' text: DejaVu Sans (DejaVuSans.ttf) is not in "
                 "/usr/share/fonts; install it (Debian/Ubuntu: apt-get install fonts-dejavu-core) "
-                "or set DDPM_FONT to a .ttf inside /usr/share/fonts or /usr/local/share/fonts";
+                "or set DDPM_FONT to a .ttf inside /usr/share/fonts or /usr/local/share/fonts "
+                "(macOS: brew install --cask font-dejavu)";
         } catch (const Error& e) {
             l.error = std::string(e.what()) + (chosen && *chosen ? " (from DDPM_FONT)" : "");
         }

@@ -1,8 +1,8 @@
 // Font: DejaVu Sans (matplotlib's default font), read with stb_truetype and drawn anti-aliased.
 //
 // The font is loaded once, from the system's font folders only (/usr/share/fonts,
-// /usr/local/share/fonts): stb_truetype trusts the file it parses, so the course never opens a
-// font from anywhere else. DDPM_FONT may name another .ttf inside those folders (a CJK font for
+// /usr/local/share/fonts; on macOS /Library/Fonts, /System/Library/Fonts, ~/Library/Fonts):
+// stb_truetype trusts the file it parses, so the course never opens a font from anywhere else. DDPM_FONT may name another .ttf inside those folders (a CJK font for
 // Chinese titles, say). When no font can be found, drawing text throws an Error that names the
 // package to install (Debian: fonts-dejavu-core) and the variable.
 //
