@@ -1,5 +1,6 @@
 #include "render/animation.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -11,7 +12,12 @@
 namespace ddpm {
 
 std::vector<Color> animation_palette(const AnimationStyle& style) {
-    return blend_palette({colors::white, colors::black, style.points.fill, style.points.edge}, 4);
+    // Text gets four levels of grey; the points two levels against the background (at this
+    // size a finer edge is invisible, and each level is one more colour for LZW to spell out).
+    std::vector<Color> p = blend_palette({colors::white, colors::black}, 4);
+    for (Color c : blend_palette({colors::white, style.points.fill, style.points.edge}, 2))
+        if (std::find(p.begin(), p.end(), c) == p.end()) p.push_back(c);
+    return p;
 }
 
 Canvas scatter_frame(const Tensor& points, const std::string& title, const AnimationStyle& style) {
