@@ -1,7 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <climits>
 #include <cmath>
+#include <cstring>
 
 #include "datasets.h"
 #include "helpers.h"
@@ -140,4 +142,51 @@ TEST_CASE("corrupt, truncated and foreign checkpoints are refused with a message
     CHECK_THROWS_WITH(ddpm::checkpoint_from_bytes(huge, "m.ckpt"), doctest::Contains("truncated"));
     CHECK_THROWS_WITH(ddpm::load_checkpoint("/nonexistent/m.ckpt"),
                       doctest::Contains("cannot read"));
+}
+
+// The file's checksum recomputed after an edit, as anyone can: validation must not rest on it.
+static std::string with_fresh_checksum(std::string bytes) {
+    const size_t header = 8 + 4 + 8, payload = bytes.size() - header - 8;
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < payload; ++i)
+        h = (h ^ static_cast<unsigned char>(bytes[header + i])) * 1099511628211ULL;
+    std::memcpy(&bytes[header + payload], &h, 8);
+    return bytes;
+}
+
+TEST_CASE(
+    "a checkpoint with a valid checksum is still checked field by field, as from a stranger") {
+    ddpm::Trainer tr = make_trainer(1);
+    tr.train(data_for(3), nullptr);
+    ddpm::RunInfo run;
+    run.dataset = "s_curve";
+    run.dataset_n = 640;
+    const std::string good = ddpm::checkpoint_bytes(tr, run);
+    CHECK_NOTHROW(ddpm::checkpoint_from_bytes(good, "good.ckpt"));
+
+    // A 10 KB file declaring hidden 4096, depth 16, 100,000 steps: refused before any allocation.
+    std::string big = good;
+    const int32_t steps = 100000, hidden = 4096, depth = 16;
+    std::memcpy(&big[20], &steps, 4);
+    std::memcpy(&big[24], &hidden, 4);
+    std::memcpy(&big[28], &depth, 4);
+    CHECK_THROWS_WITH(ddpm::checkpoint_from_bytes(with_fresh_checksum(big), "big.ckpt"),
+                      doctest::Contains("parameters, more than the file's"));
+
+    ddpm::Trainer bad_v = tr;
+    bad_v.adam.v[7] = -1.0f;
+    CHECK_THROWS_WITH(ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(bad_v, run), "v.ckpt"),
+                      doctest::Contains("Adam's second moments hold a negative value"));
+    ddpm::Trainer bad_m = tr;
+    bad_m.adam.m[3] = NAN;
+    CHECK_THROWS_WITH(ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(bad_m, run), "m.ckpt"),
+                      doctest::Contains("non-finite"));
+    ddpm::Trainer bad_t = tr;
+    bad_t.adam.t = INT64_MAX;
+    CHECK_THROWS_WITH(ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(bad_t, run), "t.ckpt"),
+                      doctest::Contains("Adam's step count"));
+    ddpm::Trainer bad_order = tr;
+    bad_order.epoch_order.assign(640, 9999);
+    CHECK_THROWS_WITH(ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(bad_order, run), "o.ckpt"),
+                      doctest::Contains("order is out of range"));
 }

@@ -5,6 +5,7 @@
 //
 // Exit status: 0 success, 2 bad input or usage (one line on stderr naming the problem).
 #include <cstdio>
+#include <new>
 #include <string>
 #include <sys/resource.h>
 
@@ -173,6 +174,11 @@ int main(int argc, char** argv) {
     } catch (const ddpm::UsageError& e) {
         std::fprintf(stderr, "ddpm-render: %s\n", e.what());
         return 2;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr,
+                     "ddpm-render: out of memory (a limit such as ulimit -v, or a --size or "
+                     "input too large for this machine)\n");
+        return 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ddpm-render: %s\n", e.what());
         return 1;

@@ -7,6 +7,7 @@
 // Exit status: 0 success, 1 a run-time failure (a bad file, a NaN loss), 2 a usage error.
 #include <atomic>
 #include <csignal>
+#include <new>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "io/npy.h"
 #include "io/points.h"
 #include "io/progress.h"
+#include "memory.h"
 #include "metrics.h"
 #include "fast/parallel.h"
 #include "render/animation.h"
@@ -215,6 +217,11 @@ TrainRequest parse_train_flags(cli::Args& args) {
     args.finish();
     if (!args.positional().empty())
         throw ddpm::UsageError("unexpected argument '" + args.positional()[0] + "'");
+    ddpm::check_fits_in_memory(ddpm::training_bytes(rq.model, rq.train),
+                               "training with --hidden " + std::to_string(rq.model.hidden) +
+                                   " --depth " + std::to_string(rq.model.depth) + " --batch " +
+                                   std::to_string(rq.train.batch),
+                               "use a smaller --hidden, --depth, --steps or --batch");
     return rq;
 }
 
@@ -546,6 +553,12 @@ int main(int argc, char** argv) {
     } catch (const ddpm::UsageError& e) {
         std::fprintf(stderr, "ddpm %s: %s\n", command.c_str(), e.what());
         return 2;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr,
+                     "ddpm %s: out of memory (a limit such as ulimit -v, or sizes too large for "
+                     "this machine); use smaller --n, --batch or --hidden\n",
+                     command.c_str());
+        return 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ddpm %s: %s\n", command.c_str(), e.what());
         return 1;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <condition_variable>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -63,8 +64,20 @@ public:
         // New workers start from the current generation: the jobs of earlier generations are
         // finished, and their callables gone.
         const unsigned long now = generation_.load();
-        for (int id = 1; id < parts_; ++id)
-            workers_.emplace_back([this, id, now] { work(id, now); });
+        for (int id = 1; id < parts_; ++id) {
+            try {
+                workers_.emplace_back([this, id, now] { work(id, now); });
+            } catch (const std::system_error&) {
+                // The system would not start another thread (a process or memory limit): back to
+                // one thread, and a message that says what to do instead of errno's text.
+                stop();
+                quit_ = false;
+                parts_ = 1;
+                throw Error("could not start " + std::to_string(threads) +
+                            " threads (the system stopped at " + std::to_string(id) +
+                            "); use --threads with a smaller number");
+            }
+        }
     }
     int size() const { return parts_; }
 

@@ -1,11 +1,13 @@
 #include "io/checkpoint.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <utility>
 
 #include "error.h"
 #include "io/atomic_file.h"
+#include "memory.h"
 
 namespace ddpm {
 
@@ -170,6 +172,21 @@ static Trainer read_trainer_settings(Reader& r) {
     } catch (const UsageError& e) {
         throw Error(r.name + ": bad configuration in checkpoint (" + e.what() + ")");
     }
+    // A checksum is not validation: anyone can recompute it. The file holds the weights four
+    // times (weights, EMA, Adam's two moments), so a configuration with more parameters than its
+    // bytes can hold is refused here, before the model is allocated; so is one whose training
+    // would not fit in memory.
+    const uint64_t params = parameter_count(m);
+    if (params > (r.bytes.size() - r.pos) / 16)
+        throw Error(r.name + ": the configuration declares " + std::to_string(params) +
+                    " parameters, more than the file's " + std::to_string(r.bytes.size()) +
+                    " bytes can hold");
+    try {
+        check_fits_in_memory(training_bytes(m, c), "this checkpoint's model",
+                             "the file is not one this machine can resume");
+    } catch (const UsageError& e) {
+        throw Error(r.name + ": " + e.what());
+    }
     const uint64_t seed = r.get<uint64_t>();
     Schedule sched;
     try {
@@ -205,13 +222,54 @@ static void read_mid_epoch(Reader& r, Trainer& tr) {
     tr.next_batch = r.get<int32_t>();
     tr.epoch_loss_sum = r.get<double>();
     const uint64_t order_n = r.get<uint64_t>();
-    r.need(order_n * 4);  // before allocating
+    if (order_n > (r.bytes.size() - r.pos) / 4)  // before allocating; no product to overflow
+        throw Error(r.name + ": truncated checkpoint (the epoch's order runs past the end)");
     tr.epoch_order.resize(order_n);
     for (int& i : tr.epoch_order) i = r.get<int32_t>();
     const int batch = tr.cfg.batch;
     const int batches = order_n ? static_cast<int>((order_n + batch - 1) / batch) : 0;
     if (tr.next_batch < 0 || tr.next_batch > batches || !std::isfinite(tr.epoch_loss_sum))
         throw Error(r.name + ": bad mid-epoch state");
+}
+
+// Every value finite (and for second moments, not negative): a resumed run must not start from
+// numbers no training could have made.
+template <typename Vector>
+static void check_values(const Vector& v, bool non_negative, const char* what,
+                         const std::string& name) {
+    for (float x : v)
+        if (!std::isfinite(x) || (non_negative && x < 0))
+            throw Error(name + ": " + what + " hold a " +
+                        (std::isfinite(x) ? "negative" : "non-finite") + " value");
+}
+
+// The fields against each other: the epochs against the total, Adam's step count against the
+// batches those epochs hold, the epoch's order against the data set's size.
+static void check_consistency(const Trainer& tr, const RunInfo& run, const std::string& name) {
+    check_values(tr.epoch_loss, true, "the loss history", name);
+    check_values(tr.model.params, false, "the parameters", name);
+    check_values(tr.ema.shadow, false, "the EMA weights", name);
+    check_values(tr.adam.m, false, "Adam's first moments", name);
+    check_values(tr.adam.v, true, "Adam's second moments", name);
+    if (tr.epoch > tr.cfg.epochs)
+        throw Error(name + ": " + std::to_string(tr.epoch) + " epochs done of " +
+                    std::to_string(tr.cfg.epochs));
+    if (run.dataset_n < 0 || run.dataset_n > 100000000)
+        throw Error(name + ": bad data set size " + std::to_string(run.dataset_n));
+    // The data's size: recorded by the tools; a library run (tests) records none, and its
+    // epoch's order has it.
+    const int64_t n = std::max<int64_t>(run.dataset_n, static_cast<int64_t>(tr.epoch_order.size()));
+    const int64_t batches = n > 0 ? (n + tr.cfg.batch - 1) / tr.cfg.batch : int64_t(1) << 40;
+    if (tr.adam.t < 0 || tr.adam.t > (static_cast<int64_t>(tr.epoch) + 1) * batches)
+        throw Error(name + ": Adam's step count " + std::to_string(tr.adam.t) + " does not fit " +
+                    std::to_string(tr.epoch) + " epochs of " + std::to_string(batches) +
+                    " batches");
+    if (run.dataset_n > 0 && !tr.epoch_order.empty() &&
+        tr.epoch_order.size() != static_cast<size_t>(run.dataset_n))
+        throw Error(name + ": the epoch's order has " + std::to_string(tr.epoch_order.size()) +
+                    " entries for " + std::to_string(run.dataset_n) + " points");
+    for (int i : tr.epoch_order)
+        if (i < 0 || i >= n) throw Error(name + ": the epoch's order is out of range");
 }
 
 static void read_normalization(Reader& r, Normalization& norm) {
@@ -238,6 +296,7 @@ Checkpoint checkpoint_from_bytes(const std::string& bytes, const std::string& na
     if (run.recipe != "notebook" && run.recipe != "improved")
         throw Error(name + ": unknown recipe");
     if (r.pos != kHeaderBytes + size) throw Error(name + ": unexpected bytes after the last field");
+    check_consistency(tr, run, name);
     return Checkpoint{std::move(tr), run};
 }
 
