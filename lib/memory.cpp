@@ -9,11 +9,12 @@
 namespace ddpm {
 
 uint64_t parameter_count(const ModelConfig& cfg) {
-    const uint64_t H = static_cast<uint64_t>(cfg.hidden), in = static_cast<uint64_t>(cfg.input_width());
+    const uint64_t H = static_cast<uint64_t>(cfg.hidden),
+                   in = static_cast<uint64_t>(cfg.input_width());
     const uint64_t depth = static_cast<uint64_t>(cfg.depth), dim = static_cast<uint64_t>(cfg.dim);
-    uint64_t n = in * H + H;                    // the first Linear
-    n += (depth - 1) * (H * H + H);             // the hidden Linears
-    n += H * dim + dim;                         // the output Linear
+    uint64_t n = in * H + H;         // the first Linear
+    n += (depth - 1) * (H * H + H);  // the hidden Linears
+    n += H * dim + dim;              // the output Linear
     if (cfg.embedding == ModelConfig::Embedding::learned)
         n += depth * static_cast<uint64_t>(cfg.num_steps) * H;  // a table per block
     return n;

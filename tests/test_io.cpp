@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <cstring>
 
 #include "helpers.h"
@@ -93,4 +95,33 @@ TEST_CASE("CSV edge cases are refused with the line they are on") {
                       doctest::Contains("in order"));
     CHECK_THROWS_WITH(ddpm::csv_from_text("0,1,2\n0,1,2\n1,1,2\n", "g.csv"),
                       doctest::Contains("same number"));
+}
+
+TEST_CASE("CSV line ends of every kind, a byte-order mark, and NUL refused") {
+    const std::string rows = "0.5,1\n2,3\n";
+    auto points = [](const std::string& text) { return ddpm::csv_from_text(text, "t.csv"); };
+    // A BOM before the header: still a header, and every data row kept.
+    CHECK(points("\xEF\xBB\xBFx,y\n" + rows).dim(0) == 2);
+    CHECK(points("\xEF\xBB\xBF" + rows).dim(0) == 2);  // a BOM before a data row: not a header
+    CHECK(points("x,y\r0.5,1\r2,3\r").dim(0) == 2);    // classic Mac line ends
+    CHECK(points("x,y\r\n0.5,1\r\n2,3\r\n").dim(0) == 2);
+    CHECK(points("x,y\r\n0.5,1\r\n2,3\r\n").at(1, 1) == 3);
+    CHECK_THROWS_WITH(points(std::string("x,y\n1\0garbage,2\n", 17)),
+                      doctest::Contains("a NUL byte at offset 5"));
+    CHECK_THROWS_WITH(points("frame,x,y\n3,1,2\n"),
+                      doctest::Contains("frames must start at 0 (the first row is frame 3)"));
+}
+
+TEST_CASE("inputs must be regular files, opened without blocking and read within a limit") {
+    TempDir dir;
+    const std::string fifo = dir.file("pipe.csv");
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK_THROWS_WITH(ddpm::read_file(fifo),
+                      doctest::Contains("is a FIFO (named pipe), not a file"));
+    CHECK_THROWS_WITH(ddpm::read_file("/dev/zero"), doctest::Contains("is a character device"));
+    CHECK_THROWS_WITH(ddpm::read_file(dir.path), doctest::Contains("is a folder"));
+    ddpm::write_file_atomic(dir.file("big.csv"), std::string(1000, 'x'));
+    CHECK_THROWS_WITH(ddpm::read_file(dir.file("big.csv"), 999),
+                      doctest::Contains("1000 bytes, over this input's limit of 999 bytes"));
+    CHECK(ddpm::read_file(dir.file("big.csv"), 1000).size() == 1000);
 }

@@ -1,5 +1,6 @@
 #include "io/atomic_file.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -67,22 +68,45 @@ void write_file_atomic(const std::string& path, const std::string& bytes) {
     f.commit();
 }
 
+// What a path that is not a regular file is, for the message.
+static const char* kind_of(mode_t mode) {
+    if (S_ISDIR(mode)) return "a folder";
+    if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a regular file";
+}
+
 std::string read_file(const std::string& path, size_t max_bytes) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) throw Error("cannot read " + path + ": " + std::strerror(errno));
-    std::string bytes;
-    char buf[1 << 16];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-        if (bytes.size() + n > max_bytes) {
-            std::fclose(f);
-            throw Error(path + ": file larger than " + std::to_string(max_bytes) + " bytes");
-        }
-        bytes.append(buf, n);
+    // Opened without blocking (a FIFO would wait forever for a writer) and judged on the open
+    // descriptor, so what is checked is what is read.
+    const int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) throw Error("cannot read " + path + ": " + std::strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        const std::string what = fstat(fd, &st) == 0 ? kind_of(st.st_mode) : "unreadable";
+        close(fd);
+        throw Error(path + " is " + what + ", not a file; give the path of a regular file");
     }
-    bool failed = std::ferror(f);
-    std::fclose(f);
-    if (failed) throw Error("cannot read " + path + ": read error");
+    if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+        close(fd);
+        throw Error(path + ": " + std::to_string(st.st_size) +
+                    " bytes, over this input's limit of " + std::to_string(max_bytes) + " bytes");
+    }
+    std::string bytes(static_cast<size_t>(st.st_size), '\0');
+    size_t got = 0;
+    while (got < bytes.size()) {
+        const ssize_t n = ::read(fd, &bytes[got], bytes.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<size_t>(n);
+    }
+    const int err = errno;
+    close(fd);
+    if (got != bytes.size())
+        throw Error("cannot read " + path + ": " +
+                    (got < bytes.size() ? "the file shrank while read" : std::strerror(err)));
     return bytes;
 }
 

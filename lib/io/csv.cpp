@@ -58,27 +58,39 @@ static std::vector<double> parse_fields(const std::string& line, bool* numeric) 
     }
 }
 
-// The rows of numbers, every one checked: finite, as many fields as the first (or the header),
-// two or three of them. A first line that is not numeric is a header.
-static std::vector<std::vector<double>> parse_rows(const std::string& text,
-                                                   const std::string& name) {
-    std::vector<std::vector<double>> rows;
-    size_t pos = 0;
-    int line_no = 0, columns = -1;
+// The rows of numbers, flat: `columns` values a row, in order.
+struct Rows {
+    int columns = -1;
+    std::vector<double> values;
+    size_t count() const { return columns > 0 ? values.size() / columns : 0; }
+    double at(size_t row, int col) const { return values[row * columns + col]; }
+};
+
+// The rows, every one checked: finite, as many fields as the first (or the header), two or three
+// of them. A first line that is not numeric is a header. Lines end in \n, \r\n or \r alone; a
+// UTF-8 byte-order mark is skipped; a NUL byte is refused (this is not a text file).
+static Rows parse_rows(const std::string& text, const std::string& name) {
+    const size_t nul = text.find('\0');
+    if (nul != std::string::npos)
+        throw Error(name + ": a NUL byte at offset " + std::to_string(nul) +
+                    " (not a text CSV file)");
+    Rows rows;
+    size_t pos = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+    int line_no = 0;
     while (pos < text.size()) {
-        size_t end = text.find('\n', pos);
+        size_t end = text.find_first_of("\r\n", pos);
         if (end == std::string::npos) end = text.size();
-        std::string line = text.substr(pos, end - pos);
-        pos = end + 1;
+        const std::string line = text.substr(pos, end - pos);
+        // \r\n counts as one line end, not two.
+        pos = end + (end + 1 < text.size() && text[end] == '\r' && text[end + 1] == '\n' ? 2 : 1);
         ++line_no;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank line
         const std::string where = name + ":" + std::to_string(line_no) + ": ";
         bool numeric = false;
-        std::vector<double> fields = parse_fields(line, &numeric);
+        const std::vector<double> fields = parse_fields(line, &numeric);
         if (!numeric) {
-            if (rows.empty() && columns < 0) {  // a header line
-                columns = static_cast<int>(fields.size());
+            if (rows.values.empty() && rows.columns < 0) {  // a header line
+                rows.columns = static_cast<int>(fields.size());
                 continue;
             }
             throw Error(where + "not a number in '" + printable(line) + "'");
@@ -86,53 +98,54 @@ static std::vector<std::vector<double>> parse_rows(const std::string& text,
         for (double v : fields)
             if (!std::isfinite(v) || std::fabs(v) > 3e38)
                 throw Error(where + "NaN or infinite value in '" + printable(line) + "'");
-        if (columns < 0) columns = static_cast<int>(fields.size());
-        if (static_cast<int>(fields.size()) != columns)
+        if (rows.columns < 0) rows.columns = static_cast<int>(fields.size());
+        if (static_cast<int>(fields.size()) != rows.columns)
             throw Error(where + std::to_string(fields.size()) + " fields, expected " +
-                        std::to_string(columns) + " (ragged rows)");
-        if (columns != 2 && columns != 3)
+                        std::to_string(rows.columns) + " (ragged rows)");
+        if (rows.columns != 2 && rows.columns != 3)
             throw Error(name + ": expected columns x,y or frame,x,y, got " +
-                        std::to_string(columns));
-        rows.push_back(fields);
+                        std::to_string(rows.columns));
+        rows.values.insert(rows.values.end(), fields.begin(), fields.end());
     }
-    if (rows.empty()) throw Error(name + ": no points");
+    if (rows.values.empty()) throw Error(name + ": no points");
     return rows;
 }
 
 // frame,x,y rows: frames numbered 0, 1, 2, ... in order, each with the same number of points.
-static Tensor frames_from_rows(const std::vector<std::vector<double>>& rows,
-                               const std::string& name) {
+static Tensor frames_from_rows(const Rows& rows, const std::string& name) {
     std::vector<int> sizes;
-    for (size_t i = 0; i < rows.size(); ++i) {
+    for (size_t i = 0; i < rows.count(); ++i) {
         // Compare as doubles: a frame number like 1e300 must not be converted to int first.
-        const double f = rows[i][0], count = static_cast<double>(sizes.size());
+        const double f = rows.at(i, 0), count = static_cast<double>(sizes.size());
         if (f != std::floor(f) || f < 0)
             throw Error(name + ": frame numbers must be whole numbers >= 0");
+        const std::string found = std::to_string(static_cast<long long>(std::min(f, 1e18)));
         if (f == count)
             sizes.push_back(0);
+        else if (sizes.empty())
+            throw Error(name + ": frames must start at 0 (the first row is frame " + found + ")");
         else if (f != count - 1)
-            throw Error(name + ": frames must run 0, 1, 2, ... in order (found frame " +
-                        std::to_string(static_cast<long long>(std::min(f, 1e18))) +
+            throw Error(name + ": frames must run 0, 1, 2, ... in order (found frame " + found +
                         " after frame " + std::to_string(sizes.size() - 1) + ")");
         ++sizes.back();
     }
     for (int s : sizes)
         if (s != sizes[0]) throw Error(name + ": every frame must have the same number of points");
     Tensor t({static_cast<int>(sizes.size()), sizes[0], 2});
-    for (size_t i = 0; i < rows.size(); ++i) {
-        t[2 * i] = rows[i][1];
-        t[2 * i + 1] = rows[i][2];
+    for (size_t i = 0; i < rows.count(); ++i) {
+        t[2 * i] = static_cast<float>(rows.at(i, 1));
+        t[2 * i + 1] = static_cast<float>(rows.at(i, 2));
     }
     return t;
 }
 
 Tensor csv_from_text(const std::string& text, const std::string& name) {
-    const std::vector<std::vector<double>> rows = parse_rows(text, name);
-    if (rows[0].size() == 3) return frames_from_rows(rows, name);
-    Tensor t({static_cast<int>(rows.size()), 2});
-    for (size_t i = 0; i < rows.size(); ++i) {
-        t.at(i, 0) = rows[i][0];
-        t.at(i, 1) = rows[i][1];
+    const Rows rows = parse_rows(text, name);
+    if (rows.columns == 3) return frames_from_rows(rows, name);
+    Tensor t({static_cast<int>(rows.count()), 2});
+    for (size_t i = 0; i < rows.count(); ++i) {
+        t.at(static_cast<int>(i), 0) = static_cast<float>(rows.at(i, 0));
+        t.at(static_cast<int>(i), 1) = static_cast<float>(rows.at(i, 1));
     }
     return t;
 }

@@ -34,6 +34,13 @@ assert fnv(payload) == struct.unpack("<Q", good[-8:])[0]
 name_len = struct.unpack("<I", payload[44:48])[0]  # after 6 model ints and 5 training fields
 history = 48 + name_len + 8 + 4  # then the name, the seed and the epoch: the loss history's count
 version = struct.unpack("<I", good[8:12])[0]
+# The epoch's order sits before the normalisation (3 floats) and the recipe ("notebook"): find its
+# count, a u64 followed by that many int32s.
+tail = 12 + 4 + len(b"notebook")
+order_at = next(at for k in range(0, 17)
+                for at in [len(payload) - tail - 4 * k - 8]
+                if struct.unpack("<Q", payload[at:at + 8])[0] == k)
+absurd = struct.pack("<iii", 100000, 4096, 16)  # num_steps, hidden, depth: 6.5e9 parameters
 files = {
     "good_tiny.ckpt": good,
     "bad_magic.ckpt": b"DDPMCKPX" + good[8:],
@@ -48,7 +55,10 @@ files = {
     "bad_embedding.ckpt": reseal(payload[:16] + struct.pack("<i", 7) + payload[20:]),
     "bad_huge_array_count.ckpt": reseal(payload[:history] + struct.pack("<Q", 2**40) + payload[history + 8:]),
     "bad_trailing_bytes.ckpt": reseal(payload + b"\0\0"),
-    "bad_normalization.ckpt": reseal(payload[:-4] + struct.pack("<f", -1.0)),  # the last field: scale
+    "bad_normalization.ckpt": reseal(payload[:-tail + 8] + struct.pack("<f", -1.0) + payload[-tail + 12:]),
+    # Checksum-valid absurdities: the reader must check every field, not trust the sum.
+    "bad_absurd_model.ckpt": reseal(absurd + payload[12:]),
+    "bad_huge_order.ckpt": reseal(payload[:order_at] + struct.pack("<Q", 2**62) + payload[order_at + 8:]),
 }
 for name, data in files.items():
     with open(os.path.join(HERE, name), "wb") as f:
