@@ -116,18 +116,26 @@ Normalization normalize_points(Tensor& points, const std::string& what, int min_
     std::vector<double> m = column_mean(points), sd = column_std(points);
     const double spread = std::max(sd[0], sd[1]);
     if (!(spread > 1e-12)) throw Error(what + ": all points are the same point");
+    // Worked out in double, checked before it is rounded to float: coordinates near float's limit
+    // would give an infinite scale that every later use (sampling, eval) would trip on.
+    const double scale = spread / 0.14;
+    if (!(scale < 1e37) || !(std::fabs(m[0]) < 1e37) || !(std::fabs(m[1]) < 1e37))
+        throw Error(what + ": coordinates up to about " +
+                    std::to_string(std::max(std::fabs(m[0]), spread)) +
+                    " are too large to normalise in float32; rescale the points (divide them)");
     Normalization norm;
     norm.mean[0] = static_cast<float>(m[0]);
     norm.mean[1] = static_cast<float>(m[1]);
-    norm.scale = static_cast<float>(spread / 0.14);
+    norm.scale = static_cast<float>(scale);
     apply_normalization(points, norm);
     return norm;
 }
 
 void apply_normalization(Tensor& points, const Normalization& norm) {
+    // In double: x - mean must not overflow float when x and mean are far apart.
     for (size_t i = 0; i + 1 < points.size(); i += 2) {
-        points[i] = (points[i] - norm.mean[0]) / norm.scale;
-        points[i + 1] = (points[i + 1] - norm.mean[1]) / norm.scale;
+        points[i] = static_cast<float>((double(points[i]) - norm.mean[0]) / norm.scale);
+        points[i + 1] = static_cast<float>((double(points[i + 1]) - norm.mean[1]) / norm.scale);
     }
 }
 

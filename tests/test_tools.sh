@@ -135,6 +135,25 @@ if [ "$status" = 130 ] && grep -q "interrupted at epoch" part.log && cmp -s whol
 else
     not_ok "Ctrl-C and --resume: status $status, $(grep interrupted part.log), identical: $(cmp whole.ckpt part.ckpt 2>&1)"
 fi
+# SIGTERM (timeout, docker stop) is handled as Ctrl-C: saved, then exit 143.
+"$ddpm" train --epochs 300 --n 2000 --out term.ckpt --threads 1 > term.log 2>&1 &
+pid=$!
+for _ in $(seq 1 400); do grep -q "^epoch 30/300" term.log && break; sleep 0.02; done
+kill -TERM $pid
+wait $pid; status=$?
+"$ddpm" train --resume term.ckpt --out term.ckpt --epochs 300 > /dev/null 2>&1
+[ "$status" = 143 ] && grep -q "interrupted at epoch" term.log && cmp -s whole.ckpt term.ckpt &&
+    ok "SIGTERM: exit 143 with a checkpoint; resumed run byte-identical" ||
+    not_ok "SIGTERM: status $status, $(grep interrupted term.log)"
+# A closed pipe on standard output costs nothing: the run ends, the checkpoint is written, and
+# the lost output is said (exit 1), instead of a silent death by SIGPIPE.
+"$ddpm" train --epochs 40 --n 500 --sample-every 1 --panels-dir pipe --out pipe.ckpt 2> pipe.err | true
+[ -s pipe.ckpt ] && [ -s pipe/reverse_40.png ] && grep -q "could not write standard output" pipe.err &&
+    ok "stdout closed (| true): every output written, the lost output said on stderr" ||
+    not_ok "SIGPIPE: $(ls pipe 2>&1 | wc -l) panels, $(tail -c 200 pipe.err)"
+"$ddpm" eval ring_samples.csv --data ring.csv > /dev/full 2> full.err; status=$?
+[ "$status" = 1 ] && grep -q "could not write standard output" full.err &&
+    ok "ddpm eval > /dev/full: exit 1, the lost result said" || not_ok "eval > /dev/full: exit $status"
 expect 2 "--lr cannot change when resuming" train --resume part.ckpt --lr 0.1
 expect 1 "not a ddpm checkpoint" train --resume part.log
 

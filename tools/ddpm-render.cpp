@@ -4,6 +4,7 @@
 // or CSV (frame,x,y or x,y; header optional).
 //
 // Exit status: 0 success, 2 bad input or usage (one line on stderr naming the problem).
+#include <csignal>
 #include <cstdio>
 #include <new>
 #include <string>
@@ -169,8 +170,16 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::signal(SIGPIPE, SIG_IGN);  // a closed pipe fails the writes; stdout is checked below
     try {
-        return run(argc, argv);
+        const int status = run(argc, argv);
+        if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+            std::fprintf(stderr,
+                         "ddpm-render: could not write standard output (the files it "
+                         "wrote are complete)\n");
+            return status == 0 ? 1 : status;
+        }
+        return status;
     } catch (const ddpm::UsageError& e) {
         std::fprintf(stderr, "ddpm-render: %s\n", e.what());
         return 2;

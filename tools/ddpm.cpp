@@ -6,6 +6,7 @@
 //
 // Exit status: 0 success, 1 a run-time failure (a bad file, a NaN loss), 2 a usage error.
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <new>
 #include <cstdio>
@@ -40,7 +41,8 @@ const char* kUsage =
     "  sample   draw samples from a checkpoint into a CSV or .npy file\n"
     "  eval     score samples against the true distribution\n"
     "  animate  the forward and reverse processes of a checkpoint as an animated GIF\n"
-    "exit status: 0 success, 1 run-time failure, 2 usage error, 130 interrupted (Ctrl-C)\n";
+    "exit status: 0 success, 1 run-time failure (or standard output lost), 2 usage error,\n"
+    "130 interrupted by Ctrl-C, 143 stopped by SIGTERM (both save the checkpoint first)\n";
 
 const char* kTrainHelp =
     "usage: ddpm train [options]\n"
@@ -79,7 +81,8 @@ const char* kTrainHelp =
     "                       no noise at the last step), which measured best (docs/experiments.md)\n"
     "  --resume FILE        continue the run saved in FILE (its model, data and settings);\n"
     "                       --epochs stays the total, so 10 done + --epochs 20 runs 10 more\n"
-    "Ctrl-C finishes the current step, saves the checkpoint and exits with status 130; resume\n"
+    "Ctrl-C (or SIGTERM) finishes the current step, saves the checkpoint and exits with status\n"
+    "130 (143); resume\n"
     "with --resume. The result is bit-identical to an uninterrupted run.\n";
 
 const char* kSampleHelp =
@@ -123,10 +126,13 @@ const char* kAnimateHelp =
     "  --threads N          threads (default 0: one per core)\n"
     "frames: q(x_t) for t = 0 ... T-1, then the reverse trajectory x_T ... x_0 (T + 1 frames).\n";
 
-// Ctrl-C asks the training loop to stop after its current step (a lock-free atomic is safe to
-// set from a signal handler).
+// Ctrl-C (SIGINT) and SIGTERM (timeout, systemd, docker stop) ask the training loop to stop after
+// its current step; the run saves and exits with 128 + the signal (130, 143). Lock-free atomics
+// are safe to set from a signal handler.
 std::atomic<bool> g_interrupted{false};
-extern "C" void on_sigint(int) {
+std::atomic<int> g_signal{0};
+extern "C" void on_stop_signal(int sig) {
+    g_signal = sig;
     g_interrupted = true;
 }
 
@@ -283,7 +289,8 @@ void run_training(ddpm::Checkpoint& ck, const ddpm::Tensor& data, const TrainReq
         ddpm::save_checkpoint(tr, ck.run, rq.out);  // a long run keeps its latest state on disk
         return true;
     };
-    std::signal(SIGINT, on_sigint);
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
     try {
         tr.train(data, on_epoch, &g_interrupted);
         sampling.wait();
@@ -335,7 +342,7 @@ int train(cli::Args& args) {
             "  ddpm train --resume %s --out %s --epochs %d\n",
             tr.epoch + 1, static_cast<long>(tr.adam.t), rq.out.c_str(), rq.out.c_str(),
             rq.out.c_str(), tr.cfg.epochs);
-        return 130;
+        return 128 + g_signal.load();
     }
     std::printf("final mean loss %.4f; wrote %s\n",
                 tr.epoch_loss.empty() ? 0.0f : tr.epoch_loss.back(), rq.out.c_str());
@@ -488,6 +495,13 @@ int eval(cli::Args& args) {
         real_b = ddpm::make_dataset(dataset, n, seed + 1);
     }
     ddpm::QualityReport r = ddpm::evaluate_quality(samples, real_a, real_b, n);
+    // Every number printed must be one: points far beyond float's range give infinite distances.
+    for (const ddpm::Quality& q : {r.model, r.floor})
+        for (double v : {q.swd, q.mmd, q.precision, q.recall})
+            if (!std::isfinite(v))
+                throw ddpm::Error(args.positional()[0] +
+                                  ": the measures are not finite (the points are too far apart to "
+                                  "measure in float32); check the file's units");
     std::printf("%s%s\n", ddpm::quality_table(r).c_str(), ddpm::quality_json(r).c_str());
     return 0;
 }
@@ -529,6 +543,15 @@ int animate(cli::Args& args) {
     return 0;
 }
 
+int run_command(const std::string& command, int argc, char** argv) {
+    cli::Args args(argc, argv, 2);
+    if (command == "train") return train(args);
+    if (command == "sample") return sample(args);
+    if (command == "eval") return eval(args);
+    if (command == "animate") return animate(args);
+    throw ddpm::UsageError("unknown command '" + command + "' (train, sample, eval or animate)");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -542,14 +565,19 @@ int main(int argc, char** argv) {
     }
     const std::string command = argv[1];
     ddpm::set_flush_denormals(true);  // twice as fast late in training (lib/parallel.h)
+    // A closed pipe (ddpm train ... | head -1) must not kill a run before it saves: writes to it
+    // fail instead, and standard output is checked once at the end.
+    std::signal(SIGPIPE, SIG_IGN);
     try {
-        cli::Args args(argc, argv, 2);
-        if (command == "train") return train(args);
-        if (command == "sample") return sample(args);
-        if (command == "eval") return eval(args);
-        if (command == "animate") return animate(args);
-        throw ddpm::UsageError("unknown command '" + command +
-                               "' (train, sample, eval or animate)");
+        const int status = run_command(command, argc, argv);
+        if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+            std::fprintf(stderr,
+                         "ddpm %s: could not write standard output (closed, or a full disk): "
+                         "what it printed is lost (any files it wrote are complete)\n",
+                         command.c_str());
+            return status == 0 ? 1 : status;
+        }
+        return status;
     } catch (const ddpm::UsageError& e) {
         std::fprintf(stderr, "ddpm %s: %s\n", command.c_str(), e.what());
         return 2;
