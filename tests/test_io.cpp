@@ -1,13 +1,17 @@
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <cstring>
+#include <ctime>
 
 #include "helpers.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
 #include "io/npy.h"
+#include "io/outputs.h"
 
 TEST_CASE(".npy round trip keeps shape and values; the header is NumPy's") {
     ddpm::Tensor t({3, 4, 2});
@@ -124,4 +128,51 @@ TEST_CASE("inputs must be regular files, opened without blocking and read within
     CHECK_THROWS_WITH(ddpm::read_file(dir.file("big.csv"), 999),
                       doctest::Contains("1000 bytes, over this input's limit of 999 bytes"));
     CHECK(ddpm::read_file(dir.file("big.csv"), 1000).size() == 1000);
+}
+
+TEST_CASE("outputs: links, devices and folders are refused, never replaced; long names fit") {
+    TempDir dir;
+    ddpm::write_file_atomic(dir.file("real.csv"), "old");
+    REQUIRE(symlink(dir.file("real.csv").c_str(), dir.file("link.csv").c_str()) == 0);
+    CHECK_THROWS_WITH(ddpm::write_file_atomic(dir.file("link.csv"), "new"),
+                      doctest::Contains("is a link, which an output never replaces"));
+    CHECK(ddpm::read_file(dir.file("real.csv")) == "old");
+    CHECK_THROWS_WITH(ddpm::check_output_target("/dev/null"), doctest::Contains("is a device"));
+    CHECK_THROWS_WITH(ddpm::check_output_target(dir.path), doctest::Contains("is a folder"));
+    REQUIRE(mkfifo(dir.file("fifo").c_str(), 0600) == 0);
+    CHECK_THROWS_WITH(ddpm::check_output_target(dir.file("fifo")), doctest::Contains("FIFO"));
+    const std::string longest = std::string(251, 'a') + ".csv";  // 255 bytes, the most allowed
+    ddpm::write_file_atomic(dir.file(longest), "x");
+    CHECK(ddpm::read_file(dir.file(longest)) == "x");
+}
+
+TEST_CASE("outputs: a killed run's temporary is removed by the next write; a fresh one stays") {
+    TempDir dir;
+    const std::string stale = dir.file(".m.ckpt.ddpm-tmp-0badf00d");
+    const std::string fresh = dir.file(".m.ckpt.ddpm-tmp-12345678");
+    ddpm::write_file_atomic(stale, "left by kill -9");
+    ddpm::write_file_atomic(fresh, "another run, still writing");
+    struct timeval old_times[2] = {{time(nullptr) - 3600, 0}, {time(nullptr) - 3600, 0}};
+    REQUIRE(utimes(stale.c_str(), old_times) == 0);
+    ddpm::write_file_atomic(dir.file("m.ckpt"), "new");
+    struct stat st;
+    CHECK(stat(stale.c_str(), &st) != 0);
+    CHECK(stat(fresh.c_str(), &st) == 0);
+    CHECK(ddpm::read_file(dir.file("m.ckpt")) == "new");
+}
+
+TEST_CASE("outputs are checked together: no two the same file, none the same as an input") {
+    TempDir dir;
+    ddpm::write_file_atomic(dir.file("data.csv"), "x,y\n");
+    REQUIRE(symlink(dir.file("data.csv").c_str(), dir.file("alias.csv").c_str()) == 0);
+    CHECK_THROWS_WITH(
+        ddpm::check_outputs({{"--out", dir.file("a.ckpt")}, {"--log", dir.path + "/./a.ckpt"}}, {}),
+        doctest::Contains("are the same file"));
+    CHECK_THROWS_WITH(
+        ddpm::check_outputs({{"--out", dir.file("data.csv")}}, {{"--data", dir.file("alias.csv")}}),
+        doctest::Contains("is also the --data file"));
+    CHECK_NOTHROW(ddpm::check_outputs({{"--out", dir.file("a.ckpt")}, {"--log", dir.file("b.csv")}},
+                                      {{"--data", dir.file("data.csv")}}));
+    struct stat st;
+    CHECK(stat(dir.file("a.ckpt").c_str(), &st) != 0);  // the probe leaves nothing behind
 }

@@ -74,7 +74,7 @@ fi
 for f in model.ckpt loss.csv loss.png samples.npy traj.npy ddim.csv; do
     [ -s "$f" ] && ok "wrote $f" || not_ok "missing $f"
 done
-ls ./*.tmp.* > /dev/null 2>&1 && not_ok "temporary files left behind" || ok "no temporary files left behind"
+ls ./.*.ddpm-tmp-* > /dev/null 2>&1 && not_ok "temporary files left behind" || ok "no temporary files left behind"
 [ "$(head -n 1 ddim.csv)" = "x,y" ] && [ "$(wc -l < ddim.csv)" = 2001 ] && ok "ddim.csv: header x,y and 2000 points" || not_ok "ddim.csv malformed"
 swd() { "$ddpm" eval "$1" | tail -n 1 | sed 's/.*"swd": \([0-9.e-]*\),.*/\1/'; }
 trained=$(swd samples.npy); untrained=$(swd untrained.csv)
@@ -195,6 +195,16 @@ expect_render 2 "unknown colour 'redd'" two.csv --gif bad.gif --color redd
 expect_render 2 "--limits: need xmin < xmax" two.csv --gif bad.gif --limits 1,0,0,1
 expect_render 2 "--png grid.txt: a figure's name must end in .png or .svg" two.csv --png grid.txt --grid 1x2
 expect 2 "--loss-plot loss.jpg: a figure's name must end in .png or .svg" train --loss-plot loss.jpg
+# Outputs are checked together before any work, and a device or link is never replaced.
+expect 2 "output /dev/null is a device, which an output never replaces" train --epochs 0 --out /dev/null
+expect 2 "--out same.ckpt and --log same.ckpt are the same file" train --epochs 0 --out same.ckpt --log same.ckpt
+printf 'kept\n' > keep.csv
+ln -s keep.csv planted.csv
+expect 2 "output planted.csv is a link" sample --model ring.ckpt --out planted.csv
+[ "$(cat keep.csv)" = kept ] && ok "the link's target is untouched" || not_ok "a link's target was written"
+"$ddpm" sample --model ring.ckpt --n 5 --out - 2> /dev/null | head -1 | grep -q '^x,y$' &&
+    ok "ddpm sample --out -: CSV on standard output, the report on standard error" ||
+    not_ok "sample --out -"
 
 # Figures: the default limits frame the last frame (x_0), so a first frame's far-off noise is left
 # out; --limits all shows it. Counted in the SVG's circles: 2 points a frame.
@@ -215,7 +225,7 @@ DDPM_FONT=/etc/hostname "$render" spread.csv --png font.png --grid 1x2 > out.txt
 [ "$got" = 1 ] && grep -q "not inside the system's font folders" err.txt && [ "$(wc -l < err.txt)" = 1 ] &&
     ! [ -e font.png ] && ok "DDPM_FONT outside the font folders -> exit 1: $(cat err.txt)" ||
     not_ok "DDPM_FONT=/etc/hostname: exit $got, $(cat err.txt)"
-ls ./*.tmp.* > /dev/null 2>&1 && not_ok "temporary files left behind" || ok "no temporary files left behind by the refused runs"
+ls ./.*.ddpm-tmp-* > /dev/null 2>&1 && not_ok "temporary files left behind" || ok "no temporary files left behind by the refused runs"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "error.h"
 #include "io/points.h"
+#include "io/outputs.h"
 #include "render/animation.h"
 #include "render/png.h"
 #include "render/svg.h"
@@ -145,6 +146,11 @@ int run(int argc, char** argv) {
     if (!gif.empty() && !ddpm::has_extension(gif, ".gif"))
         throw ddpm::UsageError("--gif: expected a .gif file name");
 
+    std::vector<ddpm::NamedPath> outputs;
+    if (!gif.empty()) outputs.push_back({"--gif", gif});
+    if (!png.empty()) outputs.push_back({"--png", png});
+    if (!frames_dir.empty()) outputs.push_back({"--frames-dir", frames_dir + "/frame_0000.png"});
+    ddpm::check_outputs(outputs, {{"input", args.positional()[0]}});
     const ddpm::Tensor seq = load_sequence(args.positional()[0]);
     const int frames = seq.dim(0);
     if (limits == "frame")

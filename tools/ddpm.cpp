@@ -21,6 +21,7 @@
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
 #include "io/npy.h"
+#include "io/outputs.h"
 #include "io/points.h"
 #include "io/progress.h"
 #include "memory.h"
@@ -145,11 +146,6 @@ ddpm::Tensor run_data(const std::string& dataset, int n, uint64_t seed, ddpm::No
     return points;
 }
 
-// Fails before a long run if an output cannot be written, instead of after it.
-void check_writable(const std::string& path) {
-    ddpm::AtomicFile probe(path);  // removed again on destruction, never committed
-}
-
 // What ddpm train was asked to do.
 struct TrainRequest {
     std::string resume;  // a checkpoint to go on from, or empty
@@ -256,11 +252,22 @@ ddpm::Tensor training_data(ddpm::Checkpoint& ck, const std::string& resume) {
     return data;
 }
 
-void check_train_outputs(const TrainRequest& rq) {
-    check_writable(rq.out);
-    if (!rq.log.empty()) check_writable(rq.log);
-    if (!rq.loss_plot.empty()) check_writable(rq.loss_plot);
-    if (rq.sample_every) check_writable(rq.panels_dir + "/reverse_0." + rq.panels_format);
+// The learner's data file of a run ("file:PATH"), or "" for a named data set.
+std::string data_file_of(const ddpm::RunInfo& run) {
+    return run.dataset.rfind("file:", 0) == 0 ? run.dataset.substr(5) : "";
+}
+
+// Every output at once, before training: none the same as another or as the learner's data (the
+// resumed checkpoint may be --out: that is how a run is continued in place).
+void check_train_outputs(const TrainRequest& rq, const std::string& data_file) {
+    std::vector<ddpm::NamedPath> outputs = {{"--out", rq.out}};
+    if (!rq.log.empty()) outputs.push_back({"--log", rq.log});
+    if (!rq.loss_plot.empty()) outputs.push_back({"--loss-plot", rq.loss_plot});
+    if (rq.sample_every)
+        outputs.push_back({"--panels-dir", rq.panels_dir + "/reverse_0." + rq.panels_format});
+    std::vector<ddpm::NamedPath> inputs;
+    if (!data_file.empty()) inputs.push_back({"--data", data_file});
+    ddpm::check_outputs(outputs, inputs);
 }
 
 // Trains to the end (or to Ctrl-C). Every --sample-every epochs: the loss is printed, the
@@ -325,7 +332,7 @@ int train(cli::Args& args) {
     ddpm::Checkpoint ck = start_or_resume(rq);
     const ddpm::Trainer& tr = ck.trainer;
     const ddpm::Tensor data = training_data(ck, rq.resume);
-    check_train_outputs(rq);
+    check_train_outputs(rq, data_file_of(ck.run));
     if (rq.resume.empty())
         std::printf(
             "training %zu parameters on %s (%d points), %d epochs, schedule %s, seed %llu\n",
@@ -384,8 +391,10 @@ SampleRequest parse_sample_flags(cli::Args& args) {
     if (!rq.variance.empty()) one_of("--variance", rq.variance, {"beta", "posterior"});
     if (!rq.last_noise.empty()) one_of("--last-step-noise", rq.last_noise, {"on", "off"});
     if (!rq.weights.empty()) one_of("--weights", rq.weights, {"raw", "ema"});
-    if (!ddpm::has_points_extension(rq.out))
-        throw ddpm::UsageError("--out: expected a .csv or .npy file name");
+    if (!ddpm::has_points_extension(rq.out) && !ddpm::is_standard_output(rq.out))
+        throw ddpm::UsageError(
+            "--out: expected a .csv or .npy file name, or - (CSV to standard "
+            "output)");
     if (!rq.trajectory.empty() && !ddpm::has_extension(rq.trajectory, ".npy"))
         throw ddpm::UsageError("--trajectory: expected a .npy file name");
     if (rq.sampler == "ddpm" && (rq.have_steps || rq.eta != 0.0f))
@@ -429,7 +438,10 @@ int sample(cli::Args& args) {
     const ddpm::Checkpoint ck = ddpm::load_checkpoint(rq.model_path);
     const ddpm::Trainer& tr = ck.trainer;
     recipe_defaults(rq, ck.run.recipe);
-    check_writable(rq.out);
+    std::vector<ddpm::NamedPath> outputs = {{"--out", rq.out}};
+    if (!rq.trajectory.empty()) outputs.push_back({"--trajectory", rq.trajectory});
+    if (!rq.panels.empty()) outputs.push_back({"--panels", rq.panels});
+    ddpm::check_outputs(outputs, {{"--model", rq.model_path}});
     const ddpm::MLPDiffusion model = rq.weights == "ema" ? ddpm::ema_model(tr) : tr.model;
     ddpm::Tensor seq = draw_trajectory(rq, model, tr.sched);
     ddpm::denormalize_points(seq, ck.run.data_norm);  // back to the data's own units (--data)
@@ -446,10 +458,12 @@ int sample(cli::Args& args) {
         rq.sampler == "ddim"
             ? "ddim"
             : "ddpm, " + rq.variance + " variance, last-step noise " + rq.last_noise;
-    std::printf("wrote %d samples to %s (%s, %d steps, %s weights; recipe %s)%s%s\n", rq.n,
-                rq.out.c_str(), how.c_str(), seq.dim(0) - 1, rq.weights.c_str(),
-                ck.run.recipe.c_str(), rq.trajectory.empty() ? "" : " and the trajectory to ",
-                rq.trajectory.c_str());
+    // With the samples on standard output, the report goes to standard error.
+    std::FILE* report = ddpm::is_standard_output(rq.out) ? stderr : stdout;
+    std::fprintf(report, "wrote %d samples to %s (%s, %d steps, %s weights; recipe %s)%s%s\n", rq.n,
+                 rq.out.c_str(), how.c_str(), seq.dim(0) - 1, rq.weights.c_str(),
+                 ck.run.recipe.c_str(), rq.trajectory.empty() ? "" : " and the trajectory to ",
+                 rq.trajectory.c_str());
     return 0;
 }
 
@@ -529,7 +543,7 @@ int animate(cli::Args& args) {
     const ddpm::Checkpoint ck = ddpm::load_checkpoint(model_path);
     const ddpm::Trainer& tr = ck.trainer;
     ddpm::MLPDiffusion model = weights == "ema" ? ddpm::ema_model(tr) : tr.model;
-    check_writable(out);
+    ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}});
     ddpm::Normalization unused;
     ddpm::Tensor dataset = run_data(ck.run.dataset, n, seed, &unused);  // in the model's units
     ddpm::Rng rng(seed, /*stream=*/0xa1);

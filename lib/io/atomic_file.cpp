@@ -1,11 +1,15 @@
 #include "io/atomic_file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <random>
 
 #include "error.h"
 
@@ -14,6 +18,11 @@ namespace ddpm {
 static std::string folder_of(const std::string& path) {
     size_t slash = path.find_last_of('/');
     return slash == std::string::npos ? "." : path.substr(0, slash + 1);
+}
+
+static std::string base_of(const std::string& path) {
+    size_t slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 // The folders on the way to path that do not exist yet, made as `mkdir -p` would: an output into
@@ -27,37 +36,112 @@ static void make_parent_folders(const std::string& path) {
     }
 }
 
-AtomicFile::AtomicFile(const std::string& path)
-    : path_(path), tmp_(path + ".tmp." + std::to_string(getpid())) {
+bool is_standard_output(const std::string& path) {
+    return path == "-" || path == "/dev/stdout";
+}
+
+void check_output_target(const std::string& path) {
+    if (path.empty()) throw UsageError("an output needs a file name");
+    if (is_standard_output(path)) return;
+    struct stat st;
+    if (lstat(path.c_str(), &st) != 0) return;  // a new file
+    if (S_ISREG(st.st_mode)) return;
+    const char* what = S_ISLNK(st.st_mode)    ? "a link"
+                       : S_ISDIR(st.st_mode)  ? "a folder"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
+                       : S_ISCHR(st.st_mode)  ? "a device"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "not a regular file";
+    throw UsageError("output " + path + " is " + what +
+                     ", which an output never replaces; give a file name (or - for standard "
+                     "output)");
+}
+
+// The prefix of this target's temporaries: hidden, named after the target (shortened, so a
+// 255-byte name still has room) and marked as ours.
+static std::string temporary_prefix(const std::string& path) {
+    return "." + base_of(path).substr(0, 100) + ".ddpm-tmp-";
+}
+
+// Temporaries of this target left by a killed run (kill -9 cannot be caught) are removed on the
+// next write to it; a temporary written in the last ten minutes may be another run's, and stays.
+static void remove_stale_temporaries(const std::string& path) {
+    const std::string folder = folder_of(path), prefix = temporary_prefix(path);
+    DIR* dir = opendir(folder.c_str());
+    if (!dir) return;
+    const time_t now = time(nullptr);
+    while (const dirent* e = readdir(dir)) {
+        const std::string name = e->d_name;
+        if (name.rfind(prefix, 0) != 0) continue;
+        struct stat st;
+        const std::string full = folder + name;
+        if (lstat(full.c_str(), &st) == 0 && S_ISREG(st.st_mode) && now - st.st_mtime > 600)
+            unlink(full.c_str());
+    }
+    closedir(dir);
+}
+
+// Eight random hex digits (the system's random source), so the temporary's name cannot be
+// guessed and planted in advance.
+static std::string random_suffix() {
+    static thread_local std::random_device source;
+    char b[16];
+    std::snprintf(b, sizeof b, "%08x", static_cast<unsigned>(source()));
+    return b;
+}
+
+AtomicFile::AtomicFile(const std::string& path) : path_(path) {
+    check_output_target(path);
+    if (is_standard_output(path)) {
+        fd_ = STDOUT_FILENO;
+        return;
+    }
     make_parent_folders(path);
-    f_ = std::fopen(tmp_.c_str(), "wb");
-    if (!f_)
+    remove_stale_temporaries(path);
+    // Created exclusively and never through a link: a file or link planted at the name makes
+    // this fail (and try another name), it is never written through.
+    for (int attempt = 0; attempt < 100 && fd_ < 0; ++attempt) {
+        tmp_ = folder_of(path) + temporary_prefix(path) + random_suffix();
+        fd_ = open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd_ < 0 && errno != EEXIST) break;
+    }
+    if (fd_ < 0)
         throw Error("cannot write " + path + ": " + std::strerror(errno) + " (is the folder " +
                     folder_of(path) + " there and writable?)");
 }
 
 AtomicFile::~AtomicFile() {
-    if (f_) {
-        std::fclose(f_);
-        std::remove(tmp_.c_str());
+    if (fd_ >= 0 && fd_ != STDOUT_FILENO) {
+        close(fd_);
+        unlink(tmp_.c_str());
     }
 }
 
 void AtomicFile::write(const void* data, size_t n) {
-    if (!f_) throw Error(path_ + ": write after commit");
-    if (n && std::fwrite(data, 1, n, f_) != n)
-        throw Error("cannot write " + path_ + ": " + std::strerror(errno));
+    if (fd_ < 0) throw Error(path_ + ": write after commit");
+    const char* p = static_cast<const char*>(data);
+    while (n > 0) {
+        const ssize_t w = ::write(fd_, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) throw Error("cannot write " + path_ + ": " + std::strerror(errno));
+        p += w;
+        n -= static_cast<size_t>(w);
+    }
 }
 
 void AtomicFile::commit() {
-    if (!f_) throw Error(path_ + ": committed twice");
-    bool ok = std::fflush(f_) == 0 && fsync(fileno(f_)) == 0;
+    if (fd_ < 0) throw Error(path_ + ": committed twice");
+    if (fd_ == STDOUT_FILENO) {  // written in place: nothing to rename
+        fd_ = -1;
+        return;
+    }
+    bool ok = fsync(fd_) == 0;
     int err = errno;
-    ok = std::fclose(f_) == 0 && ok;
-    f_ = nullptr;
+    ok = close(fd_) == 0 && ok;
+    fd_ = -1;
     if (!ok || std::rename(tmp_.c_str(), path_.c_str()) != 0) {
         if (ok) err = errno;
-        std::remove(tmp_.c_str());
+        unlink(tmp_.c_str());
         throw Error("cannot write " + path_ + ": " + std::strerror(err));
     }
 }

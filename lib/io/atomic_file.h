@@ -1,13 +1,22 @@
 // AtomicFile: every output of the course is written through this, so a failure (a full disk, an
 // exception, Ctrl-C) never leaves a half-written checkpoint, PNG or GIF, nor destroys an earlier
-// one. Bytes go to "PATH.tmp.PID"; commit() flushes and renames it over PATH in one step (rename is
-// atomic within a folder on POSIX). An AtomicFile destroyed without commit() removes its temporary.
-// Missing folders on the way to PATH are made first.
+// one. Bytes go to a temporary beside PATH, ".NAME.ddpm-tmp-XXXXXXXX" (XXXXXXXX random), created
+// exclusively and never through a link; commit() flushes it and renames it over PATH in one step
+// (rename is atomic within a folder on POSIX). An AtomicFile destroyed without commit() removes
+// its temporary; temporaries of a killed run are removed by the next write to the same PATH.
+// Missing folders on the way to PATH are made first. PATH must be a new or regular file: a link,
+// device, FIFO, folder or socket is refused, never replaced; "-" and "/dev/stdout" write to
+// standard output in place.
 #pragma once
 #include <cstdio>
 #include <string>
 
 namespace ddpm {
+
+// Whether an output name means standard output ("-", "/dev/stdout").
+bool is_standard_output(const std::string& path);
+// Throws UsageError when PATH exists and is not a regular file (see above).
+void check_output_target(const std::string& path);
 
 class AtomicFile {
 public:
@@ -23,7 +32,7 @@ public:
 
 private:
     std::string path_, tmp_;
-    std::FILE* f_ = nullptr;
+    int fd_ = -1;
 };
 
 // The whole file in one call.

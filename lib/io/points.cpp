@@ -1,6 +1,7 @@
 #include "io/points.h"
 
 #include "error.h"
+#include "io/atomic_file.h"
 #include "io/csv.h"
 #include "io/npy.h"
 
@@ -22,7 +23,7 @@ Tensor load_points(const std::string& path) {
 
 void save_points(const Tensor& points, const std::string& path) {
     if (has_extension(path, ".npy")) return save_npy(points, path);
-    if (has_extension(path, ".csv")) return save_csv(points, path);
+    if (has_extension(path, ".csv") || is_standard_output(path)) return save_csv(points, path);
     throw UsageError(path + ": expected a .npy or .csv file name");
 }
 
