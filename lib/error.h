@@ -16,4 +16,29 @@ struct UsageError : Error {
     explicit UsageError(const std::string& what) : Error(what) {}
 };
 
+// A message as the tools print it: one line, whatever bytes a file or flag put into it (control
+// characters become \xNN, so a newline or an ESC from a file cannot break or colour the
+// terminal), and at most about 300 characters (the middle of a longer one is cut: a 100 KB flag
+// value is not echoed back whole).
+inline std::string printable_message(const std::string& text) {
+    std::string out;
+    for (unsigned char c : text) {
+        if (c < 0x20 || c == 0x7f) {
+            const char* hex = "0123456789abcdef";
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    if (out.size() <= 320) return out;
+    // Cut at UTF-8 character boundaries: never inside a multi-byte character.
+    size_t head = 240, tail = out.size() - 60;
+    while (head > 0 && (static_cast<unsigned char>(out[head]) & 0xC0) == 0x80) --head;
+    while (tail < out.size() && (static_cast<unsigned char>(out[tail]) & 0xC0) == 0x80) ++tail;
+    return out.substr(0, head) + " [... " + std::to_string(tail - head) + " characters ...] " +
+           out.substr(tail);
+}
+
 }  // namespace ddpm

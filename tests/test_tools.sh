@@ -195,6 +195,15 @@ expect_render 2 "unknown colour 'redd'" two.csv --gif bad.gif --color redd
 expect_render 2 "--limits: need xmin < xmax" two.csv --gif bad.gif --limits 1,0,0,1
 expect_render 2 "--png grid.txt: a figure's name must end in .png or .svg" two.csv --png grid.txt --grid 1x2
 expect 2 "--loss-plot loss.jpg: a figure's name must end in .png or .svg" train --loss-plot loss.jpg
+# Messages stay one short line, whatever a flag or file puts into them.
+long_value=$(head -c 100000 /dev/zero | tr '\0' 'x')
+"$ddpm" train --lr "$long_value" > /dev/null 2> err.txt
+[ "$(wc -l < err.txt)" = 1 ] && [ "$(wc -c < err.txt)" -lt 400 ] && grep -q 'characters \.\.\.\]' err.txt &&
+    ok "a 100 KB flag value comes back as one line of $(wc -c < err.txt) bytes, its middle cut" ||
+    not_ok "long flag value: $(wc -l < err.txt) lines, $(wc -c < err.txt) bytes"
+"$ddpm" "$(printf 'bad\033[31mcommand')" > /dev/null 2> err.txt
+grep -q 'bad\\x1b\[31mcommand' err.txt && ! grep -q "$(printf '\033')" err.txt &&
+    ok "control bytes in a message are escaped: $(cat err.txt)" || not_ok "escape: $(cat -v err.txt)"
 # Outputs are checked together before any work, and a device or link is never replaced.
 expect 2 "output /dev/null is a device, which an output never replaces" train --epochs 0 --out /dev/null
 expect 2 "--out same.ckpt and --log same.ckpt are the same file" train --epochs 0 --out same.ckpt --log same.ckpt

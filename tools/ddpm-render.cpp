@@ -187,7 +187,7 @@ int main(int argc, char** argv) {
         }
         return status;
     } catch (const ddpm::UsageError& e) {
-        std::fprintf(stderr, "ddpm-render: %s\n", e.what());
+        std::fprintf(stderr, "ddpm-render: %s\n", ddpm::printable_message(e.what()).c_str());
         return 2;
     } catch (const std::bad_alloc&) {
         std::fprintf(stderr,
@@ -195,7 +195,7 @@ int main(int argc, char** argv) {
                      "input too large for this machine)\n");
         return 1;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "ddpm-render: %s\n", e.what());
+        std::fprintf(stderr, "ddpm-render: %s\n", ddpm::printable_message(e.what()).c_str());
         return 1;
     }
 }

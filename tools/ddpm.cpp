@@ -577,7 +577,7 @@ int main(int argc, char** argv) {
         std::printf("%s", kUsage);
         return 0;
     }
-    const std::string command = argv[1];
+    const std::string command = ddpm::printable_message(argv[1]);
     ddpm::set_flush_denormals(true);  // twice as fast late in training (lib/parallel.h)
     // A closed pipe (ddpm train ... | head -1) must not kill a run before it saves: writes to it
     // fail instead, and standard output is checked once at the end.
@@ -593,7 +593,8 @@ int main(int argc, char** argv) {
         }
         return status;
     } catch (const ddpm::UsageError& e) {
-        std::fprintf(stderr, "ddpm %s: %s\n", command.c_str(), e.what());
+        std::fprintf(stderr, "ddpm %s: %s\n", command.c_str(),
+                     ddpm::printable_message(e.what()).c_str());
         return 2;
     } catch (const std::bad_alloc&) {
         std::fprintf(stderr,
@@ -602,7 +603,8 @@ int main(int argc, char** argv) {
                      command.c_str());
         return 1;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "ddpm %s: %s\n", command.c_str(), e.what());
+        std::fprintf(stderr, "ddpm %s: %s\n", command.c_str(),
+                     ddpm::printable_message(e.what()).c_str());
         return 1;
     }
 }

@@ -21,8 +21,8 @@ static std::string identity(const std::string& path) {
     const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash);
     char real[PATH_MAX];
     const std::string base = path.substr(slash == std::string::npos ? 0 : slash + 1);
-    return "new " + (realpath(folder.empty() ? "/" : folder.c_str(), real) ? std::string(real)
-                                                                          : folder) +
+    return "new " +
+           (realpath(folder.empty() ? "/" : folder.c_str(), real) ? std::string(real) : folder) +
            "/" + base;
 }
 
