@@ -189,6 +189,10 @@ printf 'x,y\n1,2\nnan,3\n' > nan.csv
 expect_render 1 "NaN" nan.csv --gif bad.gif
 printf 'x,y\n' > empty.csv
 expect_render 1 "no points" empty.csv --gif bad.gif
+printf 'x,y\n3e38,-3e38\n-3e38,3e38\n0,0\n' > huge.csv
+expect_render 1 "more than a float can hold" huge.csv --png bad.png --grid 1x1
+for _ in 1 2 3 4 5 6; do printf '3e38,-3e38\n-3e38,3e38\n' >> huge.csv; done
+expect 1 "the measures are not finite" eval huge.csv
 expect_render 2 "nothing to write" two.csv
 expect_render 2 "--size: expected WxH" two.csv --gif bad.gif --size 480
 expect_render 2 "unknown colour 'redd'" two.csv --gif bad.gif --color redd

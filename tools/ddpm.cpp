@@ -438,6 +438,8 @@ int sample(cli::Args& args) {
     const ddpm::Checkpoint ck = ddpm::load_checkpoint(rq.model_path);
     const ddpm::Trainer& tr = ck.trainer;
     recipe_defaults(rq, ck.run.recipe);
+    ddpm::check_fits_in_memory(ddpm::sampling_bytes(tr.model_cfg, static_cast<uint64_t>(rq.n)),
+                               "sampling " + std::to_string(rq.n) + " points", "use a smaller --n");
     std::vector<ddpm::NamedPath> outputs = {{"--out", rq.out}};
     if (!rq.trajectory.empty()) outputs.push_back({"--trajectory", rq.trajectory});
     if (!rq.panels.empty()) outputs.push_back({"--panels", rq.panels});

@@ -18,9 +18,19 @@ Limits limits_of(const Tensor& points, float margin) {
         l.ymin = std::min(l.ymin, points[i + 1]);
         l.ymax = std::max(l.ymax, points[i + 1]);
     }
-    // A degenerate range (all points on one line) still needs a width to map onto pixels.
-    float dx = std::max(l.xmax - l.xmin, 1e-6f), dy = std::max(l.ymax - l.ymin, 1e-6f);
-    return {l.xmin - margin * dx, l.xmax + margin * dx, l.ymin - margin * dy, l.ymax + margin * dy};
+    // A degenerate range (all points on one line) still needs a width to map onto pixels. In
+    // double: points near float's limit span more than a float holds.
+    const double dx = std::max(double(l.xmax) - l.xmin, 1e-6),
+                 dy = std::max(double(l.ymax) - l.ymin, 1e-6);
+    const Limits out{float(l.xmin - margin * dx), float(l.xmax + margin * dx),
+                     float(l.ymin - margin * dy), float(l.ymax + margin * dy)};
+    if (!std::isfinite(out.xmax - out.xmin) || !std::isfinite(out.ymax - out.ymin)) {
+        char span[32];
+        std::snprintf(span, sizeof span, "%.3g", std::max(dx, dy));
+        throw Error(std::string("the points span ") + span +
+                    ", more than a float can hold; rescale them to draw them");
+    }
+    return out;
 }
 
 Limits merge(Limits a, Limits b) {
@@ -70,14 +80,16 @@ void scatter_panel(Canvas& c, Rect panel, const Tensor& points, Limits lim,
                    const ScatterStyle& style, const std::string& title, float title_size) {
     const int title_h = draw_panel_title(c, panel, title, title_size);
     Axes ax{{panel.x, panel.y + title_h, panel.w, panel.h - title_h}, lim};
-    // Keep the data's aspect ratio: an S-curve should not look squashed.
-    float sx = ax.area.w / (lim.xmax - lim.xmin), sy = ax.area.h / (lim.ymax - lim.ymin);
+    // Keep the data's aspect ratio: an S-curve should not look squashed. In double, and within
+    // the panel, whatever the limits.
+    const double xr = double(lim.xmax) - lim.xmin, yr = double(lim.ymax) - lim.ymin;
+    const double sx = ax.area.w / xr, sy = ax.area.h / yr;
     if (sx > sy) {
-        int w = static_cast<int>((lim.xmax - lim.xmin) * sy);
+        const int w = static_cast<int>(std::clamp(xr * sy, 1.0, double(ax.area.w)));
         ax.area.x += (ax.area.w - w) / 2;
         ax.area.w = w;
     } else {
-        int h = static_cast<int>((lim.ymax - lim.ymin) * sx);
+        const int h = static_cast<int>(std::clamp(yr * sx, 1.0, double(ax.area.h)));
         ax.area.y += (ax.area.h - h) / 2;
         ax.area.h = h;
     }
@@ -86,9 +98,10 @@ void scatter_panel(Canvas& c, Rect panel, const Tensor& points, Limits lim,
     const Rect inside{panel.x, panel.y + title_h, panel.w, panel.h - title_h};
     for (size_t i = 0; i + 1 < points.size(); i += 2) {
         const float x = ax.px(points[i]), y = ax.py(points[i + 1]);
-        if (x - style.radius < inside.x || x + style.radius > inside.x + inside.w ||
-            y - style.radius < inside.y || y + style.radius > inside.y + inside.h)
-            continue;
+        const bool within = x - style.radius >= inside.x &&
+                            x + style.radius <= inside.x + inside.w &&
+                            y - style.radius >= inside.y && y + style.radius <= inside.y + inside.h;
+        if (!within) continue;  // NaN and infinite positions are not within anything
         c.disc(x, y, style.radius, style.fill, style.edge, style.edge_width);
     }
 }
