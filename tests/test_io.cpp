@@ -176,3 +176,16 @@ TEST_CASE("outputs are checked together: no two the same file, none the same as 
     struct stat st;
     CHECK(stat(dir.file("a.ckpt").c_str(), &st) != 0);  // the probe leaves nothing behind
 }
+
+TEST_CASE("several outputs as one: a failure on the second leaves the first as it was") {
+    TempDir dir;
+    ddpm::write_file_atomic(dir.file("keep.csv"), "old");
+    ddpm::write_file_atomic(dir.file("plain"), "a file where a folder should be");
+    CHECK_THROWS_WITH(ddpm::write_files_atomic(
+                          {{dir.file("keep.csv"), "new"}, {dir.file("plain/t.npy"), "trajectory"}}),
+                      doctest::Contains("plain"));
+    CHECK(ddpm::read_file(dir.file("keep.csv")) == "old");
+    ddpm::write_files_atomic({{dir.file("keep.csv"), "new"}, {dir.file("t.npy"), "trajectory"}});
+    CHECK(ddpm::read_file(dir.file("keep.csv")) == "new");
+    CHECK(ddpm::read_file(dir.file("t.npy")) == "trajectory");
+}

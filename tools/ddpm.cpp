@@ -449,13 +449,16 @@ int sample(cli::Args& args) {
     ddpm::denormalize_points(seq, ck.run.data_norm);  // back to the data's own units (--data)
     const ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
     if (!ddpm::all_finite(samples)) throw ddpm::Error("sampling produced NaN or infinite values");
-    ddpm::save_points(samples, rq.out);
-    if (!rq.trajectory.empty()) ddpm::save_npy(seq, rq.trajectory);
-    if (!rq.panels.empty())
-        ddpm::save_figure(ddpm::reverse_panels(
-                              seq, "reverse process p_\\theta (" + ddpm::markup_escape(rq.sampler) +
-                                       ", " + ddpm::markup_escape(rq.weights) + " weights)"),
-                          rq.panels);
+    // All outputs as one: none replaced unless all were written.
+    std::vector<ddpm::FileBytes> files = {{rq.out, ddpm::points_bytes(samples, rq.out)}};
+    if (!rq.trajectory.empty()) files.push_back({rq.trajectory, ddpm::npy_bytes(seq)});
+    if (!rq.panels.empty()) {
+        const ddpm::Canvas panels = ddpm::reverse_panels(
+            seq, "reverse process p_\\theta (" + ddpm::markup_escape(rq.sampler) + ", " +
+                     ddpm::markup_escape(rq.weights) + " weights)");
+        files.push_back({rq.panels, ddpm::figure_bytes(panels, rq.panels)});
+    }
+    ddpm::write_files_atomic(files);
     const std::string how =
         rq.sampler == "ddim"
             ? "ddim"
@@ -598,6 +601,12 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "ddpm %s: %s\n", command.c_str(),
                      ddpm::printable_message(e.what()).c_str());
         return 2;
+    } catch (const std::length_error&) {  // a size no vector can take: the same cause
+        std::fprintf(stderr,
+                     "ddpm %s: a size too large to allocate; use smaller --n, --batch or "
+                     "--hidden\n",
+                     command.c_str());
+        return 1;
     } catch (const std::bad_alloc&) {
         std::fprintf(stderr,
                      "ddpm %s: out of memory (a limit such as ulimit -v, or sizes too large for "

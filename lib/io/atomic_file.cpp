@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <memory>
 #include <random>
 
 #include "error.h"
@@ -150,6 +151,15 @@ void write_file_atomic(const std::string& path, const std::string& bytes) {
     AtomicFile f(path);
     f.write(bytes);
     f.commit();
+}
+
+void write_files_atomic(const std::vector<FileBytes>& files) {
+    std::vector<std::unique_ptr<AtomicFile>> staged;
+    for (const FileBytes& f : files) {
+        staged.push_back(std::make_unique<AtomicFile>(f.path));
+        staged.back()->write(f.bytes);
+    }
+    for (auto& f : staged) f->commit();
 }
 
 // What a path that is not a regular file is, for the message.

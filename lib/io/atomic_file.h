@@ -10,6 +10,7 @@
 #pragma once
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace ddpm {
 
@@ -37,6 +38,13 @@ private:
 
 // The whole file in one call.
 void write_file_atomic(const std::string& path, const std::string& bytes);
+
+// Several files as one: every temporary is written before any is renamed into place, so a
+// failure while writing (a full disk, say) leaves every earlier file as it was.
+struct FileBytes {
+    std::string path, bytes;
+};
+void write_files_atomic(const std::vector<FileBytes>& files);
 
 // Reads a whole file; throws Error naming the path if it is missing, unreadable, or larger than
 // max_bytes (so a huge or wrong file never makes us allocate its size).

@@ -11,7 +11,7 @@
 
 namespace ddpm {
 
-void save_csv(const Tensor& points, const std::string& path) {
+std::string csv_text(const Tensor& points) {
     const bool trajectory = points.ndim() == 3;
     if (points.dim(-1) != 2 || (points.ndim() != 2 && !trajectory))
         throw Error("save_csv: expected (n, 2) or (frames, n, 2), got " + points.shape_str());
@@ -28,7 +28,11 @@ void save_csv(const Tensor& points, const std::string& path) {
                 std::snprintf(line, sizeof line, "%.9g,%.9g\n", p[0], p[1]);
             out += line;
         }
-    write_file_atomic(path, out);
+    return out;
+}
+
+void save_csv(const Tensor& points, const std::string& path) {
+    write_file_atomic(path, csv_text(points));
 }
 
 // A line as it may appear in an error message: at most 40 characters, non-printable bytes as '?'.

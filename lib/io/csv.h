@@ -11,6 +11,7 @@ namespace ddpm {
 
 // points (n, 2) -> "x,y" lines; a trajectory (frames, n, 2) -> "frame,x,y" lines. Atomic.
 void save_csv(const Tensor& points, const std::string& path);
+std::string csv_text(const Tensor& points);  // what save_csv writes
 
 // Returns (n, 2) for x,y files and (frames, n, 2) for frame,x,y files.
 Tensor load_csv(const std::string& path);

@@ -21,10 +21,14 @@ Tensor load_points(const std::string& path) {
     throw UsageError(path + ": expected a .npy or .csv file");
 }
 
-void save_points(const Tensor& points, const std::string& path) {
-    if (has_extension(path, ".npy")) return save_npy(points, path);
-    if (has_extension(path, ".csv") || is_standard_output(path)) return save_csv(points, path);
+std::string points_bytes(const Tensor& points, const std::string& path) {
+    if (has_extension(path, ".npy")) return npy_bytes(points);
+    if (has_extension(path, ".csv") || is_standard_output(path)) return csv_text(points);
     throw UsageError(path + ": expected a .npy or .csv file name");
+}
+
+void save_points(const Tensor& points, const std::string& path) {
+    write_file_atomic(path, points_bytes(points, path));
 }
 
 }  // namespace ddpm

@@ -154,17 +154,18 @@ void save_svg(const Canvas& c, const std::string& path) {
     write_file_atomic(path, encode_svg(c));
 }
 
-void save_figure(const Canvas& c, const std::string& path) {
+std::string figure_bytes(const Canvas& c, const std::string& path) {
     auto ends_with = [&](const char* ext) {
         const std::string e = ext;
         return path.size() > e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0;
     };
-    if (ends_with(".png"))
-        save_png(c, path);
-    else if (ends_with(".svg"))
-        save_svg(c, path);
-    else
-        throw UsageError("figure " + path + ": the name must end in .png or .svg");
+    if (ends_with(".png")) return encode_png(c);
+    if (ends_with(".svg")) return encode_svg(c);
+    throw UsageError("figure " + path + ": the name must end in .png or .svg");
+}
+
+void save_figure(const Canvas& c, const std::string& path) {
+    write_file_atomic(path, figure_bytes(c, path));
 }
 
 }  // namespace ddpm

@@ -14,5 +14,6 @@ void save_svg(const Canvas& c, const std::string& path);  // atomic: temp file, 
 
 // PNG or SVG by the file's extension (.png, .svg); anything else is a UsageError.
 void save_figure(const Canvas& c, const std::string& path);
+std::string figure_bytes(const Canvas& c, const std::string& path);  // what save_figure writes
 
 }  // namespace ddpm
