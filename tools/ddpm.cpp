@@ -548,6 +548,8 @@ int animate(cli::Args& args) {
     const ddpm::Checkpoint ck = ddpm::load_checkpoint(model_path);
     const ddpm::Trainer& tr = ck.trainer;
     ddpm::MLPDiffusion model = weights == "ema" ? ddpm::ema_model(tr) : tr.model;
+    ddpm::check_fits_in_memory(ddpm::sampling_bytes(tr.model_cfg, static_cast<uint64_t>(n)),
+                               "animating " + std::to_string(n) + " points", "use a smaller --n");
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}});
     ddpm::Normalization unused;
     ddpm::Tensor dataset = run_data(ck.run.dataset, n, seed, &unused);  // in the model's units
