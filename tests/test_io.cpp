@@ -189,3 +189,20 @@ TEST_CASE("several outputs as one: a failure on the second leaves the first as i
     CHECK(ddpm::read_file(dir.file("keep.csv")) == "new");
     CHECK(ddpm::read_file(dir.file("t.npy")) == "trajectory");
 }
+
+TEST_CASE("a link planted where a temporary might be is never written through") {
+    TempDir dir;
+    ddpm::write_file_atomic(dir.file("victim.txt"), "precious");
+    // The old, predictable temporary name (PATH.tmp.PID), and one in today's pattern: both links
+    // to the victim. Writing x.csv must touch neither the links nor the victim.
+    const std::string old_name = dir.file("x.csv.tmp." + std::to_string(getpid()));
+    const std::string new_name = dir.file(".x.csv.ddpm-tmp-00000000");
+    REQUIRE(symlink(dir.file("victim.txt").c_str(), old_name.c_str()) == 0);
+    REQUIRE(symlink(dir.file("victim.txt").c_str(), new_name.c_str()) == 0);
+    for (int i = 0; i < 20; ++i) ddpm::write_file_atomic(dir.file("x.csv"), "data");
+    CHECK(ddpm::read_file(dir.file("victim.txt")) == "precious");
+    CHECK(ddpm::read_file(dir.file("x.csv")) == "data");
+    struct stat st;
+    CHECK(lstat(new_name.c_str(), &st) == 0);  // a link is not a stale temporary: left alone
+    CHECK(S_ISLNK(st.st_mode));
+}
