@@ -102,7 +102,11 @@ void scatter_panel(Canvas& c, Rect panel, const Tensor& points, Limits lim,
                             x + style.radius <= inside.x + inside.w &&
                             y - style.radius >= inside.y && y + style.radius <= inside.y + inside.h;
         if (!within) continue;  // NaN and infinite positions are not within anything
-        c.disc(x, y, style.radius, style.fill, style.edge, style.edge_width);
+        if (style.snap_to_pixels)
+            c.disc(std::round(x - 0.5f) + 0.5f, std::round(y - 0.5f) + 0.5f, style.radius,
+                   style.fill, style.edge, style.edge_width);
+        else
+            c.disc(x, y, style.radius, style.fill, style.edge, style.edge_width);
     }
 }
 

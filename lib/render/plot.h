@@ -44,6 +44,9 @@ struct ScatterStyle {
     Color fill = colors::red;
     Color edge = colors::white;
     float edge_width = 0.6f;
+    // Centres on pixel centres: every point then has the same few pixels, which a GIF's LZW
+    // compresses far better; at half a pixel the shift cannot be seen.
+    bool snap_to_pixels = false;
 };
 
 // A scatter panel: the title (markup; lines split at '\n') centred on top, shrunk to fit the
