@@ -52,7 +52,9 @@ int main(int argc, char** argv) {
     }
     ddpm::save_png(ddpm::panel_figure(panels, titles, 2, 10, ddpm::ScatterStyle{1.5f}),
                    "forward.png");
-    std::printf("wrote forward.png (20 panels, t = 0, 5, ..., 95)\n\n");
+    std::printf(
+        "wrote forward.png (20 panels: code steps t = 0, 5, ..., 95, the lecture's x_1 ... "
+        "x_96)\n\n");
 
     // 3. One shot or step by step: the same distribution. Walk the chain
     //    x_t = sqrt(1 - beta_t) x_{t-1} + sqrt(beta_t) eps from x_0 and compare, at a few steps,
