@@ -189,6 +189,11 @@ int main(int argc, char** argv) {
     } catch (const ddpm::UsageError& e) {
         std::fprintf(stderr, "ddpm-render: %s\n", ddpm::printable_message(e.what()).c_str());
         return 2;
+    } catch (const std::length_error&) {
+        std::fprintf(stderr,
+                     "ddpm-render: a size too large to allocate; use a smaller --size or "
+                     "input\n");
+        return 1;
     } catch (const std::bad_alloc&) {
         std::fprintf(stderr,
                      "ddpm-render: out of memory (a limit such as ulimit -v, or a --size or "
