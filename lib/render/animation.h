@@ -21,6 +21,7 @@ struct AnimationStyle {
     // frame fitted to its own points (the notebook's matplotlib frames).
     enum class Limits { fixed, each_frame } limits_mode = Limits::fixed;
     ddpm::Limits limits;
+    float frame_margin = 0.05f;  // each_frame: the share of the points' range added on each side
 };
 
 // One frame: the title on top, the points below.
