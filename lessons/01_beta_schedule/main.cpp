@@ -10,10 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "../figures.h"
 #include "../lesson.h"
 #include "render/plot.h"
-#include "render/png.h"
-#include "render/svg.h"
 #include "schedule.h"
 
 int main(int argc, char** argv) {
@@ -85,8 +84,7 @@ int main(int argc, char** argv) {
     ddpm::Canvas canvas(1000, 420);
     ddpm::draw_line_chart(canvas, {0, 0, 500, 420}, signal);
     ddpm::draw_line_chart(canvas, {500, 0, 500, 420}, noise);
-    ddpm::save_png(canvas, "schedules.png");
-    ddpm::save_svg(canvas, "schedules.svg");
+    lesson::save_figure(canvas, "schedules", lesson::Svg::always);
     std::printf("\nwrote schedules.png and .svg (T = %d, four schedules)\n\n", num_steps);
     return check.finish();
 }

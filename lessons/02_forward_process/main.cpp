@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "../figures.h"
 #include "../lesson.h"
 #include "datasets.h"
 #include "diffusion.h"
 #include "render/plot.h"
-#include "render/png.h"
 #include "rng.h"
 #include "schedule.h"
 
@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
     ddpm::Canvas curve(420, 440);
     ddpm::scatter_panel(curve, {0, 0, 420, 440}, dataset, lim, {}, "S-curve, 10000 points",
                         ddpm::text_size::title);
-    ddpm::save_png(curve, "s_curve.png");
+    lesson::save_figure(curve, "s_curve", lesson::Svg::on_request);
     std::printf("wrote s_curve.png\n");
 
     // 2. The notebook's figure: q(x_t) for t = 0, 5, ..., 95, in a 2 x 10 grid, red points with a
@@ -50,8 +50,8 @@ int main(int argc, char** argv) {
         // Titled in the lecture's numbering: code step t = 0 is already one noising step, x_1.
         titles.push_back("q(x_{" + std::to_string(t + 1) + "} | x_0)");
     }
-    ddpm::save_png(ddpm::panel_figure(panels, titles, 2, 10, ddpm::ScatterStyle{1.5f}),
-                   "forward.png");
+    lesson::save_figure(ddpm::panel_figure(panels, titles, 2, 10, ddpm::ScatterStyle{1.5f}),
+                        "forward", lesson::Svg::on_request);
     std::printf(
         "wrote forward.png (20 panels: code steps t = 0, 5, ..., 95, the lecture's x_1 ... "
         "x_96)\n\n");

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "../figures.h"
 #include "../lesson.h"
 #include "datasets.h"
 #include "diffusion.h"
@@ -19,8 +20,6 @@
 #include "model.h"
 #include "optim.h"
 #include "render/plot.h"
-#include "render/svg.h"
-#include "render/png.h"
 #include "train.h"
 
 // What a training run leaves: the notebook's objects as they end, and each epoch's mean loss.
@@ -112,8 +111,7 @@ int main(int argc, char** argv) {
     //    tools' form of a run: this one's objects go into it, so ddpm sample and ddpm train
     //    --resume can take it.
     const ddpm::Canvas loss = ddpm::loss_chart(run.epoch_loss);
-    ddpm::save_png(loss, "loss.png");
-    ddpm::save_svg(loss, "loss.svg");
+    lesson::save_figure(loss, "loss", lesson::Svg::always);
     cfg.epochs = num_epoch;
     ddpm::Trainer done(ddpm::ModelConfig{}, cfg, sched, seed);
     done.model = run.model;

@@ -14,13 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "../figures.h"
 #include "../lesson.h"
 #include "datasets.h"
 #include "diffusion.h"
 #include "io/progress.h"
 #include "metrics.h"
 #include "render/plot.h"
-#include "render/png.h"
 #include "train.h"
 
 int main(int argc, char** argv) {
@@ -71,10 +71,10 @@ int main(int argc, char** argv) {
     // 2. The notebook's sampling: x_T ~ N(0, I), 100 steps, the whole trajectory x_seq.
     ddpm::Tensor x_seq = ddpm::p_sample_loop(model, n, sched, rng);
     std::printf("x_seq: %s (x_T first, the sample x_0 last)\n", x_seq.shape_str().c_str());
-    ddpm::save_png(ddpm::reverse_panels(x_seq,
-                                        "the reverse process p_\\theta(x_{t-1} | x_t): "
-                                        "x\\_seq[10], x\\_seq[20], ..., x\\_seq[100]"),
-                   "reverse.png");
+    lesson::save_figure(ddpm::reverse_panels(x_seq,
+                                             "the reverse process p_\\theta(x_{t-1} | x_t): "
+                                             "x\\_seq[10], x\\_seq[20], ..., x\\_seq[100]"),
+                        "reverse", lesson::Svg::on_request);
     std::printf("wrote reverse.png\n\n");
 
     // 3. How good are the samples? Against a fresh sample of the S-curve, next to the noise floor

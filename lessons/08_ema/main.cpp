@@ -12,13 +12,13 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "../figures.h"
 #include "../lesson.h"
 #include "datasets.h"
 #include "diffusion.h"
 #include "io/progress.h"
 #include "metrics.h"
 #include "render/plot.h"
-#include "render/png.h"
 #include "train.h"
 
 int main(int argc, char** argv) {
@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     ddpm::Canvas fig =
         ddpm::panel_figure({s_raw, s_ema, real_a}, {"raw weights", "EMA weights", "true S-curve"},
                            1, 3, ddpm::ScatterStyle{1.5f}, &lim, 300, 320);
-    ddpm::save_png(fig, "ema.png");
+    lesson::save_figure(fig, "ema", lesson::Svg::on_request);
     std::printf("wrote ema.png (raw, EMA, truth; same limits)\n\n");
     // Both must be real samples of the curve; which is better depends on the run, and the table
     // says by how much.

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "../figures.h"
 #include "../lesson.h"
 #include "datasets.h"
 #include "diffusion.h"
@@ -25,7 +26,6 @@
 #include "metrics.h"
 #include "render/markup.h"
 #include "render/plot.h"
-#include "render/png.h"
 #include "train.h"
 
 namespace {
@@ -158,11 +158,11 @@ int main(int argc, char** argv) {
         sets.push_back(ddpm::make_dataset(name, 2000, 1234));
         flags.push_back("--dataset " + ddpm::markup_escape(name));
     }
-    ddpm::save_png(
+    lesson::save_figure(
         ddpm::panel_figure(sets, flags, 1, 6,
                            ddpm::ScatterStyle{1.2f, ddpm::colors::red, ddpm::colors::white, 0.4f},
                            nullptr, 180, 200),
-        "datasets.png");
+        "datasets", lesson::Svg::on_request);
     std::printf("wrote datasets.png (the six data sets)\n");
 
     ddpm::Tensor data = ddpm::make_dataset("s_curve", n_train, 1234);
@@ -248,11 +248,11 @@ int main(int argc, char** argv) {
     const std::string zh_md =
         check.quick ? "experiments.zh-CN.md" : "../../docs/zh-CN/experiments.md";
     ddpm::write_file_atomic(zh_md, chinese_page(facts, table));
-    ddpm::save_png(
+    lesson::save_figure(
         ddpm::panel_figure(panels, titles, models, 6,
                            ddpm::ScatterStyle{1.1f, ddpm::colors::red, ddpm::colors::red, 0.0f},
                            nullptr, 190, 190),
-        "experiments.png");
+        "experiments", lesson::Svg::on_request);
     std::printf("\nwrote %s and experiments.png (%d models x 6 ways to sample)\n\n", out_md.c_str(),
                 models);
 
