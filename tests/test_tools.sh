@@ -119,32 +119,28 @@ head -n 51 ring.csv > few.csv
 expect 1 "few.csv: 50 points; at least 200 are needed" train --data few.csv --epochs 1
 expect 2 "give --dataset or --data, not both" train --data ring.csv --dataset moons
 
-# Ctrl-C: the run stops after its current step with status 130 and a checkpoint; --resume ends
-# byte-identical to the uninterrupted run.
+# Ctrl-C (SIGINT) and SIGTERM (timeout, docker stop): the run stops after its current step with
+# status 130 or 143 and a checkpoint; --resume ends byte-identical to the uninterrupted run.
 "$ddpm" train --epochs 300 --n 2000 --out whole.ckpt > /dev/null 2>&1
-"$ddpm" train --epochs 300 --n 2000 --out part.ckpt --threads 1 > part.log 2>&1 &
-pid=$!
-# Interrupt once the run reports 10% done (its progress lines go to part.log), not after a fixed
-# time: how long training takes depends on the machine.
-for _ in $(seq 1 400); do grep -q "^epoch 30/300" part.log && break; sleep 0.02; done
-kill -INT $pid
-wait $pid; status=$?
-"$ddpm" train --resume part.ckpt --out part.ckpt --epochs 300 > /dev/null 2>&1
-if [ "$status" = 130 ] && grep -q "interrupted at epoch" part.log && cmp -s whole.ckpt part.ckpt; then
-    ok "Ctrl-C: exit 130 with a checkpoint ($(grep -o 'epoch [0-9]*, step [0-9]*' part.log)); resumed run byte-identical"
-else
-    not_ok "Ctrl-C and --resume: status $status, $(grep interrupted part.log), identical: $(cmp whole.ckpt part.ckpt 2>&1)"
-fi
-# SIGTERM (timeout, docker stop) is handled as Ctrl-C: saved, then exit 143.
-"$ddpm" train --epochs 300 --n 2000 --out term.ckpt --threads 1 > term.log 2>&1 &
-pid=$!
-for _ in $(seq 1 400); do grep -q "^epoch 30/300" term.log && break; sleep 0.02; done
-kill -TERM $pid
-wait $pid; status=$?
-"$ddpm" train --resume term.ckpt --out term.ckpt --epochs 300 > /dev/null 2>&1
-[ "$status" = 143 ] && grep -q "interrupted at epoch" term.log && cmp -s whole.ckpt term.ckpt &&
-    ok "SIGTERM: exit 143 with a checkpoint; resumed run byte-identical" ||
-    not_ok "SIGTERM: status $status, $(grep interrupted term.log)"
+stop_and_resume() {  # SIGNAL STATUS NAME
+    sig=$1; want=$2; name=$3
+    "$ddpm" train --epochs 300 --n 2000 --out "$name.ckpt" --threads 1 > "$name.log" 2>&1 &
+    pid=$!
+    # Stop once the run reports 10% done (its progress lines go to the log), not after a fixed
+    # time: how long training takes depends on the machine.
+    for _ in $(seq 1 400); do grep -q "^epoch 30/300" "$name.log" && break; sleep 0.02; done
+    kill -"$sig" $pid
+    wait $pid; status=$?
+    "$ddpm" train --resume "$name.ckpt" --out "$name.ckpt" --epochs 300 > /dev/null 2>&1
+    if [ "$status" = "$want" ] && grep -q "interrupted at epoch" "$name.log" &&
+       cmp -s whole.ckpt "$name.ckpt"; then
+        ok "SIG$sig: exit $want with a checkpoint ($(grep -o 'epoch [0-9]*, step [0-9]*' "$name.log")); resumed run byte-identical"
+    else
+        not_ok "SIG$sig and --resume: status $status, $(grep interrupted "$name.log"), identical: $(cmp whole.ckpt "$name.ckpt" 2>&1)"
+    fi
+}
+stop_and_resume INT 130 part
+stop_and_resume TERM 143 term
 # A closed pipe on standard output costs nothing: the run ends, the checkpoint is written, and
 # the lost output is said (exit 1), instead of a silent death by SIGPIPE.
 "$ddpm" train --epochs 40 --n 500 --sample-every 1 --panels-dir pipe --out pipe.ckpt 2> pipe.err | true

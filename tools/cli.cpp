@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "error.h"
+#include "io/points.h"
 
 namespace cli {
 
@@ -92,11 +93,7 @@ double parse_number(const std::string& flag, const std::string& text, double lo,
 }
 
 void check_figure_name(const std::string& flag, const std::string& path) {
-    auto ends_with = [&](const std::string& ext) {
-        return path.size() > ext.size() &&
-               path.compare(path.size() - ext.size(), ext.size(), ext) == 0;
-    };
-    if (!ends_with(".png") && !ends_with(".svg"))
+    if (!ddpm::has_extension(path, ".png") && !ddpm::has_extension(path, ".svg"))
         throw ddpm::UsageError(flag + " " + path +
                                ": a figure's name must end in .png or .svg (its format)");
 }

@@ -238,23 +238,23 @@ ddpm::Checkpoint start_or_resume(const TrainRequest& rq) {
     return ck;
 }
 
+// The learner's data file of a run ("file:PATH"), or "" for a named data set.
+std::string data_file_of(const ddpm::RunInfo& run) {
+    return run.dataset.rfind("file:", 0) == 0 ? run.dataset.substr(5) : "";
+}
+
 // The run's training data; a learner's file must not have changed since a resumed run began.
 ddpm::Tensor training_data(ddpm::Checkpoint& ck, const std::string& resume) {
     ddpm::RunInfo& run = ck.run;
     ddpm::Normalization norm;
     ddpm::Tensor data = run_data(run.dataset, run.dataset_n, ck.trainer.seed, &norm);
-    if (run.dataset.rfind("file:", 0) == 0) {
+    if (!data_file_of(run).empty()) {
         if (!resume.empty() && (norm.scale != run.data_norm.scale || data.dim(0) != run.dataset_n))
-            throw ddpm::Error(run.dataset.substr(5) + " changed since " + resume + " was saved");
+            throw ddpm::Error(data_file_of(run) + " changed since " + resume + " was saved");
         run.data_norm = norm;
         run.dataset_n = data.dim(0);
     }
     return data;
-}
-
-// The learner's data file of a run ("file:PATH"), or "" for a named data set.
-std::string data_file_of(const ddpm::RunInfo& run) {
-    return run.dataset.rfind("file:", 0) == 0 ? run.dataset.substr(5) : "";
 }
 
 // Every output at once, before training: none the same as another or as the learner's data (the

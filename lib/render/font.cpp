@@ -5,7 +5,6 @@
 #include <climits>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,6 +15,7 @@
 #include <stb/stb_truetype.h>
 
 #include "error.h"
+#include "io/atomic_file.h"
 
 namespace ddpm {
 
@@ -72,20 +72,14 @@ bool in_system_font_folder(const std::string& path) {
 }
 
 void Font::load(const std::string& path) {
-    struct stat st;
     if (!in_system_font_folder(path))
         throw Error("font " + path +
                     " is not inside the system's font folders (/usr/share/fonts, "
                     "/usr/local/share/fonts, or on macOS /Library/Fonts, ~/Library/Fonts)");
-    if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-        throw Error("font " + path + " is not a regular file");
-    if (st.st_size > kMaxFontBytes)
-        throw Error("font " + path + " is over 64 MB; choose another with DDPM_FONT");
-    std::ifstream in(path, std::ios::binary);
+    // read_file: a regular file only, judged on the open descriptor, within the limit.
+    const std::string bytes = read_file(path, kMaxFontBytes);
     auto impl = std::make_unique<Impl>();
-    impl->data.resize(static_cast<size_t>(st.st_size));
-    if (!in.read(reinterpret_cast<char*>(impl->data.data()), st.st_size))
-        throw Error("font " + path + " could not be read");
+    impl->data.assign(bytes.begin(), bytes.end());
     const int offset = stbtt_GetFontOffsetForIndex(impl->data.data(), 0);
     if (offset < 0 || !stbtt_InitFont(&impl->info, impl->data.data(), offset) ||
         stbtt_FindGlyphIndex(&impl->info, 'A') == 0)

@@ -26,7 +26,7 @@ const Symbol kSymbols[] = {
     {"mid", '|'},       {"ell", 0x2113},       {"propto", 0x221D}, {"sum", 0x2211},
 };
 
-enum class Accent { none, bar, tilde, hat };
+enum class Accent { bar, tilde, hat };
 
 // Reads one UTF-8 character at s[pos] (advancing pos); a malformed byte reads as U+FFFD.
 uint32_t next_codepoint(const std::string& s, size_t& pos) {

@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "io/atomic_file.h"
+#include "io/points.h"
 #include "render/font.h"
 #include "render/markup.h"
 #include "render/png.h"
@@ -155,12 +156,8 @@ void save_svg(const Canvas& c, const std::string& path) {
 }
 
 std::string figure_bytes(const Canvas& c, const std::string& path) {
-    auto ends_with = [&](const char* ext) {
-        const std::string e = ext;
-        return path.size() > e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0;
-    };
-    if (ends_with(".png")) return encode_png(c);
-    if (ends_with(".svg")) return encode_svg(c);
+    if (has_extension(path, ".png")) return encode_png(c);
+    if (has_extension(path, ".svg")) return encode_svg(c);
     throw UsageError("figure " + path + ": the name must end in .png or .svg");
 }
 
