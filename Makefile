@@ -212,13 +212,13 @@ experiments: $(B)/lessons/10_experiments
 bench: $(TOOL_BIN)
 	$(B)/bench
 
-# Fuzzing: clang's libFuzzer on the three readers of outside files. Each target runs for
+# Fuzzing: clang's libFuzzer on the four readers of outside files. Each target runs for
 # FUZZ_SECONDS, starting from the corpus in tests/corpus/ (new inputs go to build/fuzz/corpus/).
 FUZZ_SECONDS ?= 20
 FUZZ_CXX     ?= clang++
 FUZZ_FLAGS   := -std=c++17 -O1 -g -Wall -Wextra -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=all -Ilib
-FUZZ_TARGETS := npy csv checkpoint
+FUZZ_TARGETS := npy csv checkpoint safetensors
 FUZZ_OBJ     := $(LIB_SRC:%.cpp=build/fuzz/obj/%.o)
 
 build/fuzz/obj/%.o: %.cpp | $(DEPS)

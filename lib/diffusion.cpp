@@ -61,9 +61,15 @@ float diffusion_loss_fn(MLPDiffusion& model, const float* x_0, int B, const Sche
                     " step embeddings but the schedule has " + std::to_string(sched.num_steps) +
                     " steps");
     buf.reserve(B, D);
-    buf.n = B * D;
     antithetic_steps(buf.t.data(), B, sched.num_steps, rng);
-    for (int i = 0; i < buf.n; ++i) buf.eps[i] = rng.normal();
+    for (int i = 0; i < B * D; ++i) buf.eps[i] = rng.normal();
+    return diffusion_loss_given(model, x_0, B, sched, buf);
+}
+
+float diffusion_loss_given(MLPDiffusion& model, const float* x_0, int B, const Schedule& sched,
+                           LossBuffers& buf) {
+    const int D = model.config().dim;
+    buf.n = B * D;
     q_x(buf.x_t.data(), x_0, buf.eps.data(), buf.t.data(), B, D, sched);
     model.forward(buf.pred.data(), buf.x_t.data(), buf.t.data(), B);
     return mse_forward(buf.pred.data(), buf.eps.data(), buf.n);
@@ -88,8 +94,10 @@ static float reverse_variance(int t, const Schedule& sched, const SamplerOptions
     return sched.betas[t];
 }
 
-void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule& sched, Rng& rng,
-              const SamplerOptions& opt, float* eps, int* t_buf) {
+// The two forms of p_sample differ only in where z comes from: a generator, or the caller.
+template <typename Noise>
+static void p_sample_with(const MLPDiffusion& model, float* x, int n, int t, const Schedule& sched,
+                          Noise z, const SamplerOptions& opt, float* eps, int* t_buf) {
     check_step(t, sched);
     std::fill(t_buf, t_buf + n, t);
     fast::predict_noise(model, eps, x, t_buf, n);  // eps = eps_theta(x_t, t), all n points
@@ -99,8 +107,20 @@ void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule&
     const bool noise = t > 0 || opt.noise_at_last_step;
     for (int i = 0; i < n * model.config().dim; ++i) {
         const float mean = scale * (x[i] - coeff * eps[i]);
-        x[i] = noise ? mean + sigma * rng.normal() : mean;
+        x[i] = noise ? mean + sigma * z(i) : mean;
     }
+}
+
+void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule& sched, Rng& rng,
+              const SamplerOptions& opt, float* eps, int* t_buf) {
+    auto draw = [&rng](int) { return rng.normal(); };  // one value after another
+    p_sample_with(model, x, n, t, sched, draw, opt, eps, t_buf);
+}
+
+void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule& sched,
+              const float* z, const SamplerOptions& opt, float* eps, int* t_buf) {
+    auto given = [z](int i) { return z[i]; };
+    p_sample_with(model, x, n, t, sched, given, opt, eps, t_buf);
 }
 
 static void check_prior(const Tensor& x_T, const MLPDiffusion& model, const Schedule& sched) {

@@ -39,6 +39,10 @@ struct LossBuffers {
 // x_0 (B, D). Draws t first, then eps, as the notebook does; keeps them in buf for the backward.
 float diffusion_loss_fn(MLPDiffusion& model, const float* x_0, int B, const Schedule& sched,
                         Rng& rng, LossBuffers& buf);
+// The same loss with the steps and the noise already drawn: buf.t (B,) and buf.eps (B, D), e.g.
+// the notebook's own draws, read from the PyTorch oracle's fixture (tests/test_oracle.cpp).
+float diffusion_loss_given(MLPDiffusion& model, const float* x_0, int B, const Schedule& sched,
+                           LossBuffers& buf);
 
 // The notebook's loss.backward(): the gradient of the last diffusion_loss_fn, accumulated into
 // model.grads (dL/d eps_theta by mse_backward, then the model's backward).
@@ -62,6 +66,9 @@ struct SamplerOptions {
 // (lib/fast/predict.h), with the same bits as one forward pass.
 void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule& sched, Rng& rng,
               const SamplerOptions& opt, float* eps, int* t_buf);
+// The same step with the noise given: z (n, D), not read when the step adds none.
+void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule& sched,
+              const float* z, const SamplerOptions& opt, float* eps, int* t_buf);
 
 // p_sample_loop: from x_T down to x_0, t = T-1 ... 0. Returns the whole trajectory
 // (T + 1, n, D): frame 0 is x_T, frame T is the final sample x_0, as the notebook's x_seq.

@@ -16,6 +16,7 @@
 #include "io/checkpoint.h"
 #include "io/csv.h"
 #include "io/npy.h"
+#include "io/weights.h"
 
 namespace fs = std::filesystem;
 
@@ -53,4 +54,11 @@ TEST_CASE("the CSV corpus: good files load, bad ones are refused with a message"
 
 TEST_CASE("the checkpoint corpus: good files load, bad ones are refused with a message") {
     run_corpus("checkpoint", [](const std::string& f) { ddpm::load_checkpoint(f); });
+}
+
+TEST_CASE(
+    "the safetensors corpus: good files load as models, bad ones are refused with a message") {
+    run_corpus("safetensors", [](const std::string& f) {
+        ddpm::load_sampling_model(f, "", ddpm::ImportSettings{});
+    });
 }

@@ -3,6 +3,8 @@
 //   ddpm train  [options]   train a model, write a checkpoint (and reverse-process panels)
 //   ddpm sample --model M --out F [options]   draw samples (CSV or .npy) from a checkpoint
 //   ddpm eval   FILE [options]                score samples against the true distribution
+//   ddpm animate --model M [options]          the forward and reverse processes as a GIF
+//   ddpm export MODEL.ckpt OUT.safetensors    the weights under the notebook's names
 //
 // Exit status: 0 success, 1 a run-time failure (a bad file, a NaN loss), 2 a usage error.
 #include <atomic>
@@ -24,6 +26,7 @@
 #include "io/outputs.h"
 #include "io/points.h"
 #include "io/progress.h"
+#include "io/weights.h"
 #include "memory.h"
 #include "metrics.h"
 #include "fast/parallel.h"
@@ -42,6 +45,7 @@ const char* kUsage =
     "  sample   draw samples from a checkpoint into a CSV or .npy file\n"
     "  eval     score samples against the true distribution\n"
     "  animate  the forward and reverse processes of a checkpoint as an animated GIF\n"
+    "  export   a checkpoint's weights as safetensors, for the notebook's MLPDiffusion\n"
     "exit status: 0 success, 1 run-time failure (or standard output lost), 2 usage error,\n"
     "130 interrupted by Ctrl-C, 143 stopped by SIGTERM (both save the checkpoint first)\n";
 
@@ -88,7 +92,8 @@ const char* kTrainHelp =
 
 const char* kSampleHelp =
     "usage: ddpm sample --model FILE --out FILE [options]\n"
-    "  --model FILE         a checkpoint written by ddpm train\n"
+    "  --model FILE         a checkpoint written by ddpm train, or weights as .safetensors\n"
+    "                       (ddpm export's, or the notebook's: docs/notebook-and-back.md)\n"
     "  --out FILE           samples.csv (header x,y) or samples.npy (float32, (n, 2))\n"
     "  --n N                number of samples (default 10000)\n"
     "  --sampler NAME       ddpm (default) | ddim\n"
@@ -96,7 +101,7 @@ const char* kSampleHelp =
     "  --eta E              DDIM's noise, 0 (deterministic, default) .. 1\n"
     "  --variance NAME      DDPM's step variance: beta | posterior\n"
     "  --last-step-noise on|off   noise at the last DDPM step\n"
-    "  --weights NAME       raw | ema\n"
+    "  --weights NAME       raw | ema (a .safetensors file holds one of them)\n"
     "                       defaults: the checkpoint's recipe (ddpm train --recipe): the "
     "notebook's\n"
     "                       beta, on, raw; the improved recipe's posterior, off, ema\n"
@@ -106,9 +111,12 @@ const char* kSampleHelp =
     "  --panels FILE        also draw the notebook's 10 reverse-process panels (.png or .svg)\n";
 
 const char* kEvalHelp =
-    "usage: ddpm eval FILE [options]\n"
+    "usage: ddpm eval FILE [options]   or   ddpm eval --model FILE [options]\n"
     "  FILE                 samples as CSV (x,y) or .npy ((n, 2))\n"
-    "  --dataset NAME       the true distribution: s_curve (default), or another of ddpm train's\n"
+    "  --model FILE         or a model (checkpoint or .safetensors): --n samples (default 3000)\n"
+    "                       drawn as ddpm sample draws them by default (--sample-seed, default 1)\n"
+    "  --dataset NAME       the true distribution: s_curve (default; with --model, the model's\n"
+    "                       data set), or another of ddpm train's\n"
     "  --data FILE          or compare with your own points (.csv or .npy), split in two halves,\n"
     "                       all measured in the model's units (training's normalisation)\n"
     "  --seed N             seed of the true samples compared against (default 99)\n"
@@ -117,15 +125,31 @@ const char* kEvalHelp =
 
 const char* kAnimateHelp =
     "usage: ddpm animate --model FILE [options]\n"
-    "  --model FILE         a checkpoint written by ddpm train\n"
+    "  --model FILE         a checkpoint written by ddpm train, or weights as .safetensors\n"
     "  --out FILE           the GIF (default diffusion.gif)\n"
     "  --n N                points per frame (default 10000)\n"
-    "  --weights NAME       raw (default) | ema\n"
+    "  --weights NAME       raw (default; a .safetensors file: the weights it holds) | ema\n"
     "  --delay MS           time per frame (default 100)\n"
     "  --hold-last MS       extra time on the final sample (default 2000)\n"
     "  --seed N             seed of the data, the forward noise and the sampler (default 1234)\n"
     "  --threads N          threads (default 0: one per core)\n"
     "frames: q(x_t) for t = 0 ... T-1, then the reverse trajectory x_T ... x_0 (T + 1 frames).\n";
+
+// The flags for .safetensors weights without a configuration (the notebook's), shared by sample,
+// eval and animate.
+const char* kImportHelp =
+    "weights saved without our metadata (the notebook's, by safetensors.torch.save_file):\n"
+    "  --steps T --hidden N --depth N --schedule NAME   the model they are (default: the\n"
+    "                       notebook's, 100, 128, 3, sigmoid); a mismatch names the tensor\n";
+
+const char* kExportHelp =
+    "usage: ddpm export MODEL.ckpt OUT.safetensors [--weights raw|ema]\n"
+    "  writes the checkpoint's weights under the notebook's state_dict names and PyTorch's\n"
+    "  shapes (float32), with its configuration as metadata. In Python (torch alone, or\n"
+    "  safetensors.torch.load_file):\n"
+    "    from notebook_io import load_file          # tools/notebook_io.py\n"
+    "    model.load_state_dict(load_file(\"OUT.safetensors\")[0], strict=True)\n"
+    "  --weights NAME       raw | ema (default: the recipe's: notebook raw, improved ema)\n";
 
 // Ctrl-C (SIGINT) and SIGTERM (timeout, systemd, docker stop) ask the training loop to stop after
 // its current step; the run saves and exits with 128 + the signal (130, 143). Lock-free atomics
@@ -366,7 +390,19 @@ struct SampleRequest {
     bool have_steps = false;  // --sample-steps given (DDIM's)
     int steps = 0;
     float eta = 0;
+    ddpm::ImportSettings import;  // for .safetensors weights without a configuration
 };
+
+ddpm::ImportSettings parse_import_flags(cli::Args& args) {
+    ddpm::ImportSettings s;
+    s.given = args.has("--steps") || args.has("--hidden") || args.has("--depth") ||
+              args.has("--schedule");
+    s.num_steps = static_cast<int>(args.integer("--steps", 100, 2, 100000));
+    s.hidden = static_cast<int>(args.integer("--hidden", 128, 1, 4096));
+    s.depth = static_cast<int>(args.integer("--depth", 3, 1, 16));
+    s.schedule = args.text("--schedule", "sigmoid");
+    return s;
+}
 
 SampleRequest parse_sample_flags(cli::Args& args) {
     if (!args.has("--model")) throw ddpm::UsageError("sample needs --model FILE");
@@ -387,6 +423,7 @@ SampleRequest parse_sample_flags(cli::Args& args) {
     rq.have_steps = args.has("--sample-steps");
     rq.steps = static_cast<int>(args.integer("--sample-steps", 0, 1, 100000));
     rq.eta = static_cast<float>(args.number("--eta", 0.0, 0.0, 1.0));
+    rq.import = parse_import_flags(args);
     args.finish();
     if (!rq.variance.empty()) one_of("--variance", rq.variance, {"beta", "posterior"});
     if (!rq.last_noise.empty()) one_of("--last-step-noise", rq.last_noise, {"on", "off"});
@@ -404,11 +441,11 @@ SampleRequest parse_sample_flags(cli::Args& args) {
 
 // The notebook's recipe samples as the notebook does (beta variance, noise at the last step, raw
 // weights); the improved one by DDPM's Algorithm 2 from the EMA weights (docs/experiments.md).
+// The weights are chosen when the model is loaded (load_sampling_model).
 void recipe_defaults(SampleRequest& rq, const std::string& recipe) {
     const bool improved = recipe == "improved";
     if (rq.variance.empty()) rq.variance = improved ? "posterior" : "beta";
     if (rq.last_noise.empty()) rq.last_noise = improved ? "off" : "on";
-    if (rq.weights.empty()) rq.weights = improved ? "ema" : "raw";
 }
 
 // The whole trajectory (steps + 1, n, dim), x_T first, by the sampler asked for.
@@ -431,22 +468,21 @@ ddpm::Tensor draw_trajectory(const SampleRequest& rq, const ddpm::MLPDiffusion& 
 
 int sample(cli::Args& args) {
     if (args.flag("--help")) {
-        std::printf("%s", kSampleHelp);
+        std::printf("%s%s", kSampleHelp, kImportHelp);
         return 0;
     }
     SampleRequest rq = parse_sample_flags(args);
-    const ddpm::Checkpoint ck = ddpm::load_checkpoint(rq.model_path);
-    const ddpm::Trainer& tr = ck.trainer;
-    recipe_defaults(rq, ck.run.recipe);
-    ddpm::check_fits_in_memory(ddpm::sampling_bytes(tr.model_cfg, static_cast<uint64_t>(rq.n)),
+    const ddpm::SamplingModel sm = ddpm::load_sampling_model(rq.model_path, rq.weights, rq.import);
+    rq.weights = sm.weights;
+    recipe_defaults(rq, sm.run.recipe);
+    ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), static_cast<uint64_t>(rq.n)),
                                "sampling " + std::to_string(rq.n) + " points", "use a smaller --n");
     std::vector<ddpm::NamedPath> outputs = {{"--out", rq.out}};
     if (!rq.trajectory.empty()) outputs.push_back({"--trajectory", rq.trajectory});
     if (!rq.panels.empty()) outputs.push_back({"--panels", rq.panels});
     ddpm::check_outputs(outputs, {{"--model", rq.model_path}});
-    const ddpm::MLPDiffusion model = rq.weights == "ema" ? ddpm::ema_model(tr) : tr.model;
-    ddpm::Tensor seq = draw_trajectory(rq, model, tr.sched);
-    ddpm::denormalize_points(seq, ck.run.data_norm);  // back to the data's own units (--data)
+    ddpm::Tensor seq = draw_trajectory(rq, sm.model, sm.sched);
+    ddpm::denormalize_points(seq, sm.run.data_norm);  // back to the data's own units (--data)
     const ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
     if (!ddpm::all_finite(samples)) throw ddpm::Error("sampling produced NaN or infinite values");
     // All outputs as one: none replaced unless all were written.
@@ -467,58 +503,105 @@ int sample(cli::Args& args) {
     std::FILE* report = ddpm::is_standard_output(rq.out) ? stderr : stdout;
     std::fprintf(report, "wrote %d samples to %s (%s, %d steps, %s weights; recipe %s)%s%s\n", rq.n,
                  rq.out.c_str(), how.c_str(), seq.dim(0) - 1, rq.weights.c_str(),
-                 ck.run.recipe.c_str(), rq.trajectory.empty() ? "" : " and the trajectory to ",
+                 sm.run.recipe.c_str(), rq.trajectory.empty() ? "" : " and the trajectory to ",
                  rq.trajectory.c_str());
     return 0;
 }
 
-int eval(cli::Args& args) {
-    if (args.flag("--help")) {
-        std::printf("%s", kEvalHelp);
-        return 0;
-    }
-    const std::string dataset = args.text("--dataset", "s_curve");
-    const std::string data_file = args.text("--data", "");
-    const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 99, 0, 2147483647L));
-    args.finish();
-    if (args.positional().size() != 1)
-        throw ddpm::UsageError("eval needs one samples file (.csv or .npy)");
-    ddpm::Tensor samples = ddpm::load_points(args.positional()[0]);
-    if (samples.ndim() != 2 || samples.dim(1) != 2)
-        throw ddpm::Error(args.positional()[0] + ": expected points (n, 2), got " +
-                          samples.shape_str());
-    if (samples.dim(0) < 10) throw ddpm::Error(args.positional()[0] + ": needs at least 10 points");
-    int n = std::min(samples.dim(0), 3000);
-    ddpm::Tensor real_a, real_b;
-    if (!data_file.empty()) {
-        // Your points, shuffled with the seed, in two halves: one to compare with, one for the
-        // floor. All three sets are measured in the model's units (the training's normalisation),
-        // where the measures' bandwidths make sense.
-        ddpm::Tensor pts = ddpm::load_points(data_file);
-        ddpm::Normalization norm = ddpm::normalize_points(pts, data_file, 20);
-        ddpm::apply_normalization(samples, norm);
-        std::vector<int> order(pts.dim(0));
-        for (int i = 0; i < pts.dim(0); ++i) order[i] = i;
-        ddpm::Rng rng(seed);
-        rng.shuffle(order);
-        n = std::min(n, pts.dim(0) / 2);
-        real_a = ddpm::Tensor({n, 2});
-        real_b = ddpm::Tensor({n, 2});
-        for (int i = 0; i < n; ++i)
-            for (int d = 0; d < 2; ++d) {
-                real_a.at(i, d) = pts.at(order[i], d);
-                real_b.at(i, d) = pts.at(order[n + i], d);
-            }
-    } else {
+// The true distribution's two sets of n points, the one to compare with and the one for the noise
+// floor: from a named data set, or from the learner's points (--data), shuffled with the seed and
+// split in two halves. With --data, `samples` are moved into the model's units (the training's
+// normalisation), where the measures' bandwidths make sense, and n may shrink to half the file.
+void reference_points(const std::string& dataset, const std::string& data_file, uint64_t seed,
+                      ddpm::Tensor& samples, int& n, ddpm::Tensor& real_a, ddpm::Tensor& real_b) {
+    if (data_file.empty()) {
         real_a = ddpm::make_dataset(dataset, n, seed);
         real_b = ddpm::make_dataset(dataset, n, seed + 1);
+        return;
     }
+    ddpm::Tensor pts = ddpm::load_points(data_file);
+    ddpm::Normalization norm = ddpm::normalize_points(pts, data_file, 20);
+    ddpm::apply_normalization(samples, norm);
+    std::vector<int> order(pts.dim(0));
+    for (int i = 0; i < pts.dim(0); ++i) order[i] = i;
+    ddpm::Rng rng(seed);
+    rng.shuffle(order);
+    n = std::min(n, pts.dim(0) / 2);
+    real_a = ddpm::Tensor({n, 2});
+    real_b = ddpm::Tensor({n, 2});
+    for (int i = 0; i < n; ++i)
+        for (int d = 0; d < 2; ++d) {
+            real_a.at(i, d) = pts.at(order[i], d);
+            real_b.at(i, d) = pts.at(order[n + i], d);
+        }
+}
+
+// eval --model: n samples drawn as ddpm sample draws them by default, in the data's units. The
+// model's data set becomes the default reference (*dataset or *data_file, unless given).
+ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::string* data_file) {
+    SampleRequest rq;
+    rq.model_path = args.text("--model", "");
+    rq.n = static_cast<int>(args.integer("--n", 3000, 10, 1000000));
+    rq.seed = static_cast<uint64_t>(args.integer("--sample-seed", 1, 0, 2147483647L));
+    rq.sampler = "ddpm";
+    rq.weights = args.text("--weights", "");
+    if (!rq.weights.empty()) one_of("--weights", rq.weights, {"raw", "ema"});
+    rq.import = parse_import_flags(args);
+    ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
+    const bool reference_given = args.has("--dataset") || args.has("--data");
+    args.finish();
+    if (!args.positional().empty())
+        throw ddpm::UsageError("give a samples file or --model, not both");
+    const ddpm::SamplingModel sm = ddpm::load_sampling_model(rq.model_path, rq.weights, rq.import);
+    recipe_defaults(rq, sm.run.recipe);
+    ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), static_cast<uint64_t>(rq.n)),
+                               "sampling " + std::to_string(rq.n) + " points", "use a smaller --n");
+    if (!reference_given) {
+        const bool from_file = sm.run.dataset.rfind("file:", 0) == 0;
+        *dataset = from_file ? "s_curve" : sm.run.dataset;
+        *data_file = from_file ? sm.run.dataset.substr(5) : "";
+    }
+    ddpm::Tensor seq = draw_trajectory(rq, sm.model, sm.sched);
+    ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
+    ddpm::denormalize_points(samples, sm.run.data_norm);
+    std::printf("%d samples of %s (ddpm, %s variance, last-step noise %s, %s weights)\n", rq.n,
+                rq.model_path.c_str(), rq.variance.c_str(), rq.last_noise.c_str(),
+                sm.weights.c_str());
+    return samples;
+}
+
+int eval(cli::Args& args) {
+    if (args.flag("--help")) {
+        std::printf("%s%s", kEvalHelp, kImportHelp);
+        return 0;
+    }
+    std::string dataset = args.text("--dataset", "s_curve");
+    std::string data_file = args.text("--data", "");
+    const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 99, 0, 2147483647L));
+    std::string what;
+    ddpm::Tensor samples;
+    if (args.has("--model")) {
+        what = args.text("--model", "");
+        samples = samples_from_model(args, &dataset, &data_file);
+    } else {
+        args.finish();
+        if (args.positional().size() != 1)
+            throw ddpm::UsageError("eval needs one samples file (.csv or .npy), or --model FILE");
+        what = args.positional()[0];
+        samples = ddpm::load_points(what);
+    }
+    if (samples.ndim() != 2 || samples.dim(1) != 2)
+        throw ddpm::Error(what + ": expected points (n, 2), got " + samples.shape_str());
+    if (samples.dim(0) < 10) throw ddpm::Error(what + ": needs at least 10 points");
+    int n = std::min(samples.dim(0), 3000);
+    ddpm::Tensor real_a, real_b;
+    reference_points(dataset, data_file, seed, samples, n, real_a, real_b);
     ddpm::QualityReport r = ddpm::evaluate_quality(samples, real_a, real_b, n);
     // Every number printed must be one: points far beyond float's range give infinite distances.
     for (const ddpm::Quality& q : {r.model, r.floor})
         for (double v : {q.swd, q.mmd, q.precision, q.recall})
             if (!std::isfinite(v))
-                throw ddpm::Error(args.positional()[0] +
+                throw ddpm::Error(what +
                                   ": the measures are not finite (the points are too far apart to "
                                   "measure in float32); check the file's units");
     std::printf("%s%s\n", ddpm::quality_table(r).c_str(), ddpm::quality_json(r).c_str());
@@ -527,40 +610,84 @@ int eval(cli::Args& args) {
 
 int animate(cli::Args& args) {
     if (args.flag("--help")) {
-        std::printf("%s", kAnimateHelp);
+        std::printf("%s%s", kAnimateHelp, kImportHelp);
         return 0;
     }
     if (!args.has("--model")) throw ddpm::UsageError("animate needs --model FILE");
     const std::string model_path = args.text("--model", ""),
                       out = args.text("--out", "diffusion.gif");
     const int n = static_cast<int>(args.integer("--n", 10000, 1, 1000000));
-    const std::string weights = args.text("--weights", "raw");
+    std::string weights = args.text("--weights", "");
     ddpm::AnimationStyle style;
     style.delay_ms = static_cast<int>(args.integer("--delay", 100, 0, 655350));
     style.hold_last_ms = static_cast<int>(args.integer("--hold-last", 2000, 0, 655350));
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 1234, 0, 2147483647L));
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
+    const ddpm::ImportSettings import = parse_import_flags(args);
     args.finish();
-    if (weights != "raw" && weights != "ema")
-        throw ddpm::UsageError("--weights: expected raw or ema, got '" + weights + "'");
+    if (!weights.empty()) one_of("--weights", weights, {"raw", "ema"});
     if (!ddpm::has_extension(out, ".gif"))
         throw ddpm::UsageError("--out: expected a .gif file name");
-    const ddpm::Checkpoint ck = ddpm::load_checkpoint(model_path);
-    const ddpm::Trainer& tr = ck.trainer;
-    ddpm::MLPDiffusion model = weights == "ema" ? ddpm::ema_model(tr) : tr.model;
-    ddpm::check_fits_in_memory(ddpm::sampling_bytes(tr.model_cfg, static_cast<uint64_t>(n)),
+    // A checkpoint animates its raw weights unless told (the notebook's); a .safetensors file, the
+    // weights it holds.
+    if (weights.empty() && !ddpm::has_extension(model_path, ".safetensors")) weights = "raw";
+    const ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
+    ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), static_cast<uint64_t>(n)),
                                "animating " + std::to_string(n) + " points", "use a smaller --n");
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}});
     ddpm::Normalization unused;
-    ddpm::Tensor dataset = run_data(ck.run.dataset, n, seed, &unused);  // in the model's units
+    ddpm::Tensor dataset = run_data(sm.run.dataset, n, seed, &unused);  // in the model's units
     ddpm::Rng rng(seed, /*stream=*/0xa1);
-    ddpm::Tensor x_seq = ddpm::p_sample_loop(model, n, tr.sched, rng);
+    ddpm::Tensor x_seq = ddpm::p_sample_loop(sm.model, n, sm.sched, rng);
     style.points.radius = 1.5f;
-    ddpm::AnimationResult r = ddpm::write_diffusion_gif(dataset, x_seq, tr.sched, rng, style, out);
+    ddpm::AnimationResult r = ddpm::write_diffusion_gif(dataset, x_seq, sm.sched, rng, style, out);
     if (r.delay_raised)
         std::fprintf(stderr, "ddpm animate: note: delays under 20 ms were raised to 20 ms\n");
     std::printf("wrote %s: %d frames (%d forward, %d reverse including the final sample)\n",
-                out.c_str(), r.frames, tr.sched.num_steps, tr.sched.num_steps + 1);
+                out.c_str(), r.frames, sm.sched.num_steps, sm.sched.num_steps + 1);
+    return 0;
+}
+
+// Does the configuration have a counterpart in the notebook's MLPDiffusion(n_steps, num_units)?
+bool notebook_shaped(const ddpm::ModelConfig& m) {
+    return m.depth == 3 && m.dim == 2 && m.fourier == 0 &&
+           m.embedding == ddpm::ModelConfig::Embedding::learned;
+}
+
+int export_weights(cli::Args& args) {
+    if (args.flag("--help")) {
+        std::printf("%s", kExportHelp);
+        return 0;
+    }
+    std::string weights = args.text("--weights", "");
+    args.finish();
+    if (!weights.empty()) one_of("--weights", weights, {"raw", "ema"});
+    if (args.positional().size() != 2)
+        throw ddpm::UsageError("export needs MODEL.ckpt and OUT.safetensors");
+    const std::string in = args.positional()[0], out = args.positional()[1];
+    if (!ddpm::has_extension(out, ".safetensors"))
+        throw ddpm::UsageError("expected OUT to be a .safetensors file name, got '" + out + "'");
+    ddpm::check_outputs({{"OUT", out}}, {{"MODEL", in}});
+    const ddpm::Checkpoint ck = ddpm::load_checkpoint(in);
+    if (weights.empty()) weights = ck.run.recipe == "improved" ? "ema" : "raw";
+    const ddpm::SafeTensors file = ddpm::model_safetensors(ck, weights);
+    ddpm::save_safetensors(file, out);
+    const ddpm::ModelConfig& m = ck.trainer.model_cfg;
+    std::printf("wrote %s: %zu tensors, %zu parameters (the %s weights after %d epochs)\n",
+                out.c_str(), file.tensors.size(), ck.trainer.model.num_params(), weights.c_str(),
+                ck.trainer.epoch);
+    if (notebook_shaped(m))
+        std::printf(
+            "it loads into the notebook's MLPDiffusion(%d, num_units=%d) with "
+            "load_state_dict(..., strict=True)\n",
+            m.num_steps, m.hidden);
+    else
+        std::printf(
+            "note: this model (depth %d, %s step embedding, %d Fourier features) is not "
+            "the notebook's MLPDiffusion; tools/notebook_io.py reads its tensors\n",
+            m.depth,
+            m.embedding == ddpm::ModelConfig::Embedding::learned ? "learned" : "sinusoidal",
+            m.fourier);
     return 0;
 }
 
@@ -570,7 +697,9 @@ int run_command(const std::string& command, int argc, char** argv) {
     if (command == "sample") return sample(args);
     if (command == "eval") return eval(args);
     if (command == "animate") return animate(args);
-    throw ddpm::UsageError("unknown command '" + command + "' (train, sample, eval or animate)");
+    if (command == "export") return export_weights(args);
+    throw ddpm::UsageError("unknown command '" + command +
+                           "' (train, sample, eval, animate or export)");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Fuzz target (clang's libFuzzer, `make fuzz`): one of the readers of outside files on arbitrary
-// bytes, chosen when compiling: -DFUZZ_NPY, -DFUZZ_CSV or -DFUZZ_CHECKPOINT. A reader may refuse
+// bytes, chosen when compiling: -DFUZZ_NPY, -DFUZZ_CSV, -DFUZZ_CHECKPOINT or -DFUZZ_SAFETENSORS
+// (the format's reader, then the model built from what it read). A reader may refuse
 // the bytes with ddpm::Error; anything else (a crash, a sanitizer report, another exception, a
 // huge allocation) is a bug.
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include "io/checkpoint.h"
 #include "io/csv.h"
 #include "io/npy.h"
+#include "io/weights.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string bytes(reinterpret_cast<const char*>(data), size);
@@ -20,8 +22,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         ddpm::csv_from_text(bytes, "fuzz.csv");
 #elif defined(FUZZ_CHECKPOINT)
         ddpm::checkpoint_from_bytes(bytes, "fuzz.ckpt");
+#elif defined(FUZZ_SAFETENSORS)
+        const ddpm::SafeTensors file = ddpm::safetensors_from_bytes(bytes, "fuzz.safetensors");
+        ddpm::sampling_model_from_safetensors(file, "fuzz.safetensors", "", {});
 #else
-#error "define FUZZ_NPY, FUZZ_CSV or FUZZ_CHECKPOINT"
+#error "define FUZZ_NPY, FUZZ_CSV, FUZZ_CHECKPOINT or FUZZ_SAFETENSORS"
 #endif
     } catch (const ddpm::Error&) {
         // refused with a message: fine
