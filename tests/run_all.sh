@@ -34,6 +34,21 @@ else
     tail -n 1 "$log"
 fi
 
+echo "== the round trip with the notebook's PyTorch code (tests/fixtures/check_round_trip.py)"
+# Optional: it needs python3-torch, which CI does not install (the oracle test above needs no
+# Python). Skipped is said, and counted as neither passed nor failed.
+if /usr/bin/python3 -c 'import torch, numpy' > /dev/null 2>&1; then
+    log="$build/tests/round_trip.log"
+    /usr/bin/python3 tests/fixtures/check_round_trip.py > "$log" 2>&1; rc=$?
+    p=$(grep -c '^OK' "$log"); f=$(grep -c '^NOT OK' "$log")
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; tail -n 3 "$log"; fi
+    passed=$((passed + p)); failed=$((failed + f))
+    if [ "$f" -gt 0 ]; then failures="$failures round-trip"; grep 'NOT OK' "$log"; fi
+    echo "$p passed, $f failed"
+else
+    echo "skipped: the PyTorch round trip (install python3-torch to run it)"
+fi
+
 echo "== exercises: every untouched exercise fails its checks, every solution passes them"
 # The untouched exercise is the one recorded in lessons/pristine-exercises.txt (tools/exercises.sh),
 # not the learner's file, so solving exercises never fails this suite. (.ci/run checks that the

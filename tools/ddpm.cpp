@@ -5,6 +5,7 @@
 //   ddpm eval   FILE [options]                score samples against the true distribution
 //   ddpm animate --model M [options]          the forward and reverse processes as a GIF
 //   ddpm export MODEL.ckpt OUT.safetensors    the weights under the notebook's names
+//   ddpm predict --model M --points F --t T --out F   eps_theta(x, t) at given points
 //
 // Exit status: 0 success, 1 a run-time failure (a bad file, a NaN loss), 2 a usage error.
 #include <atomic>
@@ -30,6 +31,7 @@
 #include "memory.h"
 #include "metrics.h"
 #include "fast/parallel.h"
+#include "fast/predict.h"
 #include "render/animation.h"
 #include "render/plot.h"
 #include "render/markup.h"
@@ -46,6 +48,7 @@ const char* kUsage =
     "  eval     score samples against the true distribution\n"
     "  animate  the forward and reverse processes of a checkpoint as an animated GIF\n"
     "  export   a checkpoint's weights as safetensors, for the notebook's MLPDiffusion\n"
+    "  predict  the network's output eps_theta(x, t) at given points\n"
     "exit status: 0 success, 1 run-time failure (or standard output lost), 2 usage error,\n"
     "130 interrupted by Ctrl-C, 143 stopped by SIGTERM (both save the checkpoint first)\n";
 
@@ -150,6 +153,17 @@ const char* kExportHelp =
     "    from notebook_io import load_file          # tools/notebook_io.py\n"
     "    model.load_state_dict(load_file(\"OUT.safetensors\")[0], strict=True)\n"
     "  --weights NAME       raw | ema (default: the recipe's: notebook raw, improved ema)\n";
+
+const char* kPredictHelp =
+    "usage: ddpm predict --model FILE --points FILE --t T --out FILE [options]\n"
+    "  the network's prediction eps_theta(x, t) at each point: what the notebook's model(x, t)\n"
+    "  returns, to compare a model in both places (docs/notebook-and-back.md)\n"
+    "  --model FILE         a checkpoint, or weights as .safetensors\n"
+    "  --points FILE        the points x (.csv x,y or .npy (n, 2)), in the data's units (as ddpm\n"
+    "                       sample writes them)\n"
+    "  --t T                the step, 0 ... num_steps - 1 (the notebook's numbering)\n"
+    "  --out FILE           the predictions (n, 2) as .csv or .npy; - for CSV on standard output\n"
+    "  --weights NAME       raw | ema (default: as ddpm sample)\n";
 
 // Ctrl-C (SIGINT) and SIGTERM (timeout, systemd, docker stop) ask the training loop to stop after
 // its current step; the run saves and exits with 128 + the signal (130, 143). Lock-free atomics
@@ -691,6 +705,46 @@ int export_weights(cli::Args& args) {
     return 0;
 }
 
+int predict(cli::Args& args) {
+    if (args.flag("--help")) {
+        std::printf("%s%s", kPredictHelp, kImportHelp);
+        return 0;
+    }
+    for (const char* flag : {"--model", "--points", "--t", "--out"})
+        if (!args.has(flag)) throw ddpm::UsageError(std::string("predict needs ") + flag);
+    const std::string model_path = args.text("--model", ""), points = args.text("--points", ""),
+                      out = args.text("--out", ""), weights = args.text("--weights", "");
+    const long t = args.integer("--t", 0, 0, 99999);
+    const ddpm::ImportSettings import = parse_import_flags(args);
+    args.finish();
+    if (!weights.empty()) one_of("--weights", weights, {"raw", "ema"});
+    if (!ddpm::has_points_extension(out) && !ddpm::is_standard_output(out))
+        throw ddpm::UsageError("--out: expected a .csv or .npy file name, or -");
+    ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}, {"--points", points}});
+    const ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
+    if (t >= sm.sched.num_steps)
+        throw ddpm::UsageError("--t: the model has steps 0 ... " +
+                               std::to_string(sm.sched.num_steps - 1) + ", got " +
+                               std::to_string(t));
+    ddpm::Tensor x = ddpm::load_points(points);
+    if (x.ndim() != 2 || x.dim(1) != 2 || x.dim(0) < 1)
+        throw ddpm::Error(points + ": expected points (n, 2), got " + x.shape_str());
+    if (!ddpm::all_finite(x)) throw ddpm::Error(points + ": holds a non-finite value");
+    ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), x.dim(0)),
+                               "predicting at " + std::to_string(x.dim(0)) + " points",
+                               "use fewer points");
+    ddpm::apply_normalization(x, sm.run.data_norm);  // into the model's units
+    ddpm::Tensor eps({x.dim(0), 2});
+    const std::vector<int> steps(x.dim(0), static_cast<int>(t));
+    ddpm::fast::predict_noise(sm.model, eps.data(), x.data(), steps.data(), x.dim(0));
+    if (!ddpm::all_finite(eps)) throw ddpm::Error("the network's output is not finite");
+    ddpm::save_points(eps, out);
+    std::FILE* report = ddpm::is_standard_output(out) ? stderr : stdout;
+    std::fprintf(report, "wrote eps_theta(x, %ld) at %d points to %s (%s weights)\n", t,
+                 x.dim(0), out.c_str(), sm.weights.c_str());
+    return 0;
+}
+
 int run_command(const std::string& command, int argc, char** argv) {
     cli::Args args(argc, argv, 2);
     if (command == "train") return train(args);
@@ -698,8 +752,9 @@ int run_command(const std::string& command, int argc, char** argv) {
     if (command == "eval") return eval(args);
     if (command == "animate") return animate(args);
     if (command == "export") return export_weights(args);
+    if (command == "predict") return predict(args);
     throw ddpm::UsageError("unknown command '" + command +
-                           "' (train, sample, eval, animate or export)");
+                           "' (train, sample, eval, animate, export or predict)");
 }
 
 }  // namespace
