@@ -39,7 +39,7 @@ const std::string& all_sources() {
         for (const char* dir : {"lib", "tools", "lessons", "tests"})
             for (const auto& e : fs::recursive_directory_iterator(dir)) {
                 std::string ext = e.path().extension().string();
-                if (ext == ".cpp" || ext == ".h" || ext == ".sh" || ext == ".mk")
+                if (ext == ".cpp" || ext == ".h" || ext == ".sh" || ext == ".mk" || ext == ".py")
                     text += slurp(e.path());
             }
         text += slurp("Makefile");
@@ -129,7 +129,8 @@ TEST_CASE("docs: every file path and function name in backticks exists") {
 TEST_CASE("docs: each English page has its Chinese counterpart with the same sections") {
     std::vector<std::pair<fs::path, fs::path>> pairs = {{"README.md", "docs/zh-CN/README.md"}};
     for (const char* doc :
-         {"theory", "notebook-map", "common-bugs", "exercises", "experiments", "architecture"})
+         {"theory", "notebook-map", "notebook-and-back", "common-bugs", "exercises", "experiments",
+          "architecture"})
         pairs.push_back({fs::path("docs") / (std::string(doc) + ".md"),
                          fs::path("docs/zh-CN") / (std::string(doc) + ".md")});
     for (const auto& e : fs::directory_iterator("lessons"))
