@@ -128,9 +128,8 @@ TEST_CASE("docs: every file path and function name in backticks exists") {
 
 TEST_CASE("docs: each English page has its Chinese counterpart with the same sections") {
     std::vector<std::pair<fs::path, fs::path>> pairs = {{"README.md", "docs/zh-CN/README.md"}};
-    for (const char* doc :
-         {"theory", "notebook-map", "notebook-and-back", "common-bugs", "exercises", "experiments",
-          "architecture"})
+    for (const char* doc : {"theory", "notebook-map", "notebook-and-back", "common-bugs",
+                            "exercises", "experiments", "architecture"})
         pairs.push_back({fs::path("docs") / (std::string(doc) + ".md"),
                          fs::path("docs/zh-CN") / (std::string(doc) + ".md")});
     for (const auto& e : fs::directory_iterator("lessons"))

@@ -740,8 +740,8 @@ int predict(cli::Args& args) {
     if (!ddpm::all_finite(eps)) throw ddpm::Error("the network's output is not finite");
     ddpm::save_points(eps, out);
     std::FILE* report = ddpm::is_standard_output(out) ? stderr : stdout;
-    std::fprintf(report, "wrote eps_theta(x, %ld) at %d points to %s (%s weights)\n", t,
-                 x.dim(0), out.c_str(), sm.weights.c_str());
+    std::fprintf(report, "wrote eps_theta(x, %ld) at %d points to %s (%s weights)\n", t, x.dim(0),
+                 out.c_str(), sm.weights.c_str());
     return 0;
 }
 
