@@ -93,7 +93,23 @@ Tensor make_checkerboard(int n, Rng& rng) {
     return p;
 }
 
-const char* const kDatasetNames = "s_curve|swiss_roll|moons|circles|eight_gaussians|checkerboard";
+Tensor make_gaussian(int n, Rng& rng) {
+    check_n(n, "make_gaussian");
+    // x = mean + L z with L the Cholesky factor of the covariance (L L^T = C).
+    const double l00 = std::sqrt(kGaussianCov[0][0]);
+    const double l10 = kGaussianCov[1][0] / l00;
+    const double l11 = std::sqrt(kGaussianCov[1][1] - l10 * l10);
+    Tensor p({n, 2});
+    for (int i = 0; i < n; ++i) {
+        const double z0 = rng.normal(), z1 = rng.normal();
+        p.at(i, 0) = static_cast<float>(kGaussianMean[0] + l00 * z0);
+        p.at(i, 1) = static_cast<float>(kGaussianMean[1] + l10 * z0 + l11 * z1);
+    }
+    return p;
+}
+
+const char* const kDatasetNames =
+    "s_curve|swiss_roll|moons|circles|eight_gaussians|checkerboard|gaussian";
 
 Tensor make_dataset(const std::string& name, int n, uint64_t seed) {
     Rng rng(seed, /*stream=*/0xda7a);  // not the stream a Trainer seeded with `seed` uses
@@ -103,6 +119,7 @@ Tensor make_dataset(const std::string& name, int n, uint64_t seed) {
     if (name == "circles") return make_circles(n, 0.03f, rng);
     if (name == "eight_gaussians") return make_eight_gaussians(n, rng);
     if (name == "checkerboard") return make_checkerboard(n, rng);
+    if (name == "gaussian") return make_gaussian(n, rng);
     throw UsageError("unknown dataset '" + name + "' (expected " + kDatasetNames + ")");
 }
 

@@ -29,6 +29,11 @@ Tensor make_circles(int n, float noise, Rng& rng);
 Tensor make_eight_gaussians(int n, Rng& rng);
 // A 4 x 4 checkerboard on [-0.2, 0.2]^2, points uniform on its dark squares.
 Tensor make_checkerboard(int n, Rng& rng);
+// One correlated Gaussian at the S-curve's scale, the data set whose log-likelihood is known in
+// closed form (lesson 12 checks the ELBO and the ODE against it): N(kGaussianMean, kGaussianCov).
+constexpr double kGaussianMean[2] = {0.02, -0.03};
+constexpr double kGaussianCov[2][2] = {{0.010, 0.006}, {0.006, 0.008}};
+Tensor make_gaussian(int n, Rng& rng);
 
 // The data set a run trains on, by name ("s_curve", "swiss_roll", ...), drawn from its own stream
 // of the run's seed so that the data and the model's initialisation are independent. Throws

@@ -94,33 +94,43 @@ static float reverse_variance(int t, const Schedule& sched, const SamplerOptions
     return sched.betas[t];
 }
 
-// The two forms of p_sample differ only in where z comes from: a generator, or the caller.
+// Eq. 11 after the prediction; the forms differ only in where z comes from: a generator, or the
+// caller.
 template <typename Noise>
-static void p_sample_with(const MLPDiffusion& model, float* x, int n, int t, const Schedule& sched,
-                          Noise z, const SamplerOptions& opt, float* eps, int* t_buf) {
+static void p_step_with(float* x, const float* eps, int n_values, int t, const Schedule& sched,
+                        Noise z, const SamplerOptions& opt) {
     check_step(t, sched);
-    std::fill(t_buf, t_buf + n, t);
-    fast::predict_noise(model, eps, x, t_buf, n);  // eps = eps_theta(x_t, t), all n points
     const float coeff = sched.betas[t] / sched.one_minus_alphas_bar_sqrt[t];
     const float scale = 1.0f / std::sqrt(1.0f - sched.betas[t]);
     const float sigma = std::sqrt(reverse_variance(t, sched, opt));
     const bool noise = t > 0 || opt.noise_at_last_step;
-    for (int i = 0; i < n * model.config().dim; ++i) {
+    for (int i = 0; i < n_values; ++i) {
         const float mean = scale * (x[i] - coeff * eps[i]);
         x[i] = noise ? mean + sigma * z(i) : mean;
     }
 }
 
+void p_step(float* x, const float* eps, int n_values, int t, const Schedule& sched, Rng& rng,
+            const SamplerOptions& opt) {
+    auto draw = [&rng](int) { return rng.normal(); };  // one value after another
+    p_step_with(x, eps, n_values, t, sched, draw, opt);
+}
+
 void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule& sched, Rng& rng,
               const SamplerOptions& opt, float* eps, int* t_buf) {
-    auto draw = [&rng](int) { return rng.normal(); };  // one value after another
-    p_sample_with(model, x, n, t, sched, draw, opt, eps, t_buf);
+    check_step(t, sched);
+    std::fill(t_buf, t_buf + n, t);
+    fast::predict_noise(model, eps, x, t_buf, n);  // eps = eps_theta(x_t, t), all n points
+    p_step(x, eps, n * model.config().dim, t, sched, rng, opt);
 }
 
 void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule& sched,
               const float* z, const SamplerOptions& opt, float* eps, int* t_buf) {
+    check_step(t, sched);
+    std::fill(t_buf, t_buf + n, t);
+    fast::predict_noise(model, eps, x, t_buf, n);
     auto given = [z](int i) { return z[i]; };
-    p_sample_with(model, x, n, t, sched, given, opt, eps, t_buf);
+    p_step_with(x, eps, n * model.config().dim, t, sched, given, opt);
 }
 
 static void check_prior(const Tensor& x_T, const MLPDiffusion& model, const Schedule& sched) {

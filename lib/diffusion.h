@@ -66,6 +66,11 @@ struct SamplerOptions {
 // (lib/fast/predict.h), with the same bits as one forward pass.
 void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule& sched, Rng& rng,
               const SamplerOptions& opt, float* eps, int* t_buf);
+// Eq. 11's arithmetic alone, given the prediction eps (n_values of it): x in place. p_sample is the
+// model's prediction, then this; a sampler driven by another predictor (the ideal denoiser,
+// lesson 11) calls it directly.
+void p_step(float* x, const float* eps, int n_values, int t, const Schedule& sched, Rng& rng,
+            const SamplerOptions& opt);
 // The same step with the noise given: z (n, D), not read when the step adds none.
 void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule& sched,
               const float* z, const SamplerOptions& opt, float* eps, int* t_buf);

@@ -113,6 +113,7 @@ void MLP<T>::reserve(int B) {
     reserve_activations(acts_, cfg_, B);
     dh_.resize(std::max(dh_.size(), static_cast<size_t>(cfg_.depth) * B * cfg_.hidden));
     da_.resize(dh_.size());
+    dfeatures_.resize(std::max(dfeatures_.size(), static_cast<size_t>(B) * cfg_.input_width()));
 }
 
 template <typename T>
@@ -136,6 +137,26 @@ void MLP<T>::input_features(T* features, const T* x, int B) const {
                 const double a = std::ldexp(M_PI, f) * static_cast<double>(x[i * D + d]);
                 row[D + 2 * (f * D + d)] = static_cast<T>(std::sin(a));
                 row[D + 2 * (f * D + d) + 1] = static_cast<T>(std::cos(a));
+            }
+    }
+}
+
+// The features' backward: x's own columns pass their gradient through; sin(a x) and cos(a x),
+// a = 2^f pi, pass a cos(a x) and -a sin(a x) times theirs.
+//   dfeatures (B, input_width)  ->  accumulates into dx (B, dim)
+template <typename T>
+void MLP<T>::input_features_backward(T* dx, const T* dfeatures, int B) const {
+    const int D = cfg_.dim, W = cfg_.input_width();
+    for (int i = 0; i < B; ++i) {
+        const T* g = dfeatures + static_cast<size_t>(i) * W;
+        const T* row = acts_.x.data() + static_cast<size_t>(i) * W;  // row[d] is x itself
+        for (int d = 0; d < D; ++d) dx[i * D + d] += g[d];
+        for (int f = 0; f < cfg_.fourier; ++f)
+            for (int d = 0; d < D; ++d) {
+                const T a = static_cast<T>(std::ldexp(M_PI, f));
+                const T sin_ax = row[D + 2 * (f * D + d)], cos_ax = row[D + 2 * (f * D + d) + 1];
+                dx[i * D + d] += a * cos_ax * g[D + 2 * (f * D + d)];
+                dx[i * D + d] -= a * sin_ax * g[D + 2 * (f * D + d) + 1];
             }
     }
 }
@@ -169,6 +190,11 @@ void MLP<T>::forward(Activations<T>& a, T* out, const T* x, const int* t, int B)
 // The forward pass read from the bottom up, each layer's backward in place of its forward.
 template <typename T>
 void MLP<T>::backward(const T* dout) {
+    backward(dout, nullptr);
+}
+
+template <typename T>
+void MLP<T>::backward(const T* dout, T* dx) {
     const Activations<T>& a = acts_;
     const int B = a.B, H = cfg_.hidden, D = cfg_.dim, L = cfg_.depth;
     auto h = [&](int k) { return a.h.data() + static_cast<size_t>(k) * B * H; };
@@ -176,14 +202,16 @@ void MLP<T>::backward(const T* dout) {
     auto da = [&](int k) { return da_.data() + static_cast<size_t>(k) * B * H; };  // before ReLU
     std::fill(dh_.begin(), dh_.begin() + L * B * H, T(0));  // every backward below adds (+=)
     std::fill(da_.begin(), da_.begin() + L * B * H, T(0));
+    if (dx) std::fill(dfeatures_.begin(), dfeatures_.begin() + B * cfg_.input_width(), T(0));
     linear_backward(dh(L - 1), weight_grad(L), bias_grad(L), dout, h(L - 1), weight(L), B, H, D);
     for (int k = L - 1; k >= 0; --k) {
         relu_backward(da(k), dh(k), h(k), B * H);
         embedding_backward(step_table_grad(k), da(k), a.t.data(), B, H);
         const T* in = k == 0 ? a.x.data() : h(k - 1);
-        T* din = k == 0 ? nullptr : dh(k - 1);  // the input x_t needs no gradient
+        T* din = k > 0 ? dh(k - 1) : dx ? dfeatures_.data() : nullptr;  // training needs no dx
         linear_backward(din, weight_grad(k), bias_grad(k), da(k), in, weight(k), B, width_in(k), H);
     }
+    if (dx) input_features_backward(dx, dfeatures_.data(), B);
 }
 
 template <typename T>

@@ -89,6 +89,10 @@ public:
     // dout (B, dim), the gradient of the loss at the last forward's output -> accumulates into
     // grads.
     void backward(const T* dout);
+    // The same, and also the gradient at the input: accumulates dL/dx (B, dim) into dx. With
+    // dout = e_j it gives row j of the network's Jacobian d eps_theta / dx at each point, whose
+    // trace is the divergence the ODE's likelihood needs (lesson 12).
+    void backward(const T* dout, T* dx);
     void zero_grad();
 
     AlignedVector<T> params, grads;
@@ -103,6 +107,7 @@ private:
     int width_in(int k) const { return k == 0 ? cfg_.input_width() : cfg_.hidden; }
     void check_steps(const int* t, int B) const;
     void input_features(T* features, const T* x, int B) const;
+    void input_features_backward(T* dx, const T* dfeatures, int B) const;
     static void reserve_activations(Activations<T>& acts, const ModelConfig& cfg, int B);
 
     ModelConfig cfg_;
@@ -113,6 +118,7 @@ private:
     Activations<T> acts_;        // the last forward pass's, for backward
     AlignedVector<T> dh_, da_;   // (depth, B, hidden) each: gradients at each block's output,
                                  // and before its ReLU
+    AlignedVector<T> dfeatures_;  // (B, input_width): the gradient at the first layer's input
 };
 
 using MLPDiffusion = MLP<float>;

@@ -17,6 +17,12 @@ void* operator new(std::size_t n) {
     if (void* p = std::malloc(n ? n : 1)) return p;
     throw std::bad_alloc();
 }
+// The nothrow form too (std::stable_sort's temporary buffer uses it): every new of this binary
+// must pair with the delete below, or AddressSanitizer reports a mismatch.
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+    ++g_allocations;
+    return std::malloc(n ? n : 1);
+}
 void operator delete(void* p) noexcept {
     std::free(p);
 }

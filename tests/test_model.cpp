@@ -190,3 +190,38 @@ TEST_CASE(
                 d <= 1e-6 ? "OK" : "NOT OK", d);
     CHECK(d <= 1e-6);
 }
+
+TEST_CASE("the gradient at the input x matches finite differences, with and without Fourier features") {
+    for (int fourier : {0, 2}) {
+        CAPTURE(fourier);
+        ddpm::ModelConfig cfg{10, 16, 3, 2};
+        cfg.fourier = fourier;
+        ddpm::MLP<double> m(cfg);
+        ddpm::Rng rng(8);
+        m.init(rng);
+        const int B = 5;
+        std::vector<double> x(B * 2), out(B * 2), R(B * 2), dx(B * 2, 0.25);
+        int t[B] = {0, 9, 4, 4, 2};
+        for (double& v : x) v = 0.3 * rng.normal();
+        for (double& v : R) v = rng.normal();
+        auto f = [&] {
+            m.forward(out.data(), x.data(), t, B);
+            double s = 0;
+            for (int i = 0; i < B * 2; ++i) s += out[i] * R[i];
+            return s;
+        };
+        f();
+        m.backward(R.data(), dx.data());  // accumulates onto the 0.25 already there
+        for (double& v : dx) v -= 0.25;
+        const std::vector<double> num = ddpm::numerical_gradient(f, x.data(), x.size(), 1e-6);
+        const double err = ddpm::max_relative_error(dx.data(), num);
+        MESSAGE("dL/dx against central differences: " << err);
+        CHECK(err <= 1e-6);
+        // And the parameters' gradients are the ones backward(dout) gives.
+        std::vector<double> with_dx(m.grads.begin(), m.grads.end());
+        m.zero_grad();
+        f();
+        m.backward(R.data());
+        for (size_t i = 0; i < with_dx.size(); ++i) REQUIRE(with_dx[i] == m.grads[i]);
+    }
+}

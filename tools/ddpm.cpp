@@ -55,7 +55,7 @@ const char* kUsage =
 const char* kTrainHelp =
     "usage: ddpm train [options]\n"
     "  --dataset NAME       s_curve (default) | swiss_roll | moons | circles | eight_gaussians |\n"
-    "                       checkerboard\n"
+    "                       checkerboard | gaussian (one correlated Gaussian)\n"
     "  --data FILE          your own 2-D points instead (.csv x,y or .npy (n, 2), at least 200):\n"
     "                       centred and scaled so the larger per-axis std is 0.14; samples are\n"
     "                       written back in your units\n"

@@ -222,15 +222,17 @@ SamplingModel sampling_model_from_safetensors(const SafeTensors& file, const std
         if (!ours) throw;
         throw Error(name + ": metadata 'schedule': " + e.what());
     }
-    SamplingModel out{MLPDiffusion(cfg), sched, ours ? run_from_metadata(meta) : RunInfo{},
-                      meta.text_or("weights", "raw")};
-    if (out.weights != "raw" && out.weights != "ema")
-        throw Error(name + ": metadata 'weights' is '" + out.weights + "'; expected raw or ema");
-    if (!weights.empty() && weights != out.weights)
-        throw UsageError("--weights " + weights + ": " + name + " holds the " + out.weights +
+    const std::string held = meta.text_or("weights", "raw");
+    if (held != "raw" && held != "ema")
+        throw Error(name + ": metadata 'weights' is '" + held + "'; expected raw or ema");
+    if (!weights.empty() && weights != held)
+        throw UsageError("--weights " + weights + ": " + name + " holds the " + held +
                          " weights only (ddpm export --weights " + weights + " writes the other)");
-    copy_tensors(out.model, file, name, flags, hint);
-    return out;
+    RunInfo run = ours ? run_from_metadata(meta) : RunInfo{};
+    MLPDiffusion model(cfg);
+    copy_tensors(model, file, name, flags, hint);
+    // Built last, when nothing can throw any more.
+    return SamplingModel{std::move(model), sched, std::move(run), held};
 }
 
 SamplingModel load_sampling_model(const std::string& path, const std::string& weights,
