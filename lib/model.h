@@ -114,10 +114,10 @@ private:
     std::vector<ParamInfo> layout_;
     // Where each Linear's weight and bias, and each block's step embedding, start in params.
     std::vector<size_t> weight_offset_, bias_offset_, table_offset_;
-    std::vector<T> sinusoidal_;  // (num_steps, hidden): the fixed step table, when asked for
-    Activations<T> acts_;        // the last forward pass's, for backward
-    AlignedVector<T> dh_, da_;   // (depth, B, hidden) each: gradients at each block's output,
-                                 // and before its ReLU
+    std::vector<T> sinusoidal_;   // (num_steps, hidden): the fixed step table, when asked for
+    Activations<T> acts_;         // the last forward pass's, for backward
+    AlignedVector<T> dh_, da_;    // (depth, B, hidden) each: gradients at each block's output,
+                                  // and before its ReLU
     AlignedVector<T> dfeatures_;  // (B, input_width): the gradient at the first layer's input
 };
 

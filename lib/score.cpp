@@ -50,7 +50,8 @@ void IdealDenoiser::eps(float* eps, const float* x, int n, int t, const Schedule
             for (int d = 0; d < D; ++d) x0[d] += w * points_.data()[static_cast<size_t>(i) * D + d];
         }
         for (int d = 0; d < D; ++d)  // E[x_0 | x_t] = x0 / total
-            eps[static_cast<size_t>(p) * D + d] = static_cast<float>((xp[d] - a * x0[d] / total) / s);
+            eps[static_cast<size_t>(p) * D + d] =
+                static_cast<float>((xp[d] - a * x0[d] / total) / s);
     }
 }
 

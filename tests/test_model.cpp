@@ -191,7 +191,8 @@ TEST_CASE(
     CHECK(d <= 1e-6);
 }
 
-TEST_CASE("the gradient at the input x matches finite differences, with and without Fourier features") {
+TEST_CASE(
+    "the gradient at the input x matches finite differences, with and without Fourier features") {
     for (int fourier : {0, 2}) {
         CAPTURE(fourier);
         ddpm::ModelConfig cfg{10, 16, 3, 2};
