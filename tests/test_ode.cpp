@@ -86,7 +86,7 @@ TEST_CASE("ode: Hutchinson's estimate averages to the network's exact divergence
         scale = std::fmax(scale, std::fabs(exact[p]));
     }
     MESSAGE("largest |mean of 400 estimates - exact| = " << worst << " (largest |div| " << scale
-                                                          << ")");
+                                                         << ")");
     CHECK(worst < 0.25 * scale);
     // The exact divergence is the trace of the finite-difference Jacobian.
     for (int p = 0; p < 3; ++p) {
