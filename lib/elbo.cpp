@@ -36,7 +36,8 @@ static double step_term(const MLPDiffusion& model, const Tensor& x_0, int t, con
     std::vector<int> steps(n, t);
     q_x(x_t.data(), x_0.data(), eps.data(), steps.data(), n, D, sched);
     fast::predict_noise(model, pred.data(), x_t.data(), steps.data(), n);
-    const double beta = sched.betas[t], abar = sched.alphas_prod[t], abar_prev = sched.alphas_prod_p[t];
+    const double beta = sched.betas[t], abar = sched.alphas_prod[t],
+                 abar_prev = sched.alphas_prod_p[t];
     const double coeff = beta / sched.one_minus_alphas_bar_sqrt[t], scale = 1 / std::sqrt(1 - beta);
     // q(x_{t-1} | x_t, x_0) (DDPM Eq. 7): its mean's two weights and its variance beta~
     const double w0 = std::sqrt(abar_prev) * beta / (1 - abar);
@@ -74,7 +75,8 @@ ElboTerms elbo(const MLPDiffusion& model, const Tensor& x_0, const Schedule& sch
     const double a = sched.alphas_bar_sqrt[T - 1], s2 = 1 - sched.alphas_prod[T - 1];
     std::vector<float> mean(D), zero(D, 0.0f);
     for (int p = 0; p < n; ++p) {
-        for (int d = 0; d < D; ++d) mean[d] = static_cast<float>(a * x_0[static_cast<size_t>(p) * D + d]);
+        for (int d = 0; d < D; ++d)
+            mean[d] = static_cast<float>(a * x_0[static_cast<size_t>(p) * D + d]);
         terms.prior += gaussian_kl(mean.data(), s2, zero.data(), 1.0, D) / n;
     }
     for (int t = 1; t < T; ++t) terms.steps[t] = step_term(model, x_0, t, sched, opt, rng) / n;

@@ -22,10 +22,10 @@ namespace ddpm {
 double gaussian_kl(const float* m1, double v1, const float* m2, double v2, int D);
 
 struct ElboTerms {
-    double prior = 0;                 // L_T
-    std::vector<double> steps;        // steps[t] for the notebook's t = 1 ... T-1 (steps[0] = 0)
-    double decoder = 0;               // L_0
-    double total() const;             // the bound on -log p(x_0), nats per point
+    double prior = 0;           // L_T
+    std::vector<double> steps;  // steps[t] for the notebook's t = 1 ... T-1 (steps[0] = 0)
+    double decoder = 0;         // L_0
+    double total() const;       // the bound on -log p(x_0), nats per point
 };
 
 // The terms averaged over the points x_0 (n, D), the model sampled with `opt`'s variance.

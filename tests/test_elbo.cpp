@@ -67,7 +67,8 @@ TEST_CASE("elbo: the bound is never below the data's entropy, and training lower
                        ddpm::kGaussianCov[0][1] * ddpm::kGaussianCov[0][1];
     const double entropy = 1 + std::log(2 * M_PI) + 0.5 * std::log(det);
     ddpm::Rng data_rng(4);
-    const ddpm::Tensor data = ddpm::make_gaussian(2000, data_rng), held_out = ddpm::make_gaussian(1000, data_rng);
+    const ddpm::Tensor data = ddpm::make_gaussian(2000, data_rng),
+                       held_out = ddpm::make_gaussian(1000, data_rng);
     ddpm::TrainConfig cfg;
     cfg.epochs = 60;
     ddpm::Trainer tr(ddpm::ModelConfig{100, 32, 2, 2}, cfg, ddpm::Schedule::cosine(100), 5);

@@ -76,12 +76,10 @@ static int draw_panel_title(Canvas& c, Rect panel, const std::string& title, flo
     return static_cast<int>(std::ceil(lines.size() * line_h)) + 4;
 }
 
-void scatter_panel(Canvas& c, Rect panel, const Tensor& points, Limits lim,
-                   const ScatterStyle& style, const std::string& title, float title_size) {
-    const int title_h = draw_panel_title(c, panel, title, title_size);
-    Axes ax{{panel.x, panel.y + title_h, panel.w, panel.h - title_h}, lim};
-    // Keep the data's aspect ratio: an S-curve should not look squashed. In double, and within
-    // the panel, whatever the limits.
+// Axes for `lim` centred in `area`, keeping the data's aspect ratio: an S-curve should not look
+// squashed. In double, and within the area, whatever the limits.
+static Axes aspect_axes(Rect area, Limits lim) {
+    Axes ax{area, lim};
     const double xr = double(lim.xmax) - lim.xmin, yr = double(lim.ymax) - lim.ymin;
     const double sx = ax.area.w / xr, sy = ax.area.h / yr;
     if (sx > sy) {
@@ -93,6 +91,13 @@ void scatter_panel(Canvas& c, Rect panel, const Tensor& points, Limits lim,
         ax.area.y += (ax.area.h - h) / 2;
         ax.area.h = h;
     }
+    return ax;
+}
+
+void scatter_panel(Canvas& c, Rect panel, const Tensor& points, Limits lim,
+                   const ScatterStyle& style, const std::string& title, float title_size) {
+    const int title_h = draw_panel_title(c, panel, title, title_size);
+    const Axes ax = aspect_axes({panel.x, panel.y + title_h, panel.w, panel.h - title_h}, lim);
     // Points outside the limits are left out (fixed limits may not hold every frame's noise): a
     // panel never draws over its neighbours or its title.
     const Rect inside{panel.x, panel.y + title_h, panel.w, panel.h - title_h};
@@ -107,6 +112,50 @@ void scatter_panel(Canvas& c, Rect panel, const Tensor& points, Limits lim,
                    style.fill, style.edge, style.edge_width);
         else
             c.disc(x, y, style.radius, style.fill, style.edge, style.edge_width);
+    }
+}
+
+// White to steel blue, by the square root of the value's share of the largest: the low tails of
+// a density stay visible.
+static Color shade(double v, double largest) {
+    const double f = largest > 0 ? std::sqrt(std::clamp(v / largest, 0.0, 1.0)) : 0.0;
+    auto mix = [f](int from, int to) { return static_cast<uint8_t>(from + (to - from) * f); };
+    return {mix(255, 70), mix(255, 130), mix(255, 180)};
+}
+
+void field_panel(Canvas& c, Rect panel, const FieldPanel& field, const std::string& title,
+                 float title_size) {
+    const int title_h = draw_panel_title(c, panel, title, title_size);
+    const Axes ax =
+        aspect_axes({panel.x, panel.y + title_h, panel.w, panel.h - title_h}, field.lim);
+    const int k = field.cells;
+    if (k > 0 && field.density.size() == static_cast<size_t>(k) * k) {
+        const double largest = *std::max_element(field.density.begin(), field.density.end());
+        for (int row = 0; row < k; ++row)  // row 0 at the bottom (ymin)
+            for (int col = 0; col < k; ++col) {
+                const int x0 = static_cast<int>(std::floor(ax.area.x + col * ax.area.w / k));
+                const int x1 = static_cast<int>(std::floor(ax.area.x + (col + 1) * ax.area.w / k));
+                const int y1 =
+                    static_cast<int>(std::floor(ax.area.y + ax.area.h - row * ax.area.h / k));
+                const int y0 =
+                    static_cast<int>(std::floor(ax.area.y + ax.area.h - (row + 1) * ax.area.h / k));
+                c.fill_rect(x0, y0, x1 - x0, y1 - y0, shade(field.density[row * k + col], largest));
+            }
+    }
+    // Each arrow: a shaft from its tail and a head of two strokes at +-25 degrees.
+    for (size_t i = 0; i + 1 < field.tails.size() && i + 1 < field.vectors.size(); i += 2) {
+        const float x0 = ax.px(field.tails[i]), y0 = ax.py(field.tails[i + 1]);
+        const float x1 = ax.px(field.tails[i] + field.vectors[i]),
+                    y1 = ax.py(field.tails[i + 1] + field.vectors[i + 1]);
+        const float len = std::hypot(x1 - x0, y1 - y0);
+        if (!(len > 0.5f) || !std::isfinite(len)) continue;
+        c.line(x0, y0, x1, y1, field.color, 1.0f);
+        const float head = std::min(4.0f, 0.4f * len), ux = (x0 - x1) / len, uy = (y0 - y1) / len;
+        for (float sign : {-1.0f, 1.0f}) {
+            const float cs = std::cos(0.44f), sn = sign * std::sin(0.44f);
+            c.line(x1, y1, x1 + head * (cs * ux - sn * uy), y1 + head * (sn * ux + cs * uy),
+                   field.color, 1.0f);
+        }
     }
 }
 

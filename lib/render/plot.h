@@ -55,6 +55,19 @@ void scatter_panel(Canvas& c, Rect panel, const Tensor& points, Limits lim,
                    const ScatterStyle& style, const std::string& title,
                    float title_size = text_size::panel_title);
 
+// A vector field on the plane (lesson 11's score fields): arrows from `tails` (m, 2) along
+// `vectors` (m, 2), both in data units, over a density drawn as cells x cells shaded squares
+// (`density`, row 0 at ymin; empty for none).
+struct FieldPanel {
+    Limits lim;
+    int cells = 0;
+    std::vector<double> density;
+    Tensor tails, vectors;
+    Color color = colors::black;
+};
+void field_panel(Canvas& c, Rect panel, const FieldPanel& field, const std::string& title,
+                 float title_size = text_size::panel_title);
+
 // A grid of equal panels, rows x cols, each w x h pixels, with a small gap.
 struct Grid {
     int rows = 1, cols = 1, panel_w = 160, panel_h = 160, gap = 4;

@@ -1,0 +1,278 @@
+// Lesson 11: the score field.
+//
+// The network predicts noise; rescaled, that is the score, the direction in which the noised data
+// grows denser (Tweedie's formula; denoising score matching):
+//   s_theta(x, t) = -eps_theta(x, t) / sqrt(1 - abar_t)          ~  grad_x log q(x_t)
+// For a finite training set, q(x_t) is a mixture of one Gaussian per training point, so its score
+// and the best possible eps are closed forms (the ideal denoiser, lib/score.h). This lesson draws
+// the learned field beside the exact one, measures where the network is furthest from it, samples
+// with the exact one (it gives back the training points: it memorises) and with the learned score
+// by Langevin dynamics, the bridge to score-based models.
+//
+// Train longer with:  EPOCHS=4000 make
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "../figures.h"
+#include "../lesson.h"
+#include "datasets.h"
+#include "diffusion.h"
+#include "fast/predict.h"
+#include "io/progress.h"
+#include "metrics.h"
+#include "render/plot.h"
+#include "score.h"
+#include "train.h"
+
+namespace {
+
+const int kTrainPoints = 100;  // few enough that the mixture is resolved at the smallest noise
+
+// The network's eps at n points, all at step t.
+std::vector<float> network_eps(const ddpm::MLPDiffusion& model, const float* x, int n, int t) {
+    std::vector<float> eps(2 * static_cast<size_t>(n));
+    const std::vector<int> steps(n, t);
+    ddpm::fast::predict_noise(model, eps.data(), x, steps.data(), n);
+    return eps;
+}
+
+// The median distance from each point of `a` to its nearest point of `b`.
+double median_nearest(const ddpm::Tensor& a, const ddpm::Tensor& b) {
+    std::vector<double> d(a.dim(0));
+    for (int i = 0; i < a.dim(0); ++i) {
+        double best = INFINITY;
+        for (int j = 0; j < b.dim(0); ++j)
+            best = std::min(best, std::hypot(double(a.at(i, 0)) - b.at(j, 0), double(a.at(i, 1)) - b.at(j, 1)));
+        d[i] = best;
+    }
+    std::nth_element(d.begin(), d.begin() + d.size() / 2, d.end());
+    return d[d.size() / 2];
+}
+
+// One column of the field figure: the learned and the exact score at step t on a grid of arrows,
+// each over the exact density q(x_t), drawn at the same scale.
+void field_column(ddpm::Canvas& fig, int col, int t, const ddpm::MLPDiffusion& model,
+                  const ddpm::IdealDenoiser& ideal, const ddpm::Schedule& sched, ddpm::Rng& rng) {
+    const ddpm::Limits lim = ddpm::limits_of(ddpm::q_x(ideal.points(), t, sched, rng), 0.08f);
+    const int arrows = 15, cells = 60;
+    ddpm::Tensor tails({arrows * arrows, 2}), centres({cells * cells, 2});
+    for (int i = 0; i < arrows * arrows; ++i) {
+        tails.at(i, 0) = lim.xmin + (i % arrows + 0.5f) * (lim.xmax - lim.xmin) / arrows;
+        tails.at(i, 1) = lim.ymin + (i / arrows + 0.5f) * (lim.ymax - lim.ymin) / arrows;
+    }
+    for (int i = 0; i < cells * cells; ++i) {
+        centres.at(i, 0) = lim.xmin + (i % cells + 0.5f) * (lim.xmax - lim.xmin) / cells;
+        centres.at(i, 1) = lim.ymin + (i / cells + 0.5f) * (lim.ymax - lim.ymin) / cells;
+    }
+    std::vector<double> log_q(cells * cells), density(cells * cells);
+    ideal.log_density(log_q.data(), centres.data(), cells * cells, t, sched);
+    for (int i = 0; i < cells * cells; ++i) density[i] = std::exp(log_q[i]);
+    // The two scores at the arrows' tails.
+    const int m = arrows * arrows;
+    std::vector<float> learned(2 * m), exact(2 * m), eps_star(2 * m);
+    const std::vector<float> eps = network_eps(model, tails.data(), m, t);
+    ideal.eps(eps_star.data(), tails.data(), m, t, sched);
+    ddpm::score_from_eps(learned.data(), eps.data(), 2 * m, t, sched);
+    ddpm::score_from_eps(exact.data(), eps_star.data(), 2 * m, t, sched);
+    // One scale for both rows: the exact field's median arrow spans 0.6 of a grid cell, and no
+    // arrow more than one cell (far from the data the exact score grows as distance / s^2).
+    std::vector<double> lengths(m);
+    for (int i = 0; i < m; ++i) lengths[i] = std::hypot(double(exact[2 * i]), double(exact[2 * i + 1]));
+    std::nth_element(lengths.begin(), lengths.begin() + m / 2, lengths.end());
+    const double cell = (lim.xmax - lim.xmin) / arrows, scale = 0.6 * cell / lengths[m / 2];
+    for (int row = 0; row < 2; ++row) {
+        ddpm::FieldPanel panel{lim, cells, density, tails, ddpm::Tensor({m, 2}), ddpm::colors::black};
+        const std::vector<float>& s = row == 0 ? learned : exact;
+        for (int i = 0; i < m; ++i) {
+            const double len = scale * std::hypot(double(s[2 * i]), double(s[2 * i + 1]));
+            const double shrink = len > cell ? cell / len : 1.0;
+            panel.vectors[2 * i] = static_cast<float>(scale * shrink * s[2 * i]);
+            panel.vectors[2 * i + 1] = static_cast<float>(scale * shrink * s[2 * i + 1]);
+        }
+        panel.color = row == 0 ? ddpm::Color{200, 40, 30} : ddpm::colors::black;
+        const std::string title = (row == 0 ? "learned s_\\theta, t = " : "exact \\nabla log q(x_t), t = ") +
+                                  std::to_string(t);
+        ddpm::field_panel(fig, {10 + col * 250, 40 + row * 265, 240, 260}, panel, title);
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    lesson::Checks check = lesson::parse_args(argc, argv);
+    lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
+
+    // The notebook's model and schedule on a small training set.
+    ddpm::TrainConfig cfg;
+    cfg.epochs = check.epochs(/*quick=*/1500, /*full=*/15000);  // one batch of 100 an epoch
+    const uint64_t seed = 1234;
+    const ddpm::Tensor train = ddpm::make_dataset("s_curve", kTrainPoints, seed);
+    ddpm::Trainer tr(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(100), seed);
+    const ddpm::Schedule& sched = tr.sched;
+    std::printf("training the notebook's model on %d points for %d epochs...\n", kTrainPoints,
+                cfg.epochs);
+    ddpm::Progress progress;
+    tr.train(train, [&](const ddpm::EpochReport& r) {
+        progress.update(r);
+        return true;
+    });
+    progress.finish();
+    const ddpm::MLPDiffusion& model = tr.model;
+    const ddpm::IdealDenoiser ideal(train);
+    ddpm::Rng rng(11);
+
+    // 1. The ideal denoiser's eps is the score, rescaled: -eps* / sqrt(1 - abar) = grad log q,
+    //    here against central differences of log q at one point.
+    {
+        const int t = 30;
+        const float x[2] = {0.05f, 0.1f};
+        float eps[2], score[2];
+        ideal.eps(eps, x, 1, t, sched);
+        ddpm::score_from_eps(score, eps, 2, t, sched);
+        double numeric[2];
+        for (int d = 0; d < 2; ++d) {
+            const float h = 1e-4f;
+            float xp[2] = {x[0], x[1]}, xm[2] = {x[0], x[1]};
+            xp[d] += h;
+            xm[d] -= h;
+            double lp, lm;
+            ideal.log_density(&lp, xp, 1, t, sched);
+            ideal.log_density(&lm, xm, 1, t, sched);
+            numeric[d] = (lp - lm) / (2 * h);
+        }
+        std::printf(
+            "\nat t = 30, x = (0.05, 0.1): -eps*/sqrt(1 - abar) = (%.3f, %.3f), grad log q by "
+            "differences = (%.3f, %.3f)\n",
+            score[0], score[1], numeric[0], numeric[1]);
+        check.near("the ideal denoiser's score vs the gradient of log q(x_t)",
+                   std::hypot(score[0] - numeric[0], score[1] - numeric[1]) /
+                       std::hypot(numeric[0], numeric[1]),
+                   0, 1e-3);
+    }
+
+    // 2. The two fields at four steps, over the density q(x_t).
+    ddpm::Canvas fig(1010, 580);
+    fig.text(505, 8,
+             "the score, learned (top) and exact for the training set (bottom), over q(x_t); "
+             "arrows capped at one cell",
+             ddpm::colors::black, ddpm::text_size::title, ddpm::Align::center);
+    const int shown[4] = {5, 20, 50, 99};
+    for (int col = 0; col < 4; ++col) field_column(fig, col, shown[col], model, ideal, sched, rng);
+    lesson::save_figure(fig, "score_field", lesson::Svg::on_request);
+    std::printf("wrote score_field.png\n");
+
+    // 3. Where is the network furthest from the exact field? x_t ~ q(x_t) from the training
+    //    points; the network's loss beside the best any network can reach on this set (the ideal
+    //    denoiser's), and the two predictions' distance, relative to the ideal's size.
+    const int n = check.quick ? 500 : 2000;
+    std::printf("\n   t   loss of eps_theta   loss of eps* (the floor)   |eps_theta - eps*|^2 / |eps*|^2\n");
+    double worst = 0;
+    int worst_t = 0;
+    bool above_floor = true;
+    for (int t : {0, 1, 2, 5, 10, 20, 50, 99}) {
+        ddpm::Tensor x_0({n, 2}), eps({n, 2}), x_t({n, 2});
+        for (int i = 0; i < n; ++i) {
+            const int j = rng.randint(kTrainPoints);
+            x_0.at(i, 0) = train.at(j, 0);
+            x_0.at(i, 1) = train.at(j, 1);
+        }
+        for (size_t i = 0; i < eps.size(); ++i) eps[i] = rng.normal();
+        const std::vector<int> steps(n, t);
+        ddpm::q_x(x_t.data(), x_0.data(), eps.data(), steps.data(), n, 2, sched);
+        const std::vector<float> net = network_eps(model, x_t.data(), n, t);
+        std::vector<float> best(2 * n);
+        ideal.eps(best.data(), x_t.data(), n, t, sched);
+        double loss_net = 0, loss_best = 0, gap = 0, size = 0;
+        for (int i = 0; i < 2 * n; ++i) {
+            loss_net += (eps[i] - net[i]) * (eps[i] - net[i]) / (2.0 * n);
+            loss_best += (eps[i] - best[i]) * (eps[i] - best[i]) / (2.0 * n);
+            gap += (net[i] - best[i]) * (net[i] - best[i]);
+            size += best[i] * best[i];
+        }
+        std::printf("%4d   %17.4f   %24.4f   %31.4f\n", t, loss_net, loss_best, gap / size);
+        if (gap / size > worst) {
+            worst = gap / size;
+            worst_t = t;
+        }
+        above_floor = above_floor && loss_net >= 0.97 * loss_best;
+    }
+    std::printf("the network is furthest from the exact field at t = %d\n", worst_t);
+    check.that(above_floor, "no step's loss is below the ideal denoiser's (it is the minimum)");
+
+    // 4. Sampling with the exact field: eps* in place of eps_theta, by DDPM's Algorithm 2 (no
+    //    noise at the last step, which would blur every sample by sqrt(beta_0) = 0.003).
+    ddpm::SamplerOptions alg2;
+    alg2.variance = ddpm::SamplerOptions::Variance::posterior;
+    alg2.noise_at_last_step = false;
+    const int m = check.quick ? 300 : 1000;
+    ddpm::Tensor x_ideal = ddpm::randn(m, 2, rng);
+    std::vector<float> eps_star(2 * m);
+    for (int t = sched.num_steps - 1; t >= 0; --t) {
+        ideal.eps(eps_star.data(), x_ideal.data(), m, t, sched);
+        ddpm::p_step(x_ideal.data(), eps_star.data(), 2 * m, t, sched, rng, alg2);
+    }
+    const ddpm::Tensor x_net =
+        ddpm::p_sample_loop(model, m, sched, rng, alg2).frame(sched.num_steps);
+    const ddpm::Tensor fresh = ddpm::make_dataset("s_curve", m, 99);  // new points of the curve
+    const double d_ideal = median_nearest(x_ideal, train), d_net = median_nearest(x_net, train),
+                 d_fresh = median_nearest(fresh, train);
+    std::printf(
+        "\nmedian distance to the nearest training point:\n"
+        "  samples of the ideal denoiser   %.4f\n  samples of the network          %.4f\n"
+        "  fresh points of the S-curve     %.4f\n",
+        d_ideal, d_net, d_fresh);
+    check.that(d_ideal < 0.25 * d_fresh,
+               "the ideal denoiser memorises: its samples sit on training points");
+    check.that(d_net > 0.6 * d_fresh,
+               "the network does not copy: its samples are no nearer the training points than fresh points");
+
+    // 5. Langevin dynamics with the learned score at one small noise level t_L:
+    //      x <- x + delta / 2 * s_theta(x, t_L) + sqrt(delta) z,   delta = 0.1 (1 - abar_{t_L})
+    //    from points spread over the plane; then annealed, level after level from t = 99 down.
+    auto langevin = [&](ddpm::Tensor& x, int t, int iterations) {
+        const double delta = 0.1 * (1 - sched.alphas_prod[t]);
+        std::vector<float> score(x.size());
+        for (int k = 0; k < iterations; ++k) {
+            const std::vector<float> eps = network_eps(model, x.data(), x.dim(0), t);
+            ddpm::score_from_eps(score.data(), eps.data(), static_cast<int>(x.size()), t, sched);
+            for (size_t i = 0; i < x.size(); ++i)
+                x[i] += static_cast<float>(0.5 * delta * score[i] + std::sqrt(delta) * rng.normal());
+        }
+    };
+    ddpm::Tensor start({m, 2});
+    for (size_t i = 0; i < start.size(); ++i) start[i] = rng.uniform(-0.3f, 0.3f);
+    ddpm::Tensor fixed = start, annealed = start;
+    langevin(fixed, 10, 300);
+    for (int t = 99; t >= 0; t -= 9) langevin(annealed, t, 30);
+    const ddpm::Tensor real_b = ddpm::make_dataset("s_curve", m, 100);
+    const double swd_start = ddpm::sliced_wasserstein(start, fresh),
+                 swd_fixed = ddpm::sliced_wasserstein(fixed, fresh),
+                 swd_annealed = ddpm::sliced_wasserstein(annealed, fresh),
+                 swd_net = ddpm::sliced_wasserstein(x_net, fresh),
+                 swd_floor = ddpm::sliced_wasserstein(real_b, fresh),
+                 swd_train = ddpm::sliced_wasserstein(train, fresh);
+    std::printf(
+        "\nsliced Wasserstein to fresh S-curve points (floor %.4f; the %d training points "
+        "themselves %.4f):\n"
+        "  uniform start                          %.4f\n"
+        "  Langevin at t = 10, 300 steps          %.4f\n"
+        "  annealed Langevin, 12 levels x 30      %.4f\n"
+        "  the notebook's sampler (p_sample_loop) %.4f\n",
+        swd_floor, kTrainPoints, swd_train, swd_start, swd_fixed, swd_annealed, swd_net);
+    check.that(swd_fixed < 0.5 * swd_start, "Langevin with the learned score pulls points onto the curve");
+    ddpm::ScatterStyle style;
+    style.radius = 1.6f;
+    style.edge_width = 0;
+    const ddpm::Limits shared{-0.2f, 0.2f, -0.3f, 0.3f};
+    lesson::save_figure(
+        ddpm::panel_figure({train, x_ideal, x_net, fixed, annealed},
+                           {"the " + std::to_string(kTrainPoints) + " training points",
+                            "ideal denoiser:\nits samples", "the network:\np\\_sample\\_loop",
+                            "Langevin, s_\\theta at t = 10", "annealed Langevin"},
+                           1, 5, style, &shared, 200, 240),
+        "samplers", lesson::Svg::on_request);
+    std::printf("wrote samplers.png\n\n");
+    return check.finish();
+}
