@@ -44,7 +44,8 @@ double median_nearest(const ddpm::Tensor& a, const ddpm::Tensor& b) {
     for (int i = 0; i < a.dim(0); ++i) {
         double best = INFINITY;
         for (int j = 0; j < b.dim(0); ++j)
-            best = std::min(best, std::hypot(double(a.at(i, 0)) - b.at(j, 0), double(a.at(i, 1)) - b.at(j, 1)));
+            best = std::min(
+                best, std::hypot(double(a.at(i, 0)) - b.at(j, 0), double(a.at(i, 1)) - b.at(j, 1)));
         d[i] = best;
     }
     std::nth_element(d.begin(), d.begin() + d.size() / 2, d.end());
@@ -79,11 +80,13 @@ void field_column(ddpm::Canvas& fig, int col, int t, const ddpm::MLPDiffusion& m
     // One scale for both rows: the exact field's median arrow spans 0.6 of a grid cell, and no
     // arrow more than one cell (far from the data the exact score grows as distance / s^2).
     std::vector<double> lengths(m);
-    for (int i = 0; i < m; ++i) lengths[i] = std::hypot(double(exact[2 * i]), double(exact[2 * i + 1]));
+    for (int i = 0; i < m; ++i)
+        lengths[i] = std::hypot(double(exact[2 * i]), double(exact[2 * i + 1]));
     std::nth_element(lengths.begin(), lengths.begin() + m / 2, lengths.end());
     const double cell = (lim.xmax - lim.xmin) / arrows, scale = 0.6 * cell / lengths[m / 2];
     for (int row = 0; row < 2; ++row) {
-        ddpm::FieldPanel panel{lim, cells, density, tails, ddpm::Tensor({m, 2}), ddpm::colors::black};
+        ddpm::FieldPanel panel{
+            lim, cells, density, tails, ddpm::Tensor({m, 2}), ddpm::colors::black};
         const std::vector<float>& s = row == 0 ? learned : exact;
         for (int i = 0; i < m; ++i) {
             const double len = scale * std::hypot(double(s[2 * i]), double(s[2 * i + 1]));
@@ -92,8 +95,9 @@ void field_column(ddpm::Canvas& fig, int col, int t, const ddpm::MLPDiffusion& m
             panel.vectors[2 * i + 1] = static_cast<float>(scale * shrink * s[2 * i + 1]);
         }
         panel.color = row == 0 ? ddpm::Color{200, 40, 30} : ddpm::colors::black;
-        const std::string title = (row == 0 ? "learned s_\\theta, t = " : "exact \\nabla log q(x_t), t = ") +
-                                  std::to_string(t);
+        const std::string title =
+            (row == 0 ? "learned s_\\theta, t = " : "exact \\nabla log q(x_t), t = ") +
+            std::to_string(t);
         ddpm::field_panel(fig, {10 + col * 250, 40 + row * 265, 240, 260}, panel, title);
     }
 }
@@ -167,7 +171,9 @@ int main(int argc, char** argv) {
     //    points; the network's loss beside the best any network can reach on this set (the ideal
     //    denoiser's), and the two predictions' distance, relative to the ideal's size.
     const int n = check.quick ? 500 : 2000;
-    std::printf("\n   t   loss of eps_theta   loss of eps* (the floor)   |eps_theta - eps*|^2 / |eps*|^2\n");
+    std::printf(
+        "\n   t   loss of eps_theta   loss of eps* (the floor)   |eps_theta - eps*|^2 / "
+        "|eps*|^2\n");
     double worst = 0;
     int worst_t = 0;
     bool above_floor = true;
@@ -226,7 +232,8 @@ int main(int argc, char** argv) {
     check.that(d_ideal < 0.25 * d_fresh,
                "the ideal denoiser memorises: its samples sit on training points");
     check.that(d_net > 0.6 * d_fresh,
-               "the network does not copy: its samples are no nearer the training points than fresh points");
+               "the network does not copy: its samples are no nearer the training points than "
+               "fresh points");
 
     // 5. Langevin dynamics with the learned score at one small noise level t_L:
     //      x <- x + delta / 2 * s_theta(x, t_L) + sqrt(delta) z,   delta = 0.1 (1 - abar_{t_L})
@@ -238,7 +245,8 @@ int main(int argc, char** argv) {
             const std::vector<float> eps = network_eps(model, x.data(), x.dim(0), t);
             ddpm::score_from_eps(score.data(), eps.data(), static_cast<int>(x.size()), t, sched);
             for (size_t i = 0; i < x.size(); ++i)
-                x[i] += static_cast<float>(0.5 * delta * score[i] + std::sqrt(delta) * rng.normal());
+                x[i] +=
+                    static_cast<float>(0.5 * delta * score[i] + std::sqrt(delta) * rng.normal());
         }
     };
     ddpm::Tensor start({m, 2});
@@ -261,7 +269,8 @@ int main(int argc, char** argv) {
         "  annealed Langevin, 12 levels x 30      %.4f\n"
         "  the notebook's sampler (p_sample_loop) %.4f\n",
         swd_floor, kTrainPoints, swd_train, swd_start, swd_fixed, swd_annealed, swd_net);
-    check.that(swd_fixed < 0.5 * swd_start, "Langevin with the learned score pulls points onto the curve");
+    check.that(swd_fixed < 0.5 * swd_start,
+               "Langevin with the learned score pulls points onto the curve");
     ddpm::ScatterStyle style;
     style.radius = 1.6f;
     style.edge_width = 0;

@@ -41,7 +41,8 @@ void posterior_x0(float* x0_hat, double* spread, const float* x_t, int n, const 
 }
 
 void score_from_x0(float* score, const float* x_t, const float* x0_hat, int n, double a, double s) {
-    for (int i = 0; i < 2 * n; ++i) score[i] = static_cast<float>((a * x0_hat[i] - x_t[i]) / (s * s));
+    for (int i = 0; i < 2 * n; ++i)
+        score[i] = static_cast<float>((a * x0_hat[i] - x_t[i]) / (s * s));
 }
 
 }  // namespace ex

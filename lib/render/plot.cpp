@@ -353,8 +353,28 @@ static void draw_chart_axes(Canvas& c, Rect area, const ChartFrame& f, const Lin
 }
 
 // Each series as a polyline, broken where a value cannot be drawn.
+// A series' bars: from 0 (or, on a log scale or with 0 out of sight, the plot's bottom edge) to
+// each value, up or down.
+static void draw_chart_bars(Canvas& c, const Axes& ax, const LineChart& chart, const Series& s) {
+    const float top_edge = ax.area.y, bottom = ax.area.y + ax.area.h;
+    const float base = chart.log_y ? bottom : std::clamp(ax.py(0.0f), top_edge, bottom);
+    for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
+        if (!drawable(chart, s.y[i])) continue;
+        const float x0 = ax.px(s.x[i] - s.bar_width / 2), x1 = ax.px(s.x[i] + s.bar_width / 2);
+        const float end = std::clamp(ax.py(chart_y(chart, s.y[i])), top_edge, bottom);
+        const int left = static_cast<int>(std::round(x0)), right = static_cast<int>(std::round(x1));
+        const int y0 = static_cast<int>(std::round(std::min(base, end)));
+        const int y1 = static_cast<int>(std::round(std::max(base, end)));
+        c.fill_rect(left, y0, std::max(1, right - left), std::max(1, y1 - y0), s.color);
+    }
+}
+
 static void draw_chart_series(Canvas& c, const Axes& ax, const LineChart& chart) {
     for (const Series& s : chart.series) {
+        if (s.bar_width > 0) {
+            draw_chart_bars(c, ax, chart, s);
+            continue;
+        }
         bool have_prev = false;
         float px = 0, py = 0;
         for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {

@@ -90,6 +90,7 @@ struct Series {
     std::string label;
     std::vector<float> x, y;
     Color color = colors::blue;
+    float bar_width = 0;  // > 0: a bar at each x, this wide in data units, instead of a line
 };
 
 // Where the legend goes; `best` picks the corner whose box covers the fewest data points.
