@@ -40,7 +40,7 @@ expect 2 "--embedding: expected learned or sinusoidal" train --embedding fourier
 expect 2 "--depth: must be in [1, 16], got 0" train --depth 0
 expect 2 "unknown dataset 'spirals'" train --dataset spirals --epochs 1
 expect 2 "sample needs --model" sample --out s.csv
-expect 2 "--sampler: expected ddpm or ddim" sample --model m.ckpt --out s.csv --sampler euler
+expect 2 "--sampler: expected ddpm, ddim or ode" sample --model m.ckpt --out s.csv --sampler euler
 expect 1 "cannot read nothere.ckpt" sample --model nothere.ckpt --out s.csv
 printf 'a file, not a folder\n' > plain.txt
 expect 1 "cannot make the folder plain.txt/sub" train --epochs 0 --out plain.txt/sub/m.ckpt
@@ -98,6 +98,20 @@ expect 2 "for weights without a configuration; w.safetensors records its own" sa
 expect 2 "are for .safetensors weights; w.ckpt is a checkpoint" sample --model w.ckpt --steps 50 --out s.csv
 expect 2 "--t: the model has steps 0 ... 99, got 100" predict --model w.ckpt --points at.csv --t 100 --out p.csv
 expect 2 "give a samples file or --model, not both" eval s.csv --model w.ckpt
+# The probability-flow ODE: sampling, encoding and back, the likelihood.
+"$ddpm" sample --model w.ckpt --sampler ode --sample-steps 20 --n 300 --out ode.npy > ode.txt 2>&1 &&
+    grep -q "(ode, 20 steps" ode.txt &&
+    "$ddpm" encode --model w.ckpt --points ode.npy --sample-steps 20 --out enc.npy > enc.txt 2>&1 &&
+    grep -q "mean log p(x_0)" enc.txt &&
+    ok "ddpm sample --sampler ode, then ddpm encode: $(cat enc.txt)" ||
+    not_ok "ode sample and encode: $(cat ode.txt enc.txt)"
+"$ddpm" eval --model w.ckpt --nll --n 200 > nll.txt 2>&1 && grep -q "ODE, exact divergence, 100 steps" nll.txt &&
+    grep -q "ELBO bound, sigma^2 = beta~" nll.txt && grep -q '"swd"' nll.txt &&
+    ok "ddpm eval --model --nll: the ELBO and the ODE's NLL, then the quality table" ||
+    not_ok "eval --nll: $(cat nll.txt)"
+expect 2 "--eta is DDIM's; the ODE adds no noise" sample --model w.ckpt --sampler ode --eta 0.5 --out s.csv
+expect 2 "--nll needs --model FILE" eval s.csv --nll
+expect 2 "encode needs --points" encode --model w.ckpt --out e.csv
 head -c 100 w.safetensors > cut.safetensors
 expect 1 "cut.safetensors: not a safetensors file" sample --model cut.safetensors --out s.csv
 ls ./.*.ddpm-tmp-* > /dev/null 2>&1 && not_ok "temporary files left behind" || ok "no temporary files left behind"
@@ -284,6 +298,20 @@ expect 2 "for weights without a configuration; w.safetensors records its own" sa
 expect 2 "are for .safetensors weights; w.ckpt is a checkpoint" sample --model w.ckpt --steps 50 --out s.csv
 expect 2 "--t: the model has steps 0 ... 99, got 100" predict --model w.ckpt --points at.csv --t 100 --out p.csv
 expect 2 "give a samples file or --model, not both" eval s.csv --model w.ckpt
+# The probability-flow ODE: sampling, encoding and back, the likelihood.
+"$ddpm" sample --model w.ckpt --sampler ode --sample-steps 20 --n 300 --out ode.npy > ode.txt 2>&1 &&
+    grep -q "(ode, 20 steps" ode.txt &&
+    "$ddpm" encode --model w.ckpt --points ode.npy --sample-steps 20 --out enc.npy > enc.txt 2>&1 &&
+    grep -q "mean log p(x_0)" enc.txt &&
+    ok "ddpm sample --sampler ode, then ddpm encode: $(cat enc.txt)" ||
+    not_ok "ode sample and encode: $(cat ode.txt enc.txt)"
+"$ddpm" eval --model w.ckpt --nll --n 200 > nll.txt 2>&1 && grep -q "ODE, exact divergence, 100 steps" nll.txt &&
+    grep -q "ELBO bound, sigma^2 = beta~" nll.txt && grep -q '"swd"' nll.txt &&
+    ok "ddpm eval --model --nll: the ELBO and the ODE's NLL, then the quality table" ||
+    not_ok "eval --nll: $(cat nll.txt)"
+expect 2 "--eta is DDIM's; the ODE adds no noise" sample --model w.ckpt --sampler ode --eta 0.5 --out s.csv
+expect 2 "--nll needs --model FILE" eval s.csv --nll
+expect 2 "encode needs --points" encode --model w.ckpt --out e.csv
 head -c 100 w.safetensors > cut.safetensors
 expect 1 "cut.safetensors: not a safetensors file" sample --model cut.safetensors --out s.csv
 ls ./.*.ddpm-tmp-* > /dev/null 2>&1 && not_ok "temporary files left behind" || ok "no temporary files left behind by the refused runs"

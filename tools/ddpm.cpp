@@ -6,6 +6,7 @@
 //   ddpm animate --model M [options]          the forward and reverse processes as a GIF
 //   ddpm export MODEL.ckpt OUT.safetensors    the weights under the notebook's names
 //   ddpm predict --model M --points F --t T --out F   eps_theta(x, t) at given points
+//   ddpm encode --model M --points F --out F  x_0 -> x_T by the ODE, and log p(x_0)
 //
 // Exit status: 0 success, 1 a run-time failure (a bad file, a NaN loss), 2 a usage error.
 #include <atomic>
@@ -28,6 +29,8 @@
 #include "io/points.h"
 #include "io/progress.h"
 #include "io/weights.h"
+#include "ode.h"
+#include "elbo.h"
 #include "memory.h"
 #include "metrics.h"
 #include "fast/parallel.h"
@@ -49,6 +52,7 @@ const char* kUsage =
     "  animate  the forward and reverse processes of a checkpoint as an animated GIF\n"
     "  export   a checkpoint's weights as safetensors, for the notebook's MLPDiffusion\n"
     "  predict  the network's output eps_theta(x, t) at given points\n"
+    "  encode   points to their x_T by the probability-flow ODE, with their log-likelihood\n"
     "exit status: 0 success, 1 run-time failure (or standard output lost), 2 usage error,\n"
     "130 interrupted by Ctrl-C, 143 stopped by SIGTERM (both save the checkpoint first)\n";
 
@@ -99,8 +103,9 @@ const char* kSampleHelp =
     "                       (ddpm export's, or the notebook's: docs/notebook-and-back.md)\n"
     "  --out FILE           samples.csv (header x,y) or samples.npy (float32, (n, 2))\n"
     "  --n N                number of samples (default 10000)\n"
-    "  --sampler NAME       ddpm (default) | ddim\n"
-    "  --sample-steps S     DDIM's number of steps (default: all of the model's)\n"
+    "  --sampler NAME       ddpm (default) | ddim | ode (the probability-flow ODE by Heun's\n"
+    "                       method, 2 network calls a step: lesson 12)\n"
+    "  --sample-steps S     DDIM's or the ODE's number of steps (default: all of the model's)\n"
     "  --eta E              DDIM's noise, 0 (deterministic, default) .. 1\n"
     "  --variance NAME      DDPM's step variance: beta | posterior\n"
     "  --last-step-noise on|off   noise at the last DDPM step\n"
@@ -119,6 +124,8 @@ const char* kEvalHelp =
     "  --model FILE         or a model (checkpoint or .safetensors): --n samples (default 3000)\n"
     "                       drawn as ddpm sample draws them by default (--sample-seed, default 1;\n"
     "                       --weights raw|ema; --threads N)\n"
+    "  --nll                with --model: also its negative log-likelihood on 1000 fresh points\n"
+    "                       of its data set, the ELBO (both variances) and the ODE's (lesson 12)\n"
     "  --dataset NAME       the true distribution: s_curve (default; with --model, the model's\n"
     "                       data set), or another of ddpm train's\n"
     "  --data FILE          or compare with your own points (.csv or .npy), split in two halves,\n"
@@ -165,6 +172,17 @@ const char* kPredictHelp =
     "  --t T                the step, 0 ... num_steps - 1 (the notebook's numbering)\n"
     "  --out FILE           the predictions (n, 2) as .csv or .npy; - for CSV on standard output\n"
     "  --weights NAME       raw | ema (default: as ddpm sample)\n";
+
+const char* kEncodeHelp =
+    "usage: ddpm encode --model FILE --points FILE --out FILE [options]\n"
+    "  the deterministic encoding x_0 -> x_T by the probability-flow ODE (Heun's method, lesson\n"
+    "  12; ddpm sample --sampler ode decodes), and the points' log-likelihood under the ODE\n"
+    "  --model FILE         a checkpoint, or weights as .safetensors\n"
+    "  --points FILE        the points x_0 (.csv x,y or .npy (n, 2)), in the data's units\n"
+    "  --out FILE           their x_T (n, 2) as .csv or .npy; - for CSV on standard output\n"
+    "  --sample-steps S     ODE steps (default: all of the model's)\n"
+    "  --weights NAME       raw | ema (default: as ddpm sample)\n"
+    "prints the mean log p(x_0) in nats per point and bits per dimension, in the data's units.\n";
 
 // Ctrl-C (SIGINT) and SIGTERM (timeout, systemd, docker stop) ask the training loop to stop after
 // its current step; the run saves and exits with 128 + the signal (130, 143). Lock-free atomics
@@ -426,7 +444,7 @@ SampleRequest parse_sample_flags(cli::Args& args) {
     rq.model_path = args.text("--model", "");
     rq.out = args.text("--out", "");
     rq.n = static_cast<int>(args.integer("--n", 10000, 1, 10000000));
-    rq.sampler = one_of("--sampler", args.text("--sampler", "ddpm"), {"ddpm", "ddim"});
+    rq.sampler = one_of("--sampler", args.text("--sampler", "ddpm"), {"ddpm", "ddim", "ode"});
     rq.variance = args.text("--variance", "");
     rq.last_noise = args.text("--last-step-noise", "");
     rq.weights = args.text("--weights", "");
@@ -451,6 +469,8 @@ SampleRequest parse_sample_flags(cli::Args& args) {
         throw ddpm::UsageError("--trajectory: expected a .npy file name");
     if (rq.sampler == "ddpm" && (rq.have_steps || rq.eta != 0.0f))
         throw ddpm::UsageError("--sample-steps and --eta are DDIM's (add --sampler ddim)");
+    if (rq.sampler == "ode" && rq.eta != 0.0f)
+        throw ddpm::UsageError("--eta is DDIM's; the ODE adds no noise");
     return rq;
 }
 
@@ -468,12 +488,14 @@ ddpm::Tensor draw_trajectory(const SampleRequest& rq, const ddpm::MLPDiffusion& 
                              const ddpm::Schedule& sched) {
     ddpm::Rng rng(rq.seed);
     const ddpm::Tensor x_T = ddpm::randn(rq.n, model.config().dim, rng);
-    if (rq.sampler == "ddim") {
+    if (rq.sampler == "ddim" || rq.sampler == "ode") {
         const int S = rq.have_steps ? rq.steps : sched.num_steps;
         if (S > sched.num_steps)
             throw ddpm::UsageError("--sample-steps: the model has only " +
                                    std::to_string(sched.num_steps) + " steps");
-        return ddpm::ddim_sample_loop(model, x_T, sched, rng, S, rq.eta);
+        if (rq.sampler == "ddim") return ddpm::ddim_sample_loop(model, x_T, sched, rng, S, rq.eta);
+        ddpm::MLPDiffusion field_model = model;  // the field keeps buffers in its model
+        return ddpm::ode_sample(ddpm::network_field(field_model), x_T, sched, S);
     }
     ddpm::SamplerOptions opt;
     if (rq.variance == "posterior") opt.variance = ddpm::SamplerOptions::Variance::posterior;
@@ -511,8 +533,8 @@ int sample(cli::Args& args) {
     }
     ddpm::write_files_atomic(files);
     const std::string how =
-        rq.sampler == "ddim"
-            ? "ddim"
+        rq.sampler != "ddpm"
+            ? rq.sampler
             : "ddpm, " + rq.variance + " variance, last-step noise " + rq.last_noise;
     // With the samples on standard output, the report goes to standard error.
     std::FILE* report = ddpm::is_standard_output(rq.out) ? stderr : stdout;
@@ -551,6 +573,35 @@ void reference_points(const std::string& dataset, const std::string& data_file, 
         }
 }
 
+// eval --model --nll: the model's NLL on 1000 fresh points of its data set (nats per point and
+// bits per dimension, in the data set's units): the ELBO with either step variance, and the exact
+// log-likelihood of the probability-flow ODE (all steps, the exact divergence).
+void print_nll(ddpm::SamplingModel& sm, uint64_t seed) {
+    if (sm.run.dataset.rfind("file:", 0) == 0)
+        throw ddpm::UsageError("--nll needs a model of a named data set (this one was trained on " +
+                               sm.run.dataset.substr(5) + ")");
+    const int n = 1000;
+    const ddpm::Tensor x_0 = ddpm::make_dataset(sm.run.dataset, n, 1000 + seed);
+    ddpm::Rng rng(seed, /*stream=*/0xe1b0);
+    ddpm::SamplerOptions posterior;
+    posterior.variance = ddpm::SamplerOptions::Variance::posterior;
+    const double beta = ddpm::elbo(sm.model, x_0, sm.sched, {}, rng).total();
+    const double tilde = ddpm::elbo(sm.model, x_0, sm.sched, posterior, rng).total();
+    const ddpm::OdeEncoding enc =
+        ddpm::ode_encode(ddpm::network_field(sm.model), x_0, sm.sched, sm.sched.num_steps);
+    double ode = 0;
+    for (double v : enc.log_p) ode -= v / n;
+    for (double v : {beta, tilde, ode})
+        if (!std::isfinite(v)) throw ddpm::Error("the negative log-likelihood is not finite");
+    std::printf(
+        "negative log-likelihood of %d fresh points of %s, nats per point (bits per dimension):\n"
+        "  ELBO bound, sigma^2 = beta        %8.4f (%7.4f)\n"
+        "  ELBO bound, sigma^2 = beta~       %8.4f (%7.4f)\n"
+        "  ODE, exact divergence, %3d steps  %8.4f (%7.4f)\n",
+        n, sm.run.dataset.c_str(), beta, ddpm::bits_per_dim(beta, 2), tilde,
+        ddpm::bits_per_dim(tilde, 2), sm.sched.num_steps, ode, ddpm::bits_per_dim(ode, 2));
+}
+
 // eval --model: n samples drawn as ddpm sample draws them by default, in the data's units. The
 // model's data set becomes the default reference (*dataset or *data_file, unless given).
 ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::string* data_file) {
@@ -564,10 +615,11 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
     rq.import = parse_import_flags(args);
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
     const bool reference_given = args.has("--dataset") || args.has("--data");
+    const bool nll = args.flag("--nll");
     args.finish();
     if (!args.positional().empty())
         throw ddpm::UsageError("give a samples file or --model, not both");
-    const ddpm::SamplingModel sm = ddpm::load_sampling_model(rq.model_path, rq.weights, rq.import);
+    ddpm::SamplingModel sm = ddpm::load_sampling_model(rq.model_path, rq.weights, rq.import);
     recipe_defaults(rq, sm.run.recipe);
     ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), static_cast<uint64_t>(rq.n)),
                                "sampling " + std::to_string(rq.n) + " points", "use a smaller --n");
@@ -576,6 +628,7 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
         *dataset = from_file ? "s_curve" : sm.run.dataset;
         *data_file = from_file ? sm.run.dataset.substr(5) : "";
     }
+    if (nll) print_nll(sm, rq.seed);
     ddpm::Tensor seq = draw_trajectory(rq, sm.model, sm.sched);
     ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
     ddpm::denormalize_points(samples, sm.run.data_norm);
@@ -595,6 +648,10 @@ int eval(cli::Args& args) {
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 99, 0, 2147483647L));
     std::string what;
     ddpm::Tensor samples;
+    if (!args.has("--model") && args.flag("--nll"))
+        throw ddpm::UsageError(
+            "--nll needs --model FILE (a likelihood is the model's, not the "
+            "samples')");
     if (args.has("--model")) {
         what = args.text("--model", "");
         samples = samples_from_model(args, &dataset, &data_file);
@@ -706,6 +763,19 @@ int export_weights(cli::Args& args) {
     return 0;
 }
 
+// Points from --points for predict and encode: (n, 2), finite, moved into the model's units.
+ddpm::Tensor points_in_model_units(const std::string& path, const ddpm::SamplingModel& sm) {
+    ddpm::Tensor x = ddpm::load_points(path);
+    if (x.ndim() != 2 || x.dim(1) != 2 || x.dim(0) < 1)
+        throw ddpm::Error(path + ": expected points (n, 2), got " + x.shape_str());
+    if (!ddpm::all_finite(x)) throw ddpm::Error(path + ": holds a non-finite value");
+    ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), x.dim(0)),
+                               "the " + std::to_string(x.dim(0)) + " points of " + path,
+                               "use fewer points");
+    ddpm::apply_normalization(x, sm.run.data_norm);
+    return x;
+}
+
 int predict(cli::Args& args) {
     if (args.flag("--help")) {
         std::printf("%s%s", kPredictHelp, kImportHelp);
@@ -727,14 +797,7 @@ int predict(cli::Args& args) {
         throw ddpm::UsageError("--t: the model has steps 0 ... " +
                                std::to_string(sm.sched.num_steps - 1) + ", got " +
                                std::to_string(t));
-    ddpm::Tensor x = ddpm::load_points(points);
-    if (x.ndim() != 2 || x.dim(1) != 2 || x.dim(0) < 1)
-        throw ddpm::Error(points + ": expected points (n, 2), got " + x.shape_str());
-    if (!ddpm::all_finite(x)) throw ddpm::Error(points + ": holds a non-finite value");
-    ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), x.dim(0)),
-                               "predicting at " + std::to_string(x.dim(0)) + " points",
-                               "use fewer points");
-    ddpm::apply_normalization(x, sm.run.data_norm);  // into the model's units
+    const ddpm::Tensor x = points_in_model_units(points, sm);
     ddpm::Tensor eps({x.dim(0), 2});
     const std::vector<int> steps(x.dim(0), static_cast<int>(t));
     ddpm::fast::predict_noise(sm.model, eps.data(), x.data(), steps.data(), x.dim(0));
@@ -746,16 +809,56 @@ int predict(cli::Args& args) {
     return 0;
 }
 
+int encode(cli::Args& args) {
+    if (args.flag("--help")) {
+        std::printf("%s%s", kEncodeHelp, kImportHelp);
+        return 0;
+    }
+    for (const char* flag : {"--model", "--points", "--out"})
+        if (!args.has(flag)) throw ddpm::UsageError(std::string("encode needs ") + flag);
+    const std::string model_path = args.text("--model", ""), points = args.text("--points", ""),
+                      out = args.text("--out", ""), weights = args.text("--weights", "");
+    const bool have_steps = args.has("--sample-steps");
+    const int steps = static_cast<int>(args.integer("--sample-steps", 1, 1, 100000));
+    const ddpm::ImportSettings import = parse_import_flags(args);
+    args.finish();
+    if (!weights.empty()) one_of("--weights", weights, {"raw", "ema"});
+    if (!ddpm::has_points_extension(out) && !ddpm::is_standard_output(out))
+        throw ddpm::UsageError("--out: expected a .csv or .npy file name, or -");
+    ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}, {"--points", points}});
+    ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
+    const int S = have_steps ? steps : sm.sched.num_steps;
+    if (S > sm.sched.num_steps)
+        throw ddpm::UsageError("--sample-steps: the model has only " +
+                               std::to_string(sm.sched.num_steps) + " steps");
+    const ddpm::Tensor x_0 = points_in_model_units(points, sm);
+    const ddpm::OdeEncoding enc = ddpm::ode_encode(ddpm::network_field(sm.model), x_0, sm.sched, S);
+    double mean = 0;
+    for (double v : enc.log_p) mean += v / static_cast<double>(enc.log_p.size());
+    mean -= 2 * std::log(static_cast<double>(sm.run.data_norm.scale));  // into the data's units
+    if (!std::isfinite(mean) || !ddpm::all_finite(enc.x_T))
+        throw ddpm::Error("the encoding is not finite (points far outside the data?)");
+    ddpm::save_points(enc.x_T, out);
+    std::FILE* report = ddpm::is_standard_output(out) ? stderr : stdout;
+    std::fprintf(report,
+                 "wrote the x_T of %d points to %s (%d ODE steps, %s weights); mean log p(x_0) "
+                 "%.4f nats per point, %.4f bits per dimension\n",
+                 x_0.dim(0), out.c_str(), S, sm.weights.c_str(), mean,
+                 -ddpm::bits_per_dim(-mean, 2));
+    return 0;
+}
+
 int run_command(const std::string& command, int argc, char** argv) {
-    cli::Args args(argc, argv, 2);
+    cli::Args args(argc, argv, 2, {"--help", "--nll"});
     if (command == "train") return train(args);
     if (command == "sample") return sample(args);
     if (command == "eval") return eval(args);
     if (command == "animate") return animate(args);
     if (command == "export") return export_weights(args);
     if (command == "predict") return predict(args);
+    if (command == "encode") return encode(args);
     throw ddpm::UsageError("unknown command '" + command +
-                           "' (train, sample, eval, animate, export or predict)");
+                           "' (train, sample, eval, animate, export, predict or encode)");
 }
 
 }  // namespace

@@ -129,9 +129,10 @@ void encoding(ddpm::MLPDiffusion& model, const ddpm::Schedule& sched, const ddpm
         }
     }
     const std::vector<double> sd = ddpm::column_std(x_T);
-    std::printf("the encoded x_T have std (%.2f, %.2f); the sampler starts from N(0, I), std 1: the "
-                "prior mismatch of lesson 07, seen from the other end\n",
-                sd[0], sd[1]);
+    std::printf(
+        "the encoded x_T have std (%.2f, %.2f); the sampler starts from N(0, I), std 1: the "
+        "prior mismatch of lesson 07, seen from the other end\n",
+        sd[0], sd[1]);
     check.that(err_100 < 1e-3, "100 ODE steps encode and decode to within 1e-3");
     check.that(err_100 < err_5, "more steps, a closer round trip");
 }
@@ -193,8 +194,8 @@ ddpm::FieldPanel ode_density(ddpm::MLPDiffusion& model, const ddpm::Schedule& sc
 }
 
 // A histogram of the data beside two models' densities through the ODE, on the same grid.
-ddpm::Canvas likelihood_map(ddpm::Trainer& sigmoid, ddpm::Trainer& cosine,
-                            const ddpm::Tensor& data, int cells) {
+ddpm::Canvas likelihood_map(ddpm::Trainer& sigmoid, ddpm::Trainer& cosine, const ddpm::Tensor& data,
+                            int cells) {
     const ddpm::Limits lim{-0.2f, 0.2f, -0.3f, 0.3f};
     ddpm::Tensor centres({cells * cells, 2});
     for (int i = 0; i < cells * cells; ++i) {
@@ -204,8 +205,10 @@ ddpm::Canvas likelihood_map(ddpm::Trainer& sigmoid, ddpm::Trainer& cosine,
     ddpm::FieldPanel histogram{lim, cells, std::vector<double>(cells * cells, 0.0),
                                ddpm::Tensor({0, 2}), ddpm::Tensor({0, 2})};
     for (int i = 0; i < data.dim(0); ++i) {
-        const int col = static_cast<int>((data.at(i, 0) - lim.xmin) / (lim.xmax - lim.xmin) * cells);
-        const int row = static_cast<int>((data.at(i, 1) - lim.ymin) / (lim.ymax - lim.ymin) * cells);
+        const int col =
+            static_cast<int>((data.at(i, 0) - lim.xmin) / (lim.xmax - lim.xmin) * cells);
+        const int row =
+            static_cast<int>((data.at(i, 1) - lim.ymin) / (lim.ymax - lim.ymin) * cells);
         if (col >= 0 && col < cells && row >= 0 && row < cells)
             histogram.density[row * cells + col] += 1;
     }
@@ -249,9 +252,10 @@ int main(int argc, char** argv) {
         found.push_back(likelihoods(runs[k]->model, runs[k]->sched, held_out, rng));
         const Likelihoods& l = found.back();
         std::printf("%-8s   %8.3f (%6.2f)      %8.3f (%6.2f)      %8.3f    %6.3f (%5.2f)\n",
-                    names[k].c_str(), l.elbo_beta.total(), ddpm::bits_per_dim(l.elbo_beta.total(), 2),
-                    l.elbo_posterior.total(), ddpm::bits_per_dim(l.elbo_posterior.total(), 2),
-                    l.elbo_beta.prior, l.ode_nll, ddpm::bits_per_dim(l.ode_nll, 2));
+                    names[k].c_str(), l.elbo_beta.total(),
+                    ddpm::bits_per_dim(l.elbo_beta.total(), 2), l.elbo_posterior.total(),
+                    ddpm::bits_per_dim(l.elbo_posterior.total(), 2), l.elbo_beta.prior, l.ode_nll,
+                    ddpm::bits_per_dim(l.ode_nll, 2));
         charted.push_back(l.elbo_beta);
     }
     const double kde = -kde_log_likelihood(train, held_out);

@@ -10,7 +10,8 @@ namespace ex {
 double kl_diagonal(const double* m1, const double* v1, const double* m2, const double* v2, int D) {
     double sum = 0;
     for (int d = 0; d < D; ++d)
-        sum += v1[d] / v2[d] - 1 + std::log(v2[d] / v1[d]) + (m1[d] - m2[d]) * (m1[d] - m2[d]) / v2[d];
+        sum +=
+            v1[d] / v2[d] - 1 + std::log(v2[d] / v1[d]) + (m1[d] - m2[d]) * (m1[d] - m2[d]) / v2[d];
     return 0.5 * sum;
 }
 
