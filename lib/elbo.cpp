@@ -28,14 +28,14 @@ double bits_per_dim(double nats, int D) {
 
 // The term of step t, summed over the points: x_t ~ q(x_t | x_0), the model's mean mu_theta, then
 // the KL to the posterior (t > 0) or the decoder's negative log-density (t = 0).
-static double step_term(const MLPDiffusion& model, const Tensor& x_0, int t, const Schedule& sched,
-                        const SamplerOptions& opt, Rng& rng) {
+static double step_term(const NoiseField& eps_theta, const Tensor& x_0, int t,
+                        const Schedule& sched, const SamplerOptions& opt, Rng& rng) {
     const int n = x_0.dim(0), D = x_0.dim(1);
     std::vector<float> eps(x_0.size()), x_t(x_0.size()), pred(x_0.size()), mu(D), mu_q(D);
     for (float& e : eps) e = rng.normal();
     std::vector<int> steps(n, t);
     q_x(x_t.data(), x_0.data(), eps.data(), steps.data(), n, D, sched);
-    fast::predict_noise(model, pred.data(), x_t.data(), steps.data(), n);
+    eps_theta(x_t.data(), n, t, pred.data(), nullptr);
     const double beta = sched.betas[t], abar = sched.alphas_prod[t],
                  abar_prev = sched.alphas_prod_p[t];
     const double coeff = beta / sched.one_minus_alphas_bar_sqrt[t], scale = 1 / std::sqrt(1 - beta);
@@ -65,9 +65,20 @@ static double step_term(const MLPDiffusion& model, const Tensor& x_0, int t, con
 
 ElboTerms elbo(const MLPDiffusion& model, const Tensor& x_0, const Schedule& sched,
                const SamplerOptions& opt, Rng& rng) {
-    if (x_0.ndim() != 2 || x_0.dim(0) < 1 || x_0.dim(1) != model.config().dim)
+    if (x_0.ndim() != 2 || x_0.dim(1) != model.config().dim)
         throw Error("elbo: expected points (n, " + std::to_string(model.config().dim) + "), got " +
                     x_0.shape_str());
+    auto eps_theta = [&model](const float* x, int n, int t, float* eps, double*) {
+        const std::vector<int> steps(n, t);
+        fast::predict_noise(model, eps, x, steps.data(), n);
+    };
+    return elbo(eps_theta, x_0, sched, opt, rng);
+}
+
+ElboTerms elbo(const NoiseField& eps_theta, const Tensor& x_0, const Schedule& sched,
+               const SamplerOptions& opt, Rng& rng) {
+    if (x_0.ndim() != 2 || x_0.dim(0) < 1)
+        throw Error("elbo: expected points (n, D), got " + x_0.shape_str());
     const int n = x_0.dim(0), D = x_0.dim(1), T = sched.num_steps;
     ElboTerms terms;
     terms.steps.assign(T, 0.0);
@@ -79,8 +90,8 @@ ElboTerms elbo(const MLPDiffusion& model, const Tensor& x_0, const Schedule& sch
             mean[d] = static_cast<float>(a * x_0[static_cast<size_t>(p) * D + d]);
         terms.prior += gaussian_kl(mean.data(), s2, zero.data(), 1.0, D) / n;
     }
-    for (int t = 1; t < T; ++t) terms.steps[t] = step_term(model, x_0, t, sched, opt, rng) / n;
-    terms.decoder = step_term(model, x_0, 0, sched, opt, rng) / n;
+    for (int t = 1; t < T; ++t) terms.steps[t] = step_term(eps_theta, x_0, t, sched, opt, rng) / n;
+    terms.decoder = step_term(eps_theta, x_0, 0, sched, opt, rng) / n;
     return terms;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "diffusion.h"
+#include "ode.h"
 
 namespace ddpm {
 
@@ -30,6 +31,10 @@ struct ElboTerms {
 
 // The terms averaged over the points x_0 (n, D), the model sampled with `opt`'s variance.
 ElboTerms elbo(const MLPDiffusion& model, const Tensor& x_0, const Schedule& sched,
+               const SamplerOptions& opt, Rng& rng);
+// The same for any noise predictor (the exact one of Gaussian data, gaussian_field, checks the
+// bound against the data's own entropy).
+ElboTerms elbo(const NoiseField& eps_theta, const Tensor& x_0, const Schedule& sched,
                const SamplerOptions& opt, Rng& rng);
 
 // Nats per point in D dimensions as bits per dimension.
