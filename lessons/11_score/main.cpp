@@ -269,9 +269,9 @@ int main(int argc, char** argv) {
         "  annealed Langevin, 12 levels x 30      %.4f\n"
         "  the notebook's sampler (p_sample_loop) %.4f\n",
         swd_floor, kTrainPoints, swd_train, swd_start, swd_fixed, swd_annealed, swd_net);
-    check.that(swd_fixed < 0.5 * swd_start,
-               "Langevin with the learned score pulls points onto the curve");
-    ddpm::ScatterStyle style;
+    check.that(swd_annealed < 0.5 * swd_start,
+               "annealed Langevin with the learned score pulls points onto the curve");
+        ddpm::ScatterStyle style;
     style.radius = 1.6f;
     style.edge_width = 0;
     const ddpm::Limits shared{-0.2f, 0.2f, -0.3f, 0.3f};
