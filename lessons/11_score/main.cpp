@@ -102,61 +102,39 @@ void field_column(ddpm::Canvas& fig, int col, int t, const ddpm::MLPDiffusion& m
     }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    lesson::Checks check = lesson::parse_args(argc, argv);
-    lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
-
-    // The notebook's model and schedule on a small training set.
-    ddpm::TrainConfig cfg;
-    cfg.epochs = check.epochs(/*quick=*/1500, /*full=*/15000);  // one batch of 100 an epoch
-    const uint64_t seed = 1234;
-    const ddpm::Tensor train = ddpm::make_dataset("s_curve", kTrainPoints, seed);
-    ddpm::Trainer tr(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(100), seed);
-    const ddpm::Schedule& sched = tr.sched;
-    std::printf("training the notebook's model on %d points for %d epochs...\n", kTrainPoints,
-                cfg.epochs);
-    ddpm::Progress progress;
-    tr.train(train, [&](const ddpm::EpochReport& r) {
-        progress.update(r);
-        return true;
-    });
-    progress.finish();
-    const ddpm::MLPDiffusion& model = tr.model;
-    const ddpm::IdealDenoiser ideal(train);
-    ddpm::Rng rng(11);
-
-    // 1. The ideal denoiser's eps is the score, rescaled: -eps* / sqrt(1 - abar) = grad log q,
-    //    here against central differences of log q at one point.
-    {
-        const int t = 30;
-        const float x[2] = {0.05f, 0.1f};
-        float eps[2], score[2];
-        ideal.eps(eps, x, 1, t, sched);
-        ddpm::score_from_eps(score, eps, 2, t, sched);
-        double numeric[2];
-        for (int d = 0; d < 2; ++d) {
-            const float h = 1e-4f;
-            float xp[2] = {x[0], x[1]}, xm[2] = {x[0], x[1]};
-            xp[d] += h;
-            xm[d] -= h;
-            double lp, lm;
-            ideal.log_density(&lp, xp, 1, t, sched);
-            ideal.log_density(&lm, xm, 1, t, sched);
-            numeric[d] = (lp - lm) / (2 * h);
-        }
-        std::printf(
-            "\nat t = 30, x = (0.05, 0.1): -eps*/sqrt(1 - abar) = (%.3f, %.3f), grad log q by "
-            "differences = (%.3f, %.3f)\n",
-            score[0], score[1], numeric[0], numeric[1]);
-        check.near("the ideal denoiser's score vs the gradient of log q(x_t)",
-                   std::hypot(score[0] - numeric[0], score[1] - numeric[1]) /
-                       std::hypot(numeric[0], numeric[1]),
-                   0, 1e-3);
+// 1. The ideal denoiser's eps is the score, rescaled: -eps* / sqrt(1 - abar) = grad log q, here
+//    against central differences of log q at one point.
+void score_identity(const ddpm::IdealDenoiser& ideal, const ddpm::Schedule& sched,
+                    lesson::Checks& check) {
+    const int t = 30;
+    const float x[2] = {0.05f, 0.1f};
+    float eps[2], score[2];
+    ideal.eps(eps, x, 1, t, sched);
+    ddpm::score_from_eps(score, eps, 2, t, sched);
+    double numeric[2];
+    for (int d = 0; d < 2; ++d) {
+        const float h = 1e-4f;
+        float xp[2] = {x[0], x[1]}, xm[2] = {x[0], x[1]};
+        xp[d] += h;
+        xm[d] -= h;
+        double lp, lm;
+        ideal.log_density(&lp, xp, 1, t, sched);
+        ideal.log_density(&lm, xm, 1, t, sched);
+        numeric[d] = (lp - lm) / (2 * h);
     }
+    std::printf(
+        "\nat t = 30, x = (0.05, 0.1): -eps*/sqrt(1 - abar) = (%.3f, %.3f), grad log q by "
+        "differences = (%.3f, %.3f)\n",
+        score[0], score[1], numeric[0], numeric[1]);
+    check.near("the ideal denoiser's score vs the gradient of log q(x_t)",
+               std::hypot(score[0] - numeric[0], score[1] - numeric[1]) /
+                   std::hypot(numeric[0], numeric[1]),
+               0, 1e-3);
+}
 
-    // 2. The two fields at four steps, over the density q(x_t).
+// 2. The two fields at four steps, over the density q(x_t).
+void field_figure(const ddpm::MLPDiffusion& model, const ddpm::IdealDenoiser& ideal,
+                  const ddpm::Schedule& sched, ddpm::Rng& rng) {
     ddpm::Canvas fig(1010, 580);
     fig.text(505, 8,
              "the score, learned (top) and exact for the training set (bottom), over q(x_t); "
@@ -166,11 +144,14 @@ int main(int argc, char** argv) {
     for (int col = 0; col < 4; ++col) field_column(fig, col, shown[col], model, ideal, sched, rng);
     lesson::save_figure(fig, "score_field", lesson::Svg::on_request);
     std::printf("wrote score_field.png\n");
+}
 
-    // 3. Where is the network furthest from the exact field? x_t ~ q(x_t) from the training
-    //    points; the network's loss beside the best any network can reach on this set (the ideal
-    //    denoiser's), and the two predictions' distance, relative to the ideal's size.
-    const int n = check.quick ? 500 : 2000;
+// 3. Where is the network furthest from the exact field? x_t ~ q(x_t) from the training points;
+//    the network's loss beside the best any network can reach on this set (the ideal
+//    denoiser's), and the two predictions' distance, relative to the ideal's size.
+void error_by_step(const ddpm::MLPDiffusion& model, const ddpm::IdealDenoiser& ideal,
+                   const ddpm::Schedule& sched, int n, ddpm::Rng& rng, lesson::Checks& check) {
+    const ddpm::Tensor& train = ideal.points();
     std::printf(
         "\n   t   loss of eps_theta   loss of eps* (the floor)   |eps_theta - eps*|^2 / "
         "|eps*|^2\n");
@@ -180,7 +161,7 @@ int main(int argc, char** argv) {
     for (int t : {0, 1, 2, 5, 10, 20, 50, 99}) {
         ddpm::Tensor x_0({n, 2}), eps({n, 2}), x_t({n, 2});
         for (int i = 0; i < n; ++i) {
-            const int j = rng.randint(kTrainPoints);
+            const int j = rng.randint(train.dim(0));
             x_0.at(i, 0) = train.at(j, 0);
             x_0.at(i, 1) = train.at(j, 1);
         }
@@ -206,19 +187,83 @@ int main(int argc, char** argv) {
     }
     std::printf("the network is furthest from the exact field at t = %d\n", worst_t);
     check.that(above_floor, "no step's loss is below the ideal denoiser's (it is the minimum)");
+}
 
-    // 4. Sampling with the exact field: eps* in place of eps_theta, by DDPM's Algorithm 2 (no
-    //    noise at the last step, which would blur every sample by sqrt(beta_0) = 0.003).
+// 4. Sampling with the exact field: eps* in place of eps_theta, through the same step p_step.
+ddpm::Tensor ideal_samples(const ddpm::IdealDenoiser& ideal, const ddpm::Schedule& sched, int m,
+                           const ddpm::SamplerOptions& opt, ddpm::Rng& rng) {
+    ddpm::Tensor x = ddpm::randn(m, 2, rng);
+    std::vector<float> eps_star(2 * m);
+    for (int t = sched.num_steps - 1; t >= 0; --t) {
+        ideal.eps(eps_star.data(), x.data(), m, t, sched);
+        ddpm::p_step(x.data(), eps_star.data(), 2 * m, t, sched, rng, opt);
+    }
+    return x;
+}
+
+// 5. Langevin dynamics with the learned score at one noise level t, `iterations` times:
+//      x <- x + delta / 2 * s_theta(x, t) + sqrt(delta) z,   delta = 0.1 (1 - abar_t)
+void langevin(const ddpm::MLPDiffusion& model, const ddpm::Schedule& sched, ddpm::Tensor& x, int t,
+              int iterations, ddpm::Rng& rng) {
+    const double delta = 0.1 * (1 - sched.alphas_prod[t]);
+    std::vector<float> score(x.size());
+    for (int k = 0; k < iterations; ++k) {
+        const std::vector<float> eps = network_eps(model, x.data(), x.dim(0), t);
+        ddpm::score_from_eps(score.data(), eps.data(), static_cast<int>(x.size()), t, sched);
+        for (size_t i = 0; i < x.size(); ++i)
+            x[i] += static_cast<float>(0.5 * delta * score[i] + std::sqrt(delta) * rng.normal());
+    }
+}
+
+ddpm::Canvas samplers_figure(const std::vector<ddpm::Tensor>& sets) {
+    ddpm::ScatterStyle style;
+    style.radius = 1.6f;
+    style.edge_width = 0;
+    const ddpm::Limits shared{-0.2f, 0.2f, -0.3f, 0.3f};
+    return ddpm::panel_figure(
+        sets,
+        {"the " + std::to_string(kTrainPoints) + " training points", "ideal denoiser:\nits samples",
+         "the network:\np\\_sample\\_loop", "Langevin, s_\\theta at t = 10", "annealed Langevin"},
+        1, 5, style, &shared, 200, 240);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    lesson::Checks check = lesson::parse_args(argc, argv);
+    lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
+
+    // The notebook's model and schedule on a small training set.
+    ddpm::TrainConfig cfg;
+    cfg.epochs = check.epochs(/*quick=*/1500, /*full=*/15000);  // one batch of 100 an epoch
+    const uint64_t seed = 1234;
+    const ddpm::Tensor train = ddpm::make_dataset("s_curve", kTrainPoints, seed);
+    ddpm::Trainer tr(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(100), seed);
+    const ddpm::Schedule& sched = tr.sched;
+    std::printf("training the notebook's model on %d points for %d epochs...\n", kTrainPoints,
+                cfg.epochs);
+    ddpm::Progress progress;
+    tr.train(train, [&](const ddpm::EpochReport& r) {
+        progress.update(r);
+        return true;
+    });
+    progress.finish();
+    const ddpm::MLPDiffusion& model = tr.model;
+    const ddpm::IdealDenoiser ideal(train);
+    ddpm::Rng rng(11);
+
+    score_identity(ideal, sched, check);
+    field_figure(model, ideal, sched, rng);
+    error_by_step(model, ideal, sched, check.quick ? 500 : 2000, rng, check);
+
+    // Memorisation: the distance from each sample to its nearest training point, for the ideal
+    // denoiser's samples, the network's and fresh points of the curve. Both samplers by DDPM's
+    // Algorithm 2: noise at the last step would blur every sample by sqrt(beta_0) = 0.003.
     ddpm::SamplerOptions alg2;
     alg2.variance = ddpm::SamplerOptions::Variance::posterior;
     alg2.noise_at_last_step = false;
     const int m = check.quick ? 300 : 1000;
-    ddpm::Tensor x_ideal = ddpm::randn(m, 2, rng);
-    std::vector<float> eps_star(2 * m);
-    for (int t = sched.num_steps - 1; t >= 0; --t) {
-        ideal.eps(eps_star.data(), x_ideal.data(), m, t, sched);
-        ddpm::p_step(x_ideal.data(), eps_star.data(), 2 * m, t, sched, rng, alg2);
-    }
+    const ddpm::Tensor x_ideal = ideal_samples(ideal, sched, m, alg2, rng);
     const ddpm::Tensor x_net =
         ddpm::p_sample_loop(model, m, sched, rng, alg2).frame(sched.num_steps);
     const ddpm::Tensor fresh = ddpm::make_dataset("s_curve", m, 99);  // new points of the curve
@@ -235,32 +280,15 @@ int main(int argc, char** argv) {
                "the network does not copy: its samples are no nearer the training points than "
                "fresh points");
 
-    // 5. Langevin dynamics with the learned score at one small noise level t_L:
-    //      x <- x + delta / 2 * s_theta(x, t_L) + sqrt(delta) z,   delta = 0.1 (1 - abar_{t_L})
-    //    from points spread over the plane; then annealed, level after level from t = 99 down.
-    auto langevin = [&](ddpm::Tensor& x, int t, int iterations) {
-        const double delta = 0.1 * (1 - sched.alphas_prod[t]);
-        std::vector<float> score(x.size());
-        for (int k = 0; k < iterations; ++k) {
-            const std::vector<float> eps = network_eps(model, x.data(), x.dim(0), t);
-            ddpm::score_from_eps(score.data(), eps.data(), static_cast<int>(x.size()), t, sched);
-            for (size_t i = 0; i < x.size(); ++i)
-                x[i] +=
-                    static_cast<float>(0.5 * delta * score[i] + std::sqrt(delta) * rng.normal());
-        }
-    };
+    // Langevin from points spread over the plane: at t = 10 alone, then annealed, level after
+    // level from t = 99 down.
     ddpm::Tensor start({m, 2});
     for (size_t i = 0; i < start.size(); ++i) start[i] = rng.uniform(-0.3f, 0.3f);
     ddpm::Tensor fixed = start, annealed = start;
-    langevin(fixed, 10, 300);
-    for (int t = 99; t >= 0; t -= 9) langevin(annealed, t, 30);
-    const ddpm::Tensor real_b = ddpm::make_dataset("s_curve", m, 100);
-    const double swd_start = ddpm::sliced_wasserstein(start, fresh),
-                 swd_fixed = ddpm::sliced_wasserstein(fixed, fresh),
-                 swd_annealed = ddpm::sliced_wasserstein(annealed, fresh),
-                 swd_net = ddpm::sliced_wasserstein(x_net, fresh),
-                 swd_floor = ddpm::sliced_wasserstein(real_b, fresh),
-                 swd_train = ddpm::sliced_wasserstein(train, fresh);
+    langevin(model, sched, fixed, 10, 300, rng);
+    for (int t = 99; t >= 0; t -= 9) langevin(model, sched, annealed, t, 30, rng);
+    auto swd = [&](const ddpm::Tensor& x) { return ddpm::sliced_wasserstein(x, fresh); };
+    const double swd_start = swd(start), swd_annealed = swd(annealed);
     std::printf(
         "\nsliced Wasserstein to fresh S-curve points (floor %.4f; the %d training points "
         "themselves %.4f):\n"
@@ -268,20 +296,12 @@ int main(int argc, char** argv) {
         "  Langevin at t = 10, 300 steps          %.4f\n"
         "  annealed Langevin, 12 levels x 30      %.4f\n"
         "  the notebook's sampler (p_sample_loop) %.4f\n",
-        swd_floor, kTrainPoints, swd_train, swd_start, swd_fixed, swd_annealed, swd_net);
+        swd(ddpm::make_dataset("s_curve", m, 100)), kTrainPoints, swd(train), swd_start, swd(fixed),
+        swd_annealed, swd(x_net));
     check.that(swd_annealed < 0.5 * swd_start,
                "annealed Langevin with the learned score pulls points onto the curve");
-        ddpm::ScatterStyle style;
-    style.radius = 1.6f;
-    style.edge_width = 0;
-    const ddpm::Limits shared{-0.2f, 0.2f, -0.3f, 0.3f};
-    lesson::save_figure(
-        ddpm::panel_figure({train, x_ideal, x_net, fixed, annealed},
-                           {"the " + std::to_string(kTrainPoints) + " training points",
-                            "ideal denoiser:\nits samples", "the network:\np\\_sample\\_loop",
-                            "Langevin, s_\\theta at t = 10", "annealed Langevin"},
-                           1, 5, style, &shared, 200, 240),
-        "samplers", lesson::Svg::on_request);
+    lesson::save_figure(samplers_figure({train, x_ideal, x_net, fixed, annealed}), "samplers",
+                        lesson::Svg::on_request);
     std::printf("wrote samplers.png\n\n");
     return check.finish();
 }

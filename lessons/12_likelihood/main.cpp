@@ -223,25 +223,11 @@ ddpm::Canvas likelihood_map(ddpm::Trainer& sigmoid, ddpm::Trainer& cosine, const
     return fig;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    lesson::Checks check = lesson::parse_args(argc, argv);
-    lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
-    const int epochs = check.epochs(/*quick=*/60, /*full=*/1000);
-    const ddpm::Tensor held_out = ddpm::make_dataset("s_curve", kHeldOut, 77);
-    const ddpm::Tensor train = ddpm::make_dataset("s_curve", kTrainPoints, 1234);
-    ddpm::Rng rng(12);
-
-    ddpm::Trainer notebook = train_model("s_curve", "sigmoid", epochs);
-    samplers(notebook.model, notebook.sched, held_out, rng, check);
-    encoding(notebook.model, notebook.sched, held_out, check);
-
-    // 3. The likelihood by schedule, three ways, against a kernel density estimate of the data's.
-    ddpm::Trainer linear = train_model("s_curve", "linear", epochs);
-    ddpm::Trainer cosine = train_model("s_curve", "cosine", epochs);
-    const std::vector<std::string> names = {"sigmoid", "linear", "cosine"};
-    std::vector<ddpm::Trainer*> runs = {&notebook, &linear, &cosine};
+// 3. The likelihood by schedule, three ways, against a kernel density estimate of the data's;
+//    the ELBO's terms charted.
+void by_schedule(const std::vector<ddpm::Trainer*>& runs, const std::vector<std::string>& names,
+                 const ddpm::Tensor& train, const ddpm::Tensor& held_out, ddpm::Rng& rng,
+                 lesson::Checks& check) {
     std::vector<ddpm::ElboTerms> charted;
     std::printf(
         "\nnegative log-likelihood of %d held-out points, nats per point (bits per dimension)\n"
@@ -265,83 +251,104 @@ int main(int argc, char** argv) {
     std::printf("wrote elbo_terms.png\n");
     check.that(found[0].elbo_beta.prior > 10 * found[2].elbo_beta.prior,
                "the sigmoid schedule's prior term L_T (its mismatch) is far above the cosine's");
+}
 
-    // 4. Hutchinson's estimate of the divergence: one backward pass instead of two, unbiased.
-    {
-        const ddpm::OdeEncoding exact =
-            ddpm::ode_encode(ddpm::network_field(notebook.model), held_out, notebook.sched, 100);
-        const ddpm::OdeEncoding estimate = ddpm::ode_encode(
-            ddpm::network_field(notebook.model, ddpm::Divergence::hutchinson, &rng), held_out,
-            notebook.sched, 100);
-        std::vector<double> diff(kHeldOut);
-        for (int i = 0; i < kHeldOut; ++i) diff[i] = estimate.log_p[i] - exact.log_p[i];
-        double var = 0;
-        for (double d : diff) var += (d - mean(diff)) * (d - mean(diff)) / (kHeldOut - 1);
-        std::printf(
-            "\nlog p by Hutchinson's estimate minus the exact divergence's: mean %.4f, per point "
-            "std %.4f\n",
-            mean(diff), std::sqrt(var));
-        check.that(std::fabs(mean(diff)) < 4 * std::sqrt(var / kHeldOut),
-                   "Hutchinson's estimate is unbiased: its mean is the exact one's, within 4 "
-                   "standard errors");
+// 4. Hutchinson's estimate of the divergence: one backward pass instead of two, unbiased.
+void hutchinson(ddpm::Trainer& run, const ddpm::Tensor& held_out, ddpm::Rng& rng,
+                lesson::Checks& check) {
+    const ddpm::OdeEncoding exact =
+        ddpm::ode_encode(ddpm::network_field(run.model), held_out, run.sched, 100);
+    const ddpm::OdeEncoding estimate =
+        ddpm::ode_encode(ddpm::network_field(run.model, ddpm::Divergence::hutchinson, &rng),
+                         held_out, run.sched, 100);
+    std::vector<double> diff(kHeldOut);
+    for (int i = 0; i < kHeldOut; ++i) diff[i] = estimate.log_p[i] - exact.log_p[i];
+    double var = 0;
+    for (double d : diff) var += (d - mean(diff)) * (d - mean(diff)) / (kHeldOut - 1);
+    std::printf(
+        "\nlog p by Hutchinson's estimate minus the exact divergence's: mean %.4f, per point "
+        "std %.4f\n",
+        mean(diff), std::sqrt(var));
+    check.that(std::fabs(mean(diff)) < 4 * std::sqrt(var / kHeldOut),
+               "Hutchinson's estimate is unbiased: its mean is the exact one's, within 4 "
+               "standard errors");
+}
+
+// 6. A case with a known answer: Gaussian data, whose NLL is a closed form. The exact field
+//    checks the ODE itself; a trained network, how close a model gets.
+void gaussian_check(int epochs, ddpm::Rng& rng, lesson::Checks& check) {
+    const double det = ddpm::kGaussianCov[0][0] * ddpm::kGaussianCov[1][1] -
+                       ddpm::kGaussianCov[0][1] * ddpm::kGaussianCov[0][1];
+    const double entropy = 1 + std::log(2 * M_PI) + 0.5 * std::log(det);  // E[-log q(x_0)]
+    ddpm::Rng data_rng(13);
+    const ddpm::Tensor gauss = ddpm::make_gaussian(kHeldOut, data_rng);
+    double closed_form = 0;  // -log N(x; m, C), averaged over these points
+    for (int i = 0; i < kHeldOut; ++i) {
+        const double c00 = ddpm::kGaussianCov[0][0], c01 = ddpm::kGaussianCov[0][1],
+                     c11 = ddpm::kGaussianCov[1][1];
+        const double d0 = gauss.at(i, 0) - ddpm::kGaussianMean[0],
+                     d1 = gauss.at(i, 1) - ddpm::kGaussianMean[1];
+        const double quad = (c11 * d0 * d0 - 2 * c01 * d0 * d1 + c00 * d1 * d1) / det;
+        closed_form += (0.5 * quad + std::log(2 * M_PI) + 0.5 * std::log(det)) / kHeldOut;
     }
+    const ddpm::Schedule sched = ddpm::Schedule::cosine(100);
+    const double exact_field =
+        -mean(ddpm::ode_encode(ddpm::gaussian_field(ddpm::kGaussianMean, ddpm::kGaussianCov, sched),
+                               gauss, sched, 100)
+                  .log_p);
+    // The ELBO with the exact eps: its gap to the NLL is the discretisation's alone, and
+    // shrinks with the number of steps (sigma^2 = beta).
+    double exact_elbo[2];
+    for (int k = 0; k < 2; ++k) {
+        const ddpm::Schedule fine = ddpm::Schedule::cosine(k == 0 ? 100 : 1000);
+        exact_elbo[k] =
+            ddpm::elbo(ddpm::gaussian_field(ddpm::kGaussianMean, ddpm::kGaussianCov, fine), gauss,
+                       fine, {}, rng)
+                .total();
+    }
+    ddpm::Trainer g = train_model("gaussian", "cosine", epochs);
+    const Likelihoods l = likelihoods(g.model, g.sched, gauss, rng);
+    std::printf(
+        "\nGaussian data (cosine schedule), NLL in nats per point:\n"
+        "  the closed form, E[-log N(x; m, C)] over these points  %.4f (entropy %.4f)\n"
+        "  the ODE with the exact eps of the Gaussian             %.4f\n"
+        "  the ELBO with the exact eps, sigma^2 = beta, T = 100   %.4f\n"
+        "                                             T = 1000    %.4f\n"
+        "  the ODE with the trained network                       %.4f\n"
+        "  the ELBO of the trained network, sigma^2 = beta        %.4f\n",
+        closed_form, entropy, exact_field, exact_elbo[0], exact_elbo[1], l.ode_nll,
+        l.elbo_beta.total());
+    check.that(std::fabs(exact_field - closed_form) < 0.05,
+               "the ODE's likelihood with the exact field is the Gaussian's");
+    check.that(std::fabs(exact_elbo[1] - closed_form) < 0.1 && exact_elbo[1] < exact_elbo[0],
+               "the ELBO of the exact eps meets the closed form as the steps grow");
+    check.that(l.elbo_beta.total() > closed_form - 0.05,
+               "the trained network's ELBO is not below the data's NLL");
+}
 
+}  // namespace
+
+int main(int argc, char** argv) {
+    lesson::Checks check = lesson::parse_args(argc, argv);
+    lesson::set_up_like_the_tools();  // every core, denormals flushed (lessons/lesson.h)
+    const int epochs = check.epochs(/*quick=*/60, /*full=*/1000);
+    const ddpm::Tensor held_out = ddpm::make_dataset("s_curve", kHeldOut, 77);
+    const ddpm::Tensor train = ddpm::make_dataset("s_curve", kTrainPoints, 1234);
+    ddpm::Rng rng(12);
+
+    ddpm::Trainer notebook = train_model("s_curve", "sigmoid", epochs);
+    samplers(notebook.model, notebook.sched, held_out, rng, check);
+    encoding(notebook.model, notebook.sched, held_out, check);
+    ddpm::Trainer linear = train_model("s_curve", "linear", epochs);
+    ddpm::Trainer cosine = train_model("s_curve", "cosine", epochs);
+    by_schedule({&notebook, &linear, &cosine}, {"sigmoid", "linear", "cosine"}, train, held_out,
+                rng, check);
+    hutchinson(notebook, held_out, rng, check);
     // 5. The model's density over the plane, beside the data's.
     lesson::save_figure(likelihood_map(notebook, cosine, ddpm::make_dataset("s_curve", 10000, 5),
                                        check.quick ? 24 : 40),
                         "likelihood", lesson::Svg::on_request);
     std::printf("wrote likelihood.png\n");
-
-    // 6. A case with a known answer: Gaussian data, whose NLL is a closed form. The exact field
-    //    checks the ODE itself; a trained network, how close a model gets.
-    {
-        const double det = ddpm::kGaussianCov[0][0] * ddpm::kGaussianCov[1][1] -
-                           ddpm::kGaussianCov[0][1] * ddpm::kGaussianCov[0][1];
-        const double entropy = 1 + std::log(2 * M_PI) + 0.5 * std::log(det);  // E[-log q(x_0)]
-        ddpm::Rng data_rng(13);
-        const ddpm::Tensor gauss = ddpm::make_gaussian(kHeldOut, data_rng);
-        double closed_form = 0;  // -log N(x; m, C), averaged over these points
-        for (int i = 0; i < kHeldOut; ++i) {
-            const double c00 = ddpm::kGaussianCov[0][0], c01 = ddpm::kGaussianCov[0][1],
-                         c11 = ddpm::kGaussianCov[1][1];
-            const double d0 = gauss.at(i, 0) - ddpm::kGaussianMean[0],
-                         d1 = gauss.at(i, 1) - ddpm::kGaussianMean[1];
-            const double quad = (c11 * d0 * d0 - 2 * c01 * d0 * d1 + c00 * d1 * d1) / det;
-            closed_form += (0.5 * quad + std::log(2 * M_PI) + 0.5 * std::log(det)) / kHeldOut;
-        }
-        const ddpm::Schedule sched = ddpm::Schedule::cosine(100);
-        const double exact_field = -mean(
-            ddpm::ode_encode(ddpm::gaussian_field(ddpm::kGaussianMean, ddpm::kGaussianCov, sched),
-                             gauss, sched, 100)
-                .log_p);
-        // The ELBO with the exact eps: its gap to the NLL is the discretisation's alone, and
-        // shrinks with the number of steps (sigma^2 = beta).
-        double exact_elbo[2];
-        for (int k = 0; k < 2; ++k) {
-            const ddpm::Schedule fine = ddpm::Schedule::cosine(k == 0 ? 100 : 1000);
-            exact_elbo[k] =
-                ddpm::elbo(ddpm::gaussian_field(ddpm::kGaussianMean, ddpm::kGaussianCov, fine),
-                           gauss, fine, {}, rng)
-                    .total();
-        }
-        ddpm::Trainer g = train_model("gaussian", "cosine", epochs);
-        const Likelihoods l = likelihoods(g.model, g.sched, gauss, rng);
-        std::printf(
-            "\nGaussian data (cosine schedule), NLL in nats per point:\n"
-            "  the closed form, E[-log N(x; m, C)] over these points  %.4f (entropy %.4f)\n"
-            "  the ODE with the exact eps of the Gaussian             %.4f\n"
-            "  the ELBO with the exact eps, sigma^2 = beta, T = 100   %.4f\n"
-            "                                             T = 1000    %.4f\n"
-            "  the ODE with the trained network                       %.4f\n"
-            "  the ELBO of the trained network, sigma^2 = beta        %.4f\n",
-            closed_form, entropy, exact_field, exact_elbo[0], exact_elbo[1], l.ode_nll,
-            l.elbo_beta.total());
-        check.that(std::fabs(exact_field - closed_form) < 0.05,
-                   "the ODE's likelihood with the exact field is the Gaussian's");
-        check.that(std::fabs(exact_elbo[1] - closed_form) < 0.1 && exact_elbo[1] < exact_elbo[0],
-                   "the ELBO of the exact eps meets the closed form as the steps grow");
-        check.that(l.elbo_beta.total() > closed_form - 0.05,
-                   "the trained network's ELBO is not below the data's NLL");
-    }
+    gaussian_check(epochs, rng, check);
     return check.finish();
 }
