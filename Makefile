@@ -217,9 +217,12 @@ bench: $(TOOL_BIN)
 FUZZ_SECONDS ?= 20
 FUZZ_CXX     ?= clang++
 FUZZ_FLAGS   := -std=c++17 -O1 -g -Wall -Wextra -fsanitize=fuzzer-no-link,address,undefined \
-                -fno-sanitize-recover=all -Ilib
+                -fno-sanitize-recover=all -Ilib -MMD -MP
 FUZZ_TARGETS := npy csv checkpoint safetensors
 FUZZ_OBJ     := $(LIB_SRC:%.cpp=build/fuzz/obj/%.o)
+# Kept, not deleted as intermediates of the pattern rule, so that their header dependencies (.d)
+# rebuild them when a class changes.
+.SECONDARY: $(FUZZ_OBJ)
 
 build/fuzz/obj/%.o: %.cpp | $(DEPS)
 	@mkdir -p $(@D)
@@ -251,3 +254,5 @@ clean:
 	rm -rf build
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+# The fuzz targets' objects follow their headers too (a changed class layout must rebuild them).
+-include $(shell find build/fuzz/obj -name '*.d' 2>/dev/null)
