@@ -220,9 +220,6 @@ FUZZ_FLAGS   := -std=c++17 -O1 -g -Wall -Wextra -fsanitize=fuzzer-no-link,addres
                 -fno-sanitize-recover=all -Ilib -MMD -MP
 FUZZ_TARGETS := npy csv checkpoint safetensors
 FUZZ_OBJ     := $(LIB_SRC:%.cpp=build/fuzz/obj/%.o)
-# Kept, not deleted as intermediates of the pattern rule, so that their header dependencies (.d)
-# rebuild them when a class changes.
-.SECONDARY: $(FUZZ_OBJ)
 
 build/fuzz/obj/%.o: %.cpp | $(DEPS)
 	@mkdir -p $(@D)
