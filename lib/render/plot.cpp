@@ -250,9 +250,9 @@ static Limits chart_limits(const LineChart& chart) {
     Limits lim{INFINITY, -INFINITY, INFINITY, -INFINITY};
     for (const Series& s : chart.series)
         for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
-            if (drawable(chart, s.y[i])) {
-                lim.xmin = std::min(lim.xmin, s.x[i]);
-                lim.xmax = std::max(lim.xmax, s.x[i]);
+            if (drawable(chart, s.y[i])) {  // a bar's whole width is inside
+                lim.xmin = std::min(lim.xmin, s.x[i] - s.bar_width / 2);
+                lim.xmax = std::max(lim.xmax, s.x[i] + s.bar_width / 2);
                 lim.ymin = std::min(lim.ymin, chart_y(chart, s.y[i]));
                 lim.ymax = std::max(lim.ymax, chart_y(chart, s.y[i]));
             }
