@@ -74,46 +74,6 @@ fi
 for f in model.ckpt loss.csv loss.png samples.npy traj.npy ddim.csv; do
     [ -s "$f" ] && ok "wrote $f" || not_ok "missing $f"
 done
-# Weights as safetensors: exported, they sample, predict and animate exactly as the checkpoint.
-"$ddpm" train --epochs 3 --n 500 --hidden 16 --recipe improved --out w.ckpt > /dev/null 2>&1 &&
-    "$ddpm" export w.ckpt w.safetensors > export.txt 2>&1 &&
-    "$ddpm" sample --model w.ckpt --n 300 --seed 3 --out from_ckpt.npy > /dev/null 2>&1 &&
-    "$ddpm" sample --model w.safetensors --n 300 --seed 3 --out from_st.npy > /dev/null 2>&1 &&
-    cmp -s from_ckpt.npy from_st.npy && grep -q "the ema weights" export.txt &&
-    ok "ddpm export (improved recipe: the EMA weights); the file samples the checkpoint's bytes" ||
-    not_ok "export and sample: $(cat export.txt) $(cmp from_ckpt.npy from_st.npy 2>&1)"
-printf 'x,y\n0.1,0.2\n-0.3,0.05\n' > at.csv
-"$ddpm" predict --model w.ckpt --points at.csv --t 5 --out p1.csv > /dev/null 2>&1 &&
-    "$ddpm" predict --model w.safetensors --points at.csv --t 5 --out p2.csv > /dev/null 2>&1 &&
-    cmp -s p1.csv p2.csv && [ "$(wc -l < p1.csv)" = 3 ] &&
-    ok "ddpm predict: the same eps_theta from the checkpoint and from its export" ||
-    not_ok "predict: $(cat p1.csv p2.csv 2>&1)"
-"$ddpm" eval --model w.safetensors --n 300 > ev.txt 2>&1 && grep -q '"swd"' ev.txt &&
-    grep -q "300 samples of w.safetensors (ddpm, posterior variance, last-step noise off, ema weights)" ev.txt &&
-    ok "ddpm eval --model: draws by the recipe's defaults, then scores" || not_ok "eval --model: $(cat ev.txt)"
-expect 2 "expected OUT to be a .safetensors file name" export w.ckpt w.bin
-expect 2 "export needs MODEL.ckpt and OUT.safetensors" export w.ckpt
-expect 2 "--weights raw: w.safetensors holds the ema weights only" sample --model w.safetensors --weights raw --out s.csv
-expect 2 "for weights without a configuration; w.safetensors records its own" sample --model w.safetensors --hidden 64 --out s.csv
-expect 2 "are for .safetensors weights; w.ckpt is a checkpoint" sample --model w.ckpt --steps 50 --out s.csv
-expect 2 "--t: the model has steps 0 ... 99, got 100" predict --model w.ckpt --points at.csv --t 100 --out p.csv
-expect 2 "give a samples file or --model, not both" eval s.csv --model w.ckpt
-# The probability-flow ODE: sampling, encoding and back, the likelihood.
-"$ddpm" sample --model w.ckpt --sampler ode --sample-steps 20 --n 300 --out ode.npy > ode.txt 2>&1 &&
-    grep -q "(ode, 20 steps" ode.txt &&
-    "$ddpm" encode --model w.ckpt --points ode.npy --sample-steps 20 --out enc.npy > enc.txt 2>&1 &&
-    grep -q "mean log p(x_0)" enc.txt &&
-    ok "ddpm sample --sampler ode, then ddpm encode: $(cat enc.txt)" ||
-    not_ok "ode sample and encode: $(cat ode.txt enc.txt)"
-"$ddpm" eval --model w.ckpt --nll --n 200 > nll.txt 2>&1 && grep -q "ODE, exact divergence, 100 steps" nll.txt &&
-    grep -q "ELBO bound, sigma^2 = beta~" nll.txt && grep -q '"swd"' nll.txt &&
-    ok "ddpm eval --model --nll: the ELBO and the ODE's NLL, then the quality table" ||
-    not_ok "eval --nll: $(cat nll.txt)"
-expect 2 "--eta is DDIM's; the ODE adds no noise" sample --model w.ckpt --sampler ode --eta 0.5 --out s.csv
-expect 2 "--nll needs --model FILE" eval s.csv --nll
-expect 2 "encode needs --points" encode --model w.ckpt --out e.csv
-head -c 100 w.safetensors > cut.safetensors
-expect 1 "cut.safetensors: not a safetensors file" sample --model cut.safetensors --out s.csv
 ls ./.*.ddpm-tmp-* > /dev/null 2>&1 && not_ok "temporary files left behind" || ok "no temporary files left behind"
 [ "$(head -n 1 ddim.csv)" = "x,y" ] && [ "$(wc -l < ddim.csv)" = 2001 ] && ok "ddim.csv: header x,y and 2000 points" || not_ok "ddim.csv malformed"
 swd() { "$ddpm" eval "$1" | tail -n 1 | sed 's/.*"swd": \([0-9.e-]*\),.*/\1/'; }
