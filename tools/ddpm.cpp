@@ -437,6 +437,22 @@ ddpm::ImportSettings parse_import_flags(cli::Args& args) {
     return s;
 }
 
+// --out for points: a .csv or .npy name, or - (CSV to standard output).
+void check_points_out(const std::string& out) {
+    if (!ddpm::has_points_extension(out) && !ddpm::is_standard_output(out))
+        throw ddpm::UsageError(
+            "--out: expected a .csv or .npy file name, or - (CSV to standard output)");
+}
+
+// The number of DDIM or ODE steps: --sample-steps if given, else all of the schedule's.
+int sample_steps(bool given, int steps, const ddpm::Schedule& sched) {
+    const int S = given ? steps : sched.num_steps;
+    if (S > sched.num_steps)
+        throw ddpm::UsageError("--sample-steps: the model has only " +
+                               std::to_string(sched.num_steps) + " steps");
+    return S;
+}
+
 SampleRequest parse_sample_flags(cli::Args& args) {
     if (!args.has("--model")) throw ddpm::UsageError("sample needs --model FILE");
     if (!args.has("--out")) throw ddpm::UsageError("sample needs --out FILE (.csv or .npy)");
@@ -461,10 +477,7 @@ SampleRequest parse_sample_flags(cli::Args& args) {
     if (!rq.variance.empty()) one_of("--variance", rq.variance, {"beta", "posterior"});
     if (!rq.last_noise.empty()) one_of("--last-step-noise", rq.last_noise, {"on", "off"});
     if (!rq.weights.empty()) one_of("--weights", rq.weights, {"raw", "ema"});
-    if (!ddpm::has_points_extension(rq.out) && !ddpm::is_standard_output(rq.out))
-        throw ddpm::UsageError(
-            "--out: expected a .csv or .npy file name, or - (CSV to standard "
-            "output)");
+    check_points_out(rq.out);
     if (!rq.trajectory.empty() && !ddpm::has_extension(rq.trajectory, ".npy"))
         throw ddpm::UsageError("--trajectory: expected a .npy file name");
     if (rq.sampler == "ddpm" && (rq.have_steps || rq.eta != 0.0f))
@@ -489,10 +502,7 @@ ddpm::Tensor draw_trajectory(const SampleRequest& rq, const ddpm::MLPDiffusion& 
     ddpm::Rng rng(rq.seed);
     const ddpm::Tensor x_T = ddpm::randn(rq.n, model.config().dim, rng);
     if (rq.sampler == "ddim" || rq.sampler == "ode") {
-        const int S = rq.have_steps ? rq.steps : sched.num_steps;
-        if (S > sched.num_steps)
-            throw ddpm::UsageError("--sample-steps: the model has only " +
-                                   std::to_string(sched.num_steps) + " steps");
+        const int S = sample_steps(rq.have_steps, rq.steps, sched);
         if (rq.sampler == "ddim") return ddpm::ddim_sample_loop(model, x_T, sched, rng, S, rq.eta);
         ddpm::MLPDiffusion field_model = model;  // the field keeps buffers in its model
         return ddpm::ode_sample(ddpm::network_field(field_model), x_T, sched, S);
@@ -789,8 +799,7 @@ int predict(cli::Args& args) {
     const ddpm::ImportSettings import = parse_import_flags(args);
     args.finish();
     if (!weights.empty()) one_of("--weights", weights, {"raw", "ema"});
-    if (!ddpm::has_points_extension(out) && !ddpm::is_standard_output(out))
-        throw ddpm::UsageError("--out: expected a .csv or .npy file name, or -");
+    check_points_out(out);
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}, {"--points", points}});
     const ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
     if (t >= sm.sched.num_steps)
@@ -823,14 +832,10 @@ int encode(cli::Args& args) {
     const ddpm::ImportSettings import = parse_import_flags(args);
     args.finish();
     if (!weights.empty()) one_of("--weights", weights, {"raw", "ema"});
-    if (!ddpm::has_points_extension(out) && !ddpm::is_standard_output(out))
-        throw ddpm::UsageError("--out: expected a .csv or .npy file name, or -");
+    check_points_out(out);
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}, {"--points", points}});
     ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
-    const int S = have_steps ? steps : sm.sched.num_steps;
-    if (S > sm.sched.num_steps)
-        throw ddpm::UsageError("--sample-steps: the model has only " +
-                               std::to_string(sm.sched.num_steps) + " steps");
+    const int S = sample_steps(have_steps, steps, sm.sched);
     const ddpm::Tensor x_0 = points_in_model_units(points, sm);
     const ddpm::OdeEncoding enc = ddpm::ode_encode(ddpm::network_field(sm.model), x_0, sm.sched, S);
     double mean = 0;
