@@ -287,17 +287,26 @@ int main(int argc, char** argv) {
     ddpm::Tensor fixed = start, annealed = start;
     langevin(model, sched, fixed, 10, 300, rng);
     for (int t = 99; t >= 0; t -= 9) langevin(model, sched, annealed, t, 30, rng);
+    // Two measures: the sliced Wasserstein distance (the whole distribution, through 1-D
+    // projections, which a blob and a curve of the same spread can share) and k-NN precision (the
+    // share of samples that land where fresh points are).
     auto swd = [&](const ddpm::Tensor& x) { return ddpm::sliced_wasserstein(x, fresh); };
+    auto precision = [&](const ddpm::Tensor& x) {
+        return ddpm::knn_precision_recall(x, fresh).precision;
+    };
     const double swd_start = swd(start), swd_annealed = swd(annealed);
+    const ddpm::Tensor real_b = ddpm::make_dataset("s_curve", m, 100);
     std::printf(
-        "\nsliced Wasserstein to fresh S-curve points (floor %.4f; the %d training points "
-        "themselves %.4f):\n"
-        "  uniform start                          %.4f\n"
-        "  Langevin at t = 10, 300 steps          %.4f\n"
-        "  annealed Langevin, 12 levels x 30      %.4f\n"
-        "  the notebook's sampler (p_sample_loop) %.4f\n",
-        swd(ddpm::make_dataset("s_curve", m, 100)), kTrainPoints, swd(train), swd_start, swd(fixed),
-        swd_annealed, swd(x_net));
+        "\nagainst fresh S-curve points      sliced Wasserstein   precision\n"
+        "  the noise floor                          %.4f      %.3f\n"
+        "  the %d training points themselves       %.4f      %.3f\n"
+        "  uniform start                            %.4f      %.3f\n"
+        "  Langevin at t = 10, 300 steps            %.4f      %.3f\n"
+        "  annealed Langevin, 12 levels x 30        %.4f      %.3f\n"
+        "  the notebook's sampler (p_sample_loop)   %.4f      %.3f\n",
+        swd(real_b), precision(real_b), kTrainPoints, swd(train), precision(train), swd_start,
+        precision(start), swd(fixed), precision(fixed), swd_annealed, precision(annealed),
+        swd(x_net), precision(x_net));
     check.that(swd_annealed < 0.5 * swd_start,
                "annealed Langevin with the learned score pulls points onto the curve");
     lesson::save_figure(samplers_figure({train, x_ideal, x_net, fixed, annealed}), "samplers",
