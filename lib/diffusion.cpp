@@ -165,13 +165,19 @@ Tensor p_sample_loop(const MLPDiffusion& model, int n, const Schedule& sched, Rn
     return p_sample_loop(model, x_T, sched, rng, opt);
 }
 
+std::vector<int> ddim_steps(int T, int S) {
+    if (S < 1 || S > T)
+        throw UsageError("the number of DDIM or ODE steps must be in [1, " + std::to_string(T) +
+                         "], got " + std::to_string(S));
+    std::vector<int> tau(S);
+    for (int i = 0; i < S; ++i) tau[i] = static_cast<int>(static_cast<long>(i) * T / S);
+    return tau;
+}
+
 Tensor ddim_sample_loop(const MLPDiffusion& model, const Tensor& x_T, const Schedule& sched,
                         Rng& rng, int S, float eta) {
     check_prior(x_T, model, sched);
-    const int T = sched.num_steps;
-    if (S < 1 || S > T)
-        throw UsageError("DDIM steps must be in [1, " + std::to_string(T) + "], got " +
-                         std::to_string(S));
+    const std::vector<int> tau = ddim_steps(sched.num_steps, S);
     if (!(eta >= 0.0f && eta <= 1.0f)) throw UsageError("DDIM eta must be in [0, 1]");
     const int n = x_T.dim(0), D = x_T.dim(1);
     const size_t frame = static_cast<size_t>(n) * D;
@@ -179,11 +185,10 @@ Tensor ddim_sample_loop(const MLPDiffusion& model, const Tensor& x_T, const Sche
     std::copy(x_T.data(), x_T.data() + frame, seq.data());
     std::vector<float> eps(frame);
     std::vector<int> t_buf(n);
-    auto tau = [&](int i) { return static_cast<int>(static_cast<long>(i) * T / S); };
     for (int k = 0; k < S; ++k) {
-        const int i = S - 1 - k, t = tau(i);
+        const int i = S - 1 - k, t = tau[i];
         const double abar = sched.alphas_prod[t];
-        const double abar_prev = i > 0 ? sched.alphas_prod[tau(i - 1)] : 1.0;
+        const double abar_prev = i > 0 ? sched.alphas_prod[tau[i - 1]] : 1.0;
         const double sigma =
             eta * std::sqrt((1 - abar_prev) / (1 - abar)) * std::sqrt(1 - abar / abar_prev);
         const float a = static_cast<float>(std::sqrt(abar));

@@ -83,6 +83,10 @@ Tensor p_sample_loop(const MLPDiffusion& model, int n, const Schedule& sched, Rn
 Tensor p_sample_loop(const MLPDiffusion& model, const Tensor& x_T, const Schedule& sched, Rng& rng,
                      const SamplerOptions& opt = {});
 
+// DDIM's subsequence of S steps, tau_i = floor(i T / S) for i = 0 ... S-1; the ODE of lesson 12
+// (lib/ode.h) is integrated on the same grid. Throws UsageError unless 1 <= S <= T.
+std::vector<int> ddim_steps(int T, int S);
+
 // DDIM (Song et al. 2020): S steps on the evenly spaced subsequence tau_i = floor(i T / S),
 //   x0_pred = (x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t)
 //   x_prev  = sqrt(abar_prev) x0_pred + sqrt(1 - abar_prev - sigma^2) eps + sigma z      (Eq. 12)

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "diffusion.h"
 #include "error.h"
 #include "fast/predict.h"
 
@@ -56,15 +57,6 @@ NoiseField gaussian_field(const double mean[2], const double cov[2][2], const Sc
     };
 }
 
-std::vector<int> ode_grid(int T, int S) {
-    if (S < 1 || S > T)
-        throw UsageError("ODE steps must be in [1, " + std::to_string(T) + "], got " +
-                         std::to_string(S));
-    std::vector<int> tau(S);
-    for (int i = 0; i < S; ++i) tau[i] = static_cast<int>(static_cast<long>(i) * T / S);
-    return tau;
-}
-
 namespace {
 
 // One point of the grid: its sigma, and the step whose field is used there.
@@ -76,7 +68,7 @@ struct Node {
 // The grid from the data up: sigma = 0 (with tau_0's field), then each tau_i.
 std::vector<Node> nodes(const Schedule& sched, int S) {
     std::vector<Node> out = {{0.0, 0}};
-    for (int t : ode_grid(sched.num_steps, S)) {
+    for (int t : ddim_steps(sched.num_steps, S)) {
         const double abar = sched.alphas_prod[t];
         out.push_back({std::sqrt((1 - abar) / abar), t});
     }

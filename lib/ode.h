@@ -44,9 +44,6 @@ NoiseField network_field(MLPDiffusion& model, Divergence how = Divergence::exact
 // tests and lesson 12 check the ODE against it.
 NoiseField gaussian_field(const double mean[2], const double cov[2][2], const Schedule& sched);
 
-// DDIM's grid: tau_i = floor(i T / S) for i = 0 ... S-1 (ddim_sample_loop's).
-std::vector<int> ode_grid(int T, int S);
-
 // x_T -> x_0: S Heun steps down the grid from tau_{S-1}, the last one to sigma = 0. Returns the
 // trajectory (S + 1, n, D), x_T first, as the other samplers do.
 Tensor ode_sample(const NoiseField& eps, const Tensor& x_T, const Schedule& sched, int S);
