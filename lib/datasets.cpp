@@ -108,6 +108,21 @@ Tensor make_gaussian(int n, Rng& rng) {
     return p;
 }
 
+static double gaussian_cov_det() {
+    return kGaussianCov[0][0] * kGaussianCov[1][1] - kGaussianCov[0][1] * kGaussianCov[1][0];
+}
+
+double gaussian_log_density(double x, double y) {
+    const double c00 = kGaussianCov[0][0], c01 = kGaussianCov[0][1], c11 = kGaussianCov[1][1];
+    const double det = gaussian_cov_det(), d0 = x - kGaussianMean[0], d1 = y - kGaussianMean[1];
+    const double quad = (c11 * d0 * d0 - 2 * c01 * d0 * d1 + c00 * d1 * d1) / det;  // d^T C^-1 d
+    return -0.5 * quad - std::log(2 * M_PI) - 0.5 * std::log(det);
+}
+
+double gaussian_entropy() {
+    return 1 + std::log(2 * M_PI) + 0.5 * std::log(gaussian_cov_det());
+}
+
 const char* const kDatasetNames =
     "s_curve|swiss_roll|moons|circles|eight_gaussians|checkerboard|gaussian";
 

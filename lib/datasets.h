@@ -34,6 +34,9 @@ Tensor make_checkerboard(int n, Rng& rng);
 constexpr double kGaussianMean[2] = {0.02, -0.03};
 constexpr double kGaussianCov[2][2] = {{0.010, 0.006}, {0.006, 0.008}};
 Tensor make_gaussian(int n, Rng& rng);
+// Its log-density at (x, y), and its entropy E[-log q] = 1 + log(2 pi) + log(det C) / 2, in nats.
+double gaussian_log_density(double x, double y);
+double gaussian_entropy();
 
 // The data set a run trains on, by name ("s_curve", "swiss_roll", ...), drawn from its own stream
 // of the run's seed so that the data and the model's initialisation are independent. Throws

@@ -10,19 +10,6 @@
 #include "model.h"
 #include "ode.h"
 
-namespace {
-
-double gaussian_log_density(const float* x) {
-    const double c00 = ddpm::kGaussianCov[0][0], c01 = ddpm::kGaussianCov[0][1],
-                 c11 = ddpm::kGaussianCov[1][1];
-    const double det = c00 * c11 - c01 * c01;
-    const double d0 = x[0] - ddpm::kGaussianMean[0], d1 = x[1] - ddpm::kGaussianMean[1];
-    const double quad = (c11 * d0 * d0 - 2 * c01 * d0 * d1 + c00 * d1 * d1) / det;
-    return -0.5 * quad - std::log(2 * M_PI) - 0.5 * std::log(det);
-}
-
-}  // namespace
-
 // The mean over 200 points, and the worst point, of |ODE log p - closed form|.
 struct LogLikError {
     double mean, worst;
@@ -35,7 +22,7 @@ LogLikError log_likelihood_error(const ddpm::Schedule& sched, int S) {
     const ddpm::OdeEncoding enc = ddpm::ode_encode(field, x_0, sched, S);
     double sum = 0, worst = 0;
     for (int p = 0; p < 200; ++p) {
-        const double diff = enc.log_p[p] - gaussian_log_density(x_0.data() + 2 * p);
+        const double diff = enc.log_p[p] - ddpm::gaussian_log_density(x_0[2 * p], x_0[2 * p + 1]);
         sum += diff;
         worst = std::fmax(worst, std::fabs(diff));
     }

@@ -277,20 +277,12 @@ void hutchinson(ddpm::Trainer& run, const ddpm::Tensor& held_out, ddpm::Rng& rng
 // 6. A case with a known answer: Gaussian data, whose NLL is a closed form. The exact field
 //    checks the ODE itself; a trained network, how close a model gets.
 void gaussian_check(int epochs, ddpm::Rng& rng, lesson::Checks& check) {
-    const double det = ddpm::kGaussianCov[0][0] * ddpm::kGaussianCov[1][1] -
-                       ddpm::kGaussianCov[0][1] * ddpm::kGaussianCov[0][1];
-    const double entropy = 1 + std::log(2 * M_PI) + 0.5 * std::log(det);  // E[-log q(x_0)]
+    const double entropy = ddpm::gaussian_entropy();  // E[-log q(x_0)]
     ddpm::Rng data_rng(13);
     const ddpm::Tensor gauss = ddpm::make_gaussian(kHeldOut, data_rng);
     double closed_form = 0;  // -log N(x; m, C), averaged over these points
-    for (int i = 0; i < kHeldOut; ++i) {
-        const double c00 = ddpm::kGaussianCov[0][0], c01 = ddpm::kGaussianCov[0][1],
-                     c11 = ddpm::kGaussianCov[1][1];
-        const double d0 = gauss.at(i, 0) - ddpm::kGaussianMean[0],
-                     d1 = gauss.at(i, 1) - ddpm::kGaussianMean[1];
-        const double quad = (c11 * d0 * d0 - 2 * c01 * d0 * d1 + c00 * d1 * d1) / det;
-        closed_form += (0.5 * quad + std::log(2 * M_PI) + 0.5 * std::log(det)) / kHeldOut;
-    }
+    for (int i = 0; i < kHeldOut; ++i)
+        closed_form -= ddpm::gaussian_log_density(gauss.at(i, 0), gauss.at(i, 1)) / kHeldOut;
     const ddpm::Schedule sched = ddpm::Schedule::cosine(100);
     const double exact_field =
         -mean(ddpm::ode_encode(ddpm::gaussian_field(ddpm::kGaussianMean, ddpm::kGaussianCov, sched),
