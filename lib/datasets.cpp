@@ -8,13 +8,14 @@
 
 namespace ddpm {
 
-Tensor make_s_curve(int n, float noise, Rng& rng) {
+Tensor make_s_curve(int n, float noise, Rng& rng, std::vector<float>* param) {
     if (n < 1) throw UsageError("make_s_curve: n must be at least 1, got " + std::to_string(n));
     if (!(noise >= 0.0f && std::isfinite(noise)))
         throw UsageError("make_s_curve: noise must be a finite number >= 0");
     Tensor points({n, 2});
     for (int i = 0; i < n; ++i) {
         float t = 3.0f * static_cast<float>(M_PI) * (rng.uniform() - 0.5f);
+        if (param) param->push_back(t);
         float sign = t > 0 ? 1.0f : (t < 0 ? -1.0f : 0.0f);
         float x = std::sin(t) + noise * rng.normal();
         float z = sign * (std::cos(t) - 1.0f) + noise * rng.normal();
@@ -29,11 +30,12 @@ static void check_n(int n, const char* what) {
         throw UsageError(std::string(what) + ": n must be at least 1, got " + std::to_string(n));
 }
 
-Tensor make_swiss_roll(int n, float noise, Rng& rng) {
+Tensor make_swiss_roll(int n, float noise, Rng& rng, std::vector<float>* param) {
     check_n(n, "make_swiss_roll");
     Tensor p({n, 2});
     for (int i = 0; i < n; ++i) {
         float t = 1.5f * static_cast<float>(M_PI) * (1.0f + 2.0f * rng.uniform());
+        if (param) param->push_back(t);
         p.at(i, 0) = (t * std::cos(t) + noise * rng.normal()) / 60.0f;
         p.at(i, 1) = (t * std::sin(t) + noise * rng.normal()) / 60.0f;
     }
@@ -68,11 +70,13 @@ Tensor make_circles(int n, float noise, Rng& rng) {
     return p;
 }
 
-Tensor make_eight_gaussians(int n, Rng& rng) {
+Tensor make_eight_gaussians(int n, Rng& rng, std::vector<float>* param) {
     check_n(n, "make_eight_gaussians");
     Tensor p({n, 2});
     for (int i = 0; i < n; ++i) {
-        float a = static_cast<float>(M_PI) / 4.0f * static_cast<float>(rng.randint(8));
+        const int k = rng.randint(8);
+        if (param) param->push_back(static_cast<float>(k));
+        float a = static_cast<float>(M_PI) / 4.0f * static_cast<float>(k);
         p.at(i, 0) = 0.2f * std::cos(a) + 0.02f * rng.normal();
         p.at(i, 1) = 0.2f * std::sin(a) + 0.02f * rng.normal();
     }
@@ -136,6 +140,45 @@ Tensor make_dataset(const std::string& name, int n, uint64_t seed) {
     if (name == "checkerboard") return make_checkerboard(n, rng);
     if (name == "gaussian") return make_gaussian(n, rng);
     throw UsageError("unknown dataset '" + name + "' (expected " + kDatasetNames + ")");
+}
+
+const char* const kLabelledDatasetNames =
+    "s_curve or swiss_roll (any number of arcs), moons or circles (2), eight_gaussians (2, 4, 8)";
+
+// Which of `classes` equal ranges of [lo, hi) holds v.
+static int range_class(float v, float lo, float hi, int classes) {
+    const int k = static_cast<int>(std::floor((v - lo) / (hi - lo) * static_cast<float>(classes)));
+    return std::max(0, std::min(classes - 1, k));
+}
+
+LabelledData make_labelled_dataset(const std::string& name, int n, int classes, uint64_t seed) {
+    auto refuse = [&](const std::string& why) {
+        return UsageError("--classes " + std::to_string(classes) + " on '" + name + "': " + why +
+                          "; labelled data sets: " + kLabelledDatasetNames);
+    };
+    if (classes < 2 || classes > 64) throw refuse("the number of classes must be in [2, 64]");
+    Rng rng(seed, /*stream=*/0xda7a);  // make_dataset's stream: the same points
+    LabelledData out;
+    out.classes = classes;
+    std::vector<float> param;
+    const float pi = static_cast<float>(M_PI);
+    if (name == "s_curve" || name == "swiss_roll") {
+        const bool s = name == "s_curve";
+        out.points = s ? make_s_curve(n, 0.1f, rng, &param) : make_swiss_roll(n, 0.5f, rng, &param);
+        const float lo = s ? -1.5f * pi : 1.5f * pi, hi = s ? 1.5f * pi : 4.5f * pi;
+        for (float t : param) out.labels.push_back(range_class(t, lo, hi, classes));
+    } else if (name == "moons" || name == "circles") {
+        if (classes != 2) throw refuse("it has 2 parts");
+        out.points = name == "moons" ? make_moons(n, 0.05f, rng) : make_circles(n, 0.03f, rng);
+        for (int i = 0; i < n; ++i) out.labels.push_back(i < (n + 1) / 2 ? 0 : 1);
+    } else if (name == "eight_gaussians") {
+        if (8 % classes != 0) throw refuse("its 8 modes split into 2, 4 or 8 classes");
+        out.points = make_eight_gaussians(n, rng, &param);
+        for (float k : param) out.labels.push_back(static_cast<int>(k) * classes / 8);
+    } else {
+        throw refuse("it has no labels");
+    }
+    return out;
 }
 
 Normalization normalize_points(Tensor& points, const std::string& what, int min_points) {

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "rng.h"
 #include "tensor.h"
@@ -13,20 +14,22 @@ namespace ddpm {
 // Returns (n, 2): x in about [-0.1, 0.1], z in about [-0.2, 0.2].
 // (scikit-learn also draws the dropped middle column y = 2*U'; we skip it. The numbers differ
 // from scikit-learn's anyway: NumPy's generator is not ours.)
-Tensor make_s_curve(int n, float noise, Rng& rng);
+// `param`, when given, receives each point's t (make_labelled_dataset cuts the curve by it).
+Tensor make_s_curve(int n, float noise, Rng& rng, std::vector<float>* param = nullptr);
 
 // More 2-D sets for experiments (lesson 10), each scaled to about the S-curve's size (within about
 // +-0.25), so that one model and one schedule suit them all. `noise` is the std of the Gaussian
 // noise added before scaling, as scikit-learn adds it.
 
 // scikit-learn's make_swiss_roll, columns 0 and 2: t = 1.5 pi (1 + 2U), (t cos t, t sin t), / 60.
-Tensor make_swiss_roll(int n, float noise, Rng& rng);
+Tensor make_swiss_roll(int n, float noise, Rng& rng, std::vector<float>* param = nullptr);
 // scikit-learn's make_moons: two interleaved half circles, centred, / 7.5.
 Tensor make_moons(int n, float noise, Rng& rng);
 // scikit-learn's make_circles (factor 0.5): two concentric circles, radii 1 and 0.5, / 5.
 Tensor make_circles(int n, float noise, Rng& rng);
 // Eight Gaussians of std 0.02 at radius 0.2, at angles k pi / 4.
-Tensor make_eight_gaussians(int n, Rng& rng);
+// `param` receives each point's mode k = 0 ... 7.
+Tensor make_eight_gaussians(int n, Rng& rng, std::vector<float>* param = nullptr);
 // A 4 x 4 checkerboard on [-0.2, 0.2]^2, points uniform on its dark squares.
 Tensor make_checkerboard(int n, Rng& rng);
 // One correlated Gaussian at the S-curve's scale, the data set whose log-likelihood is known in
@@ -43,6 +46,21 @@ double gaussian_entropy();
 // UsageError for an unknown name.
 Tensor make_dataset(const std::string& name, int n, uint64_t seed);
 extern const char* const kDatasetNames;
+
+// A data set with a class for each point, for a conditional model (lesson 13): the same points as
+// make_dataset(name, n, seed), and labels in [0, classes).
+//   s_curve, swiss_roll: the curve cut into `classes` arcs of equal parameter range
+//                        (3 on the S-curve: its lower bend, its middle, its upper bend)
+//   moons, circles:      2 classes, which moon or circle
+//   eight_gaussians:     2, 4 or 8 classes, mode k in class k * classes / 8
+// Throws UsageError for another data set or count, naming what is possible.
+struct LabelledData {
+    Tensor points;            // (n, 2)
+    std::vector<int> labels;  // (n,)
+    int classes = 0;
+};
+LabelledData make_labelled_dataset(const std::string& name, int n, int classes, uint64_t seed);
+extern const char* const kLabelledDatasetNames;
 
 // A learner's own points, made ready for the model: centred on their mean and scaled so that the
 // larger of the two per-axis standard deviations is 0.14, the S-curve's (the scale the schedules

@@ -51,6 +51,10 @@ void LossBuffers::reserve(int B, int D) {
     x_t.resize(eps.size());
     pred.resize(eps.size());
     dpred.resize(eps.size());
+    target.resize(eps.size());
+    tau.resize(B);
+    s.resize(B);
+    c.resize(B);
 }
 
 float diffusion_loss_fn(MLPDiffusion& model, const float* x_0, int B, const Schedule& sched,
@@ -133,6 +137,13 @@ void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule&
     p_step_with(x, eps, n * model.config().dim, t, sched, given, opt);
 }
 
+void p_sample(const Denoiser& d, float* x, int n, int t, const Schedule& sched, Rng& rng,
+              const SamplerOptions& opt, float* eps) {
+    check_step(t, sched);
+    predict_eps(d, eps, x, t, n, sched);  // eps from whatever the network predicts
+    p_step(x, eps, n * d.model->config().dim, t, sched, rng, opt);
+}
+
 static void check_prior(const Tensor& x_T, const MLPDiffusion& model, const Schedule& sched) {
     if (x_T.ndim() != 2 || x_T.dim(1) != model.config().dim || x_T.dim(0) < 1)
         throw Error("sampling: x_T must be (n, " + std::to_string(model.config().dim) + "), got " +
@@ -144,17 +155,21 @@ static void check_prior(const Tensor& x_T, const MLPDiffusion& model, const Sche
 
 Tensor p_sample_loop(const MLPDiffusion& model, const Tensor& x_T, const Schedule& sched, Rng& rng,
                      const SamplerOptions& opt) {
-    check_prior(x_T, model, sched);
+    return p_sample_loop(Denoiser{&model}, x_T, sched, rng, opt);
+}
+
+Tensor p_sample_loop(const Denoiser& d, const Tensor& x_T, const Schedule& sched, Rng& rng,
+                     const SamplerOptions& opt) {
+    check_prior(x_T, *d.model, sched);
     const int n = x_T.dim(0), D = x_T.dim(1), T = sched.num_steps;
     const size_t frame = static_cast<size_t>(n) * D;
     Tensor seq({T + 1, n, D});
     std::copy(x_T.data(), x_T.data() + frame, seq.data());
     std::vector<float> eps(frame);
-    std::vector<int> t_buf(n);
     for (int t = T - 1; t >= 0; --t) {
         float* x = seq.data() + (T - t) * frame;
         std::copy(x - frame, x, x);  // start from the previous frame, step in place
-        p_sample(model, x, n, t, sched, rng, opt, eps.data(), t_buf.data());
+        p_sample(d, x, n, t, sched, rng, opt, eps.data());
     }
     return seq;
 }
@@ -176,7 +191,12 @@ std::vector<int> ddim_steps(int T, int S) {
 
 Tensor ddim_sample_loop(const MLPDiffusion& model, const Tensor& x_T, const Schedule& sched,
                         Rng& rng, int S, float eta) {
-    check_prior(x_T, model, sched);
+    return ddim_sample_loop(Denoiser{&model}, x_T, sched, rng, S, eta);
+}
+
+Tensor ddim_sample_loop(const Denoiser& d, const Tensor& x_T, const Schedule& sched, Rng& rng,
+                        int S, float eta) {
+    check_prior(x_T, *d.model, sched);
     const std::vector<int> tau = ddim_steps(sched.num_steps, S);
     if (!(eta >= 0.0f && eta <= 1.0f)) throw UsageError("DDIM eta must be in [0, 1]");
     const int n = x_T.dim(0), D = x_T.dim(1);
@@ -184,7 +204,6 @@ Tensor ddim_sample_loop(const MLPDiffusion& model, const Tensor& x_T, const Sche
     Tensor seq({S + 1, n, D});
     std::copy(x_T.data(), x_T.data() + frame, seq.data());
     std::vector<float> eps(frame);
-    std::vector<int> t_buf(n);
     for (int k = 0; k < S; ++k) {
         const int i = S - 1 - k, t = tau[i];
         const double abar = sched.alphas_prod[t];
@@ -198,8 +217,7 @@ Tensor ddim_sample_loop(const MLPDiffusion& model, const Tensor& x_T, const Sche
             static_cast<float>(std::sqrt(std::max(0.0, 1 - abar_prev - sigma * sigma)));
         float* x = seq.data() + (k + 1) * frame;
         std::copy(x - frame, x, x);
-        std::fill(t_buf.begin(), t_buf.end(), t);
-        fast::predict_noise(model, eps.data(), x, t_buf.data(), n);  // eps_theta(x_t, t)
+        predict_eps(d, eps.data(), x, t, n, sched);  // eps_theta(x_t, t)
         for (size_t j = 0; j < frame; ++j) {
             const float x0_pred = (x[j] - s * eps[j]) / a;
             x[j] = a_prev * x0_pred + dir * eps[j];

@@ -2,6 +2,7 @@
 #pragma once
 #include <vector>
 
+#include "denoiser.h"
 #include "model.h"
 #include "rng.h"
 #include "schedule.h"
@@ -30,6 +31,10 @@ struct LossBuffers {
     int n = 0;  // values in the last batch: B * D
     std::vector<int> t;
     std::vector<float> eps, x_t, pred, dpred;
+    // What training_loss (lib/training_loss.h) adds: the objective's target, flow matching's
+    // times and their positions, the labels after dropout.
+    std::vector<float> target, tau, s;
+    std::vector<int> c;
     void reserve(int B, int D);
 };
 
@@ -75,12 +80,18 @@ void p_step(float* x, const float* eps, int n_values, int t, const Schedule& sch
 void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule& sched,
               const float* z, const SamplerOptions& opt, float* eps, int* t_buf);
 
+// The same step asking a Denoiser (another objective, a class, guidance: lessons 13, 14).
+void p_sample(const Denoiser& d, float* x, int n, int t, const Schedule& sched, Rng& rng,
+              const SamplerOptions& opt, float* eps);
+
 // p_sample_loop: from x_T down to x_0, t = T-1 ... 0. Returns the whole trajectory
 // (T + 1, n, D): frame 0 is x_T, frame T is the final sample x_0, as the notebook's x_seq.
 // The first form starts from x_T ~ N(0, I), as the notebook does; the second from a given x_T.
 Tensor p_sample_loop(const MLPDiffusion& model, int n, const Schedule& sched, Rng& rng,
                      const SamplerOptions& opt = {});
 Tensor p_sample_loop(const MLPDiffusion& model, const Tensor& x_T, const Schedule& sched, Rng& rng,
+                     const SamplerOptions& opt = {});
+Tensor p_sample_loop(const Denoiser& d, const Tensor& x_T, const Schedule& sched, Rng& rng,
                      const SamplerOptions& opt = {});
 
 // DDIM's subsequence of S steps, tau_i = floor(i T / S) for i = 0 ... S-1; the ODE of lesson 12
@@ -95,6 +106,8 @@ std::vector<int> ddim_steps(int T, int S);
 // Returns the trajectory (S + 1, n, D), x_T first.
 Tensor ddim_sample_loop(const MLPDiffusion& model, const Tensor& x_T, const Schedule& sched,
                         Rng& rng, int S, float eta);
+Tensor ddim_sample_loop(const Denoiser& d, const Tensor& x_T, const Schedule& sched, Rng& rng,
+                        int S, float eta);
 
 // n points of N(0, I) in D dimensions: the prior the samplers start from.
 Tensor randn(int n, int D, Rng& rng);

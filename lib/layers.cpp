@@ -1,5 +1,8 @@
 #include "layers.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "fast/linear.h"
 
 namespace ddpm {
@@ -59,6 +62,40 @@ void embedding_backward(T* dtable, const T* dout, const int* t, int B, int C) {
     }
 }
 
+// The two rows a continuous position falls between, and the weight of the second.
+static int lerp_row(float s, int num_rows, float* f) {
+    int i = static_cast<int>(std::floor(s));
+    i = std::max(0, std::min(i, num_rows - 2));
+    *f = s - static_cast<float>(i);
+    return i;
+}
+
+template <typename T>
+void embedding_lerp_forward(T* out, const float* s, const T* table, int num_rows, int B, int C) {
+    for (int b = 0; b < B; ++b) {
+        float f = 0;
+        const int i = lerp_row(s[b], num_rows, &f);
+        const T* lo = table + static_cast<long>(i) * C;
+        const T* hi = lo + C;
+        for (int c = 0; c < C; ++c) out[b * C + c] += (T(1) - T(f)) * lo[c] + T(f) * hi[c];
+    }
+}
+
+template <typename T>
+void embedding_lerp_backward(T* dtable, const T* dout, const float* s, int num_rows, int B, int C) {
+    if (!dtable) return;
+    for (int b = 0; b < B; ++b) {
+        float f = 0;
+        const int i = lerp_row(s[b], num_rows, &f);
+        T* lo = dtable + static_cast<long>(i) * C;
+        T* hi = lo + C;
+        for (int c = 0; c < C; ++c) {
+            lo[c] += (T(1) - T(f)) * dout[b * C + c];
+            hi[c] += T(f) * dout[b * C + c];
+        }
+    }
+}
+
 template <typename T>
 void relu_forward(T* out, const T* in, int N) {
     for (int i = 0; i < N; ++i) out[i] = in[i] > T(0) ? in[i] : T(0);
@@ -91,6 +128,8 @@ void mse_backward(T* dpred, const T* pred, const T* target, int N) {
     template void linear_backward<T>(T*, T*, T*, const T*, const T*, const T*, int, int, int); \
     template void embedding_forward<T>(T*, const int*, const T*, int, int);                    \
     template void embedding_backward<T>(T*, const T*, const int*, int, int);                   \
+    template void embedding_lerp_forward<T>(T*, const float*, const T*, int, int, int);        \
+    template void embedding_lerp_backward<T>(T*, const T*, const float*, int, int, int);       \
     template void relu_forward<T>(T*, const T*, int);                                          \
     template void relu_backward<T>(T*, const T*, const T*, int);                               \
     template T mse_forward<T>(const T*, const T*, int);                                        \

@@ -39,6 +39,18 @@ void embedding_forward(T* out, const int* t, const T* table, int B, int C);
 template <typename T>
 void embedding_backward(T* dtable, const T* dout, const int* t, int B, int C);
 
+// embedding at a continuous position (flow matching's time, lesson 14): each sample reads the table
+// between two rows, by linear interpolation. With i = floor(s) (at most num_rows - 2) and f = s - i:
+//   s (B,) in [0, num_rows - 1]   table (num_rows, C)   out (B, C) += (1 - f) table[i] + f table[i + 1]
+// At a whole position the second weight is 0, and the row is read as it is.
+template <typename T>
+void embedding_lerp_forward(T* out, const float* s, const T* table, int num_rows, int B, int C);
+
+// Backward: the gradient is shared between the two rows in the same proportions.
+//   dtable[i] += (1 - f) dout[b],  dtable[i + 1] += f dout[b]      (dtable may be null)
+template <typename T>
+void embedding_lerp_backward(T* dtable, const T* dout, const float* s, int num_rows, int B, int C);
+
 // relu: out = max(in, 0), element-wise over N values. In place (out == in) is allowed.
 template <typename T>
 void relu_forward(T* out, const T* in, int N);

@@ -17,6 +17,7 @@ uint64_t parameter_count(const ModelConfig& cfg) {
     n += H * dim + dim;              // the output Linear
     if (cfg.embedding == ModelConfig::Embedding::learned)
         n += depth * static_cast<uint64_t>(cfg.num_steps) * H;  // a table per block
+    if (cfg.num_classes > 0) n += depth * static_cast<uint64_t>(cfg.num_classes + 1) * H;
     return n;
 }
 

@@ -21,6 +21,7 @@ void validate(const ModelConfig& cfg) {
              cfg.embedding == ModelConfig::Embedding::sinusoidal,
          "embedding must be learned or sinusoidal");
     need(cfg.fourier >= 0 && cfg.fourier <= 16, "fourier must be in [0, 16]");
+    need(cfg.num_classes >= 0 && cfg.num_classes <= 1000, "classes must be in [0, 1000]");
 }
 
 size_t ParamInfo::size() const {
@@ -61,6 +62,9 @@ MLP<T>::MLP(const ModelConfig& cfg) : cfg_(cfg) {
                     static_cast<T>(j % 2 == 0 ? std::sin(t * w) : std::cos(t * w));
             }
     }
+    for (int k = 0; k < cfg.depth && cfg.num_classes > 0; ++k)
+        class_offset_.push_back(
+            add("class_embeddings." + std::to_string(k) + ".weight", {cfg.num_classes + 1, H}));
     params.assign(offset, T(0));
     grads.assign(offset, T(0));
 }
@@ -76,7 +80,7 @@ template <typename T>
 void MLP<T>::init(Rng& rng) {
     for (const ParamInfo& p : layout_) {
         T* v = params.data() + p.offset;
-        if (p.name.rfind("step_embeddings", 0) == 0) {
+        if (p.name.rfind("step_embeddings", 0) == 0 || p.name.rfind("class_embeddings", 0) == 0) {
             for (size_t i = 0; i < p.size(); ++i) v[i] = rng.normal();
         } else {
             // fan_in is the weight's second dimension; a bias uses its Linear's fan_in.
@@ -105,6 +109,8 @@ void MLP<T>::reserve_activations(Activations<T>& acts, const ModelConfig& cfg, i
     const size_t rows = static_cast<size_t>(B);
     if (acts.x.size() < rows * cfg.input_width()) acts.x.resize(rows * cfg.input_width());
     if (acts.t.size() < rows) acts.t.resize(rows);
+    if (acts.s.size() < rows) acts.s.resize(rows);
+    if (acts.c.size() < rows) acts.c.resize(rows);
     if (acts.h.size() < cfg.depth * rows * cfg.hidden) acts.h.resize(cfg.depth * rows * cfg.hidden);
 }
 
@@ -117,11 +123,58 @@ void MLP<T>::reserve(int B) {
 }
 
 template <typename T>
-void MLP<T>::check_steps(const int* t, int B) const {
-    for (int i = 0; i < B; ++i)
-        if (t[i] < 0 || t[i] >= cfg_.num_steps)
-            throw Error("model: step " + std::to_string(t[i]) + " out of range [0, " +
-                        std::to_string(cfg_.num_steps) + ")");
+void MLP<T>::check_inputs(const Conditioning& in, int B) const {
+    if ((in.t == nullptr) == (in.s == nullptr))
+        throw Error("model: give the time as steps or as positions, one of the two");
+    const int T_ = cfg_.num_steps;
+    for (int i = 0; in.t && i < B; ++i)
+        if (in.t[i] < 0 || in.t[i] >= T_)
+            throw Error("model: step " + std::to_string(in.t[i]) + " out of range [0, " +
+                        std::to_string(T_) + ")");
+    for (int i = 0; in.s && i < B; ++i)
+        if (!(in.s[i] >= 0.0f && in.s[i] <= static_cast<float>(T_ - 1)))
+            throw Error("model: time position " + std::to_string(in.s[i]) + " out of range [0, " +
+                        std::to_string(T_ - 1) + "]");
+    if (in.c && cfg_.num_classes == 0)
+        throw Error("model: classes given to a model trained without classes");
+    for (int i = 0; in.c && i < B; ++i)
+        if (in.c[i] < 0 || in.c[i] > cfg_.num_classes)
+            throw Error("model: class " + std::to_string(in.c[i]) + " out of range [0, " +
+                        std::to_string(cfg_.num_classes) + "] (" +
+                        std::to_string(cfg_.num_classes) + " is \"no class\")");
+}
+
+template <typename T>
+void MLP<T>::copy_inputs(Activations<T>& a, const Conditioning& in, int B) const {
+    a.continuous = in.s != nullptr;
+    if (in.t) std::copy(in.t, in.t + B, a.t.begin());
+    if (in.s) std::copy(in.s, in.s + B, a.s.begin());
+    if (in.c)
+        std::copy(in.c, in.c + B, a.c.begin());
+    else
+        std::fill(a.c.begin(), a.c.begin() + B, cfg_.num_classes);  // "no class"
+}
+
+// Block k's conditioning, added to its linear's output h (B, hidden): the step's row (or the row
+// between two steps), and the class's row.
+template <typename T>
+void MLP<T>::add_conditioning(T* h, const Activations<T>& a, int k) const {
+    const int B = a.B, H = cfg_.hidden;
+    if (a.continuous)
+        embedding_lerp_forward(h, a.s.data(), step_table(k), cfg_.num_steps, B, H);
+    else
+        embedding_forward(h, a.t.data(), step_table(k), B, H);
+    if (cfg_.num_classes > 0) embedding_forward(h, a.c.data(), class_table(k), B, H);
+}
+
+template <typename T>
+void MLP<T>::conditioning_backward(const T* da, const Activations<T>& a, int k) {
+    const int B = a.B, H = cfg_.hidden;
+    if (a.continuous)
+        embedding_lerp_backward(step_table_grad(k), da, a.s.data(), cfg_.num_steps, B, H);
+    else
+        embedding_backward(step_table_grad(k), da, a.t.data(), B, H);
+    if (cfg_.num_classes > 0) embedding_backward(class_table_grad(k), da, a.c.data(), B, H);
 }
 
 // The first layer's input: x itself, then (with Fourier features) sin and cos of 2^f pi x.
@@ -163,25 +216,35 @@ void MLP<T>::input_features_backward(T* dx, const T* dfeatures, int B) const {
 
 template <typename T>
 void MLP<T>::forward(T* out, const T* x, const int* t, int B) {
-    reserve(B);  // the activations, and the gradient buffers backward will need
-    forward(acts_, out, x, t, B);
+    forward(out, x, Conditioning{t, nullptr, nullptr}, B);
 }
 
-// eps_theta(x_t, t): for each block k, h_k = ReLU(Linear_k(h_{k-1}) + Emb_k[t]), from h_{-1} = x;
-// then out = Linear_L(h_{L-1}).
 template <typename T>
 void MLP<T>::forward(Activations<T>& a, T* out, const T* x, const int* t, int B) const {
-    check_steps(t, B);
+    forward(a, out, x, Conditioning{t, nullptr, nullptr}, B);
+}
+
+template <typename T>
+void MLP<T>::forward(T* out, const T* x, const Conditioning& in, int B) {
+    reserve(B);  // the activations, and the gradient buffers backward will need
+    forward(acts_, out, x, in, B);
+}
+
+// eps_theta(x_t, t): for each block k, h_k = ReLU(Linear_k(h_{k-1}) + Emb_k[t] (+ EmbC_k[c])),
+// from h_{-1} = x; then out = Linear_L(h_{L-1}).
+template <typename T>
+void MLP<T>::forward(Activations<T>& a, T* out, const T* x, const Conditioning& in, int B) const {
+    check_inputs(in, B);
     reserve_activations(a, cfg_, B);
     a.B = B;
     input_features(a.x.data(), x, B);
-    std::copy(t, t + B, a.t.begin());
+    copy_inputs(a, in, B);
     const int H = cfg_.hidden, D = cfg_.dim, L = cfg_.depth;
     auto h = [&](int k) { return a.h.data() + static_cast<size_t>(k) * B * H; };  // (B, H)
     for (int k = 0; k < L; ++k) {
-        const T* in = k == 0 ? a.x.data() : h(k - 1);
-        linear_forward(h(k), in, weight(k), bias(k), B, width_in(k), H);
-        embedding_forward(h(k), t, step_table(k), B, H);
+        const T* prev = k == 0 ? a.x.data() : h(k - 1);
+        linear_forward(h(k), prev, weight(k), bias(k), B, width_in(k), H);
+        add_conditioning(h(k), a, k);
         relu_forward(h(k), h(k), B * H);
     }
     linear_forward(out, h(L - 1), weight(L), bias(L), B, H, D);
@@ -206,7 +269,7 @@ void MLP<T>::backward(const T* dout, T* dx) {
     linear_backward(dh(L - 1), weight_grad(L), bias_grad(L), dout, h(L - 1), weight(L), B, H, D);
     for (int k = L - 1; k >= 0; --k) {
         relu_backward(da(k), dh(k), h(k), B * H);
-        embedding_backward(step_table_grad(k), da(k), a.t.data(), B, H);
+        conditioning_backward(da(k), a, k);
         const T* in = k == 0 ? a.x.data() : h(k - 1);
         T* din = k > 0 ? dh(k - 1) : dx ? dfeatures_.data() : nullptr;  // training needs no dx
         linear_backward(din, weight_grad(k), bias_grad(k), da(k), in, weight(k), B, width_in(k), H);

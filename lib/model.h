@@ -37,6 +37,11 @@ struct ModelConfig {
     // also feeds sin(2^f pi x) and cos(2^f pi x) of each coordinate for f = 0 ... F-1, which lets
     // a small network draw sharper shapes.
     int fourier = 0;
+    // Classes (lesson 13): 0 for an unconditional model (the notebook's); K > 0 adds to every
+    // block a learned (K + 1, hidden) table of class embeddings, added like the step's row. Row K
+    // means "no class": classifier-free guidance trains it by dropping labels and asks it for
+    // the unconditional prediction.
+    int num_classes = 0;
     int input_width() const { return dim + 2 * dim * fourier; }
 };
 void validate(const ModelConfig& cfg);  // throws UsageError naming the bad field
@@ -49,15 +54,29 @@ struct ParamInfo {
     size_t size() const;
 };
 
+// What the network is told besides x_t, for each of the B samples. Its time is an integer step t
+// (DDPM's), or a continuous position s in [0, num_steps - 1] between the step tables' rows, read
+// by linear interpolation (flow matching's t in [0, 1] is s / (num_steps - 1): lesson 14). Give
+// exactly one of the two. A conditional model also reads each sample's class c in
+// [0, num_classes], where num_classes is "no class"; without c it is told "no class".
+struct Conditioning {
+    const int* t = nullptr;    // (B,) steps in [0, num_steps)
+    const float* s = nullptr;  // (B,) positions in [0, num_steps - 1]
+    const int* c = nullptr;    // (B,) classes, or null
+};
+
 // What a forward pass keeps for its backward: its input and each block's output. The model holds
 // one for training; sampling's threads each hold their own (fast/predict.cpp) and share the
 // model's weights.
 template <typename T>
 struct Activations {
-    int B = 0;           // samples in the last forward pass
-    AlignedVector<T> x;  // (B, input_width): the input, with its Fourier features
-    std::vector<int> t;  // (B,): the steps
-    AlignedVector<T> h;  // (depth, B, hidden): each block's output, after its ReLU
+    int B = 0;                // samples in the last forward pass
+    AlignedVector<T> x;       // (B, input_width): the input, with its Fourier features
+    std::vector<int> t;       // (B,): the steps, when the time was given as steps
+    std::vector<float> s;     // (B,): the positions, when it was given as positions
+    bool continuous = false;  // which of the two
+    std::vector<int> c;       // (B,): the classes (num_classes: none), for a conditional model
+    AlignedVector<T> h;       // (depth, B, hidden): each block's output, after its ReLU
 };
 
 // A template over the number type, like the layers (layers.h): MLP<float> trains and samples,
@@ -86,6 +105,9 @@ public:
     // The same pass keeping its activations in `acts` instead: the model is only read, so threads
     // with an Activations each can share one model.
     void forward(Activations<T>& acts, T* out, const T* x, const int* t, int B) const;
+    // The same given a Conditioning: continuous time, a class.
+    void forward(T* out, const T* x, const Conditioning& in, int B);
+    void forward(Activations<T>& acts, T* out, const T* x, const Conditioning& in, int B) const;
     // dout (B, dim), the gradient of the loss at the last forward's output -> accumulates into
     // grads.
     void backward(const T* dout);
@@ -104,8 +126,13 @@ private:
     T* weight_grad(int k) { return grads.data() + weight_offset_[k]; }
     T* bias_grad(int k) { return grads.data() + bias_offset_[k]; }
     T* step_table_grad(int k);  // null for the fixed sinusoidal table
+    const T* class_table(int k) const { return params.data() + class_offset_[k]; }
+    T* class_table_grad(int k) { return grads.data() + class_offset_[k]; }
     int width_in(int k) const { return k == 0 ? cfg_.input_width() : cfg_.hidden; }
-    void check_steps(const int* t, int B) const;
+    void check_inputs(const Conditioning& in, int B) const;
+    void copy_inputs(Activations<T>& a, const Conditioning& in, int B) const;
+    void add_conditioning(T* h, const Activations<T>& a, int k) const;  // block k's Emb[t], Emb[c]
+    void conditioning_backward(const T* da, const Activations<T>& a, int k);
     void input_features(T* features, const T* x, int B) const;
     void input_features_backward(T* dx, const T* dfeatures, int B) const;
     static void reserve_activations(Activations<T>& acts, const ModelConfig& cfg, int B);
@@ -113,7 +140,7 @@ private:
     ModelConfig cfg_;
     std::vector<ParamInfo> layout_;
     // Where each Linear's weight and bias, and each block's step embedding, start in params.
-    std::vector<size_t> weight_offset_, bias_offset_, table_offset_;
+    std::vector<size_t> weight_offset_, bias_offset_, table_offset_, class_offset_;
     std::vector<T> sinusoidal_;   // (num_steps, hidden): the fixed step table, when asked for
     Activations<T> acts_;         // the last forward pass's, for backward
     AlignedVector<T> dh_, da_;    // (depth, B, hidden) each: gradients at each block's output,

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "error.h"
+#include "training_loss.h"
 
 namespace ddpm {
 
@@ -45,6 +46,12 @@ int BatchLoader::batch(int i, float* out) const {
     return end - begin;
 }
 
+void BatchLoader::batch_labels(int i, const std::vector<int>& labels, int* out) const {
+    const int begin = i * batch_size_;
+    const int end = std::min(begin + batch_size_, static_cast<int>(order_.size()));
+    for (int r = begin; r < end; ++r) out[r - begin] = labels[order_[r]];
+}
+
 void validate(const TrainConfig& cfg) {
     auto need = [](bool ok, const std::string& what) {
         if (!ok) throw UsageError(what);
@@ -54,6 +61,7 @@ void validate(const TrainConfig& cfg) {
     need(cfg.lr > 0 && cfg.lr < 10, "lr must be in (0, 10)");
     need(cfg.clip > 0 && std::isfinite(cfg.clip), "clip must be a positive number");
     need(cfg.ema_mu > 0 && cfg.ema_mu <= 1, "ema mu must be in (0, 1]");
+    need(cfg.p_uncond >= 0 && cfg.p_uncond <= 1, "label dropout must be in [0, 1]");
 }
 
 Trainer::Trainer(const ModelConfig& mc, const TrainConfig& c, const Schedule& s, uint64_t seed)
@@ -76,9 +84,21 @@ Trainer::Trainer(const ModelConfig& mc, const TrainConfig& c, const Schedule& s,
 }
 
 float Trainer::step(const float* x_0, int B) {
-    const float loss = diffusion_loss_fn(model, x_0, B, sched, rng, buffers);
+    return step(x_0, nullptr, B);
+}
+
+float Trainer::step(const float* x_0, const int* labels, int B) {
+    const bool notebook = cfg.objective == Objective::eps && model_cfg.num_classes == 0;
+    if (model_cfg.num_classes > 0 && !labels)
+        throw Error("a model with classes trains on labelled data");
+    const LossSettings set{cfg.objective, cfg.p_uncond};
+    const float loss = notebook ? diffusion_loss_fn(model, x_0, B, sched, rng, buffers)
+                                : training_loss(model, x_0, labels, B, sched, rng, buffers, set);
     model.zero_grad();
-    diffusion_loss_backward(model, buffers);
+    if (notebook)
+        diffusion_loss_backward(model, buffers);
+    else
+        training_loss_backward(model, buffers);
     const float norm = clip_grad_norm(model.grads.data(), model.num_params(), cfg.clip);
     if (!std::isfinite(loss) || !std::isfinite(norm))
         throw Error(std::string(std::isfinite(loss) ? "the gradient" : "the loss") + " became " +
@@ -92,12 +112,28 @@ float Trainer::step(const float* x_0, int B) {
 
 void Trainer::train(const Tensor& data, const std::function<bool(const EpochReport&)>& on_epoch,
                     const std::atomic<bool>* stop) {
+    train(data, std::vector<int>(), on_epoch, stop);
+}
+
+void Trainer::train(const Tensor& data, const std::vector<int>& labels,
+                    const std::function<bool(const EpochReport&)>& on_epoch,
+                    const std::atomic<bool>* stop) {
     if (data.ndim() != 2 || data.dim(1) != model_cfg.dim)
         throw Error("training data must be (N, " + std::to_string(model_cfg.dim) + "), got " +
                     data.shape_str());
+    const bool labelled = model_cfg.num_classes > 0;
+    if (labelled && static_cast<int>(labels.size()) != data.dim(0))
+        throw Error("a model with " + std::to_string(model_cfg.num_classes) +
+                    " classes needs a label for each of the " + std::to_string(data.dim(0)) +
+                    " training points, got " + std::to_string(labels.size()));
+    for (int c : labels)
+        if (c < 0 || c >= model_cfg.num_classes)
+            throw Error("training label " + std::to_string(c) + " out of range [0, " +
+                        std::to_string(model_cfg.num_classes) + ")");
     BatchLoader loader(data, cfg.batch);
     if (!epoch_order.empty()) loader.set_order(epoch_order);  // resume mid-epoch
     std::vector<float> batch(static_cast<size_t>(cfg.batch) * model_cfg.dim);
+    std::vector<int> batch_labels(labelled ? cfg.batch : 0);
     const auto start = std::chrono::steady_clock::now();
     const int first_epoch = epoch;
     const long first_step = adam.t;
@@ -109,7 +145,8 @@ void Trainer::train(const Tensor& data, const std::function<bool(const EpochRepo
         float loss = 0;
         while (next_batch < loader.num_batches()) {
             int B = loader.batch(next_batch, batch.data());
-            loss = step(batch.data(), B);
+            if (labelled) loader.batch_labels(next_batch, labels, batch_labels.data());
+            loss = step(batch.data(), labelled ? batch_labels.data() : nullptr, B);
             epoch_loss_sum += loss;
             ++next_batch;
             if (stop && stop->load() && next_batch < loader.num_batches()) return;

@@ -12,6 +12,7 @@
 
 #include "diffusion.h"
 #include "model.h"
+#include "objective.h"
 #include "optim.h"
 #include "rng.h"
 #include "schedule.h"
@@ -28,6 +29,8 @@ public:
     int num_batches() const;
     // Copies batch i's rows into out (batch_size, D); returns how many rows it holds.
     int batch(int i, float* out) const;
+    // The same batch's labels: labels (N,) of the data's rows -> out (batch_size,).
+    void batch_labels(int i, const std::vector<int>& labels, int* out) const;
     const std::vector<int>& order() const { return order_; }
     void set_order(const std::vector<int>& order);  // a saved epoch's order (a permutation)
 
@@ -43,6 +46,10 @@ struct TrainConfig {
     float lr = 1e-3f;
     float clip = 1.0f;  // max gradient norm
     float ema_mu = 0.01f;
+    // What the network learns (lesson 14), and for a conditional model the label dropout of
+    // classifier-free guidance (lesson 13).
+    Objective objective = Objective::eps;
+    float p_uncond = 0.1f;
 };
 void validate(const TrainConfig& cfg);  // throws UsageError naming the bad field
 
@@ -66,11 +73,19 @@ struct Trainer {
     // buffers are reserved for B. If the loss or the gradient is not finite it throws Error
     // BEFORE updating anything, so the weights stay the last good ones.
     float step(const float* x_0, int B);
+    // The same with each sample's label, labels (B,), for a conditional model (null otherwise).
+    // The notebook's model (eps, no classes) runs diffusion_loss_fn itself; the others
+    // training_loss (lib/training_loss.h).
+    float step(const float* x_0, const int* labels, int B);
     // Runs until cfg.epochs epochs are done, continuing mid-epoch if a previous call stopped
     // there; calls on_epoch after each epoch (returning false stops after that epoch). If `stop`
     // is given and becomes true (e.g. from a Ctrl-C handler), returns after the current step;
     // the state is then exactly resumable (see io/checkpoint.h).
     void train(const Tensor& data, const std::function<bool(const EpochReport&)>& on_epoch,
+               const std::atomic<bool>* stop = nullptr);
+    // The same with a label for each row of data (N,), which a conditional model needs.
+    void train(const Tensor& data, const std::vector<int>& labels,
+               const std::function<bool(const EpochReport&)>& on_epoch,
                const std::atomic<bool>* stop = nullptr);
     bool finished() const { return epoch >= cfg.epochs; }
 

@@ -190,3 +190,41 @@ TEST_CASE(
     CHECK_THROWS_WITH(ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(bad_order, run), "o.ckpt"),
                       doctest::Contains("order is out of range"));
 }
+
+// Version 6: a conditional flow-matching run, its objective, classes, label dropout and guidance
+// kept, and resumed mid-run to the same bits.
+TEST_CASE("a conditional flow-matching run: saved, resumed, bit-identical; version 5 still loads") {
+    ddpm::ModelConfig mc{100, 16, 2, 2};
+    mc.num_classes = 3;
+    ddpm::TrainConfig cfg;
+    cfg.epochs = 3;
+    cfg.objective = ddpm::Objective::flow;
+    cfg.p_uncond = 0.25f;
+    const ddpm::LabelledData data = ddpm::make_labelled_dataset("s_curve", 400, 3, 5);
+    ddpm::Trainer whole(mc, cfg, ddpm::Schedule::sigmoid(100), 5);
+    whole.train(data.points, data.labels, nullptr);
+    ddpm::Trainer first(mc, cfg, ddpm::Schedule::sigmoid(100), 5);
+    first.train(data.points, data.labels, [](const ddpm::EpochReport& r) { return r.epoch < 1; });
+    ddpm::RunInfo run;
+    run.guidance = 2.5f;
+    ddpm::Checkpoint ck = ddpm::checkpoint_from_bytes(ddpm::checkpoint_bytes(first, run), "mem");
+    CHECK(ck.trainer.cfg.objective == ddpm::Objective::flow);
+    CHECK(ck.trainer.cfg.p_uncond == 0.25f);
+    CHECK(ck.trainer.model_cfg.num_classes == 3);
+    CHECK(ck.run.guidance == 2.5f);
+    ck.trainer.train(data.points, data.labels, nullptr);
+    CHECK(ck.trainer.model.params == whole.model.params);
+    CHECK_THROWS_WITH(ck.trainer.train(data.points, std::vector<int>(), nullptr),
+                      doctest::Contains("needs a label for each"));
+
+    // The corpus keeps a file the build before version 6 wrote: an eps model without classes.
+    const ddpm::Checkpoint old = ddpm::load_checkpoint("tests/corpus/checkpoint/good_tiny_v5.ckpt");
+    CHECK(old.trainer.cfg.objective == ddpm::Objective::eps);
+    CHECK(old.trainer.model_cfg.num_classes == 0);
+    CHECK(old.run.guidance == 1.0f);
+    std::string older = ddpm::checkpoint_bytes(whole, {});
+    older[8] = 4;
+    CHECK_THROWS_WITH(ddpm::checkpoint_from_bytes(older, "m.ckpt"),
+                      "m.ckpt: checkpoint version 4 is not supported (this build reads versions 5 "
+                      "to 6)");
+}

@@ -121,6 +121,28 @@ TEST_CASE("embedding adds the step's row; its backward scatter-adds into that ro
            1e-7);
 }
 
+TEST_CASE("embedding at a continuous position interpolates two rows; its backward shares") {
+    ddpm::Rng rng(9);
+    const int B = 5, C = 3, rows = 4;
+    const float s[B] = {0.0f, 3.0f, 1.25f, 1.75f, 2.5f};  // both ends, one pair of rows twice
+    auto table = random_vector<double>(rows * C, rng), R = random_vector<double>(B * C, rng);
+    std::vector<double> out(B * C), dtable(rows * C, 0);
+    auto f = [&] {
+        std::fill(out.begin(), out.end(), 0.0);
+        ddpm::embedding_lerp_forward(out.data(), s, table.data(), rows, B, C);
+        return dot(out, R);
+    };
+    f();
+    CHECK(out[0] == table[0]);                  // a whole position is its row, bit for bit
+    CHECK(out[1 * C + 1] == table[3 * C + 1]);  // the last row too
+    CHECK(out[2 * C] == doctest::Approx(0.75 * table[1 * C] + 0.25 * table[2 * C]));
+    ddpm::embedding_lerp_backward(dtable.data(), R.data(), s, rows, B, C);
+    report("double embedding_lerp d/dtable",
+           ddpm::max_relative_error(dtable.data(),
+                                    ddpm::numerical_gradient(f, table.data(), table.size(), 1e-6)),
+           1e-7);
+}
+
 TEST_CASE("mse is the mean of squares; its backward matches finite differences") {
     double pred[3] = {1, 2, 3}, target[3] = {1, 0, 0};
     CHECK(ddpm::mse_forward(pred, target, 3) == doctest::Approx((0 + 4 + 9) / 3.0));

@@ -67,18 +67,28 @@ TEST_CASE("the model's forward is the composition of its layers") {
 }
 
 // Whole-model check: L = sum(out * R); every parameter tensor against central differences.
+// With `continuous`, the time is given as positions between the table's rows (flow matching's);
+// a model with classes is given some, and "no class" for one sample.
 template <typename T>
-double model_gradient_error(double h, bool print, ddpm::ModelConfig cfg = {10, 16, 3, 2}) {
+double model_gradient_error(double h, bool print, ddpm::ModelConfig cfg = {10, 16, 3, 2},
+                            bool continuous = false) {
     ddpm::MLP<T> m(cfg);
     ddpm::Rng rng(4);
     m.init(rng);
     const int B = 6;
     std::vector<T> x(B * 2), out(B * 2), R(B * 2);
     int t[B] = {0, 9, 3, 3, 7, 1};
+    const float s[B] = {0.0f, 9.0f, 3.25f, 3.7f, 6.5f, 0.125f};  // both ends, shared rows
+    int c[B] = {0, 1, 2, 1, 0, 0};
+    c[B - 1] = cfg.num_classes;  // "no class"
+    ddpm::Conditioning in;
+    in.t = continuous ? nullptr : t;
+    in.s = continuous ? s : nullptr;
+    in.c = cfg.num_classes > 0 ? c : nullptr;
     for (T& v : x) v = rng.normal();
     for (T& v : R) v = rng.normal();
     auto f = [&] {
-        m.forward(out.data(), x.data(), t, B);
+        m.forward(out.data(), x.data(), in, B);
         double s = 0;
         for (int i = 0; i < B * 2; ++i) s += static_cast<double>(out[i]) * R[i];
         return s;
@@ -225,4 +235,68 @@ TEST_CASE(
         m.backward(R.data());
         for (size_t i = 0; i < with_dx.size(); ++i) REQUIRE(with_dx[i] == m.grads[i]);
     }
+}
+
+TEST_CASE(
+    "classes: a (K + 1, hidden) table per block, added like the step's row; exact gradients") {
+    ddpm::ModelConfig cfg;
+    cfg.num_classes = 3;
+    ddpm::MLPDiffusion m(cfg);
+    CHECK(m.num_params() == 72066 + 3 * 4 * 128);
+    CHECK(m.info("class_embeddings.2.weight").shape == std::vector<int>{4, 128});
+    // No classes given is "no class", row K.
+    ddpm::Rng rng(3);
+    m.init(rng);
+    float x[4] = {0.1f, -0.2f, 0.3f, 0.05f}, a[4], b[4];
+    int t[2] = {5, 60}, none[2] = {3, 3}, bad[2] = {0, 4};
+    m.forward(a, x, t, 2);
+    m.forward(b, x, ddpm::Conditioning{t, nullptr, none}, 2);
+    for (int i = 0; i < 4; ++i) CHECK(a[i] == b[i]);
+    CHECK_THROWS_WITH(m.forward(b, x, ddpm::Conditioning{t, nullptr, bad}, 2),
+                      doctest::Contains("class 4 out of range [0, 3]"));
+    ddpm::MLPDiffusion plain{ddpm::ModelConfig{}};
+    CHECK_THROWS_WITH(plain.forward(b, x, ddpm::Conditioning{t, nullptr, none}, 2),
+                      doctest::Contains("without classes"));
+    ddpm::ModelConfig small{10, 16, 3, 2};
+    small.num_classes = 3;
+    const double d = model_gradient_error<double>(1e-6, false, small);
+    std::printf("%-7s whole model with classes, in double: %.2e\n", d <= 1e-6 ? "OK" : "NOT OK", d);
+    CHECK(d <= 1e-6);
+}
+
+TEST_CASE("continuous time: a whole position is its step's row; in between, exact gradients") {
+    ddpm::MLP<double> m(ddpm::ModelConfig{10, 16, 3, 2});
+    ddpm::Rng rng(5);
+    m.init(rng);
+    double x[4] = {0.1, -0.2, 0.3, 0.05}, a[4], b[4], mid[4];
+    int t[2] = {0, 9};
+    float s[2] = {0.0f, 9.0f};
+    m.forward(a, x, t, 2);
+    m.forward(b, x, ddpm::Conditioning{nullptr, s, nullptr}, 2);
+    for (int i = 0; i < 4; ++i) CHECK(a[i] == b[i]);
+    float out_of_range[2] = {0.0f, 9.5f};
+    CHECK_THROWS_WITH(m.forward(b, x, ddpm::Conditioning{nullptr, out_of_range, nullptr}, 2),
+                      doctest::Contains("out of range [0, 9]"));
+    CHECK_THROWS(m.forward(b, x, ddpm::Conditioning{t, s, nullptr}, 2));  // one of the two
+    // Halfway between two steps the first block's pre-activation is the mean of theirs, so with
+    // a first layer of zeros and one block the output is ReLU of the mean row.
+    ddpm::MLP<double> probe(ddpm::ModelConfig{10, 4, 1, 2});
+    probe.init(rng);
+    std::fill(probe.params.begin(), probe.params.begin() + probe.info("linears.0.bias").offset + 4,
+              0.0);
+    float half[1] = {2.5f};
+    probe.forward(mid, x, ddpm::Conditioning{nullptr, half, nullptr}, 1);
+    const double* table = probe.params.data() + probe.info("step_embeddings.0.weight").offset;
+    const double* w = probe.params.data() + probe.info("linears.2.weight").offset;  // (2, 4)
+    const double* bias = probe.params.data() + probe.info("linears.2.bias").offset;
+    double want = bias[0];
+    for (int j = 0; j < 4; ++j)
+        want += w[j] * std::fmax(0.5 * (table[2 * 4 + j] + table[3 * 4 + j]), 0.0);
+    CHECK(mid[0] == doctest::Approx(want).epsilon(1e-12));
+    ddpm::ModelConfig cfg{10, 16, 3, 2};
+    cfg.num_classes = 2;
+    const double d = model_gradient_error<double>(1e-6, false, cfg, /*continuous=*/true);
+    std::printf("%-7s whole model, continuous time and classes, in double: %.2e\n",
+                d <= 1e-6 ? "OK" : "NOT OK", d);
+    CHECK(d <= 1e-6);
 }

@@ -31,6 +31,7 @@
 #include "io/weights.h"
 #include "ode.h"
 #include "elbo.h"
+#include "flow.h"
 #include "memory.h"
 #include "metrics.h"
 #include "fast/parallel.h"
@@ -86,6 +87,16 @@ const char* kTrainHelp =
     "  --out FILE           the checkpoint (default model.ckpt)\n"
     "  --log FILE           the mean loss of every epoch as CSV: epoch,mean_loss\n"
     "  --loss-plot FILE     the loss curve as a figure (.png or .svg)\n"
+    "  --objective NAME     what the network learns: eps (default, the notebook's) | x0 | v |\n"
+    "                       flow (flow matching: the straight path, sampled by euler or heun;\n"
+    "                       lesson 14)\n"
+    "  --classes K          a conditional model of K classes of the data set (lesson 13):\n"
+    "                       s_curve, swiss_roll (K arcs), moons, circles (2), eight_gaussians\n"
+    "                       (2, 4, 8); default 0, no classes\n"
+    "  --p-uncond P         with --classes: label dropout, the share of labels trained as \"no\n"
+    "                       class\" for classifier-free guidance (default 0.1)\n"
+    "  --guidance W         with --classes: the guidance weight ddpm sample uses by default\n"
+    "                       (default 1: the conditional model alone)\n"
     "  --recipe NAME        notebook (default) | improved: the same training, and ddpm sample "
     "then\n"
     "                       defaults to the EMA weights with DDPM's Algorithm 2 (posterior "
@@ -104,8 +115,13 @@ const char* kSampleHelp =
     "  --out FILE           samples.csv (header x,y) or samples.npy (float32, (n, 2))\n"
     "  --n N                number of samples (default 10000)\n"
     "  --sampler NAME       ddpm (default) | ddim | ode (the probability-flow ODE by Heun's\n"
-    "                       method, 2 network calls a step: lesson 12)\n"
-    "  --sample-steps S     DDIM's or the ODE's number of steps (default: all of the model's)\n"
+    "                       method, 2 network calls a step: lesson 12); a flow-matching model:\n"
+    "                       heun (default) | euler (lesson 14)\n"
+    "  --sample-steps S     DDIM's, the ODE's, Euler's or Heun's number of steps (default: the\n"
+    "                       model's T; Heun's T / 2, the same number of network calls)\n"
+    "  --class K            a conditional model's class to draw (default: none, unconditional)\n"
+    "  --guidance W         with --class: eps_uncond + W (eps_cond - eps_uncond) (default: the\n"
+    "                       checkpoint's, ddpm train --guidance; 0 ignores the class)\n"
     "  --eta E              DDIM's noise, 0 (deterministic, default) .. 1\n"
     "  --variance NAME      DDPM's step variance: beta | posterior\n"
     "  --last-step-noise on|off   noise at the last DDPM step\n"
@@ -124,6 +140,8 @@ const char* kEvalHelp =
     "  --model FILE         or a model (checkpoint or .safetensors): --n samples (default 3000)\n"
     "                       drawn as ddpm sample draws them by default (--sample-seed, default 1;\n"
     "                       --weights raw|ema; --threads N)\n"
+    "  --sampler, --sample-steps, --class K, --guidance W   with --model: as ddpm sample; with\n"
+    "                       --class the true distribution is that class's part of the data set\n"
     "  --nll                with --model: also its negative log-likelihood on 1000 fresh points\n"
     "                       of its data set, the ELBO (both variances) and the ODE's (lesson 12)\n"
     "  --dataset NAME       the true distribution: s_curve (default; with --model, the model's\n"
@@ -140,11 +158,13 @@ const char* kAnimateHelp =
     "  --out FILE           the GIF (default diffusion.gif)\n"
     "  --n N                points per frame (default 10000)\n"
     "  --weights NAME       raw (default; a .safetensors file: the weights it holds) | ema\n"
+    "  --class K, --guidance W   a conditional model's class, and the guidance (as ddpm sample)\n"
     "  --delay MS           time per frame (default 100)\n"
     "  --hold-last MS       extra time on the final sample (default 2000)\n"
     "  --seed N             seed of the data, the forward noise and the sampler (default 1234)\n"
     "  --threads N          threads (default 0: one per core)\n"
-    "frames: q(x_t) for t = 0 ... T-1, then the reverse trajectory x_T ... x_0 (T + 1 frames).\n";
+    "frames: q(x_t) for t = 0 ... T-1, then the reverse trajectory x_T ... x_0 (T + 1 frames);\n"
+    "a flow-matching model: its straight path at T times, then T Euler steps back.\n";
 
 // The flags for .safetensors weights without a configuration (the notebook's), shared by sample,
 // eval and animate.
@@ -218,9 +238,10 @@ struct TrainRequest {
 // With --resume the run's settings come from the checkpoint: only the flags about length and
 // outputs may be given.
 void refuse_settings_when_resuming(const cli::Args& args, const std::string& resume) {
-    const char* settings[] = {"--dataset", "--data",     "--n",      "--batch", "--lr",
-                              "--steps",   "--schedule", "--hidden", "--depth", "--embedding",
-                              "--ema",     "--seed",     "--recipe"};
+    const char* settings[] = {"--dataset",  "--data",     "--n",      "--batch",     "--lr",
+                              "--steps",    "--schedule", "--hidden", "--depth",     "--embedding",
+                              "--ema",      "--seed",     "--recipe", "--objective", "--classes",
+                              "--p-uncond", "--guidance"};
     for (const char* flag : settings)
         if (args.has(flag))
             throw ddpm::UsageError(std::string(flag) +
@@ -263,6 +284,16 @@ TrainRequest parse_train_flags(cli::Args& args) {
         rq.model.embedding = ddpm::ModelConfig::Embedding::sinusoidal;
     rq.schedule = args.text("--schedule", "sigmoid");
     rq.run.recipe = one_of("--recipe", args.text("--recipe", "notebook"), {"notebook", "improved"});
+    rq.train.objective = ddpm::parse_objective(args.text("--objective", "eps"));
+    rq.model.num_classes = static_cast<int>(args.integer("--classes", 0, 0, 64));
+    if (rq.model.num_classes == 0 && (args.has("--p-uncond") || args.has("--guidance")))
+        throw ddpm::UsageError("--p-uncond and --guidance are for a model with --classes K");
+    if (rq.model.num_classes > 0 && !data_file.empty())
+        throw ddpm::UsageError("--classes labels a named data set (" +
+                               std::string(ddpm::kLabelledDatasetNames) +
+                               "); --data has no labels");
+    rq.train.p_uncond = static_cast<float>(args.number("--p-uncond", 0.1, 0.0, 1.0));
+    rq.run.guidance = static_cast<float>(args.number("--guidance", 1.0, 0.0, 100.0));
     rq.seed = static_cast<uint64_t>(args.integer("--seed", 1234, 0, 2147483647L));
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
     rq.sample_every = static_cast<int>(args.integer("--sample-every", 0, 0, 10000000));
@@ -300,9 +331,18 @@ std::string data_file_of(const ddpm::RunInfo& run) {
     return run.dataset.rfind("file:", 0) == 0 ? run.dataset.substr(5) : "";
 }
 
-// The run's training data; a learner's file must not have changed since a resumed run began.
-ddpm::Tensor training_data(ddpm::Checkpoint& ck, const std::string& resume) {
+// The run's training data, and for a conditional model its labels; a learner's file must not
+// have changed since a resumed run began.
+ddpm::Tensor training_data(ddpm::Checkpoint& ck, const std::string& resume,
+                           std::vector<int>* labels) {
     ddpm::RunInfo& run = ck.run;
+    const int classes = ck.trainer.model_cfg.num_classes;
+    if (classes > 0) {
+        ddpm::LabelledData d =
+            ddpm::make_labelled_dataset(run.dataset, run.dataset_n, classes, ck.trainer.seed);
+        *labels = std::move(d.labels);
+        return d.points;
+    }
     ddpm::Normalization norm;
     ddpm::Tensor data = run_data(run.dataset, run.dataset_n, ck.trainer.seed, &norm);
     if (!data_file_of(run).empty()) {
@@ -330,7 +370,8 @@ void check_train_outputs(const TrainRequest& rq, const std::string& data_file) {
 // Trains to the end (or to Ctrl-C). Every --sample-every epochs: the loss is printed, the
 // checkpoint saved, and the reverse process sampled and drawn on a second thread from a copy of
 // that epoch's model while training goes on.
-void run_training(ddpm::Checkpoint& ck, const ddpm::Tensor& data, const TrainRequest& rq) {
+void run_training(ddpm::Checkpoint& ck, const ddpm::Tensor& data, const std::vector<int>& labels,
+                  const TrainRequest& rq) {
     ddpm::Trainer& tr = ck.trainer;
     ddpm::Progress progress;
     ddpm::Rng sample_rng(tr.seed, /*stream=*/0x5a3b1e);  // never disturbs training's stream
@@ -345,18 +386,23 @@ void run_training(ddpm::Checkpoint& ck, const ddpm::Tensor& data, const TrainReq
         const std::string panels =
             rq.panels_dir + "/reverse_" + std::to_string(r.epoch) + "." + rq.panels_format;
         const std::string title = "reverse process p_\\theta, epoch " + std::to_string(r.epoch);
-        sampling.run(
-            [model = tr.model, n = ck.run.dataset_n, sched = tr.sched, &sample_rng, panels, title] {
-                ddpm::Tensor seq = ddpm::p_sample_loop(model, n, sched, sample_rng);
-                ddpm::save_figure(ddpm::reverse_panels(seq, title), panels);
-            });
+        sampling.run([model = tr.model, objective = tr.cfg.objective, n = ck.run.dataset_n,
+                      sched = tr.sched, &sample_rng, panels, title] {
+            const ddpm::Denoiser d{&model, objective};  // unconditional, the default sampler
+            const ddpm::Tensor x_T = ddpm::randn(n, model.config().dim, sample_rng);
+            const ddpm::Tensor seq =
+                objective == ddpm::Objective::flow
+                    ? ddpm::flow_sample_loop(d, x_T, sched.num_steps / 2, ddpm::FlowSolver::heun)
+                    : ddpm::p_sample_loop(d, x_T, sched, sample_rng);
+            ddpm::save_figure(ddpm::reverse_panels(seq, title), panels);
+        });
         ddpm::save_checkpoint(tr, ck.run, rq.out);  // a long run keeps its latest state on disk
         return true;
     };
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
     try {
-        tr.train(data, on_epoch, &g_interrupted);
+        tr.train(data, labels, on_epoch, &g_interrupted);
         sampling.wait();
     } catch (const ddpm::Error&) {
         progress.finish();
@@ -388,17 +434,23 @@ int train(cli::Args& args) {
     const TrainRequest rq = parse_train_flags(args);
     ddpm::Checkpoint ck = start_or_resume(rq);
     const ddpm::Trainer& tr = ck.trainer;
-    const ddpm::Tensor data = training_data(ck, rq.resume);
+    std::vector<int> labels;
+    const ddpm::Tensor data = training_data(ck, rq.resume, &labels);
     check_train_outputs(rq, data_file_of(ck.run));
+    const std::string classes = tr.model_cfg.num_classes > 0
+                                    ? ", " + std::to_string(tr.model_cfg.num_classes) + " classes"
+                                    : "";
     if (rq.resume.empty())
         std::printf(
-            "training %zu parameters on %s (%d points), %d epochs, schedule %s, seed %llu\n",
-            tr.model.num_params(), ck.run.dataset.c_str(), ck.run.dataset_n, tr.cfg.epochs,
-            tr.sched.name.c_str(), static_cast<unsigned long long>(tr.seed));
+            "training %zu parameters on %s (%d points%s), %d epochs, schedule %s, objective %s, "
+            "seed %llu\n",
+            tr.model.num_params(), ck.run.dataset.c_str(), ck.run.dataset_n, classes.c_str(),
+            tr.cfg.epochs, tr.sched.name.c_str(), ddpm::objective_name(tr.cfg.objective),
+            static_cast<unsigned long long>(tr.seed));
     else
         std::printf("resuming %s after %d epochs (step %ld), of %d\n", rq.resume.c_str(), tr.epoch,
                     static_cast<long>(tr.adam.t), tr.cfg.epochs);
-    run_training(ck, data, rq);
+    run_training(ck, data, labels, rq);
     write_train_outputs(ck, rq);
     if (g_interrupted) {
         std::printf(
@@ -423,8 +475,18 @@ struct SampleRequest {
     bool have_steps = false;  // --sample-steps given (DDIM's)
     int steps = 0;
     float eta = 0;
+    int label = -1;              // --class, or -1
+    bool have_guidance = false;  // --guidance given (else the checkpoint's)
+    float guidance = 1;
     ddpm::ImportSettings import;  // for .safetensors weights without a configuration
 };
+
+// The flags sample, eval --model and animate share: the class and its guidance.
+void parse_class_flags(cli::Args& args, SampleRequest& rq) {
+    rq.label = static_cast<int>(args.integer("--class", -1, 0, 1000));
+    rq.have_guidance = args.has("--guidance");
+    rq.guidance = static_cast<float>(args.number("--guidance", 1.0, 0.0, 100.0));
+}
 
 ddpm::ImportSettings parse_import_flags(cli::Args& args) {
     ddpm::ImportSettings s;
@@ -460,7 +522,10 @@ SampleRequest parse_sample_flags(cli::Args& args) {
     rq.model_path = args.text("--model", "");
     rq.out = args.text("--out", "");
     rq.n = static_cast<int>(args.integer("--n", 10000, 1, 10000000));
-    rq.sampler = one_of("--sampler", args.text("--sampler", "ddpm"), {"ddpm", "ddim", "ode"});
+    rq.sampler = args.text("--sampler", "");  // "": the model's (model_defaults)
+    if (!rq.sampler.empty())
+        one_of("--sampler", rq.sampler, {"ddpm", "ddim", "ode", "euler", "heun"});
+    parse_class_flags(args, rq);
     rq.variance = args.text("--variance", "");
     rq.last_noise = args.text("--last-step-noise", "");
     rq.weights = args.text("--weights", "");
@@ -480,11 +545,44 @@ SampleRequest parse_sample_flags(cli::Args& args) {
     check_points_out(rq.out);
     if (!rq.trajectory.empty() && !ddpm::has_extension(rq.trajectory, ".npy"))
         throw ddpm::UsageError("--trajectory: expected a .npy file name");
+    return rq;
+}
+
+// What depends on the model: its sampler (a flow-matching model's is heun, the others' ddpm),
+// which must suit what it predicts; its class and guidance.
+void model_defaults(SampleRequest& rq, const ddpm::SamplingModel& sm) {
+    const bool flow = sm.objective == ddpm::Objective::flow;
+    if (rq.sampler.empty()) rq.sampler = flow ? "heun" : "ddpm";
+    const bool flow_sampler = rq.sampler == "euler" || rq.sampler == "heun";
+    const std::string predicts = std::string(" predicts ") + ddpm::objective_name(sm.objective);
+    if (flow && !flow_sampler)
+        throw ddpm::UsageError("--sampler " + rq.sampler + ": " + rq.model_path +
+                               " was trained by flow matching; use --sampler euler or heun");
+    if (!flow && flow_sampler)
+        throw ddpm::UsageError("--sampler " + rq.sampler +
+                               ": euler and heun integrate a flow-matching model (ddpm train "
+                               "--objective flow); " +
+                               rq.model_path + predicts);
+    if (rq.sampler == "ode" && (sm.objective != ddpm::Objective::eps || rq.label >= 0))
+        throw ddpm::UsageError("--sampler ode integrates an unconditional eps model; " +
+                               rq.model_path + predicts +
+                               (rq.label >= 0 ? " (and --class is given)" : "") +
+                               ": use ddim, the same ODE by Euler steps");
     if (rq.sampler == "ddpm" && (rq.have_steps || rq.eta != 0.0f))
         throw ddpm::UsageError("--sample-steps and --eta are DDIM's (add --sampler ddim)");
-    if (rq.sampler == "ode" && rq.eta != 0.0f)
-        throw ddpm::UsageError("--eta is DDIM's; the ODE adds no noise");
-    return rq;
+    if (rq.sampler != "ddim" && rq.eta != 0.0f)
+        throw ddpm::UsageError("--eta is DDIM's; the " + rq.sampler + " sampler adds no noise");
+    const int K = sm.model.config().num_classes;
+    if (rq.label >= 0 && K == 0)
+        throw ddpm::UsageError("--class: " + rq.model_path +
+                               " has no classes (ddpm train --classes K makes one that has)");
+    if (rq.label >= K && K > 0)
+        throw ddpm::UsageError("--class " + std::to_string(rq.label) + ": " + rq.model_path +
+                               " has classes 0 to " + std::to_string(K - 1));
+    if (rq.have_guidance && rq.label < 0)
+        throw ddpm::UsageError(
+            "--guidance mixes a class's prediction with the unconditional one: give --class K");
+    if (!rq.have_guidance) rq.guidance = sm.run.guidance;
 }
 
 // The notebook's recipe samples as the notebook does (beta variance, noise at the last step, raw
@@ -496,21 +594,42 @@ void recipe_defaults(SampleRequest& rq, const std::string& recipe) {
     if (rq.last_noise.empty()) rq.last_noise = improved ? "off" : "on";
 }
 
+// A flow sampler's steps: --sample-steps, or as many network calls as the model has steps.
+int flow_steps(const SampleRequest& rq, const ddpm::Schedule& sched) {
+    if (rq.have_steps) return rq.steps;
+    return rq.sampler == "heun" ? std::max(1, sched.num_steps / 2) : sched.num_steps;
+}
+
 // The whole trajectory (steps + 1, n, dim), x_T first, by the sampler asked for.
-ddpm::Tensor draw_trajectory(const SampleRequest& rq, const ddpm::MLPDiffusion& model,
-                             const ddpm::Schedule& sched) {
+ddpm::Tensor draw_trajectory(const SampleRequest& rq, const ddpm::SamplingModel& sm) {
+    const ddpm::MLPDiffusion& model = sm.model;
+    const ddpm::Schedule& sched = sm.sched;
     ddpm::Rng rng(rq.seed);
     const ddpm::Tensor x_T = ddpm::randn(rq.n, model.config().dim, rng);
+    const ddpm::Denoiser d{&model, sm.objective, rq.label, rq.guidance};
+    if (rq.sampler == "euler" || rq.sampler == "heun") {
+        const auto solver =
+            rq.sampler == "euler" ? ddpm::FlowSolver::euler : ddpm::FlowSolver::heun;
+        return ddpm::flow_sample_loop(d, x_T, flow_steps(rq, sched), solver);
+    }
     if (rq.sampler == "ddim" || rq.sampler == "ode") {
         const int S = sample_steps(rq.have_steps, rq.steps, sched);
-        if (rq.sampler == "ddim") return ddpm::ddim_sample_loop(model, x_T, sched, rng, S, rq.eta);
+        if (rq.sampler == "ddim") return ddpm::ddim_sample_loop(d, x_T, sched, rng, S, rq.eta);
         ddpm::MLPDiffusion field_model = model;  // the field keeps buffers in its model
         return ddpm::ode_sample(ddpm::network_field(field_model), x_T, sched, S);
     }
     ddpm::SamplerOptions opt;
     if (rq.variance == "posterior") opt.variance = ddpm::SamplerOptions::Variance::posterior;
     opt.noise_at_last_step = rq.last_noise == "on";
-    return ddpm::p_sample_loop(model, x_T, sched, rng, opt);
+    return ddpm::p_sample_loop(d, x_T, sched, rng, opt);
+}
+
+// ", class K, guidance W" for a conditional draw.
+std::string class_text(const SampleRequest& rq) {
+    if (rq.label < 0) return "";
+    char w[32];
+    std::snprintf(w, sizeof w, "%g", rq.guidance);
+    return ", class " + std::to_string(rq.label) + ", guidance " + w;
 }
 
 int sample(cli::Args& args) {
@@ -522,13 +641,14 @@ int sample(cli::Args& args) {
     const ddpm::SamplingModel sm = ddpm::load_sampling_model(rq.model_path, rq.weights, rq.import);
     rq.weights = sm.weights;
     recipe_defaults(rq, sm.run.recipe);
+    model_defaults(rq, sm);
     ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), static_cast<uint64_t>(rq.n)),
                                "sampling " + std::to_string(rq.n) + " points", "use a smaller --n");
     std::vector<ddpm::NamedPath> outputs = {{"--out", rq.out}};
     if (!rq.trajectory.empty()) outputs.push_back({"--trajectory", rq.trajectory});
     if (!rq.panels.empty()) outputs.push_back({"--panels", rq.panels});
     ddpm::check_outputs(outputs, {{"--model", rq.model_path}});
-    ddpm::Tensor seq = draw_trajectory(rq, sm.model, sm.sched);
+    ddpm::Tensor seq = draw_trajectory(rq, sm);
     ddpm::denormalize_points(seq, sm.run.data_norm);  // back to the data's own units (--data)
     const ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
     if (!ddpm::all_finite(samples)) throw ddpm::Error("sampling produced NaN or infinite values");
@@ -543,9 +663,10 @@ int sample(cli::Args& args) {
     }
     ddpm::write_files_atomic(files);
     const std::string how =
-        rq.sampler != "ddpm"
-            ? rq.sampler
-            : "ddpm, " + rq.variance + " variance, last-step noise " + rq.last_noise;
+        (rq.sampler != "ddpm"
+             ? rq.sampler
+             : "ddpm, " + rq.variance + " variance, last-step noise " + rq.last_noise) +
+        class_text(rq);
     // With the samples on standard output, the report goes to standard error.
     std::FILE* report = ddpm::is_standard_output(rq.out) ? stderr : stdout;
     std::fprintf(report, "wrote %d samples to %s (%s, %d steps, %s weights; recipe %s)%s%s\n", rq.n,
@@ -559,8 +680,40 @@ int sample(cli::Args& args) {
 // floor: from a named data set, or from the learner's points (--data), shuffled with the seed and
 // split in two halves. With --data, `samples` are moved into the model's units (the training's
 // normalisation), where the measures' bandwidths make sense, and n may shrink to half the file.
+// n points of one class of a labelled data set: drawn from make_labelled_dataset, the class's
+// kept.
+ddpm::Tensor class_points(const std::string& dataset, int classes, int label, int n,
+                          uint64_t seed) {
+    const ddpm::LabelledData d =
+        ddpm::make_labelled_dataset(dataset, 3 * classes * n, classes, seed);
+    ddpm::Tensor out({n, 2});
+    int kept = 0;
+    for (int i = 0; i < d.points.dim(0) && kept < n; ++i)
+        if (d.labels[i] == label) {
+            out.at(kept, 0) = d.points.at(i, 0);
+            out.at(kept, 1) = d.points.at(i, 1);
+            ++kept;
+        }
+    if (kept < n)
+        throw ddpm::Error("class " + std::to_string(label) + " of " + dataset +
+                          " holds too few points");
+    return out;
+}
+
+// The class a conditional model was asked for, whose part of the data set is the reference.
+struct ClassRef {
+    int label = -1;
+    int classes = 0;
+};
+
 void reference_points(const std::string& dataset, const std::string& data_file, uint64_t seed,
-                      ddpm::Tensor& samples, int& n, ddpm::Tensor& real_a, ddpm::Tensor& real_b) {
+                      const ClassRef& cls, ddpm::Tensor& samples, int& n, ddpm::Tensor& real_a,
+                      ddpm::Tensor& real_b) {
+    if (data_file.empty() && cls.label >= 0) {
+        real_a = class_points(dataset, cls.classes, cls.label, n, seed);
+        real_b = class_points(dataset, cls.classes, cls.label, n, seed + 1);
+        return;
+    }
     if (data_file.empty()) {
         real_a = ddpm::make_dataset(dataset, n, seed);
         real_b = ddpm::make_dataset(dataset, n, seed + 1);
@@ -614,12 +767,18 @@ void print_nll(ddpm::SamplingModel& sm, uint64_t seed) {
 
 // eval --model: n samples drawn as ddpm sample draws them by default, in the data's units. The
 // model's data set becomes the default reference (*dataset or *data_file, unless given).
-ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::string* data_file) {
+ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::string* data_file,
+                                ClassRef* cls) {
     SampleRequest rq;
     rq.model_path = args.text("--model", "");
     rq.n = static_cast<int>(args.integer("--n", 3000, 10, 1000000));
     rq.seed = static_cast<uint64_t>(args.integer("--sample-seed", 1, 0, 2147483647L));
-    rq.sampler = "ddpm";
+    rq.sampler = args.text("--sampler", "");
+    if (!rq.sampler.empty())
+        one_of("--sampler", rq.sampler, {"ddpm", "ddim", "ode", "euler", "heun"});
+    rq.have_steps = args.has("--sample-steps");
+    rq.steps = static_cast<int>(args.integer("--sample-steps", 0, 1, 100000));
+    parse_class_flags(args, rq);
     rq.weights = args.text("--weights", "");
     if (!rq.weights.empty()) one_of("--weights", rq.weights, {"raw", "ema"});
     rq.import = parse_import_flags(args);
@@ -631,6 +790,14 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
         throw ddpm::UsageError("give a samples file or --model, not both");
     ddpm::SamplingModel sm = ddpm::load_sampling_model(rq.model_path, rq.weights, rq.import);
     recipe_defaults(rq, sm.run.recipe);
+    model_defaults(rq, sm);
+    if (nll && sm.objective != ddpm::Objective::eps)
+        throw ddpm::UsageError("--nll measures an eps model's likelihood; " + rq.model_path +
+                               " predicts " + ddpm::objective_name(sm.objective));
+    cls->label = rq.label;
+    cls->classes = sm.model.config().num_classes;
+    if (rq.label >= 0 && args.has("--data"))
+        throw ddpm::UsageError("--class compares with its class of a named data set, not --data");
     ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), static_cast<uint64_t>(rq.n)),
                                "sampling " + std::to_string(rq.n) + " points", "use a smaller --n");
     if (!reference_given) {
@@ -639,12 +806,15 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
         *data_file = from_file ? sm.run.dataset.substr(5) : "";
     }
     if (nll) print_nll(sm, rq.seed);
-    ddpm::Tensor seq = draw_trajectory(rq, sm.model, sm.sched);
+    ddpm::Tensor seq = draw_trajectory(rq, sm);
     ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
     ddpm::denormalize_points(samples, sm.run.data_norm);
-    std::printf("%d samples of %s (ddpm, %s variance, last-step noise %s, %s weights)\n", rq.n,
-                rq.model_path.c_str(), rq.variance.c_str(), rq.last_noise.c_str(),
-                sm.weights.c_str());
+    const std::string how =
+        rq.sampler == "ddpm"
+            ? "ddpm, " + rq.variance + " variance, last-step noise " + rq.last_noise
+            : rq.sampler + ", " + std::to_string(seq.dim(0) - 1) + " steps";
+    std::printf("%d samples of %s (%s%s, %s weights)\n", rq.n, rq.model_path.c_str(), how.c_str(),
+                class_text(rq).c_str(), sm.weights.c_str());
     return samples;
 }
 
@@ -658,13 +828,14 @@ int eval(cli::Args& args) {
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 99, 0, 2147483647L));
     std::string what;
     ddpm::Tensor samples;
+    ClassRef cls;
     if (!args.has("--model") && args.flag("--nll"))
         throw ddpm::UsageError(
             "--nll needs --model FILE (a likelihood is the model's, not the "
             "samples')");
     if (args.has("--model")) {
         what = args.text("--model", "");
-        samples = samples_from_model(args, &dataset, &data_file);
+        samples = samples_from_model(args, &dataset, &data_file, &cls);
     } else {
         args.finish();
         if (args.positional().size() != 1)
@@ -677,7 +848,7 @@ int eval(cli::Args& args) {
     if (samples.dim(0) < 10) throw ddpm::Error(what + ": needs at least 10 points");
     int n = std::min(samples.dim(0), 3000);
     ddpm::Tensor real_a, real_b;
-    reference_points(dataset, data_file, seed, samples, n, real_a, real_b);
+    reference_points(dataset, data_file, seed, cls, samples, n, real_a, real_b);
     ddpm::QualityReport r = ddpm::evaluate_quality(samples, real_a, real_b, n);
     // Every number printed must be one: points far beyond float's range give infinite distances.
     for (const ddpm::Quality& q : {r.model, r.floor})
@@ -706,6 +877,9 @@ int animate(cli::Args& args) {
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 1234, 0, 2147483647L));
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
     const ddpm::ImportSettings import = parse_import_flags(args);
+    SampleRequest rq;  // for the class flags and their checks
+    rq.model_path = model_path;
+    parse_class_flags(args, rq);
     args.finish();
     if (!weights.empty()) one_of("--weights", weights, {"raw", "ema"});
     if (!ddpm::has_extension(out, ".gif"))
@@ -716,13 +890,23 @@ int animate(cli::Args& args) {
     const ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
     ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), static_cast<uint64_t>(n)),
                                "animating " + std::to_string(n) + " points", "use a smaller --n");
+    model_defaults(rq, sm);
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}});
     ddpm::Normalization unused;
-    ddpm::Tensor dataset = run_data(sm.run.dataset, n, seed, &unused);  // in the model's units
+    const int K = sm.model.config().num_classes;  // with --class, the forward frames its points
+    const ddpm::Tensor dataset = rq.label >= 0 ? class_points(sm.run.dataset, K, rq.label, n, seed)
+                                               : run_data(sm.run.dataset, n, seed, &unused);
     ddpm::Rng rng(seed, /*stream=*/0xa1);
-    ddpm::Tensor x_seq = ddpm::p_sample_loop(sm.model, n, sm.sched, rng);
+    const ddpm::Denoiser d{&sm.model, sm.objective, rq.label, rq.guidance};
+    const ddpm::Tensor x_T = ddpm::randn(n, sm.model.config().dim, rng);
     style.points.radius = 1.5f;
-    ddpm::AnimationResult r = ddpm::write_diffusion_gif(dataset, x_seq, sm.sched, rng, style, out);
+    const bool flow = sm.objective == ddpm::Objective::flow;
+    const ddpm::Tensor x_seq =
+        flow ? ddpm::flow_sample_loop(d, x_T, sm.sched.num_steps, ddpm::FlowSolver::euler)
+             : ddpm::p_sample_loop(d, x_T, sm.sched, rng);
+    ddpm::AnimationResult r =
+        flow ? ddpm::write_flow_gif(dataset, x_seq, rng, style, out)
+             : ddpm::write_diffusion_gif(dataset, x_seq, sm.sched, rng, style, out);
     if (r.delay_raised)
         std::fprintf(stderr, "ddpm animate: note: delays under 20 ms were raised to 20 ms\n");
     std::printf("wrote %s: %d frames (%d forward, %d reverse including the final sample)\n",
@@ -732,7 +916,7 @@ int animate(cli::Args& args) {
 
 // Does the configuration have a counterpart in the notebook's MLPDiffusion(n_steps, num_units)?
 bool notebook_shaped(const ddpm::ModelConfig& m) {
-    return m.depth == 3 && m.dim == 2 && m.fourier == 0 &&
+    return m.depth == 3 && m.dim == 2 && m.fourier == 0 && m.num_classes == 0 &&
            m.embedding == ddpm::ModelConfig::Embedding::learned;
 }
 

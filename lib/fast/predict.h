@@ -15,5 +15,7 @@ constexpr int kPointsPerBlock = 512;
 
 //   x (n, dim), t (n,)  ->  eps (n, dim) = eps_theta(x, t)
 void predict_noise(const MLPDiffusion& model, float* eps, const float* x, const int* t, int n);
+// The same with any Conditioning (continuous time, classes): out (n, dim) = the network's output.
+void predict(const MLPDiffusion& model, float* out, const float* x, const Conditioning& in, int n);
 
 }  // namespace ddpm::fast

@@ -86,11 +86,14 @@ std::string checkpoint_bytes(const Trainer& tr, const RunInfo& run) {
     p.put<int32_t>(m.dim);
     p.put<int32_t>(static_cast<int32_t>(m.embedding));
     p.put<int32_t>(m.fourier);
+    p.put<int32_t>(m.num_classes);
     p.put<int32_t>(tr.cfg.epochs);
     p.put<int32_t>(tr.cfg.batch);
     p.put<float>(tr.cfg.lr);
     p.put<float>(tr.cfg.clip);
     p.put<float>(tr.cfg.ema_mu);
+    p.put<int32_t>(static_cast<int32_t>(tr.cfg.objective));
+    p.put<float>(tr.cfg.p_uncond);
     p.put_string(tr.sched.name);
     p.put<uint64_t>(tr.seed);
     p.put<int32_t>(tr.epoch);
@@ -116,6 +119,7 @@ std::string checkpoint_bytes(const Trainer& tr, const RunInfo& run) {
     p.put<float>(run.data_norm.mean[1]);
     p.put<float>(run.data_norm.scale);
     p.put_string(run.recipe);
+    p.put<float>(run.guidance);
 
     Writer file;
     file.bytes.append(kMagic, sizeof kMagic);
@@ -126,17 +130,19 @@ std::string checkpoint_bytes(const Trainer& tr, const RunInfo& run) {
     return file.bytes;
 }
 
-// The frame around the payload: magic, version, size, checksum. Returns the payload's size.
-static uint64_t check_frame(const std::string& bytes, const std::string& name) {
+// The frame around the payload: magic, version, size, checksum. Returns the payload's size and
+// sets the version.
+static uint64_t check_frame(const std::string& bytes, const std::string& name, uint32_t* version) {
     if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
         throw Error(name + ": not a ddpm checkpoint (wrong magic number)");
     if (bytes.size() < kHeaderBytes + 8)
         throw Error(name + ": truncated checkpoint (header cut short)");
     Reader head{bytes, sizeof kMagic, name};
-    const uint32_t version = head.get<uint32_t>();
-    if (version != kCheckpointVersion)
-        throw Error(name + ": checkpoint version " + std::to_string(version) +
-                    " is not supported (this build reads version " +
+    *version = head.get<uint32_t>();
+    if (*version < kOldestCheckpointVersion || *version > kCheckpointVersion)
+        throw Error(name + ": checkpoint version " + std::to_string(*version) +
+                    " is not supported (this build reads versions " +
+                    std::to_string(kOldestCheckpointVersion) + " to " +
                     std::to_string(kCheckpointVersion) + ")");
     const uint64_t size = head.get<uint64_t>();
     if (size != bytes.size() - kHeaderBytes - 8)
@@ -151,7 +157,7 @@ static uint64_t check_frame(const std::string& bytes, const std::string& name) {
 }
 
 // The configuration, schedule and seed, checked: a new Trainer for them.
-static Trainer read_trainer_settings(Reader& r) {
+static Trainer read_trainer_settings(Reader& r, uint32_t version) {
     ModelConfig m;
     m.num_steps = r.get<int32_t>();
     m.hidden = r.get<int32_t>();
@@ -159,12 +165,20 @@ static Trainer read_trainer_settings(Reader& r) {
     m.dim = r.get<int32_t>();
     m.embedding = static_cast<ModelConfig::Embedding>(r.get<int32_t>());  // validate() checks it
     m.fourier = r.get<int32_t>();
+    if (version >= 6) m.num_classes = r.get<int32_t>();
     TrainConfig c;
     c.epochs = r.get<int32_t>();
     c.batch = r.get<int32_t>();
     c.lr = r.get<float>();
     c.clip = r.get<float>();
     c.ema_mu = r.get<float>();
+    if (version >= 6) {
+        const int32_t objective = r.get<int32_t>();
+        if (objective < 0 || objective > static_cast<int32_t>(Objective::flow))
+            throw Error(r.name + ": unknown objective " + std::to_string(objective));
+        c.objective = static_cast<Objective>(objective);
+        c.p_uncond = r.get<float>();
+    }
     const std::string sched_name = r.get_string();
     try {
         validate(m);
@@ -283,9 +297,10 @@ static void read_normalization(Reader& r, Normalization& norm) {
 
 // The fields in the order checkpoint_bytes writes them.
 Checkpoint checkpoint_from_bytes(const std::string& bytes, const std::string& name) {
-    const uint64_t size = check_frame(bytes, name);
+    uint32_t version = 0;
+    const uint64_t size = check_frame(bytes, name, &version);
     Reader r{bytes, kHeaderBytes, name};
-    Trainer tr = read_trainer_settings(r);
+    Trainer tr = read_trainer_settings(r, version);
     read_training_state(r, tr);
     RunInfo run;
     run.dataset = r.get_string();
@@ -295,6 +310,9 @@ Checkpoint checkpoint_from_bytes(const std::string& bytes, const std::string& na
     run.recipe = r.get_string();
     if (run.recipe != "notebook" && run.recipe != "improved")
         throw Error(name + ": unknown recipe");
+    if (version >= 6) run.guidance = r.get<float>();
+    if (!(run.guidance >= 0 && run.guidance <= 100))
+        throw Error(name + ": bad guidance weight " + std::to_string(run.guidance));
     if (r.pos != kHeaderBytes + size) throw Error(name + ": unexpected bytes after the last field");
     check_consistency(tr, run, name);
     return Checkpoint{std::move(tr), run};

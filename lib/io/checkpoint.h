@@ -28,6 +28,8 @@ struct RunInfo {
     // "notebook", or "improved": the same training, sampled by default from the EMA weights with
     // DDPM's Algorithm 2 (docs/experiments.md says why).
     std::string recipe = "notebook";
+    // For a conditional model: the guidance weight ddpm sample uses when not told (lesson 13).
+    float guidance = 1.0f;
 };
 
 // A checkpoint's contents: the trainer, ready to sample or to go on, and the run's description.
@@ -36,7 +38,10 @@ struct Checkpoint {
     RunInfo run;
 };
 
-constexpr uint32_t kCheckpointVersion = 5;  // 2 normalisation, 3 embedding, 4 recipe, 5 fourier
+// 2 normalisation, 3 embedding, 4 recipe, 5 fourier, 6 classes, objective, label dropout and
+// guidance. Version 5 files still load (as eps models without classes).
+constexpr uint32_t kCheckpointVersion = 6;
+constexpr uint32_t kOldestCheckpointVersion = 5;
 
 // Writes the trainer's whole state and the run's description (atomically: temp file, then
 // rename).

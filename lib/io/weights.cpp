@@ -46,6 +46,9 @@ Metadata run_metadata(const Checkpoint& ck, const std::string& weights) {
         {"dim", std::to_string(m.dim)},
         {"embedding", learned ? "learned" : "sinusoidal"},
         {"fourier", std::to_string(m.fourier)},
+        {"classes", std::to_string(m.num_classes)},
+        {"objective", objective_name(tr.cfg.objective)},
+        {"guidance", exact_text(ck.run.guidance)},
         {"schedule", tr.sched.name},
         {"recipe", ck.run.recipe},
         {"dataset", ck.run.dataset},
@@ -58,6 +61,7 @@ Metadata run_metadata(const Checkpoint& ck, const std::string& weights) {
         {"batch", std::to_string(tr.cfg.batch)},
         {"lr", exact_text(tr.cfg.lr)},
         {"ema_mu", exact_text(tr.cfg.ema_mu)},
+        {"p_uncond", exact_text(tr.cfg.p_uncond)},
         {"seed", std::to_string(tr.seed)},
     };
 }
@@ -110,6 +114,7 @@ ModelConfig config_from_metadata(const MetaReader& meta) {
     m.depth = meta.integer("depth", 1, 16);
     m.dim = meta.integer("dim", 2, 2);
     m.fourier = meta.integer("fourier", 0, 16);
+    m.num_classes = meta.file.meta("classes") ? meta.integer("classes", 0, 1000) : 0;
     const std::string& embedding = meta.text("embedding");
     if (embedding != "learned" && embedding != "sinusoidal")
         throw Error(meta.name + ": metadata 'embedding' is '" + embedding +
@@ -131,6 +136,9 @@ RunInfo run_from_metadata(const MetaReader& meta) {
     run.data_norm.scale = meta.number_or("data_scale", 1.0f);
     if (!(run.data_norm.scale > 0))
         throw Error(meta.name + ": metadata 'data_scale' must be positive");
+    run.guidance = meta.number_or("guidance", 1.0f);
+    if (!(run.guidance >= 0 && run.guidance <= 100))
+        throw Error(meta.name + ": metadata 'guidance' must be in [0, 100]");
     return run;
 }
 
@@ -229,10 +237,16 @@ SamplingModel sampling_model_from_safetensors(const SafeTensors& file, const std
         throw UsageError("--weights " + weights + ": " + name + " holds the " + held +
                          " weights only (ddpm export --weights " + weights + " writes the other)");
     RunInfo run = ours ? run_from_metadata(meta) : RunInfo{};
+    Objective objective = Objective::eps;
+    try {
+        objective = parse_objective(meta.text_or("objective", "eps"));
+    } catch (const UsageError& e) {
+        throw Error(name + ": metadata 'objective': " + e.what());
+    }
     MLPDiffusion model(cfg);
     copy_tensors(model, file, name, flags, hint);
     // Built last, when nothing can throw any more.
-    return SamplingModel{std::move(model), sched, std::move(run), held};
+    return SamplingModel{std::move(model), sched, std::move(run), held, objective};
 }
 
 SamplingModel load_sampling_model(const std::string& path, const std::string& weights,
@@ -248,7 +262,8 @@ SamplingModel load_sampling_model(const std::string& path, const std::string& we
                               : ck.run.recipe == "improved" ? "ema"
                                                             : "raw";
     MLPDiffusion model = which == "ema" ? ema_model(ck.trainer) : std::move(ck.trainer.model);
-    return SamplingModel{std::move(model), ck.trainer.sched, ck.run, which};
+    return SamplingModel{std::move(model), ck.trainer.sched, ck.run, which,
+                         ck.trainer.cfg.objective};
 }
 
 }  // namespace ddpm

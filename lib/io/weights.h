@@ -16,7 +16,9 @@
 namespace ddpm {
 
 constexpr const char* kWeightsFormat = "ddpm-from-scratch";  // metadata "format"
-constexpr int kWeightsVersion = 1;                           // metadata "format_version"
+// metadata "format_version": 2 added objective, classes, p_uncond and guidance (version 1 files
+// are eps models without classes).
+constexpr int kWeightsVersion = 2;
 
 // The checkpoint's raw or EMA weights ("raw" or "ema") with the run's description as metadata.
 SafeTensors model_safetensors(const Checkpoint& ck, const std::string& weights);
@@ -34,7 +36,8 @@ struct SamplingModel {
     MLPDiffusion model;
     Schedule sched;
     RunInfo run;
-    std::string weights;  // which these are: "raw" or "ema"
+    std::string weights;                   // which these are: "raw" or "ema"
+    Objective objective = Objective::eps;  // what the network predicts (lesson 14)
 };
 
 // From a checkpoint (`weights` "raw", "ema", or "" for its recipe's choice) or, for a name ending

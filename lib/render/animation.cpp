@@ -76,13 +76,8 @@ std::vector<int> grid_frames(int frames, int panels, int every) {
     return shown;
 }
 
-AnimationResult write_diffusion_gif(const Tensor& dataset, const Tensor& x_seq,
-                                    const Schedule& sched, Rng& rng, const AnimationStyle& style,
-                                    const std::string& gif_path) {
-    const int T = sched.num_steps;
-    if (x_seq.ndim() != 3 || x_seq.dim(0) != T + 1)
-        throw Error("write_diffusion_gif: expected a trajectory of " + std::to_string(T + 1) +
-                    " frames, got " + x_seq.shape_str());
+// The notebook-like look of both animations' frames.
+static AnimationStyle diffusion_frame_style(const AnimationStyle& style) {
     AnimationStyle each = style;
     each.limits_mode = AnimationStyle::Limits::each_frame;
     // At this point size a white edge is barely visible but doubles the file (every point adds
@@ -92,6 +87,16 @@ AnimationResult write_diffusion_gif(const Tensor& dataset, const Tensor& x_seq,
     // The room matplotlib leaves around the notebook's frames (its axes fill about three
     // quarters of the figure); fewer pixels of points also keep the GIF under 1 MB.
     each.frame_margin = 0.12f;
+    return each;
+}
+
+AnimationResult write_diffusion_gif(const Tensor& dataset, const Tensor& x_seq,
+                                    const Schedule& sched, Rng& rng, const AnimationStyle& style,
+                                    const std::string& gif_path) {
+    const int T = sched.num_steps;
+    if (x_seq.ndim() != 3 || x_seq.dim(0) != T + 1)
+        throw Error("write_diffusion_gif: expected a trajectory of " + std::to_string(T + 1) +
+                    " frames, got " + x_seq.shape_str());
     auto points = [&](int i) { return i < T ? q_x(dataset, i, sched, rng) : x_seq.frame(i - T); };
     // In the lecture's (and DDPM's) numbering: code step t = 0 is one noising step, x_1, so
     // forward frame i shows x_{i+1}; reverse frame k shows x_{T-k}, from x_T down to x_0.
@@ -100,7 +105,31 @@ AnimationResult write_diffusion_gif(const Tensor& dataset, const Tensor& x_seq,
         return i < T ? "forward: x_{" + t + "} \\sim q(x_{" + t + "} | x_0)"
                      : "reverse: x_{" + t + "} \\sim p_\\theta";
     };
-    return write_animation(2 * T + 1, points, title, each, gif_path);
+    return write_animation(2 * T + 1, points, title, diffusion_frame_style(style), gif_path);
+}
+
+AnimationResult write_flow_gif(const Tensor& dataset, const Tensor& x_seq, Rng& rng,
+                               const AnimationStyle& style, const std::string& gif_path) {
+    if (x_seq.ndim() != 3 || x_seq.dim(0) < 2 || dataset.ndim() != 2)
+        throw Error("write_flow_gif: expected a trajectory (S + 1, n, 2), got " +
+                    x_seq.shape_str());
+    const int S = x_seq.dim(0) - 1;
+    auto tau_of = [S](int k) { return static_cast<float>(k) / static_cast<float>(S); };
+    auto forward = [&](int i) {  // x_tau at tau = (i + 1) / S, fresh noise each frame
+        const float tau = tau_of(i + 1);
+        Tensor x(dataset.shape());
+        for (size_t j = 0; j < x.size(); ++j) x[j] = (1 - tau) * dataset[j] + tau * rng.normal();
+        return x;
+    };
+    auto points = [&](int i) { return i < S ? forward(i) : x_seq.frame(i - S); };
+    auto title = [&](int i) {
+        char tau[16];
+        std::snprintf(tau, sizeof tau, "%.2f", tau_of(i < S ? i + 1 : 2 * S - i));
+        return std::string(i < S ? "forward: x_\\tau = (1 - \\tau) x_0 + \\tau \\epsilon, \\tau = "
+                                 : "reverse: x_\\tau by v_\\theta, \\tau = ") +
+               tau;
+    };
+    return write_animation(2 * S + 1, points, title, diffusion_frame_style(style), gif_path);
 }
 
 }  // namespace ddpm

@@ -47,6 +47,12 @@ AnimationResult write_diffusion_gif(const Tensor& dataset, const Tensor& x_seq,
                                     const Schedule& sched, Rng& rng, const AnimationStyle& style,
                                     const std::string& gif_path);
 
+// The same for a flow-matching model (lesson 14): its straight path x_tau = (1 - tau) x_0 +
+// tau eps at tau = 1/S ... 1, then the trajectory x_seq (S + 1, n, 2) of S steps from tau = 1
+// back to 0.
+AnimationResult write_flow_gif(const Tensor& dataset, const Tensor& x_seq, Rng& rng,
+                               const AnimationStyle& style, const std::string& gif_path);
+
 // The frames a grid of `panels` panels shows: 0, every, 2 every, ..., with the last panel always
 // the last frame (x_0 of a reverse trajectory, the result the figure is for).
 std::vector<int> grid_frames(int frames, int panels, int every);

@@ -97,8 +97,10 @@ files = {
     "bad_metadata_hidden.safetensors": edit(set_meta("hidden", "5")),
     "bad_absurd_config.safetensors": edit(lambda h: h["__metadata__"].update(
         {"hidden": "4096", "depth": "16", "num_steps": "100000"})),
-    "bad_version.safetensors": edit(set_meta("format_version", "2")),
+    "bad_version.safetensors": edit(set_meta("format_version", "3")),
     "bad_schedule.safetensors": edit(set_meta("schedule", "cosin")),
+    "bad_objective.safetensors": edit(set_meta("objective", "score")),
+    "bad_classes.safetensors": edit(set_meta("classes", "2")),
     "bad_no_metadata_notebook_shape.safetensors": pack(no_meta),
     "bad_nan_weight.safetensors": good[:8 + N] + struct.pack("<f", float("nan")) + DATA[4:],
     "bad_invalid_utf8.safetensors": pack(None, raw=json.dumps(HEADER).encode().replace(

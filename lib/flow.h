@@ -1,0 +1,47 @@
+// Flow matching (lesson 14; Lipman et al. 2023, and rectified flow, Liu et al. 2023). A second
+// path from the data to the noise, a straight line in continuous time tau in [0, 1]:
+//   x_tau = (1 - tau) x_0 + tau eps
+// along which each point moves with the velocity u = d x_tau / d tau = eps - x_0. The network
+// v_theta(x_tau, tau) learns it by regression,
+//   loss = mean of (v_theta(x_tau, tau) - (eps - x_0))^2,    tau ~ U(0, 1)
+// and a sample integrates d x / d tau = v_theta(x, tau) from tau = 1 (pure noise) down to 0.
+//
+// The time input: the same network as DDPM's, told tau as the position s = tau (num_steps - 1)
+// between the rows of its learned step tables, read by linear interpolation (lib/layers.h). That
+// is a piecewise-linear embedding of continuous time with the table's rows as its knots: the same
+// parameters as the notebook's model, and every knot learns from the times on either side of it.
+#pragma once
+#include "denoiser.h"
+#include "rng.h"
+#include "tensor.h"
+
+namespace ddpm {
+
+// tau in [0, 1] -> the step tables' position s = tau (num_steps - 1).
+float flow_position(float tau, int num_steps);
+
+// The notebook's antithetic pairing in continuous time: tau_i ~ U[0, 1) for the first half, and
+// 1 - tau_i for the second; an odd last sample draws its own.   tau (B,)
+void antithetic_times(float* tau, int B, Rng& rng);
+
+// The path and its velocity:  x_0, eps (B, D), tau (B,)  ->  x_tau (B, D), u = eps - x_0 (B, D)
+void flow_path(float* x_tau, float* u, const float* x_0, const float* eps, const float* tau, int B,
+               int D);
+
+// The velocity v_theta(x, tau) at n points x (n, D), guided like eps (lib/guidance.h).
+void predict_velocity(const Denoiser& d, float* v, const float* x, float tau, int n);
+
+// The two solvers of d x / d tau = v on `steps` equal steps from tau = 1 to 0, h = -1 / steps:
+//   Euler:  x += h v(x, tau)
+//   Heun:   x~ = x + h v(x, tau);  x += h (v(x, tau) + v(x~, tau + h)) / 2
+enum class FlowSolver { euler, heun };
+const char* flow_solver_name(FlowSolver s);  // "euler", "heun"
+
+// x_1 (n, D) -> x_0. Returns the trajectory (steps + 1, n, D), x_1 first, like the other samplers.
+Tensor flow_sample_loop(const Denoiser& d, const Tensor& x_1, int steps, FlowSolver solver);
+
+// The network evaluations it costs (NFE): one per Euler step, two per Heun step, and twice that
+// with guidance's two passes.
+int flow_evaluations(const Denoiser& d, int steps, FlowSolver solver);
+
+}  // namespace ddpm
