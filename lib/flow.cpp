@@ -1,6 +1,7 @@
 #include "flow.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,15 @@ int flow_evaluations(const Denoiser& d, int steps, FlowSolver solver) {
     return steps * (solver == FlowSolver::heun ? 2 : 1) * evaluations_per_call(d);
 }
 
-Tensor flow_sample_loop(const Denoiser& d, const Tensor& x_1, int steps, FlowSolver solver) {
+std::vector<float> flow_times(int steps, float rho) {
+    std::vector<float> tau(steps + 1);
+    for (int i = 0; i <= steps; ++i)
+        tau[i] = static_cast<float>(std::pow(1.0 - static_cast<double>(i) / steps, rho));
+    return tau;
+}
+
+Tensor flow_sample_loop(const Denoiser& d, const Tensor& x_1, int steps, FlowSolver solver,
+                        float rho) {
     const int D = d.model ? d.model->config().dim : 0;
     if (x_1.ndim() != 2 || x_1.dim(1) != D || x_1.dim(0) < 1)
         throw Error("flow sampling: x_1 must be (n, " + std::to_string(D) + "), got " +
@@ -55,24 +64,25 @@ Tensor flow_sample_loop(const Denoiser& d, const Tensor& x_1, int steps, FlowSol
     if (steps < 1 || steps > 100000)
         throw UsageError("flow sampling: steps must be in [1, 100000], got " +
                          std::to_string(steps));
+    if (!(rho >= 1.0f && rho <= 10.0f))
+        throw UsageError("flow sampling: the grid's power must be in [1, 10]");
     const int n = x_1.dim(0);
     const size_t frame = static_cast<size_t>(n) * D;
-    const float h = -1.0f / static_cast<float>(steps);
+    const std::vector<float> tau = flow_times(steps, rho);
     Tensor seq({steps + 1, n, D});
     std::copy(x_1.data(), x_1.data() + frame, seq.data());
     std::vector<float> v(frame), x_guess(frame), v_guess(frame);
     for (int i = 0; i < steps; ++i) {
-        const float tau = 1.0f - static_cast<float>(i) / static_cast<float>(steps);
-        const float tau_next = 1.0f - static_cast<float>(i + 1) / static_cast<float>(steps);
+        const float h = tau[i + 1] - tau[i];
         float* x = seq.data() + (i + 1) * frame;
         std::copy(x - frame, x, x);
-        predict_velocity(d, v.data(), x, tau, n);
+        predict_velocity(d, v.data(), x, tau[i], n);
         if (solver == FlowSolver::euler) {
             for (size_t j = 0; j < frame; ++j) x[j] += h * v[j];
             continue;
         }
         for (size_t j = 0; j < frame; ++j) x_guess[j] = x[j] + h * v[j];
-        predict_velocity(d, v_guess.data(), x_guess.data(), tau_next, n);
+        predict_velocity(d, v_guess.data(), x_guess.data(), tau[i + 1], n);
         for (size_t j = 0; j < frame; ++j) x[j] += h * 0.5f * (v[j] + v_guess[j]);
     }
     return seq;

@@ -8,10 +8,14 @@ const char* const kObjectiveNames = "eps, x0, v, flow";
 
 const char* objective_name(Objective o) {
     switch (o) {
-        case Objective::eps: return "eps";
-        case Objective::x0: return "x0";
-        case Objective::v: return "v";
-        case Objective::flow: return "flow";
+        case Objective::eps:
+            return "eps";
+        case Objective::x0:
+            return "x0";
+        case Objective::v:
+            return "v";
+        case Objective::flow:
+            return "flow";
     }
     return "?";
 }
@@ -27,8 +31,8 @@ static void check_ddpm_objective(Objective o, const char* what) {
         throw UsageError(std::string(what) + ": flow matching has its own path (lib/flow.h)");
 }
 
-void objective_target(float* target, const float* x_0, const float* eps, const int* t, int B,
-                      int D, const Schedule& sched, Objective o) {
+void objective_target(float* target, const float* x_0, const float* eps, const int* t, int B, int D,
+                      const Schedule& sched, Objective o) {
     check_ddpm_objective(o, "objective_target");
     for (int b = 0; b < B; ++b) {
         const float a = sched.alphas_bar_sqrt[t[b]];

@@ -14,14 +14,14 @@ namespace ddpm {
 
 enum class Objective { eps = 0, x0 = 1, v = 2, flow = 3 };
 
-const char* objective_name(Objective o);           // "eps", "x0", "v", "flow"
+const char* objective_name(Objective o);          // "eps", "x0", "v", "flow"
 Objective parse_objective(const std::string& s);  // throws UsageError naming the four
 extern const char* const kObjectiveNames;
 
 // The target the network learns for a DDPM objective (eps, x0 or v), given the draws:
 //   x_0 (B, D), eps (B, D), t (B,)  ->  target (B, D)
-void objective_target(float* target, const float* x_0, const float* eps, const int* t, int B,
-                      int D, const Schedule& sched, Objective o);
+void objective_target(float* target, const float* x_0, const float* eps, const int* t, int B, int D,
+                      const Schedule& sched, Objective o);
 
 // The network's output at x_t and step t, turned into the eps it implies, for n_values values:
 //   eps from x0:  eps = (x_t - sqrt(abar) x0) / sqrt(1 - abar)

@@ -20,8 +20,10 @@ float training_loss(MLPDiffusion& model, const float* x_0, const int* labels, in
                     " steps");
     buf.reserve(B, D);
     buf.n = B * D;
-    if (flow) antithetic_times(buf.tau.data(), B, rng);
-    else antithetic_steps(buf.t.data(), B, sched.num_steps, rng);
+    if (flow)
+        antithetic_times(buf.tau.data(), B, rng);
+    else
+        antithetic_steps(buf.t.data(), B, sched.num_steps, rng);
     for (int i = 0; i < B * D; ++i) buf.eps[i] = rng.normal();
     Conditioning in;
     if (labels) {

@@ -83,8 +83,8 @@ TEST_CASE("training_loss's gradient matches finite differences for every objecti
     const std::vector<float> x_0 = normals(B * 2, rng, 0.1f);
     std::vector<int> labels(B);
     for (int i = 0; i < B; ++i) labels[i] = i % 3;
-    for (ddpm::Objective o : {ddpm::Objective::eps, ddpm::Objective::x0, ddpm::Objective::v,
-                              ddpm::Objective::flow}) {
+    for (ddpm::Objective o :
+         {ddpm::Objective::eps, ddpm::Objective::x0, ddpm::Objective::v, ddpm::Objective::flow}) {
         ddpm::MLPDiffusion m(cfg);
         ddpm::Rng init(6);
         m.init(init);
@@ -165,8 +165,9 @@ TEST_CASE("Euler and Heun: the exact step factors, first- and second-order error
         const int N = k == 0 ? 10 : 20;
         const double h = -1.0 / N;
         for (ddpm::FlowSolver s : {ddpm::FlowSolver::euler, ddpm::FlowSolver::heun}) {
-            const double factor = std::pow(s == ddpm::FlowSolver::euler ? 1 + h : 1 + h + h * h / 2, N);
-            const ddpm::Tensor seq = ddpm::flow_sample_loop(d, x_1, N, s);  // (N + 1, 1, 2)
+            const double factor =
+                std::pow(s == ddpm::FlowSolver::euler ? 1 + h : 1 + h + h * h / 2, N);
+            const ddpm::Tensor seq = ddpm::flow_sample_loop(d, x_1, N, s, 1.0f);  // (N + 1, 1, 2)
             CHECK(seq.dim(0) == N + 1);
             const int si = s == ddpm::FlowSolver::euler ? 0 : 1;
             err[si][k] = 0;
@@ -179,7 +180,10 @@ TEST_CASE("Euler and Heun: the exact step factors, first- and second-order error
         }
         CHECK(ddpm::flow_evaluations(d, N, ddpm::FlowSolver::heun) == 2 * N);
     }
-    // Halving the step halves Euler's error and quarters Heun's.
+    // Halving the step halves Euler's error and quarters Heun's. The tools' grid tau = (1 - i/N)^2
+    // starts at 1 and ends at 0, and is finer near 0.
+    const std::vector<float> tau = ddpm::flow_times(4, 2.0f);
+    CHECK(tau == std::vector<float>{1.0f, 0.5625f, 0.25f, 0.0625f, 0.0f});
     CHECK(err[0][0] / err[0][1] == doctest::Approx(2.0).epsilon(0.1));
     CHECK(err[1][0] / err[1][1] == doctest::Approx(4.0).epsilon(0.1));
 }
@@ -207,7 +211,8 @@ TEST_CASE("label dropout drops at its rate; guidance mixes the two passes linear
         time.t = t.data();
         ddpm::denoiser_output(d, guided.data(), x.data(), time, n);
         for (int i = 0; i < n * 2; ++i)
-            CHECK(guided[i] == doctest::Approx(uncond[i] + w * (cond[i] - uncond[i])).epsilon(1e-6));
+            CHECK(guided[i] ==
+                  doctest::Approx(uncond[i] + w * (cond[i] - uncond[i])).epsilon(1e-6));
         CHECK(ddpm::evaluations_per_call(d) == (w == 3.0f ? 2 : 1));
     }
 }
@@ -236,7 +241,8 @@ TEST_CASE("labelled data sets: make_dataset's points, with the classes their par
     const ddpm::LabelledData eight = ddpm::make_labelled_dataset("eight_gaussians", 400, 4, 1);
     for (int i = 0; i < 400; ++i) {  // class k holds the modes at angles 2k and 2k + 1 (x pi/4)
         const double a = std::atan2(eight.points.at(i, 1), eight.points.at(i, 0));
-        const int mode = static_cast<int>(std::lround((a < -0.3 ? a + 2 * M_PI : a) / (M_PI / 4))) % 8;
+        const int mode =
+            static_cast<int>(std::lround((a < -0.3 ? a + 2 * M_PI : a) / (M_PI / 4))) % 8;
         CHECK(eight.labels[i] == mode / 2);
     }
     CHECK_THROWS_WITH(ddpm::make_labelled_dataset("checkerboard", 10, 2, 1),

@@ -1,0 +1,225 @@
+// Lesson 14: what the network predicts, and flow matching.
+//
+// The same network and data, four targets (lib/objective.h, lib/flow.h):
+//   eps   the noise, the notebook's                   x_t = sqrt(abar) x_0 + sqrt(1 - abar) eps
+//   x0    the clean point                             (same x_t)
+//   v     sqrt(abar) eps - sqrt(1 - abar) x_0          (same x_t)
+//   flow  the velocity eps - x_0 of the straight path x_tau = (1 - tau) x_0 + tau eps, tau in [0, 1]
+// The first three share DDPM's samplers: the output and x_t give eps, and the step is Eq. 11.
+// Flow matching is an ODE, dx/dtau = v_theta(x, tau), solved from tau = 1 to 0 by Euler's or
+// Heun's method. Its time is continuous: the network reads it between its step table's rows.
+//
+// The comparison that matters is at equal network evaluations (NFE): DDPM's ancestral sampler
+// and DDIM on the eps model, Euler and Heun on the flow model, at NFE 5 to 100.
+//
+// The notebook's budget (4000 epochs of 10,000 points, about 8 minutes for the four models):
+//   EPOCHS=4000 make
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "../figures.h"
+#include "../lesson.h"
+#include "datasets.h"
+#include "diffusion.h"
+#include "flow.h"
+#include "io/progress.h"
+#include "metrics.h"
+#include "render/plot.h"
+#include "train.h"
+
+namespace {
+
+const int kTrainPoints = 10000;  // the notebook's
+const std::vector<int> kBudgets = {5, 10, 20, 50, 100};
+
+ddpm::Trainer train_model(ddpm::Objective objective, int epochs) {
+    ddpm::TrainConfig cfg;
+    cfg.epochs = epochs;
+    cfg.objective = objective;
+    ddpm::Trainer tr(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(100), 1234);
+    std::printf("training the notebook's network for %s, %d epochs...\n",
+                ddpm::objective_name(objective), epochs);
+    ddpm::Progress progress;
+    tr.train(ddpm::make_dataset("s_curve", kTrainPoints, 1234), [&](const ddpm::EpochReport& r) {
+        progress.update(r);
+        return true;
+    });
+    progress.finish();
+    return tr;
+}
+
+// Samples against a fresh true sample: SWD over its noise floor, k-NN precision and recall.
+struct Score {
+    double swd_ratio = 0, precision = 0, recall = 0;
+};
+Score score(const ddpm::Tensor& samples, const ddpm::Tensor& real_a, const ddpm::Tensor& real_b) {
+    const ddpm::QualityReport q = ddpm::evaluate_quality(samples, real_a, real_b, real_a.dim(0));
+    return {q.model.swd / q.floor.swd, q.model.precision, q.model.recall};
+}
+
+ddpm::Tensor last(const ddpm::Tensor& seq) {
+    return seq.frame(seq.dim(0) - 1);
+}
+
+// Each objective with its own best sampler at 100 NFE: Algorithm 2 (lesson 07) for the DDPM
+// objectives, Heun (50 steps) for flow; the EMA weights.
+std::vector<Score> by_objective(const std::vector<ddpm::Trainer*>& runs, const ddpm::Tensor& x_T,
+                                const ddpm::Tensor& real_a, const ddpm::Tensor& real_b) {
+    ddpm::SamplerOptions alg2;
+    alg2.variance = ddpm::SamplerOptions::Variance::posterior;
+    alg2.noise_at_last_step = false;
+    std::printf(
+        "\nwhat the network predicts, at equal training (EMA weights, 100 network evaluations)\n"
+        "objective  sampler            last loss   SWD / floor   precision   recall\n");
+    std::vector<Score> out;
+    for (ddpm::Trainer* tr : runs) {
+        const ddpm::MLPDiffusion model = ddpm::ema_model(*tr);
+        const ddpm::Denoiser d{&model, tr->cfg.objective};
+        ddpm::Rng rng(11);
+        const bool flow = tr->cfg.objective == ddpm::Objective::flow;
+        const ddpm::Tensor s = flow ? last(ddpm::flow_sample_loop(d, x_T, 50, ddpm::FlowSolver::heun))
+                                    : last(ddpm::p_sample_loop(d, x_T, tr->sched, rng, alg2));
+        out.push_back(score(s, real_a, real_b));
+        std::printf("%-9s  %-17s  %9.4f   %11.2f   %9.3f   %6.3f\n",
+                    ddpm::objective_name(tr->cfg.objective), flow ? "Heun, 50 steps" : "Algorithm 2",
+                    tr->epoch_loss.back(), out.back().swd_ratio, out.back().precision,
+                    out.back().recall);
+    }
+    return out;
+}
+
+// One sampler's row of the NFE table: its samples at each budget.
+struct SamplerRow {
+    std::string name;
+    std::vector<int> nfe;
+    std::vector<Score> scores;
+};
+
+std::vector<SamplerRow> by_nfe(const ddpm::Trainer& eps_run, const ddpm::Trainer& flow_run,
+                               const ddpm::Tensor& x_T, const ddpm::Tensor& real_a,
+                               const ddpm::Tensor& real_b) {
+    const ddpm::MLPDiffusion eps_model = ddpm::ema_model(eps_run), flow_model = ddpm::ema_model(flow_run);
+    const ddpm::Denoiser eps{&eps_model}, flow{&flow_model, ddpm::Objective::flow};
+    ddpm::Rng rng(12);
+    // Each sampler as a function of the budget: its samples, and the NFE it spent (Heun's 2 a step
+    // round an odd budget down).
+    using Draw = std::function<ddpm::Tensor(int nfe, int* spent)>;
+    const std::vector<std::pair<std::string, Draw>> samplers = {
+        {"DDPM (eta 1), eps", [&](int nfe, int* spent) {
+             *spent = nfe;
+             return last(ddpm::ddim_sample_loop(eps, x_T, eps_run.sched, rng, nfe, 1.0f));
+         }},
+        {"DDIM (eta 0), eps", [&](int nfe, int* spent) {
+             *spent = nfe;
+             return last(ddpm::ddim_sample_loop(eps, x_T, eps_run.sched, rng, nfe, 0.0f));
+         }},
+        {"Euler, even grid, flow", [&](int nfe, int* spent) {
+             *spent = nfe;
+             return last(ddpm::flow_sample_loop(flow, x_T, nfe, ddpm::FlowSolver::euler, 1.0f));
+         }},
+        {"Euler, tau^2 grid, flow", [&](int nfe, int* spent) {
+             *spent = nfe;
+             return last(ddpm::flow_sample_loop(flow, x_T, nfe, ddpm::FlowSolver::euler));
+         }},
+        {"Heun, tau^2 grid, flow", [&](int nfe, int* spent) {
+             *spent = 2 * (nfe / 2);
+             return last(ddpm::flow_sample_loop(flow, x_T, nfe / 2, ddpm::FlowSolver::heun));
+         }},
+    };
+    std::printf("\nat equal network evaluations (NFE), EMA weights: SWD / floor (precision)\n%-24s",
+                "sampler");
+    for (int b : kBudgets) std::printf("   NFE %-3d      ", b);
+    std::printf("\n");
+    std::vector<SamplerRow> rows;
+    for (const auto& [name, draw] : samplers) {
+        SamplerRow row{name, {}, {}};
+        std::printf("%-24s", name.c_str());
+        for (int b : kBudgets) {
+            int spent = 0;
+            const ddpm::Tensor s = draw(b, &spent);
+            row.nfe.push_back(spent);
+            row.scores.push_back(score(s, real_a, real_b));
+            std::printf("  %6.2f (%.3f)%s", row.scores.back().swd_ratio,
+                        row.scores.back().precision, spent != b ? "*" : " ");
+        }
+        std::printf("\n");
+        rows.push_back(row);
+    }
+    std::printf("* Heun spends 2 evaluations a step: NFE 5 runs 2 steps (4 evaluations)\n");
+    return rows;
+}
+
+// Two charts over NFE, and one legend below them both (inside either chart it would cover lines).
+ddpm::Canvas nfe_chart(const std::vector<SamplerRow>& rows) {
+    const ddpm::Color colors[] = {ddpm::colors::gray, ddpm::colors::blue, ddpm::colors::purple,
+                                  ddpm::colors::orange, ddpm::colors::green};
+    ddpm::Canvas fig(1000, 470);
+    for (int panel = 0; panel < 2; ++panel) {
+        ddpm::LineChart chart;
+        chart.title = panel == 0 ? "sliced Wasserstein / noise floor" : "k-NN precision";
+        chart.xlabel = "network evaluations (NFE)";
+        chart.ylabel = panel == 0 ? "SWD / floor" : "precision";
+        chart.log_y = panel == 0;
+        for (size_t r = 0; r < rows.size(); ++r) {
+            ddpm::Series s{"", {}, {}, colors[r % 5]};
+            for (size_t i = 0; i < rows[r].nfe.size(); ++i) {
+                s.x.push_back(static_cast<float>(rows[r].nfe[i]));
+                s.y.push_back(static_cast<float>(panel == 0 ? rows[r].scores[i].swd_ratio
+                                                            : rows[r].scores[i].precision));
+            }
+            chart.series.push_back(s);
+        }
+        ddpm::draw_line_chart(fig, {panel * 500, 0, 500, 420}, chart);
+    }
+    float x = 20;
+    for (size_t r = 0; r < rows.size(); ++r) {
+        fig.line(x, 445, x + 24, 445, colors[r % 5], 2.5f);
+        fig.text(x + 30, 437, rows[r].name, ddpm::colors::black, ddpm::text_size::tick);
+        x += 40 + ddpm::Canvas::text_width(rows[r].name, ddpm::text_size::tick);
+    }
+    return fig;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    lesson::Checks check = lesson::parse_args(argc, argv);
+    lesson::set_up_like_the_tools();
+    const int epochs = check.epochs(60, 200);
+    const int n_eval = check.quick ? 600 : 1000;
+
+    std::vector<ddpm::Trainer> runs;
+    for (ddpm::Objective o : {ddpm::Objective::eps, ddpm::Objective::x0, ddpm::Objective::v,
+                              ddpm::Objective::flow})
+        runs.push_back(train_model(o, epochs));
+    const ddpm::Tensor real_a = ddpm::make_dataset("s_curve", n_eval, 99),
+                       real_b = ddpm::make_dataset("s_curve", n_eval, 100);
+    ddpm::Rng prior(7);
+    const ddpm::Tensor x_T = ddpm::randn(n_eval, 2, prior);  // every sampler starts from these
+
+    // 1. The four objectives, each with its own sampler.
+    const std::vector<Score> objectives =
+        by_objective({&runs[0], &runs[1], &runs[2], &runs[3]}, x_T, real_a, real_b);
+
+    // 2. The samplers at equal NFE.
+    const std::vector<SamplerRow> rows = by_nfe(runs[0], runs[3], x_T, real_a, real_b);
+    lesson::save_figure(nfe_chart(rows), "nfe", lesson::Svg::always);
+    std::printf("wrote nfe.png\n\n");
+
+    const SamplerRow &ddim = rows[1], &euler_even = rows[2], &euler = rows[3], &heun = rows[4];
+    bool all_sample = true;
+    for (const Score& o : objectives) all_sample = all_sample && o.swd_ratio < 10;
+    check.that(all_sample,
+               "every objective samples the S-curve (SWD under 10x the floor): x0 and v through "
+               "DDPM's sampler after turning them into eps");
+    check.that(heun.scores[2].swd_ratio < ddim.scores[2].swd_ratio,
+               "at 20 evaluations, flow matching by Heun beats DDIM");
+    check.that(euler.scores[1].swd_ratio < euler_even.scores[1].swd_ratio,
+               "at 10 evaluations, the tau^2 grid beats the even one");
+    check.that(heun.scores[4].swd_ratio < heun.scores[0].swd_ratio &&
+                   euler.scores[4].swd_ratio < euler.scores[0].swd_ratio,
+               "more evaluations, closer to the data (the ODE's discretisation error shrinks)");
+    return check.finish();
+}
