@@ -40,7 +40,7 @@ expect 2 "--embedding: expected learned or sinusoidal" train --embedding fourier
 expect 2 "--depth: must be in [1, 16], got 0" train --depth 0
 expect 2 "unknown dataset 'spirals'" train --dataset spirals --epochs 1
 expect 2 "sample needs --model" sample --out s.csv
-expect 2 "--sampler: expected ddpm, ddim or ode" sample --model m.ckpt --out s.csv --sampler euler
+expect 2 "--sampler: expected ddpm, ddim, ode, euler or heun" sample --model m.ckpt --out s.csv --sampler rk4
 expect 1 "cannot read nothere.ckpt" sample --model nothere.ckpt --out s.csv
 printf 'a file, not a folder\n' > plain.txt
 expect 1 "cannot make the folder plain.txt/sub" train --epochs 0 --out plain.txt/sub/m.ckpt
@@ -269,12 +269,69 @@ expect 2 "give a samples file or --model, not both" eval s.csv --model w.ckpt
     grep -q "ELBO bound, sigma^2 = beta~" nll.txt && grep -q '"swd"' nll.txt &&
     ok "ddpm eval --model --nll: the ELBO and the ODE's NLL, then the quality table" ||
     not_ok "eval --nll: $(cat nll.txt)"
-expect 2 "--eta is DDIM's; the ODE adds no noise" sample --model w.ckpt --sampler ode --eta 0.5 --out s.csv
+expect 2 "--eta is DDIM's; the ode sampler adds no noise" sample --model w.ckpt --sampler ode --eta 0.5 --out s.csv
 expect 2 "--nll needs --model FILE" eval s.csv --nll
 expect 2 "encode needs --points" encode --model w.ckpt --out e.csv
 head -c 100 w.safetensors > cut.safetensors
 expect 1 "cut.safetensors: not a safetensors file" sample --model cut.safetensors --out s.csv
 ls ./.*.ddpm-tmp-* > /dev/null 2>&1 && not_ok "temporary files left behind" || ok "no temporary files left behind by the refused runs"
+
+# Lesson 13 from the command line: a conditional model, one class drawn with guidance, scored
+# against that class's part of the data; exported, its classes and guidance come along.
+"$ddpm" train --classes 3 --guidance 3 --recipe improved --epochs 200 --n 2000 --out cls.ckpt > cls.txt 2>&1 &&
+    grep -q "(2000 points, 3 classes)" cls.txt &&
+    "$ddpm" sample --model cls.ckpt --class 0 --n 500 --out c0.csv > c0.txt 2>&1 &&
+    grep -q "class 0, guidance 3" c0.txt &&
+    "$ddpm" eval --model cls.ckpt --class 0 --n 500 > e0.txt 2>&1 &&
+    "$ddpm" eval --model cls.ckpt --class 0 --guidance 0 --n 500 > e0u.txt 2>&1 &&
+    "$ddpm" export cls.ckpt cls.safetensors > /dev/null 2>&1 &&
+    "$ddpm" sample --model cls.safetensors --class 0 --n 500 --out c0s.csv > c0s.txt 2>&1 &&
+    grep -q "class 0, guidance 3" c0s.txt &&
+    "$ddpm" animate --model cls.ckpt --class 2 --n 300 --out cls.gif > /dev/null 2>&1 && [ -s cls.gif ]
+if [ $? = 0 ]; then
+    p_guided=$(tail -n 1 e0.txt | sed 's/.*"precision": \([0-9.]*\),.*/\1/')
+    p_free=$(tail -n 1 e0u.txt | sed 's/.*"precision": \([0-9.]*\),.*/\1/')
+    if awk "BEGIN { exit !($p_guided > $p_free + 0.2) }"; then
+        ok "ddpm train --classes, sample/eval/animate --class: class 0's precision $p_guided at the saved guidance 3, $p_free at w = 0"
+    else
+        not_ok "guidance should raise class 0's precision: $p_guided (w = 3) vs $p_free (w = 0)"
+    fi
+else
+    not_ok "conditional train/sample/eval/export/animate: $(cat cls.txt c0.txt e0.txt c0s.txt 2>/dev/null | tail -n 5)"
+fi
+expect 2 "--class: w.ckpt has no classes" sample --model w.ckpt --class 0 --out s.csv
+expect 2 "--class 3: cls.ckpt has classes 0 to 2" sample --model cls.ckpt --class 3 --out s.csv
+expect 2 "--guidance mixes a class's prediction with the unconditional one: give --class K" sample --model cls.ckpt --guidance 2 --out s.csv
+expect 2 "--p-uncond and --guidance are for a model with --classes K" train --guidance 2
+expect 2 "--classes 3 on 'checkerboard': it has no labels" train --classes 3 --dataset checkerboard
+expect 2 "--classes labels a named data set" train --classes 2 --data ring.csv
+expect 2 "--objective cannot change when resuming" train --resume cls.ckpt --objective flow --out cls.ckpt
+# Lesson 14: flow matching, sampled by Heun (the default) and Euler, scored, animated.
+"$ddpm" train --objective flow --epochs 60 --n 2000 --out flow.ckpt > flow.txt 2>&1 &&
+    grep -q "objective flow" flow.txt &&
+    "$ddpm" sample --model flow.ckpt --n 500 --out fh.csv > fh.txt 2>&1 && grep -q "(heun, 50 steps" fh.txt &&
+    "$ddpm" sample --model flow.ckpt --sampler euler --sample-steps 20 --n 500 --out fe.csv > fe.txt 2>&1 &&
+    grep -q "(euler, 20 steps" fe.txt &&
+    "$ddpm" eval --model flow.ckpt --n 500 > fev.txt 2>&1 && grep -q "heun, 50 steps" fev.txt &&
+    "$ddpm" animate --model flow.ckpt --n 300 --out flow.gif > fa.txt 2>&1 && grep -q "201 frames" fa.txt
+if [ $? = 0 ]; then
+    flow_swd=$(swd fh.csv)
+    if awk "BEGIN { exit !($flow_swd < 0.3 * $untrained) }"; then
+        ok "ddpm train --objective flow; sample (heun, euler), eval, animate: SWD $flow_swd vs untrained $untrained"
+    else
+        not_ok "flow samples should beat an untrained model: $flow_swd vs $untrained"
+    fi
+else
+    not_ok "flow train/sample/eval/animate: $(cat flow.txt fh.txt fe.txt fev.txt fa.txt 2>/dev/null | tail -n 5)"
+fi
+"$ddpm" train --objective v --epochs 5 --n 500 --out v.ckpt > /dev/null 2>&1 &&
+    "$ddpm" sample --model v.ckpt --sampler ddim --sample-steps 10 --n 100 --out v.csv > /dev/null 2>&1 &&
+    ok "ddpm train --objective v, sampled by DDIM" || not_ok "--objective v"
+expect 2 "--sampler ddim: flow.ckpt was trained by flow matching; use --sampler euler or heun" sample --model flow.ckpt --sampler ddim --out s.csv
+expect 2 "euler and heun integrate a flow-matching model" sample --model w.ckpt --sampler heun --out s.csv
+expect 2 "--sampler ode integrates an unconditional eps model; v.ckpt predicts v" sample --model v.ckpt --sampler ode --out s.csv
+expect 2 "--nll measures an eps model's likelihood; flow.ckpt predicts flow" eval --model flow.ckpt --nll
+expect 2 "unknown objective 'score': use one of eps, x0, v, flow" train --objective score
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
