@@ -3,9 +3,11 @@
 # the notebook's budget (4000 epochs of 10,000 points) with `ddpm train`, then scored by
 # `ddpm eval --model` (3000 samples against a fresh true sample and its noise floor).
 #   tools/quality-seeds.sh BUILD_DIR [SEEDS]      (default seeds: 1 2 3 4)
-#   EPOCHS=N for a shorter run. Prints one line per run and a Markdown table of all of them.
-# Recipes: the notebook's eps model sampled by the improved recipe (EMA, Algorithm 2), and flow
-# matching sampled by Heun's method at the same 100 network evaluations.
+#   EPOCHS=N for a shorter run; RECIPES="..." for some of them. Prints one line per run and a
+#   Markdown table of all of them.
+# Recipes: the notebook's eps model sampled by the improved recipe (EMA, Algorithm 2); the same
+# for the v objective; and flow matching sampled by Heun's method at the same 100 network
+# evaluations (EMA).
 set -eu
 build=$1
 seeds=${2:-1 2 3 4}
@@ -14,11 +16,13 @@ epochs=${EPOCHS:-4000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 table="| recipe | seed | SWD / floor | precision | recall |\n|---|---|---|---|---|\n"
-for recipe in eps-improved flow-heun; do
+for recipe in ${RECIPES:-eps-improved v-improved flow-heun}; do
     for seed in $seeds; do
         case $recipe in
             eps-improved) flags="--recipe improved" ;;
+            v-improved) flags="--objective v --recipe improved" ;;
             flow-heun) flags="--objective flow --recipe improved" ;;
+            *) echo "unknown recipe $recipe (eps-improved, v-improved, flow-heun)" >&2; exit 2 ;;
         esac
         # shellcheck disable=SC2086
         "$ddpm" train $flags --epochs "$epochs" --seed "$seed" --out "$work/m.ckpt" > /dev/null 2>&1
