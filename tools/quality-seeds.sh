@@ -27,10 +27,9 @@ for recipe in ${RECIPES:-eps-improved v-improved flow-heun}; do
         # shellcheck disable=SC2086
         "$ddpm" train $flags --epochs "$epochs" --seed "$seed" --out "$work/m.ckpt" > /dev/null 2>&1
         line=$("$ddpm" eval --model "$work/m.ckpt" --n 3000 | tail -n 1)
-        row=$(echo "$line" | /usr/bin/env python3 -c '
-import json, sys
-r = json.loads(sys.stdin.read())
-print("%.2f | %.3f | %.3f" % (r["swd"] / r["swd_floor"], r["precision"], r["recall"]))')
+        field() { echo "$line" | sed "s/.*\"$1\": \([0-9.e+-]*\).*/\1/"; }
+        row=$(awk -v s="$(field swd)" -v f="$(field swd_floor)" -v p="$(field precision)" \
+                  -v r="$(field recall)" 'BEGIN { printf "%.2f | %.3f | %.3f", s / f, p, r }')
         echo "$recipe seed $seed ($epochs epochs): SWD/floor | precision | recall = $row"
         table="$table| $recipe | $seed | $row |\n"
     done
