@@ -162,11 +162,13 @@ int main(int argc, char** argv) {
     const int n_eval = check.quick ? 300 : 1000;
 
     // 1. The labelled data: three arcs of the S-curve.
-    const ddpm::LabelledData data = ddpm::make_labelled_dataset("s_curve", kTrainPoints, kClasses, 1234);
+    const ddpm::LabelledData data =
+        ddpm::make_labelled_dataset("s_curve", kTrainPoints, kClasses, 1234);
     int count[kClasses] = {0, 0, 0};
     for (int c : data.labels) ++count[c];
-    std::printf("the S-curve in %d classes by its parameter: %s %d, %s %d, %s %d points\n", kClasses,
-                kClassName[0], count[0], kClassName[1], count[1], kClassName[2], count[2]);
+    std::printf("the S-curve in %d classes by its parameter: %s %d, %s %d, %s %d points\n",
+                kClasses, kClassName[0], count[0], kClassName[1], count[1], kClassName[2],
+                count[2]);
 
     // 2. One network for p(x | c) and p(x): the notebook's, with class rows, and label dropout.
     ddpm::ModelConfig mc;
@@ -175,9 +177,10 @@ int main(int argc, char** argv) {
     cfg.epochs = epochs;
     cfg.p_uncond = 0.1f;
     ddpm::Trainer tr(mc, cfg, ddpm::Schedule::sigmoid(100), 1234);
-    std::printf("training %zu parameters (72,066 + %d class rows of 128 in each of 3 blocks), "
-                "%d epochs, label dropout %.1f...\n",
-                tr.model.num_params(), kClasses + 1, epochs, cfg.p_uncond);
+    std::printf(
+        "training %zu parameters (72,066 + %d class rows of 128 in each of 3 blocks), "
+        "%d epochs, label dropout %.1f...\n",
+        tr.model.num_params(), kClasses + 1, epochs, cfg.p_uncond);
     ddpm::Progress progress;
     tr.train(data.points, data.labels, [&](const ddpm::EpochReport& r) {
         progress.update(r);
@@ -187,7 +190,8 @@ int main(int argc, char** argv) {
     const ddpm::MLPDiffusion model = ddpm::ema_model(tr);
 
     // 3. The sweep, against fresh labelled points.
-    const ddpm::LabelledData truth = ddpm::make_labelled_dataset("s_curve", 3 * n_eval, kClasses, 99);
+    const ddpm::LabelledData truth =
+        ddpm::make_labelled_dataset("s_curve", 3 * n_eval, kClasses, 99);
     const std::vector<SweepRow> rows = guidance_sweep(model, tr.sched, truth, n_eval);
     lesson::save_figure(sweep_figure(rows, truth), "guidance", lesson::Svg::on_request);
     std::printf("wrote guidance.png\n\n");

@@ -79,13 +79,14 @@ std::vector<Score> by_objective(const std::vector<ddpm::Trainer*>& runs, const d
         const ddpm::Denoiser d{&model, tr->cfg.objective};
         ddpm::Rng rng(11);
         const bool flow = tr->cfg.objective == ddpm::Objective::flow;
-        const ddpm::Tensor s = flow ? last(ddpm::flow_sample_loop(d, x_T, 50, ddpm::FlowSolver::heun))
-                                    : last(ddpm::p_sample_loop(d, x_T, tr->sched, rng, alg2));
+        const ddpm::Tensor s =
+            flow ? last(ddpm::flow_sample_loop(d, x_T, 50, ddpm::FlowSolver::heun))
+                 : last(ddpm::p_sample_loop(d, x_T, tr->sched, rng, alg2));
         out.push_back(score(s, real_a, real_b));
         std::printf("%-9s  %-17s  %9.4f   %11.2f   %9.3f   %6.3f\n",
-                    ddpm::objective_name(tr->cfg.objective), flow ? "Heun, 50 steps" : "Algorithm 2",
-                    tr->epoch_loss.back(), out.back().swd_ratio, out.back().precision,
-                    out.back().recall);
+                    ddpm::objective_name(tr->cfg.objective),
+                    flow ? "Heun, 50 steps" : "Algorithm 2", tr->epoch_loss.back(),
+                    out.back().swd_ratio, out.back().precision, out.back().recall);
     }
     return out;
 }
@@ -100,30 +101,36 @@ struct SamplerRow {
 std::vector<SamplerRow> by_nfe(const ddpm::Trainer& eps_run, const ddpm::Trainer& flow_run,
                                const ddpm::Tensor& x_T, const ddpm::Tensor& real_a,
                                const ddpm::Tensor& real_b) {
-    const ddpm::MLPDiffusion eps_model = ddpm::ema_model(eps_run), flow_model = ddpm::ema_model(flow_run);
+    const ddpm::MLPDiffusion eps_model = ddpm::ema_model(eps_run),
+                             flow_model = ddpm::ema_model(flow_run);
     const ddpm::Denoiser eps{&eps_model}, flow{&flow_model, ddpm::Objective::flow};
     ddpm::Rng rng(12);
     // Each sampler as a function of the budget: its samples, and the NFE it spent (Heun's 2 a step
     // round an odd budget down).
     using Draw = std::function<ddpm::Tensor(int nfe, int* spent)>;
     const std::vector<std::pair<std::string, Draw>> samplers = {
-        {"DDPM (eta 1), eps", [&](int nfe, int* spent) {
+        {"DDPM (eta 1), eps",
+         [&](int nfe, int* spent) {
              *spent = nfe;
              return last(ddpm::ddim_sample_loop(eps, x_T, eps_run.sched, rng, nfe, 1.0f));
          }},
-        {"DDIM (eta 0), eps", [&](int nfe, int* spent) {
+        {"DDIM (eta 0), eps",
+         [&](int nfe, int* spent) {
              *spent = nfe;
              return last(ddpm::ddim_sample_loop(eps, x_T, eps_run.sched, rng, nfe, 0.0f));
          }},
-        {"Euler, even grid, flow", [&](int nfe, int* spent) {
+        {"Euler, even grid, flow",
+         [&](int nfe, int* spent) {
              *spent = nfe;
              return last(ddpm::flow_sample_loop(flow, x_T, nfe, ddpm::FlowSolver::euler, 1.0f));
          }},
-        {"Euler, tau^2 grid, flow", [&](int nfe, int* spent) {
+        {"Euler, tau^2 grid, flow",
+         [&](int nfe, int* spent) {
              *spent = nfe;
              return last(ddpm::flow_sample_loop(flow, x_T, nfe, ddpm::FlowSolver::euler));
          }},
-        {"Heun, tau^2 grid, flow", [&](int nfe, int* spent) {
+        {"Heun, tau^2 grid, flow",
+         [&](int nfe, int* spent) {
              *spent = 2 * (nfe / 2);
              return last(ddpm::flow_sample_loop(flow, x_T, nfe / 2, ddpm::FlowSolver::heun));
          }},
@@ -191,8 +198,8 @@ int main(int argc, char** argv) {
     const int n_eval = check.quick ? 600 : 1000;
 
     std::vector<ddpm::Trainer> runs;
-    for (ddpm::Objective o : {ddpm::Objective::eps, ddpm::Objective::x0, ddpm::Objective::v,
-                              ddpm::Objective::flow})
+    for (ddpm::Objective o :
+         {ddpm::Objective::eps, ddpm::Objective::x0, ddpm::Objective::v, ddpm::Objective::flow})
         runs.push_back(train_model(o, epochs));
     const ddpm::Tensor real_a = ddpm::make_dataset("s_curve", n_eval, 99),
                        real_b = ddpm::make_dataset("s_curve", n_eval, 100);

@@ -13,8 +13,8 @@ void v_target(float* v, const float* x_0, const float* eps, int n_values, int t,
     for (int i = 0; i < n_values; ++i) v[i] = a * eps[i] - s * x_0[i];
 }
 
-void eps_and_x0_from_v(float* eps, float* x0, const float* v, const float* x_t, int n_values,
-                       int t, const ddpm::Schedule& sched) {
+void eps_and_x0_from_v(float* eps, float* x0, const float* v, const float* x_t, int n_values, int t,
+                       const ddpm::Schedule& sched) {
     const float a = sched.alphas_bar_sqrt[t], s = sched.one_minus_alphas_bar_sqrt[t];
     for (int i = 0; i < n_values; ++i) {
         eps[i] = s * x_t[i] + a * v[i];

@@ -58,15 +58,17 @@ void check_classifier(exercise::Checker& check, int t) {
     for (int i = 0; i < 3; ++i) {
         const float px = x[2 * i], py = x[2 * i + 1];
         want[2 * i] = (log_posterior(cls, all, px + h, py, t, sched) -
-                       log_posterior(cls, all, px - h, py, t, sched)) / (2 * h);
+                       log_posterior(cls, all, px - h, py, t, sched)) /
+                      (2 * h);
         want[2 * i + 1] = (log_posterior(cls, all, px, py + h, t, sched) -
-                           log_posterior(cls, all, px, py - h, t, sched)) / (2 * h);
+                           log_posterior(cls, all, px, py - h, t, sched)) /
+                          (2 * h);
     }
     double scale = 0;
     for (double v : want) scale = std::fmax(scale, std::fabs(v));
-    check.all_near("grad log p(upper bend | x_t) against finite differences, t = " +
-                       std::to_string(t),
-                   grad, want, 6, 1e-3 * scale);
+    check.all_near(
+        "grad log p(upper bend | x_t) against finite differences, t = " + std::to_string(t), grad,
+        want, 6, 1e-3 * scale);
 }
 
 }  // namespace

@@ -51,7 +51,8 @@ void check_heun(exercise::Checker& check) {
     float y[2] = {0.2f, 0.4f};
     ex::heun_step(y, 2, 0.9f, 0.3f, linear);
     // The exact change: the integral of the velocity from 0.9 to 0.3.
-    const float exact[2] = {0.2f + (0.09f - 0.81f) / 2, 0.4f + 1.5f * (0.09f - 0.81f) - (0.3f - 0.9f)};
+    const float exact[2] = {0.2f + (0.09f - 0.81f) / 2,
+                            0.4f + 1.5f * (0.09f - 0.81f) - (0.3f - 0.9f)};
     check.all_near("a velocity linear in tau: Heun's step is exact", y, exact, 2, 1e-6);
 }
 

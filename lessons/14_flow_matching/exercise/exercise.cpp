@@ -11,8 +11,8 @@ void v_target(float* v, const float* x_0, const float* eps, int n_values, int t,
     // TODO: sqrt(abar_t) and sqrt(1 - abar_t) from the schedule, then one line per value
 }
 
-void eps_and_x0_from_v(float* eps, float* x0, const float* v, const float* x_t, int n_values,
-                       int t, const ddpm::Schedule& sched) {
+void eps_and_x0_from_v(float* eps, float* x0, const float* v, const float* x_t, int n_values, int t,
+                       const ddpm::Schedule& sched) {
     // TODO: solve the two equations for eps and x_0
 }
 

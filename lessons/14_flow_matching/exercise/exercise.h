@@ -13,8 +13,8 @@ void v_target(float* v, const float* x_0, const float* eps, int n_values, int t,
 
 // Back from a v and its x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps to the eps and the x_0
 // they imply (each a rotation of (x_t, v) by the same angle).
-void eps_and_x0_from_v(float* eps, float* x0, const float* v, const float* x_t, int n_values,
-                       int t, const ddpm::Schedule& sched);
+void eps_and_x0_from_v(float* eps, float* x0, const float* v, const float* x_t, int n_values, int t,
+                       const ddpm::Schedule& sched);
 
 // A velocity field: v (n_values) at x (n_values) and time tau.
 using Field = std::function<void(const float* x, float tau, float* v)>;
