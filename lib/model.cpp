@@ -126,15 +126,15 @@ template <typename T>
 void MLP<T>::check_inputs(const Conditioning& in, int B) const {
     if ((in.t == nullptr) == (in.s == nullptr))
         throw Error("model: give the time as steps or as positions, one of the two");
-    const int T_ = cfg_.num_steps;
+    const int steps = cfg_.num_steps;
     for (int i = 0; in.t && i < B; ++i)
-        if (in.t[i] < 0 || in.t[i] >= T_)
+        if (in.t[i] < 0 || in.t[i] >= steps)
             throw Error("model: step " + std::to_string(in.t[i]) + " out of range [0, " +
-                        std::to_string(T_) + ")");
+                        std::to_string(steps) + ")");
     for (int i = 0; in.s && i < B; ++i)
-        if (!(in.s[i] >= 0.0f && in.s[i] <= static_cast<float>(T_ - 1)))
+        if (!(in.s[i] >= 0.0f && in.s[i] <= static_cast<float>(steps - 1)))
             throw Error("model: time position " + std::to_string(in.s[i]) + " out of range [0, " +
-                        std::to_string(T_ - 1) + "]");
+                        std::to_string(steps - 1) + "]");
     if (in.c && cfg_.num_classes == 0)
         throw Error("model: classes given to a model trained without classes");
     for (int i = 0; in.c && i < B; ++i)

@@ -248,6 +248,33 @@ TEST_CASE("predict_noise: the bits of one forward pass, for 1 and 2 threads") {
     ddpm::set_num_threads(1);
 }
 
+// The same with continuous time and classes (flow matching, guidance): each block's rows of
+// every input reach the right points.
+TEST_CASE("fast::predict with positions and classes: the bits of one forward pass") {
+    ddpm::Rng rng(48);
+    ddpm::ModelConfig cfg;
+    cfg.num_classes = 3;
+    ddpm::MLPDiffusion model(cfg);
+    model.init(rng);
+    const int n = ddpm::fast::kPointsPerBlock + 77;
+    auto x = randn<float>(n * 2, rng);
+    std::vector<float> s(n);
+    std::vector<int> c(n);
+    for (int i = 0; i < n; ++i) {
+        s[i] = 99.0f * rng.uniform();
+        c[i] = rng.randint(4);  // 3 is "no class"
+    }
+    const ddpm::Conditioning in{nullptr, s.data(), c.data()};
+    std::vector<float> whole(n * 2), blocks(n * 2);
+    model.forward(whole.data(), x.data(), in, n);
+    for (int threads : {1, 2}) {
+        ddpm::set_num_threads(threads);
+        ddpm::fast::predict(model, blocks.data(), x.data(), in, n);
+        CHECK(bits_differ(whole, blocks) == 0);
+    }
+    ddpm::set_num_threads(1);
+}
+
 // A sampling thread's activations serve one model after another: a wider and deeper one after
 // a small one must still get buffers of its size (and the same bits as its own forward pass).
 TEST_CASE("predict_noise: models of different shapes one after another") {
