@@ -93,7 +93,7 @@ std::vector<SweepRow> guidance_sweep(const ddpm::MLPDiffusion& model, const ddpm
     std::printf(
         "\nguidance sweep: %d samples per class; precision and recall (k-NN, k = 5) against the "
         "class's own points\n"
-        "        on its own arc (share)     precision, mean (by class)   recall, mean\n"
+        "        on its own arc (share)     precision, mean (by class)   recall, mean (by class)\n"
         "   w    %-6.6s  %-6.6s  %-6.6s\n",
         n, kClassName[0], kClassName[1], kClassName[2]);
     for (float w : kWeights) {
@@ -107,9 +107,11 @@ std::vector<SweepRow> guidance_sweep(const ddpm::MLPDiffusion& model, const ddpm
             row.precision[k] = pr.precision;
             row.recall[k] = pr.recall;
         }
-        std::printf("%4.0f    %.2f    %.2f    %.2f      %.3f (%.2f %.2f %.2f)     %.3f\n", w,
-                    row.on_class[0], row.on_class[1], row.on_class[2], row.mean(row.precision),
-                    row.precision[0], row.precision[1], row.precision[2], row.mean(row.recall));
+        std::printf(
+            "%4.0f    %.2f    %.2f    %.2f      %.3f (%.2f %.2f %.2f)     %.3f (%.2f %.2f %.2f)\n",
+            w, row.on_class[0], row.on_class[1], row.on_class[2], row.mean(row.precision),
+            row.precision[0], row.precision[1], row.precision[2], row.mean(row.recall),
+            row.recall[0], row.recall[1], row.recall[2]);
         rows.push_back(row);
     }
     return rows;
