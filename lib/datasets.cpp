@@ -181,6 +181,20 @@ LabelledData make_labelled_dataset(const std::string& name, int n, int classes, 
     return out;
 }
 
+Tensor class_points(const LabelledData& data, int k) {
+    int n = 0;
+    for (int c : data.labels) n += c == k;
+    Tensor out({n, 2});
+    int row = 0;
+    for (int i = 0; i < data.points.dim(0); ++i)
+        if (data.labels[i] == k) {
+            out.at(row, 0) = data.points.at(i, 0);
+            out.at(row, 1) = data.points.at(i, 1);
+            ++row;
+        }
+    return out;
+}
+
 Normalization normalize_points(Tensor& points, const std::string& what, int min_points) {
     if (points.ndim() != 2 || points.dim(1) != 2)
         throw Error(what + ": expected 2-D points (n, 2), got " + points.shape_str());

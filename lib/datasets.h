@@ -60,6 +60,8 @@ struct LabelledData {
     int classes = 0;
 };
 LabelledData make_labelled_dataset(const std::string& name, int n, int classes, uint64_t seed);
+// The points of class k, in their order: (count, 2).
+Tensor class_points(const LabelledData& data, int k);
 extern const char* const kLabelledDatasetNames;
 
 // A learner's own points, made ready for the model: centred on their mean and scaled so that the

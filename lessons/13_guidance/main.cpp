@@ -32,21 +32,6 @@ const ddpm::Color kClassColor[kClasses] = {ddpm::colors::blue, ddpm::colors::ora
                                            ddpm::colors::green};
 const char* const kClassName[kClasses] = {"upper bend", "middle", "lower bend"};
 
-// One class's points from a labelled data set: (n, 2).
-ddpm::Tensor class_points(const ddpm::LabelledData& d, int k) {
-    int n = 0;
-    for (int c : d.labels) n += c == k;
-    ddpm::Tensor out({n, 2});
-    int row = 0;
-    for (int i = 0; i < d.points.dim(0); ++i)
-        if (d.labels[i] == k) {
-            out.at(row, 0) = d.points.at(i, 0);
-            out.at(row, 1) = d.points.at(i, 1);
-            ++row;
-        }
-    return out;
-}
-
 // The share of samples whose nearest true point (of any class) is of class k: do they land on
 // their own arc?
 double on_class_share(const ddpm::Tensor& samples, const ddpm::LabelledData& truth, int k) {
@@ -102,7 +87,7 @@ std::vector<SweepRow> guidance_sweep(const ddpm::MLPDiffusion& model, const ddpm
         for (int k = 0; k < kClasses; ++k) {
             row.samples.push_back(sample_class(model, sched, k, w, n, rng));
             const ddpm::PrecisionRecall pr =
-                ddpm::knn_precision_recall(row.samples[k], class_points(truth, k));
+                ddpm::knn_precision_recall(row.samples[k], ddpm::class_points(truth, k));
             row.on_class[k] = on_class_share(row.samples[k], truth, k);
             row.precision[k] = pr.precision;
             row.recall[k] = pr.recall;

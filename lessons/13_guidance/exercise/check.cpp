@@ -38,16 +38,8 @@ double log_posterior(const ddpm::IdealDenoiser& cls, const ddpm::IdealDenoiser& 
 void check_classifier(exercise::Checker& check, int t) {
     const ddpm::Schedule sched = ddpm::Schedule::sigmoid(100);
     const ddpm::LabelledData data = ddpm::make_labelled_dataset("s_curve", 300, 3, 5);
-    std::vector<float> upper;
-    for (int i = 0; i < 300; ++i)
-        if (data.labels[i] == 0) {
-            upper.push_back(data.points.at(i, 0));
-            upper.push_back(data.points.at(i, 1));
-        }
-    ddpm::Tensor cls_points({static_cast<int>(upper.size() / 2), 2});
-    for (size_t i = 0; i < upper.size(); ++i) cls_points[i] = upper[i];
-    const ddpm::IdealDenoiser cls(cls_points), all(data.points);
-    const float x[6] = {0.02f, 0.05f, -0.08f, 0.12f, 0.09f, -0.1f};  // three points
+    const ddpm::IdealDenoiser cls(ddpm::class_points(data, 0)), all(data.points);  // upper bend
+    const float x[6] = {0.02f, 0.05f, -0.08f, 0.12f, 0.09f, -0.1f};                // three points
     float eps_c[6], eps_u[6], grad[6] = {0, 0, 0, 0, 0, 0};
     cls.eps(eps_c, x, 3, t, sched);
     all.eps(eps_u, x, 3, t, sched);
