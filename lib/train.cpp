@@ -38,17 +38,19 @@ int BatchLoader::num_batches() const {
     return (static_cast<int>(order_.size()) + batch_size_ - 1) / batch_size_;
 }
 
+int BatchLoader::batch_end(int i) const {
+    return std::min((i + 1) * batch_size_, static_cast<int>(order_.size()));
+}
+
 int BatchLoader::batch(int i, float* out) const {
-    const int begin = i * batch_size_;
-    const int end = std::min(begin + batch_size_, static_cast<int>(order_.size()));
+    const int begin = i * batch_size_, end = batch_end(i);
     for (int r = begin; r < end; ++r)
         for (int d = 0; d < dim_; ++d) out[(r - begin) * dim_ + d] = data_.at(order_[r], d);
     return end - begin;
 }
 
 void BatchLoader::batch_labels(int i, const std::vector<int>& labels, int* out) const {
-    const int begin = i * batch_size_;
-    const int end = std::min(begin + batch_size_, static_cast<int>(order_.size()));
+    const int begin = i * batch_size_, end = batch_end(i);
     for (int r = begin; r < end; ++r) out[r - begin] = labels[order_[r]];
 }
 

@@ -35,6 +35,7 @@ public:
     void set_order(const std::vector<int>& order);  // a saved epoch's order (a permutation)
 
 private:
+    int batch_end(int i) const;  // one past batch i's last position in the order
     const Tensor& data_;
     int batch_size_, dim_;
     std::vector<int> order_;
