@@ -332,6 +332,8 @@ expect 2 "euler and heun integrate a flow-matching model" sample --model w.ckpt 
 expect 2 "--sampler ode integrates an unconditional eps model; v.ckpt predicts v" sample --model v.ckpt --sampler ode --out s.csv
 expect 2 "--nll measures an eps model's likelihood; flow.ckpt predicts flow" eval --model flow.ckpt --nll
 expect 2 "unknown objective 'score': use one of eps, x0, v, flow" train --objective score
+expect 2 "predict gives eps_theta, as the notebook's model does; flow.ckpt predicts flow" predict --model flow.ckpt --points at.csv --t 3 --out p.csv
+expect 2 "encode integrates an eps model's probability-flow ODE; v.ckpt predicts v" encode --model v.ckpt --points at.csv --out e.csv
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

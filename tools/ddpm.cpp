@@ -624,6 +624,22 @@ ddpm::Tensor draw_trajectory(const SampleRequest& rq, const ddpm::SamplingModel&
     return ddpm::p_sample_loop(d, x_T, sched, rng, opt);
 }
 
+// How the samples were drawn, for the report: "ddpm, beta variance, last-step noise on", or the
+// sampler's name.
+std::string sampler_text(const SampleRequest& rq) {
+    if (rq.sampler != "ddpm") return rq.sampler;
+    return "ddpm, " + rq.variance + " variance, last-step noise " + rq.last_noise;
+}
+
+// The ODE's likelihood and encoding, and predict's eps_theta, read the network's output as eps,
+// unconditionally: a model trained for another objective is refused, naming what it predicts.
+void require_eps_model(const ddpm::SamplingModel& sm, const std::string& path,
+                       const std::string& what) {
+    if (sm.objective != ddpm::Objective::eps)
+        throw ddpm::UsageError(what + "; " + path + " predicts " +
+                               ddpm::objective_name(sm.objective));
+}
+
 // ", class K, guidance W" for a conditional draw.
 std::string class_text(const SampleRequest& rq) {
     if (rq.label < 0) return "";
@@ -662,11 +678,7 @@ int sample(cli::Args& args) {
         files.push_back({rq.panels, ddpm::figure_bytes(panels, rq.panels)});
     }
     ddpm::write_files_atomic(files);
-    const std::string how =
-        (rq.sampler != "ddpm"
-             ? rq.sampler
-             : "ddpm, " + rq.variance + " variance, last-step noise " + rq.last_noise) +
-        class_text(rq);
+    const std::string how = sampler_text(rq) + class_text(rq);
     // With the samples on standard output, the report goes to standard error.
     std::FILE* report = ddpm::is_standard_output(rq.out) ? stderr : stdout;
     std::fprintf(report, "wrote %d samples to %s (%s, %d steps, %s weights; recipe %s)%s%s\n", rq.n,
@@ -680,24 +692,16 @@ int sample(cli::Args& args) {
 // floor: from a named data set, or from the learner's points (--data), shuffled with the seed and
 // split in two halves. With --data, `samples` are moved into the model's units (the training's
 // normalisation), where the measures' bandwidths make sense, and n may shrink to half the file.
-// n points of one class of a labelled data set: drawn from make_labelled_dataset, the class's
-// kept.
-ddpm::Tensor class_points(const std::string& dataset, int classes, int label, int n,
+// n points of one class of a labelled data set: drawn from make_labelled_dataset, the first n
+// of the class's kept.
+ddpm::Tensor class_sample(const std::string& dataset, int classes, int label, int n,
                           uint64_t seed) {
-    const ddpm::LabelledData d =
-        ddpm::make_labelled_dataset(dataset, 3 * classes * n, classes, seed);
-    ddpm::Tensor out({n, 2});
-    int kept = 0;
-    for (int i = 0; i < d.points.dim(0) && kept < n; ++i)
-        if (d.labels[i] == label) {
-            out.at(kept, 0) = d.points.at(i, 0);
-            out.at(kept, 1) = d.points.at(i, 1);
-            ++kept;
-        }
-    if (kept < n)
+    const ddpm::Tensor all = ddpm::class_points(
+        ddpm::make_labelled_dataset(dataset, 3 * classes * n, classes, seed), label);
+    if (all.dim(0) < n)
         throw ddpm::Error("class " + std::to_string(label) + " of " + dataset +
                           " holds too few points");
-    return out;
+    return all.slice(0, n);
 }
 
 // The class a conditional model was asked for, whose part of the data set is the reference.
@@ -710,8 +714,8 @@ void reference_points(const std::string& dataset, const std::string& data_file, 
                       const ClassRef& cls, ddpm::Tensor& samples, int& n, ddpm::Tensor& real_a,
                       ddpm::Tensor& real_b) {
     if (data_file.empty() && cls.label >= 0) {
-        real_a = class_points(dataset, cls.classes, cls.label, n, seed);
-        real_b = class_points(dataset, cls.classes, cls.label, n, seed + 1);
+        real_a = class_sample(dataset, cls.classes, cls.label, n, seed);
+        real_b = class_sample(dataset, cls.classes, cls.label, n, seed + 1);
         return;
     }
     if (data_file.empty()) {
@@ -791,9 +795,7 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
     ddpm::SamplingModel sm = ddpm::load_sampling_model(rq.model_path, rq.weights, rq.import);
     recipe_defaults(rq, sm.run.recipe);
     model_defaults(rq, sm);
-    if (nll && sm.objective != ddpm::Objective::eps)
-        throw ddpm::UsageError("--nll measures an eps model's likelihood; " + rq.model_path +
-                               " predicts " + ddpm::objective_name(sm.objective));
+    if (nll) require_eps_model(sm, rq.model_path, "--nll measures an eps model's likelihood");
     cls->label = rq.label;
     cls->classes = sm.model.config().num_classes;
     if (rq.label >= 0 && args.has("--data"))
@@ -810,9 +812,8 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
     ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
     ddpm::denormalize_points(samples, sm.run.data_norm);
     const std::string how =
-        rq.sampler == "ddpm"
-            ? "ddpm, " + rq.variance + " variance, last-step noise " + rq.last_noise
-            : rq.sampler + ", " + std::to_string(seq.dim(0) - 1) + " steps";
+        sampler_text(rq) +
+        (rq.sampler == "ddpm" ? "" : ", " + std::to_string(seq.dim(0) - 1) + " steps");
     std::printf("%d samples of %s (%s%s, %s weights)\n", rq.n, rq.model_path.c_str(), how.c_str(),
                 class_text(rq).c_str(), sm.weights.c_str());
     return samples;
@@ -894,7 +895,7 @@ int animate(cli::Args& args) {
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}});
     ddpm::Normalization unused;
     const int K = sm.model.config().num_classes;  // with --class, the forward frames its points
-    const ddpm::Tensor dataset = rq.label >= 0 ? class_points(sm.run.dataset, K, rq.label, n, seed)
+    const ddpm::Tensor dataset = rq.label >= 0 ? class_sample(sm.run.dataset, K, rq.label, n, seed)
                                                : run_data(sm.run.dataset, n, seed, &unused);
     ddpm::Rng rng(seed, /*stream=*/0xa1);
     const ddpm::Denoiser d{&sm.model, sm.objective, rq.label, rq.guidance};
@@ -986,6 +987,7 @@ int predict(cli::Args& args) {
     check_points_out(out);
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}, {"--points", points}});
     const ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
+    require_eps_model(sm, model_path, "predict gives eps_theta, as the notebook's model does");
     if (t >= sm.sched.num_steps)
         throw ddpm::UsageError("--t: the model has steps 0 ... " +
                                std::to_string(sm.sched.num_steps - 1) + ", got " +
@@ -1019,6 +1021,7 @@ int encode(cli::Args& args) {
     check_points_out(out);
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}, {"--points", points}});
     ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
+    require_eps_model(sm, model_path, "encode integrates an eps model's probability-flow ODE");
     const int S = sample_steps(have_steps, steps, sm.sched);
     const ddpm::Tensor x_0 = points_in_model_units(points, sm);
     const ddpm::OdeEncoding enc = ddpm::ode_encode(ddpm::network_field(sm.model), x_0, sm.sched, S);
