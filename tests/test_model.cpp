@@ -108,15 +108,19 @@ double model_gradient_error(double h, bool print, ddpm::ModelConfig cfg = {10, 1
     return worst;
 }
 
+// Prints a gradient check's result as an OK / NOT OK line and checks it.
+static void check_gradient(const char* what, double err, double tol) {
+    std::printf("%-7s %s: %.2e\n", err <= tol ? "OK" : "NOT OK", what, err);
+    CHECK(err <= tol);
+}
+
 // In float, h = 1e-3: f's rounding (~1e-7 |f|) over 2h stays near 1e-4, and a step that small
 // rarely pushes a hidden unit across its ReLU's kink (where the derivative jumps).
 TEST_CASE("the whole model's backward matches finite differences (double 1e-6, float 1e-2)") {
     double d = model_gradient_error<double>(1e-6, true);
-    std::printf("%-7s whole model in double: %.2e\n", d <= 1e-6 ? "OK" : "NOT OK", d);
-    CHECK(d <= 1e-6);
+    check_gradient("whole model in double", d, 1e-6);
     double f = model_gradient_error<float>(1e-3, false);
-    std::printf("%-7s whole model in float:  %.2e\n", f <= 1e-2 ? "OK" : "NOT OK", f);
-    CHECK(f <= 1e-2);
+    check_gradient("whole model in float", f, 1e-2);
 }
 
 TEST_CASE("backward accumulates: two backward passes give twice the gradient") {
@@ -157,9 +161,7 @@ TEST_CASE("sinusoidal step embeddings: a fixed table, no parameters, exact gradi
     }
     ddpm::ModelConfig small{10, 16, 3, 2, ddpm::ModelConfig::Embedding::sinusoidal};
     double d = model_gradient_error<double>(1e-6, false, small);
-    std::printf("%-7s whole model, sinusoidal embeddings, in double: %.2e\n",
-                d <= 1e-6 ? "OK" : "NOT OK", d);
-    CHECK(d <= 1e-6);
+    check_gradient("whole model, sinusoidal embeddings, in double", d, 1e-6);
 }
 
 TEST_CASE(
@@ -196,9 +198,7 @@ TEST_CASE(
     ddpm::ModelConfig grad_cfg{10, 16, 2, 2};
     grad_cfg.fourier = 3;
     double d = model_gradient_error<double>(1e-6, false, grad_cfg);
-    std::printf("%-7s whole model, Fourier features, in double: %.2e\n",
-                d <= 1e-6 ? "OK" : "NOT OK", d);
-    CHECK(d <= 1e-6);
+    check_gradient("whole model, Fourier features, in double", d, 1e-6);
 }
 
 TEST_CASE(
@@ -260,8 +260,7 @@ TEST_CASE(
     ddpm::ModelConfig small{10, 16, 3, 2};
     small.num_classes = 3;
     const double d = model_gradient_error<double>(1e-6, false, small);
-    std::printf("%-7s whole model with classes, in double: %.2e\n", d <= 1e-6 ? "OK" : "NOT OK", d);
-    CHECK(d <= 1e-6);
+    check_gradient("whole model with classes, in double", d, 1e-6);
 }
 
 TEST_CASE("continuous time: a whole position is its step's row; in between, exact gradients") {
@@ -296,7 +295,5 @@ TEST_CASE("continuous time: a whole position is its step's row; in between, exac
     ddpm::ModelConfig cfg{10, 16, 3, 2};
     cfg.num_classes = 2;
     const double d = model_gradient_error<double>(1e-6, false, cfg, /*continuous=*/true);
-    std::printf("%-7s whole model, continuous time and classes, in double: %.2e\n",
-                d <= 1e-6 ? "OK" : "NOT OK", d);
-    CHECK(d <= 1e-6);
+    check_gradient("whole model, continuous time and classes, in double", d, 1e-6);
 }
