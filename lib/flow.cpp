@@ -40,10 +40,6 @@ void predict_velocity(const Denoiser& d, float* v, const float* x, float tau, in
     denoiser_output(d, v, x, time, n);
 }
 
-const char* flow_solver_name(FlowSolver s) {
-    return s == FlowSolver::euler ? "euler" : "heun";
-}
-
 int flow_evaluations(const Denoiser& d, int steps, FlowSolver solver) {
     return steps * (solver == FlowSolver::heun ? 2 : 1) * evaluations_per_call(d);
 }

@@ -41,8 +41,7 @@ void predict_velocity(const Denoiser& d, float* v, const float* x, float tau, in
 // against the noise's 1) the curve's shape is decided at small tau, and rho = 2 spends more steps
 // there: lesson 14 measures both.
 enum class FlowSolver { euler, heun };
-const char* flow_solver_name(FlowSolver s);  // "euler", "heun"
-constexpr float kFlowGridPower = 2.0f;       // the tools' rho
+constexpr float kFlowGridPower = 2.0f;  // the tools' rho
 
 // x_1 (n, D) -> x_0. Returns the trajectory (steps + 1, n, D), x_1 first, like the other samplers.
 Tensor flow_sample_loop(const Denoiser& d, const Tensor& x_1, int steps, FlowSolver solver,

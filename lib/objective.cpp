@@ -4,7 +4,7 @@
 
 namespace ddpm {
 
-const char* const kObjectiveNames = "eps, x0, v, flow";
+static const char* const kObjectiveNames = "eps, x0, v, flow";
 
 const char* objective_name(Objective o) {
     switch (o) {
@@ -56,13 +56,6 @@ void eps_from_output(float* eps, const float* out, const float* x_t, int n_value
         if (o == Objective::x0) eps[i] = (x_t[i] - a * out[i]) / s;
         if (o == Objective::v) eps[i] = s * x_t[i] + a * out[i];
     }
-}
-
-void x0_from_eps(float* x0, const float* eps, const float* x_t, int n_values, int t,
-                 const Schedule& sched) {
-    const float a = sched.alphas_bar_sqrt[t];
-    const float s = sched.one_minus_alphas_bar_sqrt[t];
-    for (int i = 0; i < n_values; ++i) x0[i] = (x_t[i] - s * eps[i]) / a;
 }
 
 }  // namespace ddpm

@@ -16,7 +16,6 @@ enum class Objective { eps = 0, x0 = 1, v = 2, flow = 3 };
 
 const char* objective_name(Objective o);          // "eps", "x0", "v", "flow"
 Objective parse_objective(const std::string& s);  // throws UsageError naming the four
-extern const char* const kObjectiveNames;
 
 // The target the network learns for a DDPM objective (eps, x0 or v), given the draws:
 //   x_0 (B, D), eps (B, D), t (B,)  ->  target (B, D)
@@ -28,9 +27,5 @@ void objective_target(float* target, const float* x_0, const float* eps, const i
 //   eps from v:   eps = sqrt(1 - abar) x_t + sqrt(abar) v
 void eps_from_output(float* eps, const float* out, const float* x_t, int n_values, int t,
                      const Schedule& sched, Objective o);
-
-// And the x_0 an eps implies (DDIM's x0_pred): x0 = (x_t - sqrt(1 - abar) eps) / sqrt(abar).
-void x0_from_eps(float* x0, const float* eps, const float* x_t, int n_values, int t,
-                 const Schedule& sched);
 
 }  // namespace ddpm

@@ -33,7 +33,7 @@ TEST_CASE("eps, x0 and v: each target turned back into eps gives the noise drawn
     for (int step : {0, 10, 50, 99}) {
         const std::vector<float> x_0 = normals(B * D, rng, 0.1f), eps = normals(B * D, rng);
         const std::vector<int> t(B, step);
-        std::vector<float> x_t(B * D), target(B * D), back(B * D), x0_back(B * D);
+        std::vector<float> x_t(B * D), target(B * D), back(B * D);
         ddpm::q_x(x_t.data(), x_0.data(), eps.data(), t.data(), B, D, sched);
         for (ddpm::Objective o : {ddpm::Objective::eps, ddpm::Objective::x0, ddpm::Objective::v}) {
             ddpm::objective_target(target.data(), x_0.data(), eps.data(), t.data(), B, D, sched, o);
@@ -49,8 +49,6 @@ TEST_CASE("eps, x0 and v: each target turned back into eps gives the noise drawn
             CAPTURE(ddpm::objective_name(o));
             CHECK(worst <= tol);
         }
-        ddpm::x0_from_eps(x0_back.data(), eps.data(), x_t.data(), B * D, step, sched);
-        for (int i = 0; i < B * D; ++i) CHECK(x0_back[i] == doctest::Approx(x_0[i]).epsilon(1e-4));
     }
     CHECK(ddpm::parse_objective("v") == ddpm::Objective::v);
     CHECK_THROWS_WITH(ddpm::parse_objective("score"), doctest::Contains("eps, x0, v, flow"));

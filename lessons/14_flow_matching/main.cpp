@@ -131,7 +131,7 @@ std::vector<SamplerRow> by_nfe(const ddpm::Trainer& eps_run, const ddpm::Trainer
          }},
         {"Heun, tau^2 grid, flow",
          [&](int nfe, int* spent) {
-             *spent = 2 * (nfe / 2);
+             *spent = ddpm::flow_evaluations(flow, nfe / 2, ddpm::FlowSolver::heun);
              return last(ddpm::flow_sample_loop(flow, x_T, nfe / 2, ddpm::FlowSolver::heun));
          }},
     };
