@@ -10,6 +10,8 @@
 #   make exercises       every exercise checked; make exercise N=04, make hint N=04, make watch N=04,
 #                        make reset N=04; make grade (for instructors: docs/exercises.md)
 #
+#   make web             the browser page, build/web/index.html (emscripten; docs/web.md);
+#                        make bench-web: its speed against the native build's
 #   make fuzz            the fuzz targets (clang's libFuzzer), FUZZ_SECONDS each (default 20)
 #
 #   DEBUG=1              -O0 -g with AddressSanitizer and UBSan (built into build/debug/)
@@ -86,7 +88,7 @@ DEPS     = $(if $(MISSING),deps)
 .SECONDARY:
 
 .PHONY: all lib lessons tools tests test demo bench deps clean format format-check fuzz \
-        exercise exercises hint grade reset watch pristine-ids experiments
+        exercise exercises hint grade reset watch pristine-ids experiments web web-deps bench-web
 all: lib lessons tools tests
 
 lib: $(LIB)
@@ -212,6 +214,38 @@ experiments: $(B)/lessons/10_experiments
 bench: $(TOOL_BIN)
 	$(B)/bench
 
+# The browser page (docs/web.md): lib and its C API (tools/web/api.cpp) compiled to WebAssembly
+# with SIMD by Debian's emscripten, then one HTML file, build/web/index.html, that holds the page,
+# its Web Worker and the wasm, so it opens from a static server or straight from the file.
+# build/wasm/ddpm.js is the same module for Node (make bench-web). This image's Node.js does not
+# look in Debian's module folder, which emcc needs: WEB_ENV says where it is.
+WEB_CXX   ?= em++
+WEB_ENV   := NODE_PATH=/usr/share/nodejs
+WEB_FLAGS := -std=c++17 -O3 -msimd128 -fwasm-exceptions -Wall -Wextra -Ilib -MMD -MP
+WEB_SRC   := $(sort $(wildcard lib/*.cpp lib/fast/*.cpp)) tools/web/api.cpp
+WEB_OBJ   := $(WEB_SRC:%.cpp=build/wasm/obj/%.o)
+WEB_LINK  := -sMODULARIZE=1 -sEXPORT_NAME=createDdpm -sALLOW_MEMORY_GROWTH=1 -sSINGLE_FILE=1 \
+             -sENVIRONMENT=web,worker,node -sFILESYSTEM=0 -sEXPORTED_FUNCTIONS=_malloc,_free \
+             -sEXPORTED_RUNTIME_METHODS=ccall,cwrap
+WEB_PAGE  := $(wildcard tools/web/*.html tools/web/*.css tools/web/*.js)
+
+build/wasm/obj/%.o: %.cpp Makefile | web-deps
+	@mkdir -p $(@D)
+	$(WEB_ENV) $(WEB_CXX) $(WEB_FLAGS) -c $< -o $@
+build/wasm/ddpm.js: $(WEB_OBJ)
+	$(WEB_ENV) $(WEB_CXX) -O3 -msimd128 -fwasm-exceptions $^ $(WEB_LINK) -o $@
+build/web/index.html: build/wasm/ddpm.js $(WEB_PAGE) tools/web/build-page.py
+	python3 tools/web/build-page.py tools/web/index.html build/wasm/ddpm.js $@
+web: build/web/index.html
+	@echo "the page: build/web/index.html (open it, or serve it: python3 -m http.server -d build/web)"
+web-deps:
+	@command -v $(WEB_CXX) >/dev/null || sh tools/install-deps.sh emscripten
+
+# The page's speed against the native build's, in one run: the same training by Node on the wasm
+# and by the native tools (docs/web.md).
+bench-web: build/wasm/ddpm.js $(B)/ddpm
+	@sh tools/web/bench-web.sh $(B)
+
 # Fuzzing: clang's libFuzzer on the four readers of outside files. Each target runs for
 # FUZZ_SECONDS, starting from the corpus in tests/corpus/ (new inputs go to build/fuzz/corpus/).
 FUZZ_SECONDS ?= 20
@@ -251,5 +285,6 @@ clean:
 	rm -rf build
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
-# The fuzz targets' objects follow their headers too (a changed class layout must rebuild them).
--include $(shell find build/fuzz/obj -name '*.d' 2>/dev/null)
+# The fuzz targets' and the page's objects follow their headers too (a changed class layout must
+# rebuild them).
+-include $(shell find build/fuzz/obj build/wasm/obj -name '*.d' 2>/dev/null)

@@ -235,4 +235,19 @@ void denormalize_points(Tensor& points, const Normalization& norm) {
     }
 }
 
+void split_reference(const Tensor& points, int n, uint64_t seed, Tensor* a, Tensor* b) {
+    if (n > points.dim(0) / 2) throw Error("split_reference: n is more than half the points");
+    std::vector<int> order(points.dim(0));
+    for (int i = 0; i < points.dim(0); ++i) order[i] = i;
+    Rng rng(seed);
+    rng.shuffle(order);
+    *a = Tensor({n, 2});
+    *b = Tensor({n, 2});
+    for (int i = 0; i < n; ++i)
+        for (int d = 0; d < 2; ++d) {
+            a->at(i, d) = points.at(order[i], d);
+            b->at(i, d) = points.at(order[n + i], d);
+        }
+}
+
 }  // namespace ddpm

@@ -79,4 +79,8 @@ void apply_normalization(Tensor& points, const Normalization& norm);
 // The inverse, in place, for samples or a trajectory (..., 2).
 void denormalize_points(Tensor& points, const Normalization& norm);
 
+// A learner's points as the references a model of them is scored against: n rows each (n at most
+// half the points), two disjoint parts of one seeded shuffle (the second is for the noise floor).
+void split_reference(const Tensor& points, int n, uint64_t seed, Tensor* a, Tensor* b);
+
 }  // namespace ddpm

@@ -726,18 +726,8 @@ void reference_points(const std::string& dataset, const std::string& data_file, 
     ddpm::Tensor pts = ddpm::load_points(data_file);
     ddpm::Normalization norm = ddpm::normalize_points(pts, data_file, 20);
     ddpm::apply_normalization(samples, norm);
-    std::vector<int> order(pts.dim(0));
-    for (int i = 0; i < pts.dim(0); ++i) order[i] = i;
-    ddpm::Rng rng(seed);
-    rng.shuffle(order);
     n = std::min(n, pts.dim(0) / 2);
-    real_a = ddpm::Tensor({n, 2});
-    real_b = ddpm::Tensor({n, 2});
-    for (int i = 0; i < n; ++i)
-        for (int d = 0; d < 2; ++d) {
-            real_a.at(i, d) = pts.at(order[i], d);
-            real_b.at(i, d) = pts.at(order[n + i], d);
-        }
+    ddpm::split_reference(pts, n, seed, &real_a, &real_b);
 }
 
 // eval --model --nll: the model's NLL on 1000 fresh points of its data set (nats per point and

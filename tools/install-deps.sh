@@ -1,9 +1,24 @@
 #!/bin/sh
 # Installs what the course needs from packages, or says how to get it: two header-only libraries
 # (doctest, stb), the figures' font (DejaVu Sans) and xmllint (the tests parse the SVG files).
-# Called by `make` (target `deps`) when something is missing; the arguments name what is.
+# Called by `make` (target `deps`) when something is missing; the arguments name what is. With
+# the one argument `emscripten`, installs the compiler `make web` needs.
 set -u
 [ $# -eq 0 ] && exit 0
+# `make web` needs the WebAssembly compiler: its own package, installed alone.
+if [ "$1" = emscripten ]; then
+    echo "make web: missing em++ (emscripten)"
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "make web: installing emscripten with apt-get"
+        export DEBIAN_FRONTEND=noninteractive
+        { apt-get install -y -qq emscripten >/dev/null 2>&1 ||
+          { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq emscripten >/dev/null; }; } &&
+            command -v em++ >/dev/null 2>&1 && { echo "make web: done"; exit 0; }
+        echo "make web: apt-get could not install emscripten"
+    fi
+    echo "make web needs emscripten: sudo apt-get install emscripten (Debian 12 has 3.1.6), or the emsdk" >&2
+    exit 1
+fi
 packages="doctest-dev libstb-dev fonts-dejavu-core libxml2-utils"
 echo "make deps: missing $*"
 still_missing() {

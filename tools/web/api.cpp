@@ -1,0 +1,246 @@
+// The browser page's C API: lib's own training, sampling and metrics, called from JavaScript
+// (tools/web/worker.js) after `make web` compiles this file and lib to WebAssembly.
+//
+// One session at a time, the notebook's model and settings, as `ddpm train` runs them: the same
+// seed gives the same data, the same training and the same samples as the native tools (within
+// the tolerance docs/web.md states). JavaScript reads results straight from wasm memory through
+// the returned pointers, which stay valid until the next call that fills the same buffer.
+// Every call returns a negative value or null on failure; ddpm_web_error() then says why.
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "datasets.h"
+#include "denoiser.h"
+#include "diffusion.h"
+#include "error.h"
+#include "metrics.h"
+#include "train.h"
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten/emscripten.h>
+#define WEB_API extern "C" EMSCRIPTEN_KEEPALIVE
+#else
+#define WEB_API extern "C"
+#endif
+
+namespace {
+
+struct Session {
+    ddpm::Trainer trainer;
+    ddpm::Tensor data;         // the training points, in the model's units
+    ddpm::Normalization norm;  // model units -> the data's units (identity for a named data set)
+    std::string dataset;       // a name, or "drawn"
+};
+
+const float* const kNoFloats = nullptr;
+std::unique_ptr<Session> g_session;
+std::string g_error;
+ddpm::Tensor g_trajectory;  // the last reverse process, (frames, n, 2), in the data's units
+ddpm::Tensor g_forward;     // q(x_t | x_0) for t = 0 ... T, (T + 1, n, 2), in the data's units
+ddpm::Tensor g_samples;     // the last trajectory's final frame
+ddpm::Tensor g_points;      // the training points, in the data's units
+std::vector<int> g_steps;   // the step t each trajectory frame shows
+double g_quality[8];        // model SWD, MMD, precision, recall; then the floor's
+
+// Runs f, turning an exception into the error text and `failed`.
+template <typename R, typename F>
+R guarded(F f, R failed) {
+    try {
+        g_error.clear();
+        return f();
+    } catch (const std::exception& e) {
+        g_error = e.what();
+    }
+    return failed;
+}
+
+Session& session() {
+    if (!g_session) throw ddpm::UsageError("no training run yet: call ddpm_web_start first");
+    return *g_session;
+}
+
+// The learner's drawn points (n, 2), normalised as `ddpm train --data` normalises a file.
+ddpm::Tensor drawn_points(const float* xy, int n, ddpm::Normalization* norm) {
+    ddpm::Tensor points({n, 2}, std::vector<float>(xy, xy + 2 * n));
+    *norm = ddpm::normalize_points(points, "the drawn points", 20);
+    return points;
+}
+
+// A model's trajectory back in the data's units, with the step each frame shows.
+void keep_trajectory(ddpm::Tensor seq, std::vector<int> steps, const ddpm::Normalization& norm) {
+    ddpm::denormalize_points(seq, norm);
+    g_samples = seq.frame(seq.dim(0) - 1);
+    g_trajectory = std::move(seq);
+    g_steps = std::move(steps);
+}
+
+}  // namespace
+
+// A new run: `dataset` a name of make_dataset's (n points of it) or "drawn" (the n points at xy,
+// in any units); the notebook's model and Adam; `epochs` the total; the schedule by name.
+// Returns the number of parameters.
+WEB_API int ddpm_web_start(const char* dataset, int n, int epochs, const char* schedule,
+                           int seed, const float* xy) {
+    return guarded(
+        [&] {
+            const std::string name = dataset;
+            ddpm::TrainConfig cfg;
+            cfg.epochs = epochs;
+            ddpm::validate(cfg);
+            const ddpm::ModelConfig model;  // the notebook's: 72,066 parameters
+            const ddpm::Schedule sched = ddpm::Schedule::by_name(schedule, model.num_steps);
+            ddpm::Normalization norm;
+            ddpm::Tensor data = name == "drawn" ? drawn_points(xy, n, &norm)
+                                                : ddpm::make_dataset(name, n, seed);
+            g_session.reset(new Session{ddpm::Trainer(model, cfg, sched, seed), std::move(data),
+                                        norm, name});
+            g_trajectory = ddpm::Tensor();
+            g_samples = ddpm::Tensor();
+            return static_cast<int>(g_session->trainer.model.num_params());
+        },
+        -1);
+}
+
+// Trains `epochs` more epochs (fewer if the run ends first); returns the epochs done in all.
+WEB_API int ddpm_web_train(int epochs) {
+    return guarded(
+        [&] {
+            Session& s = session();
+            s.trainer.train(s.data, [&](const ddpm::EpochReport& r) {
+                return r.run_epochs < epochs;
+            });
+            return s.trainer.epoch;
+        },
+        -1);
+}
+
+// The mean loss of each epoch done (ddpm_web_train's count of them), and the optimiser's steps.
+WEB_API const float* ddpm_web_losses() {
+    return guarded([] { return session().trainer.epoch_loss.data(); },
+                   kNoFloats);
+}
+WEB_API double ddpm_web_steps() {
+    return guarded([] { return static_cast<double>(session().trainer.adam.t); }, -1.0);
+}
+
+// The schedule's number of steps T.
+WEB_API int ddpm_web_num_steps() {
+    return guarded([] { return session().trainer.sched.num_steps; }, -1);
+}
+
+// The training points (ddpm_web_points_n of them), in the data's units.
+WEB_API int ddpm_web_points_n() {
+    return guarded([] { return session().data.dim(0); }, -1);
+}
+WEB_API const float* ddpm_web_points() {
+    return guarded(
+        [] {
+            Session& s = session();
+            g_points = s.data;
+            ddpm::denormalize_points(g_points, s.norm);
+            return g_points.data();
+        },
+        kNoFloats);
+}
+
+// The forward process of n training points at every step: frame t is q(x_t | x_0) (frame 0 is
+// x_0 itself), drawn with lib's q_x. Returns a pointer to (T + 1, n, 2) floats.
+WEB_API const float* ddpm_web_forward(int n, int seed) {
+    return guarded(
+        [&] {
+            Session& s = session();
+            const ddpm::Schedule& sched = s.trainer.sched;
+            n = std::min(n, s.data.dim(0));
+            const ddpm::Tensor x_0 = s.data.slice(0, n);
+            ddpm::Rng rng(static_cast<uint64_t>(seed), /*stream=*/0xf0);
+            g_forward = ddpm::Tensor({sched.num_steps + 1, n, 2});
+            for (int t = 0; t <= sched.num_steps; ++t) {
+                ddpm::Tensor x_t = t == 0 ? x_0 : ddpm::q_x(x_0, t - 1, sched, rng);
+                ddpm::denormalize_points(x_t, s.norm);
+                std::copy(x_t.data(), x_t.data() + x_t.size(),
+                          g_forward.data() + static_cast<size_t>(t) * n * 2);
+            }
+            return g_forward.data();
+        },
+        kNoFloats);
+}
+
+// The reverse process from n points of N(0, I), as `ddpm sample --seed SEED` draws it:
+// "notebook" (sigma^2 = beta, noise at the last step, the notebook's p_sample_loop),
+// "algorithm2" (DDPM's Algorithm 2: sigma^2 = beta~, no noise at t = 0), or "ddim" (eta = 0,
+// `ddim_steps` steps); from the raw weights or (ema != 0) the EMA's. Returns the frames.
+WEB_API int ddpm_web_sample(const char* sampler, int ema, int n, int seed, int ddim_steps) {
+    return guarded(
+        [&] {
+            const Session& s = session();
+            const std::string how = sampler;
+            const ddpm::MLPDiffusion model = ema ? ddpm::ema_model(s.trainer) : s.trainer.model;
+            const ddpm::Schedule& sched = s.trainer.sched;
+            ddpm::Rng rng(static_cast<uint64_t>(seed));
+            const ddpm::Tensor x_T = ddpm::randn(n, model.config().dim, rng);
+            std::vector<int> steps;
+            if (how == "ddim") {
+                steps = ddpm::ddim_steps(sched.num_steps, ddim_steps);
+                steps.push_back(sched.num_steps);  // frame 0 is x_T
+                std::reverse(steps.begin(), steps.end());
+                keep_trajectory(ddpm::ddim_sample_loop(model, x_T, sched, rng, ddim_steps, 0.0f),
+                                steps, s.norm);
+                return g_trajectory.dim(0);
+            }
+            if (how != "notebook" && how != "algorithm2")
+                throw ddpm::UsageError("sampler " + how + ": use notebook, algorithm2 or ddim");
+            ddpm::SamplerOptions opt;
+            if (how == "algorithm2") {
+                opt.variance = ddpm::SamplerOptions::Variance::posterior;
+                opt.noise_at_last_step = false;
+            }
+            for (int t = sched.num_steps; t >= 0; --t) steps.push_back(t);
+            keep_trajectory(ddpm::p_sample_loop(model, x_T, sched, rng, opt), steps, s.norm);
+            return g_trajectory.dim(0);
+        },
+        -1);
+}
+
+// The last trajectory (frames, n, 2), and the step each frame shows (frame 0: x_T, step T).
+WEB_API const float* ddpm_web_trajectory() { return g_trajectory.data(); }
+WEB_API const int* ddpm_web_trajectory_steps() { return g_steps.data(); }
+
+// The last samples against fresh points of the data set, as `ddpm eval` scores them (for drawn
+// points: against two halves of them). Fills 8 numbers: the model's sliced Wasserstein, MMD^2,
+// precision and recall, then the noise floor's. Returns the points compared, n at most.
+WEB_API int ddpm_web_evaluate(int n, int seed) {
+    return guarded(
+        [&] {
+            const Session& s = session();
+            if (g_samples.size() == 0 || g_trajectory.size() == 0)
+                throw ddpm::UsageError("no samples yet: call ddpm_web_sample first");
+            ddpm::Tensor real_a, real_b;
+            if (s.dataset == "drawn") {
+                ddpm::Tensor points = s.data;
+                ddpm::denormalize_points(points, s.norm);
+                n = std::min(n, points.dim(0) / 2);
+                ddpm::split_reference(points, n, seed, &real_a, &real_b);
+            } else {
+                real_a = ddpm::make_dataset(s.dataset, n, seed);
+                real_b = ddpm::make_dataset(s.dataset, n, seed + 1);
+            }
+            const ddpm::QualityReport r = ddpm::evaluate_quality(g_samples, real_a, real_b, n);
+            const ddpm::Quality* q[2] = {&r.model, &r.floor};
+            for (int i = 0; i < 2; ++i) {
+                const double v[4] = {q[i]->swd, q[i]->mmd, q[i]->precision, q[i]->recall};
+                for (int j = 0; j < 4; ++j) {
+                    if (!std::isfinite(v[j])) throw ddpm::Error("a quality number is not finite");
+                    g_quality[4 * i + j] = v[j];
+                }
+            }
+            return r.n;
+        },
+        -1);
+}
+WEB_API const double* ddpm_web_quality() { return g_quality; }
+
+// Why the last call failed ("" if it did not).
+WEB_API const char* ddpm_web_error() { return g_error.c_str(); }

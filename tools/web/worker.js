@@ -1,0 +1,145 @@
+// The page's Web Worker: lib's training and sampling (tools/web/api.cpp, compiled to wasm), run
+// here so the page stays responsive. It trains an epoch at a time, posts the new losses about ten
+// times a second, and every `sampleEvery` epochs draws the reverse process from the current
+// weights and scores it as `ddpm eval` does.
+//
+// Messages in: start {settings}, pause, resume, view {sampler, ema, sampleEvery, ddimSteps}.
+// Messages out: ready, started, progress, snapshot, done, error.
+"use strict";
+
+let api = null;       // the C API's functions
+let wasm = null;      // the emscripten module (its memory)
+let settings = null;  // the run's, from the page
+let running = false;  // training (false: paused or finished)
+let epoch = 0;
+let posted = 0;       // losses already sent to the page
+let trainSeconds = 0; // time spent in training alone (not sampling)
+let stepsAtStart = 0;
+let scheduled = false; // a loop() is waiting to run
+
+const SAMPLE_N = 1000;   // points drawn for each look at the reverse process
+const EVAL_SEED = 99;    // ddpm eval's default reference seed
+const SAMPLE_SEED = 1;   // ddpm sample's default seed
+const CHUNK_MS = 100;    // how long to train between two looks at the page's messages
+
+function fail(where) {
+  postMessage({ type: "error", message: where + ": " + api.error() });
+  running = false;
+}
+
+// A copy of n floats (or doubles) at a pointer into wasm memory (which may move as it grows).
+function floats(ptr, n) { return new Float32Array(wasm.HEAPF32.buffer, ptr, n).slice(); }
+function doubles(ptr, n) { return new Float64Array(wasm.HEAPF64.buffer, ptr, n).slice(); }
+function ints(ptr, n) { return new Int32Array(wasm.HEAP32.buffer, ptr, n).slice(); }
+
+function start(s) {
+  settings = s;
+  running = false;
+  let xy = 0;
+  if (s.dataset === "drawn") {
+    xy = wasm._malloc(s.points.length * 4);
+    new Float32Array(wasm.HEAPF32.buffer, xy, s.points.length).set(s.points);
+  }
+  const n = s.dataset === "drawn" ? s.points.length / 2 : s.n;
+  const params = api.start(s.dataset, n, s.epochs, s.schedule, s.seed, xy);
+  if (xy) wasm._free(xy);
+  if (params < 0) return fail("start");
+  epoch = 0;
+  posted = 0;
+  trainSeconds = 0;
+  stepsAtStart = 0;
+  const count = api.pointsN();
+  const points = floats(api.points(), 2 * count);
+  const T = api.numSteps();
+  const forward = floats(api.forward(SAMPLE_N, s.seed), (T + 1) * Math.min(SAMPLE_N, count) * 2);
+  postMessage({ type: "started", params, points, forward, T, n: Math.min(SAMPLE_N, count) });
+  snapshot();  // the untrained model's reverse process: noise in, noise out
+  running = true;
+  schedule();
+}
+
+// One loop() at a time: a pause and a resume (or a new start) while one waits must not add another.
+function schedule() {
+  if (scheduled) return;
+  scheduled = true;
+  setTimeout(() => { scheduled = false; loop(); }, 0);
+}
+
+// The reverse process from the current weights, and its quality numbers.
+function snapshot() {
+  const frames = api.sample(settings.sampler, settings.ema ? 1 : 0, SAMPLE_N, SAMPLE_SEED,
+                            settings.ddimSteps);
+  if (frames < 0) return fail("sample");
+  const trajectory = floats(api.trajectory(), frames * SAMPLE_N * 2);
+  const steps = ints(api.trajectorySteps(), frames);
+  const n = api.evaluate(SAMPLE_N, EVAL_SEED);
+  if (n < 0) return fail("evaluate");
+  const quality = doubles(api.quality(), 8);
+  postMessage({ type: "snapshot", epoch, frames, steps, trajectory, quality, n });
+}
+
+function progress() {
+  const losses = floats(api.losses(), epoch).slice(posted);
+  posted = epoch;
+  const steps = api.steps();
+  postMessage({ type: "progress", epoch, epochs: settings.epochs, losses, steps,
+                trainSeconds, stepsPerSecond: (steps - stepsAtStart) / Math.max(trainSeconds, 1e-9) });
+}
+
+function loop() {
+  if (!running) return;
+  const began = performance.now();
+  while (running && epoch < settings.epochs && performance.now() - began < CHUNK_MS) {
+    const t0 = performance.now();
+    const done = api.train(1);
+    trainSeconds += (performance.now() - t0) / 1000;
+    if (done < 0) return fail("train");
+    epoch = done;
+    if (epoch % settings.sampleEvery === 0 || epoch === settings.epochs) {
+      progress();
+      snapshot();
+    }
+  }
+  progress();
+  if (epoch >= settings.epochs) {
+    running = false;
+    postMessage({ type: "done", epoch });
+    return;
+  }
+  schedule();
+}
+
+onmessage = (e) => {
+  const m = e.data;
+  if (m.type === "start") start(m.settings);
+  else if (m.type === "pause") running = false;
+  else if (m.type === "resume" && settings && !running && epoch < settings.epochs) {
+    running = true;
+    schedule();
+  } else if (m.type === "view" && settings) {
+    Object.assign(settings, m.view);
+    if (!running) snapshot();  // paused or done: show the new choice at once
+  }
+};
+
+createDdpm().then((module) => {
+  wasm = module;
+  const c = (name, ret, args) => module.cwrap("ddpm_web_" + name, ret, args);
+  api = {
+    start: c("start", "number", ["string", "number", "number", "string", "number", "number"]),
+    train: c("train", "number", ["number"]),
+    losses: c("losses", "number", []),
+    steps: c("steps", "number", []),
+    numSteps: c("num_steps", "number", []),
+    pointsN: c("points_n", "number", []),
+    points: c("points", "number", []),
+    forward: c("forward", "number", ["number", "number"]),
+    sample: c("sample", "number", ["string", "number", "number", "number", "number"]),
+    trajectory: c("trajectory", "number", []),
+    trajectorySteps: c("trajectory_steps", "number", []),
+    evaluate: c("evaluate", "number", ["number", "number"]),
+    quality: c("quality", "number", []),
+    error: c("error", "string", []),
+  };
+  postMessage({ type: "ready" });
+});
