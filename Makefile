@@ -201,7 +201,7 @@ pristine-ids:
 # closing line "N passed, N failed".
 test: $(TEST_BIN) $(LESSON_BIN) $(TOOL_BIN) $(EXERCISES:%=$(B)/exercises/%.pristine) \
       $(EXERCISES:%=$(B)/exercises/%.solution)
-	@EXERCISES="$(EXERCISES)" sh tests/run_all.sh $(B) $(LESSONS)
+	@EXERCISES="$(EXERCISES)" WEB_TEST=$(if $(filter build,$(B)),1,0) sh tests/run_all.sh $(B) $(LESSONS)
 
 # The README's main job.
 demo: $(LESSON_BIN) $(TOOL_BIN)

@@ -49,6 +49,28 @@ else
     echo "skipped: the PyTorch round trip (install python3-torch to run it)"
 fi
 
+echo "== the browser page in headless Chromium (tests/test_web.py)"
+# Needs emscripten (make web) and Debian's chromium, which .ci/run installs. Without them it is
+# skipped, said, and counted as neither passed nor failed. Run once, by the default build's test.
+if [ "${WEB_TEST:-1}" = 0 ]; then
+    echo "skipped: web (run by the default build's make test)"
+elif command -v em++ > /dev/null 2>&1 && command -v chromium > /dev/null 2>&1; then
+    log="$build/tests/web.log"
+    if make --no-print-directory -s web > "$build/tests/web-build.log" 2>&1; then
+        python3 tests/test_web.py "$build" > "$log" 2>&1; rc=$?
+        p=$(grep -c '^OK' "$log"); f=$(grep -c '^NOT OK' "$log")
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; tail -n 3 "$log"; fi
+        grep -E '^page:|^screenshots:' "$log"
+    else
+        p=0; f=1; tail -n 5 "$build/tests/web-build.log"
+    fi
+    passed=$((passed + p)); failed=$((failed + f))
+    if [ "$f" -gt 0 ]; then failures="$failures web"; grep 'NOT OK' "$log" 2>/dev/null; fi
+    echo "$p passed, $f failed"
+else
+    echo "skipped: web (install emscripten and chromium)"
+fi
+
 echo "== exercises: every untouched exercise fails its checks, every solution passes them"
 # The untouched exercise is the one recorded in lessons/pristine-exercises.txt (tools/exercises.sh),
 # not the learner's file, so solving exercises never fails this suite. (.ci/run checks that the

@@ -11,7 +11,7 @@ of the notebook's run, then reads the page's state and checks, printing "OK ..."
   - the samples are near the data: their sliced Wasserstein is under 4 times the floor's
     (at 300 epochs the native build scores about 2 times; the untrained model about 40 times);
   - the same numbers as the native build: `ddpm train` with the same seed gives every epoch's
-    mean loss within 2e-3 relative (the first within 1e-5), and `ddpm sample` and `ddpm eval`
+    mean loss within 2e-2 relative and 5e-3 on average (the first within 1e-5), and `ddpm sample` and `ddpm eval`
     the same samples within 5e-2 and the same sliced Wasserstein within 10% (docs/web.md says
     why not bit for bit);
   - the page also opens straight from the file (file://) and trains there, in Chinese.
@@ -215,9 +215,11 @@ def main():
         first = abs(losses[0] - native_losses[0]) / native_losses[0]
         check(first < 1e-5, "epoch 1's loss: page %.6f, native %.6f (relative %.1e)" % (
             losses[0], native_losses[0], first))
-        worst = max(abs(a - b) / b for a, b in zip(losses, native_losses))
-        check(len(losses) == len(native_losses) and worst < 2e-3,
-              "every epoch's loss within 2e-3 of the native build's (worst %.1e)" % worst)
+        gaps = [abs(a - b) / b for a, b in zip(losses, native_losses)]
+        check(len(losses) == len(native_losses) and max(gaps) < 2e-2 and
+              sum(gaps) / len(gaps) < 5e-3,
+              "every epoch's loss within 2e-2 of the native build's, 5e-3 on average "
+              "(worst %.1e, mean %.1e)" % (max(gaps), sum(gaps) / len(gaps)))
         samples = browser.evaluate("window.ddpmPage.samples()")
         gap = max(abs(a - b) for a, b in zip(samples, native_samples))
         check(len(samples) == len(native_samples) and gap < 5e-2,
@@ -226,8 +228,8 @@ def main():
               "sliced Wasserstein: page %.5f, ddpm eval %.5f" % (q[0], native_swd))
 
         # Straight from the file, in Chinese: a short run.
-        state = train_on_page(browser, "file://" + page + "?epochs=20&every=10&autostart=1&lang=zh",
-                              20, timeout=120)
+        state = train_on_page(browser, "file://" + page + "?epochs=100&every=50&autostart=1&lang=zh",
+                              100, timeout=180)
         browser.screenshot(os.path.join(out, "page-zh.png"))
         check(state is not None and state["status"] == "done" and state["lang"] == "zh" and
               state["snapshots"] >= 3,

@@ -82,8 +82,8 @@ void keep_trajectory(ddpm::Tensor seq, std::vector<int> steps, const ddpm::Norma
 // A new run: `dataset` a name of make_dataset's (n points of it) or "drawn" (the n points at xy,
 // in any units); the notebook's model and Adam; `epochs` the total; the schedule by name.
 // Returns the number of parameters.
-WEB_API int ddpm_web_start(const char* dataset, int n, int epochs, const char* schedule,
-                           int seed, const float* xy) {
+WEB_API int ddpm_web_start(const char* dataset, int n, int epochs, const char* schedule, int seed,
+                           const float* xy) {
     return guarded(
         [&] {
             const std::string name = dataset;
@@ -93,10 +93,10 @@ WEB_API int ddpm_web_start(const char* dataset, int n, int epochs, const char* s
             const ddpm::ModelConfig model;  // the notebook's: 72,066 parameters
             const ddpm::Schedule sched = ddpm::Schedule::by_name(schedule, model.num_steps);
             ddpm::Normalization norm;
-            ddpm::Tensor data = name == "drawn" ? drawn_points(xy, n, &norm)
-                                                : ddpm::make_dataset(name, n, seed);
-            g_session.reset(new Session{ddpm::Trainer(model, cfg, sched, seed), std::move(data),
-                                        norm, name});
+            ddpm::Tensor data =
+                name == "drawn" ? drawn_points(xy, n, &norm) : ddpm::make_dataset(name, n, seed);
+            g_session.reset(
+                new Session{ddpm::Trainer(model, cfg, sched, seed), std::move(data), norm, name});
             g_trajectory = ddpm::Tensor();
             g_samples = ddpm::Tensor();
             return static_cast<int>(g_session->trainer.model.num_params());
@@ -109,9 +109,8 @@ WEB_API int ddpm_web_train(int epochs) {
     return guarded(
         [&] {
             Session& s = session();
-            s.trainer.train(s.data, [&](const ddpm::EpochReport& r) {
-                return r.run_epochs < epochs;
-            });
+            s.trainer.train(s.data,
+                            [&](const ddpm::EpochReport& r) { return r.run_epochs < epochs; });
             return s.trainer.epoch;
         },
         -1);
@@ -119,8 +118,7 @@ WEB_API int ddpm_web_train(int epochs) {
 
 // The mean loss of each epoch done (ddpm_web_train's count of them), and the optimiser's steps.
 WEB_API const float* ddpm_web_losses() {
-    return guarded([] { return session().trainer.epoch_loss.data(); },
-                   kNoFloats);
+    return guarded([] { return session().trainer.epoch_loss.data(); }, kNoFloats);
 }
 WEB_API double ddpm_web_steps() {
     return guarded([] { return static_cast<double>(session().trainer.adam.t); }, -1.0);
@@ -205,8 +203,12 @@ WEB_API int ddpm_web_sample(const char* sampler, int ema, int n, int seed, int d
 }
 
 // The last trajectory (frames, n, 2), and the step each frame shows (frame 0: x_T, step T).
-WEB_API const float* ddpm_web_trajectory() { return g_trajectory.data(); }
-WEB_API const int* ddpm_web_trajectory_steps() { return g_steps.data(); }
+WEB_API const float* ddpm_web_trajectory() {
+    return g_trajectory.data();
+}
+WEB_API const int* ddpm_web_trajectory_steps() {
+    return g_steps.data();
+}
 
 // The last samples against fresh points of the data set, as `ddpm eval` scores them (for drawn
 // points: against two halves of them). Fills 8 numbers: the model's sliced Wasserstein, MMD^2,
@@ -240,7 +242,11 @@ WEB_API int ddpm_web_evaluate(int n, int seed) {
         },
         -1);
 }
-WEB_API const double* ddpm_web_quality() { return g_quality; }
+WEB_API const double* ddpm_web_quality() {
+    return g_quality;
+}
 
 // Why the last call failed ("" if it did not).
-WEB_API const char* ddpm_web_error() { return g_error.c_str(); }
+WEB_API const char* ddpm_web_error() {
+    return g_error.c_str();
+}

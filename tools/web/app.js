@@ -239,8 +239,10 @@ window.ddpmPage = {
 // ---- wiring ----
 function fromAddress() {
   for (const id of ["dataset", "n", "epochs", "seed", "schedule", "sampler", "ema", "every"]) {
-    const v = params.get(id);
-    if (v !== null) $(id).value = v;
+    const v = params.get(id), el = $(id), before = el.value;
+    if (v === null) continue;
+    el.value = v;
+    if (el.value === "") el.value = before;  // not one of a list's choices: keep the default
   }
 }
 fromAddress();
