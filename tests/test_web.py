@@ -14,8 +14,9 @@ of the notebook's run, then reads the page's state and checks, printing "OK ..."
     mean loss within 2e-2 relative and 5e-3 on average (the first within 1e-5), and `ddpm sample` and `ddpm eval`
     the same samples within 5e-2 and the same sliced Wasserstein within 10% (docs/web.md says
     why not bit for bit);
-  - the page also opens straight from the file (file://) and trains there, in Chinese.
-Screenshots go to BUILD_DIR/web-test/ (page-en.png, page-zh.png) to look at.
+  - the page also opens straight from the file (file://) and trains there, in Chinese;
+  - points drawn with the pointer train: 30 epochs bring their SWD under 10 times the floor's.
+Screenshots go to BUILD_DIR/web-test/ (page-en.png, page-zh.png, page-drawn.png) to look at.
 Ends with "N passed, N failed".
 """
 import base64
@@ -235,7 +236,35 @@ def main():
               state["snapshots"] >= 3,
               "from file://, in Chinese: trained %s epochs, %s looks at the reverse process" % (
                   state and state["epoch"], state and state["snapshots"]))
-        print("screenshots: %s/page-en.png, page-zh.png" % os.path.relpath(out, ROOT))
+
+        # Points the learner draws: a pressed pointer dragged along a circle, then Start.
+        browser.call("Page.navigate", {"url": "http://127.0.0.1:%d/index.html?dataset=drawn"
+                                       "&epochs=30&every=50" % server.server_address[1]},
+                     session=True)
+        time.sleep(3)
+        drawn = browser.evaluate("""(() => {
+            const c = document.getElementById("data-canvas"), b = c.getBoundingClientRect();
+            const at = (type, a) => c.dispatchEvent(new PointerEvent(type, { bubbles: true,
+                clientX: b.left + b.width * (0.5 + 0.3 * Math.cos(a)),
+                clientY: b.top + b.height * (0.5 + 0.3 * Math.sin(a)) }));
+            at("pointerdown", 0);
+            for (let i = 1; i <= 100; ++i) at("pointermove", i / 100 * 2 * Math.PI);
+            window.dispatchEvent(new PointerEvent("pointerup"));
+            document.getElementById("start").click();
+            return window.ddpmPage.state().drawn;
+        })()""")
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            time.sleep(1)
+            state = browser.evaluate("window.ddpmPage.state()")
+            if state["status"] in ("done", "error"):
+                break
+        q = state["quality"]
+        check(state["status"] == "done" and drawn >= 200 and q is not None and q[0] < 10 * q[4],
+              "drawn points: %s drawn, trained to epoch %d, sliced Wasserstein %s (floor %s)" % (
+                  drawn, state["epoch"], q and "%.4f" % q[0], q and "%.4f" % q[4]))
+        browser.screenshot(os.path.join(out, "page-drawn.png"))
+        print("screenshots: %s/page-en.png, page-zh.png, page-drawn.png" % os.path.relpath(out, ROOT))
     finally:
         browser.close()
         server.shutdown()

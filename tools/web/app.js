@@ -229,7 +229,7 @@ window.ddpmPage = {
     losses: run.losses, steps: run.steps, stepsPerSecond: run.stepsPerSecond,
     trainSeconds: run.trainSeconds, snapshots: run.snapshots, snapshotEpoch: run.snapshotEpoch,
     params: run.params, quality: run.quality ? Array.from(run.quality) : null,
-    qualityN: run.qualityN, lang,
+    qualityN: run.qualityN, lang, drawn: drawn.length / 2,
   }),
   samples: () => run.trajectory
     ? Array.from(run.trajectory.slice(run.trajectory.length / run.frames * (run.frames - 1)))
