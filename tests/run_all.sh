@@ -8,6 +8,13 @@ build=$1; shift
 root=$(pwd)
 passed=0; failed=0; failures=""
 
+# count_checks LOG STATUS: p and f from a script's "OK" and "NOT OK" lines; a script that failed
+# without a NOT OK line (it crashed) counts as one failure.
+count_checks() {
+    p=$(grep -c '^OK' "$1"); f=$(grep -c '^NOT OK' "$1")
+    if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; tail -n 3 "$1"; fi
+}
+
 echo "== unit tests (doctest)"
 log="$build/tests/doctest.log"
 "$build/tests/run_tests" 2>&1 | tee "$log"
@@ -39,9 +46,8 @@ echo "== the round trip with the notebook's PyTorch code (tests/fixtures/check_r
 # Python). Skipped is said, and counted as neither passed nor failed.
 if /usr/bin/python3 -c 'import torch, numpy' > /dev/null 2>&1; then
     log="$build/tests/round_trip.log"
-    /usr/bin/python3 tests/fixtures/check_round_trip.py > "$log" 2>&1; rc=$?
-    p=$(grep -c '^OK' "$log"); f=$(grep -c '^NOT OK' "$log")
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; tail -n 3 "$log"; fi
+    /usr/bin/python3 tests/fixtures/check_round_trip.py > "$log" 2>&1
+    count_checks "$log" $?
     passed=$((passed + p)); failed=$((failed + f))
     if [ "$f" -gt 0 ]; then failures="$failures round-trip"; grep 'NOT OK' "$log"; fi
     echo "$p passed, $f failed"
@@ -57,9 +63,8 @@ if [ "${WEB_TEST:-1}" = 0 ]; then
 elif command -v em++ > /dev/null 2>&1 && command -v chromium > /dev/null 2>&1; then
     log="$build/tests/web.log"
     if make --no-print-directory -s web > "$build/tests/web-build.log" 2>&1; then
-        python3 tests/test_web.py "$build" > "$log" 2>&1; rc=$?
-        p=$(grep -c '^OK' "$log"); f=$(grep -c '^NOT OK' "$log")
-        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; tail -n 3 "$log"; fi
+        python3 tests/test_web.py "$build" > "$log" 2>&1
+        count_checks "$log" $?
         grep -E '^page:|^screenshots:' "$log"
     else
         p=0; f=1; tail -n 5 "$build/tests/web-build.log"

@@ -147,6 +147,11 @@ def serve(folder):
 def train_on_page(browser, url, epochs, timeout):
     """Opens url and waits until the page has trained `epochs` epochs; returns its state."""
     browser.call("Page.navigate", {"url": url}, session=True)
+    return wait_until_trained(browser, timeout)
+
+
+def wait_until_trained(browser, timeout):
+    """The page's state once its run is done or failed (or the last seen at the timeout)."""
     deadline = time.time() + timeout
     state = None
     while time.time() < deadline:
@@ -253,12 +258,7 @@ def main():
             document.getElementById("start").click();
             return window.ddpmPage.state().drawn;
         })()""")
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            time.sleep(1)
-            state = browser.evaluate("window.ddpmPage.state()")
-            if state["status"] in ("done", "error"):
-                break
+        state = wait_until_trained(browser, 120)
         q = state["quality"]
         check(state["status"] == "done" and drawn >= 200 and q is not None and q[0] < 10 * q[4],
               "drawn points: %s drawn, trained to epoch %d, sliced Wasserstein %s (floor %s)" % (

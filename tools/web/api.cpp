@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "datasets.h"
-#include "denoiser.h"
 #include "diffusion.h"
 #include "error.h"
 #include "metrics.h"
@@ -32,6 +31,7 @@ struct Session {
     ddpm::Trainer trainer;
     ddpm::Tensor data;         // the training points, in the model's units
     ddpm::Normalization norm;  // model units -> the data's units (identity for a named data set)
+    ddpm::Tensor points;       // the same points in the data's units, as the page draws them
     std::string dataset;       // a name, or "drawn"
 };
 
@@ -40,8 +40,6 @@ std::unique_ptr<Session> g_session;
 std::string g_error;
 ddpm::Tensor g_trajectory;  // the last reverse process, (frames, n, 2), in the data's units
 ddpm::Tensor g_forward;     // q(x_t | x_0) for t = 0 ... T, (T + 1, n, 2), in the data's units
-ddpm::Tensor g_samples;     // the last trajectory's final frame
-ddpm::Tensor g_points;      // the training points, in the data's units
 std::vector<int> g_steps;   // the step t each trajectory frame shows
 double g_quality[8];        // model SWD, MMD, precision, recall; then the floor's
 
@@ -64,6 +62,7 @@ Session& session() {
 
 // The learner's drawn points (n, 2), normalised as `ddpm train --data` normalises a file.
 ddpm::Tensor drawn_points(const float* xy, int n, ddpm::Normalization* norm) {
+    if (!xy || n < 1) throw ddpm::UsageError("no drawn points: draw some first");
     ddpm::Tensor points({n, 2}, std::vector<float>(xy, xy + 2 * n));
     *norm = ddpm::normalize_points(points, "the drawn points", 20);
     return points;
@@ -72,7 +71,6 @@ ddpm::Tensor drawn_points(const float* xy, int n, ddpm::Normalization* norm) {
 // A model's trajectory back in the data's units, with the step each frame shows.
 void keep_trajectory(ddpm::Tensor seq, std::vector<int> steps, const ddpm::Normalization& norm) {
     ddpm::denormalize_points(seq, norm);
-    g_samples = seq.frame(seq.dim(0) - 1);
     g_trajectory = std::move(seq);
     g_steps = std::move(steps);
 }
@@ -95,10 +93,11 @@ WEB_API int ddpm_web_start(const char* dataset, int n, int epochs, const char* s
             ddpm::Normalization norm;
             ddpm::Tensor data =
                 name == "drawn" ? drawn_points(xy, n, &norm) : ddpm::make_dataset(name, n, seed);
-            g_session.reset(
-                new Session{ddpm::Trainer(model, cfg, sched, seed), std::move(data), norm, name});
+            ddpm::Tensor points = data;
+            ddpm::denormalize_points(points, norm);
+            g_session.reset(new Session{ddpm::Trainer(model, cfg, sched, seed), std::move(data),
+                                        norm, std::move(points), name});
             g_trajectory = ddpm::Tensor();
-            g_samples = ddpm::Tensor();
             return static_cast<int>(g_session->trainer.model.num_params());
         },
         -1);
@@ -134,14 +133,7 @@ WEB_API int ddpm_web_points_n() {
     return guarded([] { return session().data.dim(0); }, -1);
 }
 WEB_API const float* ddpm_web_points() {
-    return guarded(
-        [] {
-            Session& s = session();
-            g_points = s.data;
-            ddpm::denormalize_points(g_points, s.norm);
-            return g_points.data();
-        },
-        kNoFloats);
+    return guarded([] { return session().points.data(); }, kNoFloats);
 }
 
 // The forward process of n training points at every step: frame t is q(x_t | x_0) (frame 0 is
@@ -217,19 +209,18 @@ WEB_API int ddpm_web_evaluate(int n, int seed) {
     return guarded(
         [&] {
             const Session& s = session();
-            if (g_samples.size() == 0 || g_trajectory.size() == 0)
+            if (g_trajectory.size() == 0)
                 throw ddpm::UsageError("no samples yet: call ddpm_web_sample first");
+            const ddpm::Tensor samples = g_trajectory.frame(g_trajectory.dim(0) - 1);
             ddpm::Tensor real_a, real_b;
             if (s.dataset == "drawn") {
-                ddpm::Tensor points = s.data;
-                ddpm::denormalize_points(points, s.norm);
-                n = std::min(n, points.dim(0) / 2);
-                ddpm::split_reference(points, n, seed, &real_a, &real_b);
+                n = std::min(n, s.points.dim(0) / 2);
+                ddpm::split_reference(s.points, n, seed, &real_a, &real_b);
             } else {
                 real_a = ddpm::make_dataset(s.dataset, n, seed);
                 real_b = ddpm::make_dataset(s.dataset, n, seed + 1);
             }
-            const ddpm::QualityReport r = ddpm::evaluate_quality(g_samples, real_a, real_b, n);
+            const ddpm::QualityReport r = ddpm::evaluate_quality(samples, real_a, real_b, n);
             const ddpm::Quality* q[2] = {&r.model, &r.floor};
             for (int i = 0; i < 2; ++i) {
                 const double v[4] = {q[i]->swd, q[i]->mmd, q[i]->precision, q[i]->recall};

@@ -14,7 +14,6 @@ let running = false;  // training (false: paused or finished)
 let epoch = 0;
 let posted = 0;       // losses already sent to the page
 let trainSeconds = 0; // time spent in training alone (not sampling)
-let stepsAtStart = 0;
 let scheduled = false; // a loop() is waiting to run
 
 const SAMPLE_N = 1000;   // points drawn for each look at the reverse process
@@ -47,7 +46,6 @@ function start(s) {
   epoch = 0;
   posted = 0;
   trainSeconds = 0;
-  stepsAtStart = 0;
   const count = api.pointsN();
   const points = floats(api.points(), 2 * count);
   const T = api.numSteps();
@@ -83,7 +81,7 @@ function progress() {
   posted = epoch;
   const steps = api.steps();
   postMessage({ type: "progress", epoch, epochs: settings.epochs, losses, steps,
-                trainSeconds, stepsPerSecond: (steps - stepsAtStart) / Math.max(trainSeconds, 1e-9) });
+                trainSeconds, stepsPerSecond: steps / Math.max(trainSeconds, 1e-9) });
 }
 
 function loop() {
