@@ -130,6 +130,110 @@ double gaussian_entropy() {
 const char* const kDatasetNames =
     "s_curve|swiss_roll|moons|circles|eight_gaussians|checkerboard|gaussian";
 
+namespace {
+
+// log of the mean over u in [lo, hi) of N((x, y); c(u), sd^2 I), by the midpoint rule on 4000
+// nodes, summed as a log-sum-exp (far from the curve every term underflows).
+template <typename Curve>
+double curve_log_density(double x, double y, double lo, double hi, double sd, Curve curve) {
+    const int nodes = 4000;
+    std::vector<double> e(nodes);
+    double top = -INFINITY;
+    for (int i = 0; i < nodes; ++i) {
+        double cx = 0, cy = 0;
+        curve(lo + (i + 0.5) * (hi - lo) / nodes, &cx, &cy);
+        e[i] = -0.5 * ((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (sd * sd);
+        top = std::max(top, e[i]);
+    }
+    double total = 0;
+    for (double v : e) total += std::exp(v - top);
+    return top + std::log(total / nodes) - std::log(2 * M_PI * sd * sd);
+}
+
+// log(w_a e^a + w_b e^b), for mixtures of two parts.
+double log_mix(double a, double b) {
+    const double top = std::max(a, b);
+    if (top == -INFINITY) return top;
+    return top + std::log(0.5 * std::exp(a - top) + 0.5 * std::exp(b - top));
+}
+
+}  // namespace
+
+double dataset_log_density(const std::string& name, double x, double y) {
+    const double pi = M_PI;
+    if (name == "s_curve")  // (sin u, sign(u) (cos u - 1)) / 10, noise 0.1 before the / 10
+        return curve_log_density(x, y, -1.5 * pi, 1.5 * pi, 0.01,
+                                 [](double u, double* cx, double* cy) {
+                                     *cx = std::sin(u) / 10;
+                                     *cy = (u > 0 ? 1 : u < 0 ? -1 : 0) * (std::cos(u) - 1) / 10;
+                                 });
+    if (name == "swiss_roll")  // (u cos u, u sin u) / 60, noise 0.5
+        return curve_log_density(x, y, 1.5 * pi, 4.5 * pi, 0.5 / 60,
+                                 [](double u, double* cx, double* cy) {
+                                     *cx = u * std::cos(u) / 60;
+                                     *cy = u * std::sin(u) / 60;
+                                 });
+    if (name == "moons") {  // half on each moon, centred, / 7.5, noise 0.05
+        const double sd = 0.05 / 7.5;
+        const double outer =
+            curve_log_density(x, y, 0, pi, sd, [](double u, double* cx, double* cy) {
+                *cx = (std::cos(u) - 0.5) / 7.5;
+                *cy = (std::sin(u) - 0.25) / 7.5;
+            });
+        const double inner =
+            curve_log_density(x, y, 0, pi, sd, [](double u, double* cx, double* cy) {
+                *cx = (1 - std::cos(u) - 0.5) / 7.5;
+                *cy = (0.5 - std::sin(u) - 0.25) / 7.5;
+            });
+        return log_mix(outer, inner);
+    }
+    if (name == "circles") {  // half on each circle, radii 1 and 0.5, / 5, noise 0.03
+        auto circle = [&](double r) {
+            return curve_log_density(x, y, 0, 2 * pi, 0.03 / 5,
+                                     [r](double u, double* cx, double* cy) {
+                                         *cx = r * std::cos(u) / 5;
+                                         *cy = r * std::sin(u) / 5;
+                                     });
+        };
+        return log_mix(circle(1.0), circle(0.5));
+    }
+    if (name == "eight_gaussians") {  // eight modes of weight 1/8, std 0.02, at radius 0.2
+        std::vector<double> e(8);
+        double top = -INFINITY;
+        for (int k = 0; k < 8; ++k) {
+            const double a = pi / 4 * k, dx = x - 0.2 * std::cos(a), dy = y - 0.2 * std::sin(a);
+            e[k] = -0.5 * (dx * dx + dy * dy) / (0.02 * 0.02);
+            top = std::max(top, e[k]);
+        }
+        double total = 0;
+        for (double v : e) total += std::exp(v - top);
+        return top + std::log(total / 8) - std::log(2 * pi * 0.02 * 0.02);
+    }
+    if (name == "checkerboard") {  // uniform on 8 squares of side 0.1: density 1 / 0.08
+        const double u = std::floor(x * 10), v = std::floor(y * 10);
+        const bool inside = u >= -2 && u <= 1 && v >= -2 && v <= 1;
+        const bool dark = std::fmod(std::fabs(u - v), 2.0) == 0;
+        return inside && dark ? -std::log(0.08) : -INFINITY;
+    }
+    if (name == "gaussian") return gaussian_log_density(x, y);
+    throw UsageError("unknown dataset '" + name + "' (expected " + kDatasetNames + ")");
+}
+
+Entropy dataset_entropy(const std::string& name, int n, uint64_t seed) {
+    if (n < 2) throw UsageError("dataset_entropy: n must be at least 2");
+    const Tensor x = make_dataset(name, n, seed);
+    double sum = 0, sq = 0;
+    for (int i = 0; i < n; ++i) {
+        const double v = -dataset_log_density(name, x.at(i, 0), x.at(i, 1));
+        sum += v;
+        sq += v * v;
+    }
+    Entropy out;
+    out.nats = sum / n;
+    out.standard_error = std::sqrt(std::max(0.0, (sq / n - out.nats * out.nats) / (n - 1)));
+    return out;
+}
+
 Tensor make_dataset(const std::string& name, int n, uint64_t seed) {
     Rng rng(seed, /*stream=*/0xda7a);  // not the stream a Trainer seeded with `seed` uses
     if (name == "s_curve") return make_s_curve(n, 0.1f, rng);

@@ -41,6 +41,20 @@ Tensor make_gaussian(int n, Rng& rng);
 double gaussian_log_density(double x, double y);
 double gaussian_entropy();
 
+// The true density of each named data set, the floor of every model's negative log-likelihood
+// (lesson 12, ddpm eval --nll). A curve with Gaussian noise (s_curve, swiss_roll, moons, circles)
+// has q(x) = mean over its parameter u of N(x; c(u), noise^2 I), found by quadrature over u (4000
+// nodes, far finer than the noise); eight_gaussians is a mixture, checkerboard uniform on its dark
+// squares, gaussian a closed form. log q(x, y) in nats, in the data set's units (-inf where q is 0).
+double dataset_log_density(const std::string& name, double x, double y);
+// The entropy E[-log q(x_0)] in nats per point, by Monte Carlo over n fresh points (seed), with
+// its standard error: no model's NLL can be below it on average.
+struct Entropy {
+    double nats = 0;
+    double standard_error = 0;
+};
+Entropy dataset_entropy(const std::string& name, int n, uint64_t seed);
+
 // The data set a run trains on, by name ("s_curve", "swiss_roll", ...), drawn from its own stream
 // of the run's seed so that the data and the model's initialisation are independent. Throws
 // UsageError for an unknown name.

@@ -35,7 +35,7 @@ static double step_term(const NoiseField& eps_theta, const Tensor& x_0, int t,
     for (float& e : eps) e = rng.normal();
     std::vector<int> steps(n, t);
     q_x(x_t.data(), x_0.data(), eps.data(), steps.data(), n, D, sched);
-    eps_theta(x_t.data(), n, t, pred.data(), nullptr);
+    eps_theta(x_t.data(), n, t, pred.data(), nullptr, nullptr);
     const double beta = sched.betas[t], abar = sched.alphas_prod[t],
                  abar_prev = sched.alphas_prod_p[t];
     const double coeff = beta / sched.one_minus_alphas_bar_sqrt[t], scale = 1 / std::sqrt(1 - beta);
@@ -68,7 +68,7 @@ ElboTerms elbo(const MLPDiffusion& model, const Tensor& x_0, const Schedule& sch
     if (x_0.ndim() != 2 || x_0.dim(1) != model.config().dim)
         throw Error("elbo: expected points (n, " + std::to_string(model.config().dim) + "), got " +
                     x_0.shape_str());
-    auto eps_theta = [&model](const float* x, int n, int t, float* eps, double*) {
+    auto eps_theta = [&model](const float* x, int n, int t, float* eps, double*, double*) {
         const std::vector<int> steps(n, t);
         fast::predict_noise(model, eps, x, steps.data(), n);
     };

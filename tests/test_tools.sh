@@ -259,16 +259,40 @@ expect 2 "are for .safetensors weights; w.ckpt is a checkpoint" sample --model w
 expect 2 "--t: the model has steps 0 ... 99, got 100" predict --model w.ckpt --points at.csv --t 100 --out p.csv
 expect 2 "give a samples file or --model, not both" eval s.csv --model w.ckpt
 # The probability-flow ODE: sampling, encoding and back, the likelihood.
-"$ddpm" sample --model w.ckpt --sampler ode --sample-steps 20 --n 300 --out ode.npy > ode.txt 2>&1 &&
+# encode is the sampler's exact inverse: the x_T it writes (with each point's log p beside) are
+# the x_T the samples were drawn from (the trajectory's first frame).
+"$ddpm" sample --model w.ckpt --sampler ode --sample-steps 20 --n 300 --out ode.npy --trajectory odet.npy > ode.txt 2>&1 &&
     grep -q "(ode, 20 steps" ode.txt &&
-    "$ddpm" encode --model w.ckpt --points ode.npy --sample-steps 20 --out enc.npy > enc.txt 2>&1 &&
-    grep -q "mean log p(x_0)" enc.txt &&
-    ok "ddpm sample --sampler ode, then ddpm encode: $(cat enc.txt)" ||
+    "$ddpm" encode --model w.ckpt --points ode.npy --sample-steps 20 --out enc.csv > enc.txt 2>&1 &&
+    grep -q "mean log p(x_0)" enc.txt && head -n 1 enc.csv | grep -qx "x,y,log_p" &&
+    /usr/bin/python3 - odet.npy enc.csv <<'PY' 2>/dev/null
+import struct, sys
+def npy(path):
+    b = open(path, "rb").read(); h = struct.unpack("<H", b[8:10])[0]
+    return struct.unpack("<%df" % ((len(b) - 10 - h) // 4), b[10 + h:])
+x_T = npy(sys.argv[1])[:600]  # frame 0: (300, 2)
+rows = [l.split(",") for l in open(sys.argv[2]).read().split()[1:]]
+err = max(abs(float(r[d]) - x_T[2 * i + d]) for i, r in enumerate(rows) for d in range(2))
+sys.exit(0 if len(rows) == 300 and err < 1e-3 else 1)
+PY
+[ $? = 0 ] && ok "ddpm sample --sampler ode, then ddpm encode gives back its x_T (within 1e-3): $(cat enc.txt)" ||
     not_ok "ode sample and encode: $(cat ode.txt enc.txt)"
-"$ddpm" eval --model w.ckpt --nll --n 200 > nll.txt 2>&1 && grep -q "ODE, exact divergence, 100 steps" nll.txt &&
-    grep -q "ELBO bound, sigma^2 = beta~" nll.txt && grep -q '"swd"' nll.txt &&
-    ok "ddpm eval --model --nll: the ELBO and the ODE's NLL, then the quality table" ||
+"$ddpm" eval --model w.ckpt --nll --n 200 > nll.txt 2>&1 && grep -q "exact, the ode sampler, 50 steps" nll.txt &&
+    grep -q "the data's entropy (the floor" nll.txt &&
+    grep -q "ELBO bound of ddpm, sigma^2 = beta~" nll.txt && grep -q '"swd"' nll.txt &&
+    ok "ddpm eval --model --nll: the floor, the ODE's exact NLL and the ELBO, then the quality table" ||
     not_ok "eval --nll: $(cat nll.txt)"
+"$ddpm" eval --model ring.ckpt --nll --data ring.csv --n 200 > rnll.txt 2>&1 &&
+    grep -q "in your units \[in the model's\]" rnll.txt && grep -q "unknown for your points" rnll.txt &&
+    ok "ddpm eval --nll on the learner's own points, in their units and the model's" ||
+    not_ok "eval --nll --data: $(cat rnll.txt)"
+expect 2 "--prior: expected standard or matched" sample --model w.ckpt --sampler ode --prior wide --out s.csv
+"$ddpm" sample --model w.ckpt --sampler ode --n 100 --out s.csv 2> note.txt > /dev/null &&
+    grep -q "abar_T = 0.78, short of noise" note.txt &&
+    "$ddpm" sample --model w.ckpt --sampler ode --prior matched --n 100 --out s.csv 2> note2.txt > /dev/null &&
+    ! grep -q "short of noise" note2.txt &&
+    ok "ddpm sample --sampler ode notes the notebook schedule's prior mismatch, and --prior matched removes it" ||
+    not_ok "the prior mismatch's note: $(cat note.txt note2.txt)"
 expect 2 "--eta is DDIM's; the ode sampler adds no noise" sample --model w.ckpt --sampler ode --eta 0.5 --out s.csv
 expect 2 "--nll needs --model FILE" eval s.csv --nll
 expect 2 "encode needs --points" encode --model w.ckpt --out e.csv
@@ -329,11 +353,17 @@ fi
     ok "ddpm train --objective v, sampled by DDIM" || not_ok "--objective v"
 expect 2 "--sampler ddim: flow.ckpt was trained by flow matching; use --sampler euler or heun" sample --model flow.ckpt --sampler ddim --out s.csv
 expect 2 "euler and heun integrate a flow-matching model" sample --model w.ckpt --sampler heun --out s.csv
-expect 2 "--sampler ode integrates an unconditional eps model; v.ckpt predicts v" sample --model v.ckpt --sampler ode --out s.csv
-expect 2 "--nll measures an eps model's likelihood; flow.ckpt predicts flow" eval --model flow.ckpt --nll
+# The ODE, the likelihood and predict for every objective (eps is affine in the x0 and v outputs).
+"$ddpm" sample --model v.ckpt --sampler ode --sample-steps 10 --n 100 --out vo.csv > /dev/null 2>&1 &&
+    "$ddpm" encode --model v.ckpt --points vo.csv --sample-steps 10 --out ve.csv > /dev/null 2>&1 &&
+    "$ddpm" predict --model v.ckpt --points vo.csv --t 3 --out vp.csv > vp.txt 2>&1 && grep -q "from its v prediction" vp.txt &&
+    "$ddpm" eval --model flow.ckpt --nll --n 100 > fnll.txt 2>&1 && grep -q "exact, the heun sampler, 50 steps" fnll.txt &&
+    "$ddpm" encode --model flow.ckpt --points fh.csv --out fenc.npy > /dev/null 2>&1 &&
+    ok "a v model samples by the ODE, encodes and predicts; a flow model's NLL and encoding" ||
+    not_ok "ode, encode, predict and nll for v and flow: $(cat vp.txt fnll.txt 2>&1 | tail -n 3)"
 expect 2 "unknown objective 'score': use one of eps, x0, v, flow" train --objective score
-expect 2 "predict gives eps_theta, as the notebook's model does; flow.ckpt predicts flow" predict --model flow.ckpt --points at.csv --t 3 --out p.csv
-expect 2 "encode integrates an eps model's probability-flow ODE; v.ckpt predicts v" encode --model v.ckpt --points at.csv --out e.csv
+expect 2 "flow.ckpt was trained by flow matching: its network predicts a velocity" predict --model flow.ckpt --points at.csv --t 3 --out p.csv
+expect 2 "--prior matched: flow.ckpt was trained by flow matching" sample --model flow.ckpt --prior matched --out s.csv
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -24,6 +24,7 @@
 #include "error.h"
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
+#include "io/csv.h"
 #include "io/npy.h"
 #include "io/outputs.h"
 #include "io/points.h"
@@ -117,8 +118,10 @@ const char* kSampleHelp =
     "  --sampler NAME       ddpm (default) | ddim | ode (the probability-flow ODE by Heun's\n"
     "                       method, 2 network calls a step: lesson 12); a flow-matching model:\n"
     "                       heun (default) | euler (lesson 14)\n"
-    "  --sample-steps S     DDIM's, the ODE's, Euler's or Heun's number of steps (default: the\n"
-    "                       model's T; Heun's T / 2, the same number of network calls)\n"
+    "  --sample-steps S     the deterministic samplers' steps; the default gives each T network\n"
+    "                       calls (T the model's steps): ddim and euler T steps, ode and heun T/2\n"
+    "  --prior NAME         ddpm, ddim, ode: standard (N(0, I), default) | matched (q(x_T)'s own\n"
+    "                       mean and covariance: a schedule that stops short of noise, lesson 12)\n"
     "  --class K            a conditional model's class to draw (default: none, unconditional)\n"
     "  --guidance W         with --class: eps_uncond + W (eps_cond - eps_uncond) (default: the\n"
     "                       checkpoint's, ddpm train --guidance; 0 ignores the class)\n"
@@ -142,8 +145,11 @@ const char* kEvalHelp =
     "                       --weights raw|ema; --threads N)\n"
     "  --sampler, --sample-steps, --class K, --guidance W   with --model: as ddpm sample; with\n"
     "                       --class the true distribution is that class's part of the data set\n"
-    "  --nll                with --model: also its negative log-likelihood on 1000 fresh points\n"
-    "                       of its data set, the ELBO (both variances) and the ODE's (lesson 12)\n"
+    "  --nll                with --model: also its negative log-likelihood beside the data's\n"
+    "                       entropy (the floor): the exact NLL of its ODE sampler (--sampler ode,\n"
+    "                       or heun for a flow model; --sample-steps, --prior) and the ELBO with\n"
+    "                       both variances (lesson 12), on 1000 fresh points of its data set, or\n"
+    "                       on your held-out points (--data FILE), in your units and the model's\n"
     "  --dataset NAME       the true distribution: s_curve (default; with --model, the model's\n"
     "                       data set), or another of ddpm train's\n"
     "  --data FILE          or compare with your own points (.csv or .npy), split in two halves,\n"
@@ -185,22 +191,27 @@ const char* kExportHelp =
 const char* kPredictHelp =
     "usage: ddpm predict --model FILE --points FILE --t T --out FILE [options]\n"
     "  the network's prediction eps_theta(x, t) at each point: what the notebook's model(x, t)\n"
-    "  returns, to compare a model in both places (docs/notebook-and-back.md)\n"
+    "  returns, to compare a model in both places (docs/notebook-and-back.md); an x0 or v model's\n"
+    "  output is turned into the eps it implies (lesson 14)\n"
     "  --model FILE         a checkpoint, or weights as .safetensors\n"
     "  --points FILE        the points x (.csv x,y or .npy (n, 2)), in the data's units (as ddpm\n"
     "                       sample writes them)\n"
     "  --t T                the step, 0 ... num_steps - 1 (the notebook's numbering)\n"
     "  --out FILE           the predictions (n, 2) as .csv or .npy; - for CSV on standard output\n"
+    "  --class K            a conditional model's class (default: none)\n"
     "  --weights NAME       raw | ema (default: as ddpm sample)\n";
 
 const char* kEncodeHelp =
     "usage: ddpm encode --model FILE --points FILE --out FILE [options]\n"
-    "  the deterministic encoding x_0 -> x_T by the probability-flow ODE (Heun's method, lesson\n"
-    "  12; ddpm sample --sampler ode decodes), and the points' log-likelihood under the ODE\n"
+    "  the deterministic encoding x_0 -> x_T: the exact inverse of ddpm sample --sampler ode (a\n"
+    "  flow model's: --sampler heun) with the same steps, and each point's exact log-likelihood\n"
+    "  under that sampler (lesson 12)\n"
     "  --model FILE         a checkpoint, or weights as .safetensors\n"
     "  --points FILE        the points x_0 (.csv x,y or .npy (n, 2)), in the data's units\n"
-    "  --out FILE           their x_T (n, 2) as .csv or .npy; - for CSV on standard output\n"
-    "  --sample-steps S     ODE steps (default: all of the model's)\n"
+    "  --out FILE           x_T and log p(x_0) per point, (n, 3): .csv (x,y,log_p) or .npy; -\n"
+    "                       for CSV on standard output. log p is in nats, in the data's units\n"
+    "  --sample-steps S     ODE steps (default: T/2 Heun steps, T network calls)\n"
+    "  --prior NAME         standard (default) | matched (as ddpm sample)\n"
     "  --weights NAME       raw | ema (default: as ddpm sample)\n"
     "prints the mean log p(x_0) in nats per point and bits per dimension, in the data's units.\n";
 
@@ -470,7 +481,7 @@ int train(cli::Args& args) {
 struct SampleRequest {
     std::string model_path, out, trajectory, panels;
     int n = 0;
-    std::string sampler, variance, last_noise, weights;
+    std::string sampler, variance, last_noise, weights, prior;
     uint64_t seed = 0;
     bool have_steps = false;  // --sample-steps given (DDIM's)
     int steps = 0;
@@ -506,13 +517,31 @@ void check_points_out(const std::string& out) {
             "--out: expected a .csv or .npy file name, or - (CSV to standard output)");
 }
 
-// The number of DDIM or ODE steps: --sample-steps if given, else all of the schedule's.
-int sample_steps(bool given, int steps, const ddpm::Schedule& sched) {
-    const int S = given ? steps : sched.num_steps;
-    if (S > sched.num_steps)
+// A deterministic sampler's steps: --sample-steps if given, else one budget for all of them, T
+// network calls (T the model's steps): ddim and euler T steps of one call, ode and heun T / 2
+// steps of two.
+int sampler_steps(const std::string& sampler, bool given, int steps, const ddpm::Schedule& sched) {
+    const bool two_calls = sampler == "ode" || sampler == "heun";
+    const int S = given ? steps : two_calls ? std::max(1, sched.num_steps / 2) : sched.num_steps;
+    const bool on_the_grid = sampler == "ddim" || sampler == "ode";  // DDIM's subsequence of T
+    if (on_the_grid && S > sched.num_steps)
         throw ddpm::UsageError("--sample-steps: the model has only " +
                                std::to_string(sched.num_steps) + " steps");
     return S;
+}
+
+// x_T's distribution (--prior): N(0, I), or the matched prior, q(x_T)'s own mean and covariance
+// from the model's training data (lesson 12).
+ddpm::Prior sampling_prior(const std::string& prior, const ddpm::SamplingModel& sm) {
+    if (prior != "matched") return ddpm::standard_prior();
+    ddpm::Normalization unused;
+    return ddpm::matched_prior(run_data(sm.run.dataset, 10000, 1, &unused), sm.sched);
+}
+
+std::string parse_prior_flag(cli::Args& args) {
+    const std::string prior = args.text("--prior", "standard");
+    one_of("--prior", prior, {"standard", "matched"});
+    return prior;
 }
 
 SampleRequest parse_sample_flags(cli::Args& args) {
@@ -537,6 +566,7 @@ SampleRequest parse_sample_flags(cli::Args& args) {
     rq.have_steps = args.has("--sample-steps");
     rq.steps = static_cast<int>(args.integer("--sample-steps", 0, 1, 100000));
     rq.eta = static_cast<float>(args.number("--eta", 0.0, 0.0, 1.0));
+    rq.prior = parse_prior_flag(args);
     rq.import = parse_import_flags(args);
     args.finish();
     if (!rq.variance.empty()) one_of("--variance", rq.variance, {"beta", "posterior"});
@@ -563,11 +593,9 @@ void model_defaults(SampleRequest& rq, const ddpm::SamplingModel& sm) {
                                ": euler and heun integrate a flow-matching model (ddpm train "
                                "--objective flow); " +
                                rq.model_path + predicts);
-    if (rq.sampler == "ode" && (sm.objective != ddpm::Objective::eps || rq.label >= 0))
-        throw ddpm::UsageError("--sampler ode integrates an unconditional eps model; " +
-                               rq.model_path + predicts +
-                               (rq.label >= 0 ? " (and --class is given)" : "") +
-                               ": use ddim, the same ODE by Euler steps");
+    if (flow && rq.prior == "matched")
+        throw ddpm::UsageError("--prior matched: " + rq.model_path +
+                               " was trained by flow matching, whose path ends at N(0, I) exactly");
     if (rq.sampler == "ddpm" && (rq.have_steps || rq.eta != 0.0f))
         throw ddpm::UsageError("--sample-steps and --eta are DDIM's (add --sampler ddim)");
     if (rq.sampler != "ddim" && rq.eta != 0.0f)
@@ -585,6 +613,19 @@ void model_defaults(SampleRequest& rq, const ddpm::SamplingModel& sm) {
     if (!rq.have_guidance) rq.guidance = sm.run.guidance;
 }
 
+// A deterministic sampler started from N(0, I) on a schedule that stops short of noise lands off
+// the data (lesson 12): say so, once, on standard error.
+void note_prior_mismatch(const SampleRequest& rq, const ddpm::SamplingModel& sm) {
+    const double abar_T = sm.sched.alphas_prod[sm.sched.num_steps - 1];
+    if ((rq.sampler != "ode" && rq.sampler != "ddim") || rq.prior == "matched" || abar_T < 0.01)
+        return;
+    std::fprintf(stderr,
+                 "ddpm: note: the schedule ends at abar_T = %.2f, short of noise: a deterministic "
+                 "sampler started from N(0, I) keeps that mismatch and lands off the data "
+                 "(lesson 12); --prior matched starts from q(x_T)'s own mean and covariance\n",
+                 abar_T);
+}
+
 // The notebook's recipe samples as the notebook does (beta variance, noise at the last step, raw
 // weights); the improved one by DDPM's Algorithm 2 from the EMA weights (docs/experiments.md).
 // The weights are chosen when the model is loaded (load_sampling_model).
@@ -594,30 +635,21 @@ void recipe_defaults(SampleRequest& rq, const std::string& recipe) {
     if (rq.last_noise.empty()) rq.last_noise = improved ? "off" : "on";
 }
 
-// A flow sampler's steps: --sample-steps, or as many network calls as the model has steps.
-int flow_steps(const SampleRequest& rq, const ddpm::Schedule& sched) {
-    if (rq.have_steps) return rq.steps;
-    return rq.sampler == "heun" ? std::max(1, sched.num_steps / 2) : sched.num_steps;
-}
-
 // The whole trajectory (steps + 1, n, dim), x_T first, by the sampler asked for.
 ddpm::Tensor draw_trajectory(const SampleRequest& rq, const ddpm::SamplingModel& sm) {
     const ddpm::MLPDiffusion& model = sm.model;
     const ddpm::Schedule& sched = sm.sched;
     ddpm::Rng rng(rq.seed);
-    const ddpm::Tensor x_T = ddpm::randn(rq.n, model.config().dim, rng);
+    const ddpm::Tensor x_T = ddpm::sample_prior(sampling_prior(rq.prior, sm), rq.n, rng);
     const ddpm::Denoiser d{&model, sm.objective, rq.label, rq.guidance};
+    const int S = sampler_steps(rq.sampler, rq.have_steps, rq.steps, sched);
     if (rq.sampler == "euler" || rq.sampler == "heun") {
         const auto solver =
             rq.sampler == "euler" ? ddpm::FlowSolver::euler : ddpm::FlowSolver::heun;
-        return ddpm::flow_sample_loop(d, x_T, flow_steps(rq, sched), solver);
+        return ddpm::flow_sample_loop(d, x_T, S, solver);
     }
-    if (rq.sampler == "ddim" || rq.sampler == "ode") {
-        const int S = sample_steps(rq.have_steps, rq.steps, sched);
-        if (rq.sampler == "ddim") return ddpm::ddim_sample_loop(d, x_T, sched, rng, S, rq.eta);
-        ddpm::MLPDiffusion field_model = model;  // the field keeps buffers in its model
-        return ddpm::ode_sample(ddpm::network_field(field_model), x_T, sched, S);
-    }
+    if (rq.sampler == "ddim") return ddpm::ddim_sample_loop(d, x_T, sched, rng, S, rq.eta);
+    if (rq.sampler == "ode") return ddpm::ode_sample(ddpm::network_field(d, sched), x_T, sched, S);
     ddpm::SamplerOptions opt;
     if (rq.variance == "posterior") opt.variance = ddpm::SamplerOptions::Variance::posterior;
     opt.noise_at_last_step = rq.last_noise == "on";
@@ -631,13 +663,9 @@ std::string sampler_text(const SampleRequest& rq) {
     return "ddpm, " + rq.variance + " variance, last-step noise " + rq.last_noise;
 }
 
-// The ODE's likelihood and encoding, and predict's eps_theta, read the network's output as eps,
-// unconditionally: a model trained for another objective is refused, naming what it predicts.
-void require_eps_model(const ddpm::SamplingModel& sm, const std::string& path,
-                       const std::string& what) {
-    if (sm.objective != ddpm::Objective::eps)
-        throw ddpm::UsageError(what + "; " + path + " predicts " +
-                               ddpm::objective_name(sm.objective));
+// How a report names an output: "standard output" for -, the file's name otherwise.
+std::string output_name(const std::string& out) {
+    return ddpm::is_standard_output(out) ? "standard output" : out;
 }
 
 // ", class K, guidance W" for a conditional draw.
@@ -658,6 +686,7 @@ int sample(cli::Args& args) {
     rq.weights = sm.weights;
     recipe_defaults(rq, sm.run.recipe);
     model_defaults(rq, sm);
+    note_prior_mismatch(rq, sm);
     ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), static_cast<uint64_t>(rq.n)),
                                "sampling " + std::to_string(rq.n) + " points", "use a smaller --n");
     std::vector<ddpm::NamedPath> outputs = {{"--out", rq.out}};
@@ -682,7 +711,7 @@ int sample(cli::Args& args) {
     // With the samples on standard output, the report goes to standard error.
     std::FILE* report = ddpm::is_standard_output(rq.out) ? stderr : stdout;
     std::fprintf(report, "wrote %d samples to %s (%s, %d steps, %s weights; recipe %s)%s%s\n", rq.n,
-                 rq.out.c_str(), how.c_str(), seq.dim(0) - 1, rq.weights.c_str(),
+                 output_name(rq.out).c_str(), how.c_str(), seq.dim(0) - 1, rq.weights.c_str(),
                  sm.run.recipe.c_str(), rq.trajectory.empty() ? "" : " and the trajectory to ",
                  rq.trajectory.c_str());
     return 0;
@@ -730,33 +759,91 @@ void reference_points(const std::string& dataset, const std::string& data_file, 
     ddpm::split_reference(pts, n, seed, &real_a, &real_b);
 }
 
-// eval --model --nll: the model's NLL on 1000 fresh points of its data set (nats per point and
-// bits per dimension, in the data set's units): the ELBO with either step variance, and the exact
-// log-likelihood of the probability-flow ODE (all steps, the exact divergence).
-void print_nll(ddpm::SamplingModel& sm, uint64_t seed) {
-    if (sm.run.dataset.rfind("file:", 0) == 0)
-        throw ddpm::UsageError("--nll needs a model of a named data set (this one was trained on " +
-                               sm.run.dataset.substr(5) + ")");
-    const int n = 1000;
-    const ddpm::Tensor x_0 = ddpm::make_dataset(sm.run.dataset, n, 1000 + seed);
+// The exact log p(x_0) of a model's deterministic sampler, in the model's units, and the x_T it
+// maps to each point: the probability-flow ODE by Heun's method (--sampler ode) for an eps, x0 or
+// v model, a flow model's own ODE by heun; S steps, x_T from `prior` (lib/ode.h).
+ddpm::OdeEncoding exact_likelihood(const ddpm::SamplingModel& sm, const ddpm::Denoiser& d,
+                                   const ddpm::Tensor& x_0, int S, const ddpm::Prior& prior) {
+    if (sm.objective == ddpm::Objective::flow)
+        return ddpm::flow_encode(d, x_0, S, ddpm::FlowSolver::heun);
+    return ddpm::ode_encode(ddpm::network_field(d, sm.sched), x_0, sm.sched, S, prior);
+}
+
+// The mean of log p over points.
+double mean_of(const std::vector<double>& v) {
+    double sum = 0;
+    for (double x : v) sum += x;
+    return sum / static_cast<double>(v.size());
+}
+
+// eval --model --nll: the model's NLL in nats per point (bits per dimension) on held-out points:
+// 1000 fresh points of its data set (of its class, with --class), or the learner's file
+// (--data), beside the floor no model goes below, the data's entropy (where it is known). The
+// exact NLL of the deterministic sampler; for a DDPM model also the ELBO with either variance.
+void print_nll(const ddpm::SamplingModel& sm, const SampleRequest& rq, const std::string& dataset,
+               const std::string& data_file, uint64_t seed) {
+    const int K = sm.model.config().num_classes;
+    ddpm::Tensor x_0;
+    std::string what;
+    if (!data_file.empty()) {  // the learner's points, in the model's units
+        x_0 = ddpm::load_points(data_file);
+        if (x_0.ndim() != 2 || x_0.dim(1) != 2 || x_0.dim(0) < 1 || !ddpm::all_finite(x_0))
+            throw ddpm::Error(data_file + ": expected finite points (n, 2), got " +
+                              x_0.shape_str());
+        ddpm::apply_normalization(x_0, sm.run.data_norm);
+        const bool training_file = sm.run.dataset == "file:" + data_file;
+        what = std::to_string(x_0.dim(0)) + " points of " + data_file +
+               (training_file ? " (the training points: give held-out ones with --data FILE)" : "");
+    } else {
+        x_0 = rq.label >= 0 ? class_sample(dataset, K, rq.label, 1000, 1000 + seed)
+                            : ddpm::make_dataset(dataset, 1000, 1000 + seed);
+        what = "1000 fresh points of " + dataset +
+               (rq.label >= 0 ? ", class " + std::to_string(rq.label) : "");
+    }
+    const ddpm::Denoiser d{&sm.model, sm.objective, rq.label, rq.guidance};
+    const std::string sampler = sm.objective == ddpm::Objective::flow ? "heun" : "ode";
+    const int S = sampler_steps(sampler, rq.have_steps, rq.steps, sm.sched);
+    const ddpm::Prior prior = sampling_prior(rq.prior, sm);
+    const double exact = -mean_of(exact_likelihood(sm, d, x_0, S, prior).log_p);
+    if (!std::isfinite(exact)) throw ddpm::Error("the negative log-likelihood is not finite");
+    // In the learner's units x = scale x_model + mean: log p(x) = log p(x_model) - 2 log scale.
+    const double to_data = 2 * std::log(static_cast<double>(sm.run.data_norm.scale));
+    const bool rescaled = to_data != 0;
+    std::printf("negative log-likelihood of %s, nats per point (bits per dimension)%s:\n",
+                what.c_str(), rescaled ? ", in your units [in the model's]" : "");
+    auto row = [&](const char* name, double nll) {
+        std::printf("  %-44s %8.4f (%7.4f)", name, nll + to_data,
+                    ddpm::bits_per_dim(nll + to_data, 2));
+        if (rescaled) std::printf("  [%8.4f (%7.4f)]", nll, ddpm::bits_per_dim(nll, 2));
+        std::printf("\n");
+    };
+    if (data_file.empty() && rq.label < 0) {
+        const ddpm::Entropy h = ddpm::dataset_entropy(dataset, 4000, 2000 + seed);
+        char name[64];
+        std::snprintf(name, sizeof name, "the data's entropy (the floor; +-%.4f)",
+                      h.standard_error);
+        row(name, h.nats);
+    } else {
+        std::printf("  the data's entropy (the floor)               unknown for %s\n",
+                    data_file.empty() ? "one class" : "your points");
+    }
+    char name[64];
+    std::snprintf(name, sizeof name, "exact, the %s sampler, %d steps%s", sampler.c_str(), S,
+                  rq.prior == "matched" ? ", matched" : "");
+    row(name, exact);
+    if (sm.objective == ddpm::Objective::flow) {
+        std::printf("  (a flow-matching model has no ELBO: it has no noisy reverse steps)\n");
+        return;
+    }
     ddpm::Rng rng(seed, /*stream=*/0xe1b0);
     ddpm::SamplerOptions posterior;
     posterior.variance = ddpm::SamplerOptions::Variance::posterior;
-    const double beta = ddpm::elbo(sm.model, x_0, sm.sched, {}, rng).total();
-    const double tilde = ddpm::elbo(sm.model, x_0, sm.sched, posterior, rng).total();
-    const ddpm::OdeEncoding enc =
-        ddpm::ode_encode(ddpm::network_field(sm.model), x_0, sm.sched, sm.sched.num_steps);
-    double ode = 0;
-    for (double v : enc.log_p) ode -= v / n;
-    for (double v : {beta, tilde, ode})
-        if (!std::isfinite(v)) throw ddpm::Error("the negative log-likelihood is not finite");
-    std::printf(
-        "negative log-likelihood of %d fresh points of %s, nats per point (bits per dimension):\n"
-        "  ELBO bound, sigma^2 = beta        %8.4f (%7.4f)\n"
-        "  ELBO bound, sigma^2 = beta~       %8.4f (%7.4f)\n"
-        "  ODE, exact divergence, %3d steps  %8.4f (%7.4f)\n",
-        n, sm.run.dataset.c_str(), beta, ddpm::bits_per_dim(beta, 2), tilde,
-        ddpm::bits_per_dim(tilde, 2), sm.sched.num_steps, ode, ddpm::bits_per_dim(ode, 2));
+    const ddpm::NoiseField field = ddpm::network_field(d, sm.sched);
+    const double beta = ddpm::elbo(field, x_0, sm.sched, {}, rng).total();
+    const double tilde = ddpm::elbo(field, x_0, sm.sched, posterior, rng).total();
+    if (!std::isfinite(beta) || !std::isfinite(tilde)) throw ddpm::Error("the ELBO is not finite");
+    row("ELBO bound of ddpm, sigma^2 = beta", beta);
+    row("ELBO bound of ddpm, sigma^2 = beta~", tilde);
 }
 
 // eval --model: n samples drawn as ddpm sample draws them by default, in the data's units. The
@@ -775,6 +862,7 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
     parse_class_flags(args, rq);
     rq.weights = args.text("--weights", "");
     if (!rq.weights.empty()) one_of("--weights", rq.weights, {"raw", "ema"});
+    rq.prior = parse_prior_flag(args);
     rq.import = parse_import_flags(args);
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
     const bool reference_given = args.has("--dataset") || args.has("--data");
@@ -785,7 +873,7 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
     ddpm::SamplingModel sm = ddpm::load_sampling_model(rq.model_path, rq.weights, rq.import);
     recipe_defaults(rq, sm.run.recipe);
     model_defaults(rq, sm);
-    if (nll) require_eps_model(sm, rq.model_path, "--nll measures an eps model's likelihood");
+    note_prior_mismatch(rq, sm);
     cls->label = rq.label;
     cls->classes = sm.model.config().num_classes;
     if (rq.label >= 0 && args.has("--data"))
@@ -797,7 +885,7 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
         *dataset = from_file ? "s_curve" : sm.run.dataset;
         *data_file = from_file ? sm.run.dataset.substr(5) : "";
     }
-    if (nll) print_nll(sm, rq.seed);
+    if (nll) print_nll(sm, rq, *dataset, *data_file, rq.seed);
     ddpm::Tensor seq = draw_trajectory(rq, sm);
     ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
     ddpm::denormalize_points(samples, sm.run.data_norm);
@@ -971,26 +1059,41 @@ int predict(cli::Args& args) {
     const std::string model_path = args.text("--model", ""), points = args.text("--points", ""),
                       out = args.text("--out", ""), weights = args.text("--weights", "");
     const long t = args.integer("--t", 0, 0, 99999);
+    const int label = static_cast<int>(args.integer("--class", -1, 0, 1000));
     const ddpm::ImportSettings import = parse_import_flags(args);
     args.finish();
     if (!weights.empty()) one_of("--weights", weights, {"raw", "ema"});
     check_points_out(out);
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}, {"--points", points}});
     const ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
-    require_eps_model(sm, model_path, "predict gives eps_theta, as the notebook's model does");
+    if (sm.objective == ddpm::Objective::flow)
+        throw ddpm::UsageError(model_path +
+                               " was trained by flow matching: its network predicts a velocity at "
+                               "a continuous time, which has no eps_theta(x, t) to give");
+    const int K = sm.model.config().num_classes;
+    if (label >= 0 && label >= K)
+        throw ddpm::UsageError(
+            "--class " + std::to_string(label) + ": " + model_path +
+            (K == 0 ? " has no classes" : " has classes 0 to " + std::to_string(K - 1)));
     if (t >= sm.sched.num_steps)
         throw ddpm::UsageError("--t: the model has steps 0 ... " +
                                std::to_string(sm.sched.num_steps - 1) + ", got " +
                                std::to_string(t));
     const ddpm::Tensor x = points_in_model_units(points, sm);
     ddpm::Tensor eps({x.dim(0), 2});
-    const std::vector<int> steps(x.dim(0), static_cast<int>(t));
-    ddpm::fast::predict_noise(sm.model, eps.data(), x.data(), steps.data(), x.dim(0));
+    const ddpm::Denoiser d{&sm.model, sm.objective, label};  // its output as eps (objective.h)
+    ddpm::predict_eps(d, eps.data(), x.data(), static_cast<int>(t), x.dim(0), sm.sched);
     if (!ddpm::all_finite(eps)) throw ddpm::Error("the network's output is not finite");
     ddpm::save_points(eps, out);
     std::FILE* report = ddpm::is_standard_output(out) ? stderr : stdout;
-    std::fprintf(report, "wrote eps_theta(x, %ld) at %d points to %s (%s weights)\n", t, x.dim(0),
-                 out.c_str(), sm.weights.c_str());
+    std::fprintf(
+        report, "wrote eps_theta(x, %ld%s) at %d points to %s (%s weights%s)\n", t,
+        label >= 0 ? (", class " + std::to_string(label)).c_str() : "", x.dim(0),
+        output_name(out).c_str(), sm.weights.c_str(),
+        sm.objective == ddpm::Objective::eps
+            ? ""
+            : (std::string(", from its ") + ddpm::objective_name(sm.objective) + " prediction")
+                  .c_str());
     return 0;
 }
 
@@ -1003,30 +1106,46 @@ int encode(cli::Args& args) {
         if (!args.has(flag)) throw ddpm::UsageError(std::string("encode needs ") + flag);
     const std::string model_path = args.text("--model", ""), points = args.text("--points", ""),
                       out = args.text("--out", ""), weights = args.text("--weights", "");
-    const bool have_steps = args.has("--sample-steps");
-    const int steps = static_cast<int>(args.integer("--sample-steps", 1, 1, 100000));
+    SampleRequest rq;  // the sampler it inverts: its steps and prior
+    rq.model_path = model_path;
+    rq.have_steps = args.has("--sample-steps");
+    rq.steps = static_cast<int>(args.integer("--sample-steps", 1, 1, 100000));
+    rq.prior = parse_prior_flag(args);
     const ddpm::ImportSettings import = parse_import_flags(args);
     args.finish();
     if (!weights.empty()) one_of("--weights", weights, {"raw", "ema"});
     check_points_out(out);
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}, {"--points", points}});
     ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
-    require_eps_model(sm, model_path, "encode integrates an eps model's probability-flow ODE");
-    const int S = sample_steps(have_steps, steps, sm.sched);
+    const bool flow = sm.objective == ddpm::Objective::flow;
+    rq.sampler = flow ? "heun" : "ode";
+    model_defaults(rq, sm);
+    const int S = sampler_steps(rq.sampler, rq.have_steps, rq.steps, sm.sched);
     const ddpm::Tensor x_0 = points_in_model_units(points, sm);
-    const ddpm::OdeEncoding enc = ddpm::ode_encode(ddpm::network_field(sm.model), x_0, sm.sched, S);
-    double mean = 0;
-    for (double v : enc.log_p) mean += v / static_cast<double>(enc.log_p.size());
-    mean -= 2 * std::log(static_cast<double>(sm.run.data_norm.scale));  // into the data's units
-    if (!std::isfinite(mean) || !ddpm::all_finite(enc.x_T))
+    const ddpm::Denoiser d{&sm.model, sm.objective};
+    const ddpm::OdeEncoding enc = exact_likelihood(sm, d, x_0, S, sampling_prior(rq.prior, sm));
+    // Each point's x_T, and its log p in the data's units: log p(x) = log p(x_model) - 2 log scale.
+    const double to_data = 2 * std::log(static_cast<double>(sm.run.data_norm.scale));
+    ddpm::Tensor table({x_0.dim(0), 3});
+    for (int p = 0; p < x_0.dim(0); ++p) {
+        table.at(p, 0) = enc.x_T.at(p, 0);
+        table.at(p, 1) = enc.x_T.at(p, 1);
+        table.at(p, 2) = static_cast<float>(enc.log_p[p] - to_data);
+    }
+    const double mean = mean_of(enc.log_p) - to_data;
+    if (!std::isfinite(mean) || !ddpm::all_finite(table))
         throw ddpm::Error("the encoding is not finite (points far outside the data?)");
-    ddpm::save_points(enc.x_T, out);
+    ddpm::write_file_atomic(out, ddpm::has_extension(out, ".npy")
+                                     ? ddpm::npy_bytes(table)
+                                     : ddpm::csv_table_text(table, "x,y,log_p"));
     std::FILE* report = ddpm::is_standard_output(out) ? stderr : stdout;
-    std::fprintf(report,
-                 "wrote the x_T of %d points to %s (%d ODE steps, %s weights); mean log p(x_0) "
-                 "%.4f nats per point, %.4f bits per dimension\n",
-                 x_0.dim(0), out.c_str(), S, sm.weights.c_str(), mean,
-                 -ddpm::bits_per_dim(-mean, 2));
+    std::fprintf(
+        report,
+        "wrote x_T and log p(x_0) of %d points to %s (the exact inverse of the %s sampler, "
+        "%d steps, %s prior, %s weights); mean log p(x_0) %.4f nats per point, %.4f bits "
+        "per dimension\n",
+        x_0.dim(0), output_name(out).c_str(), rq.sampler.c_str(), S, rq.prior.c_str(),
+        sm.weights.c_str(), mean, -ddpm::bits_per_dim(-mean, 2));
     return 0;
 }
 

@@ -31,6 +31,22 @@ std::string csv_text(const Tensor& points) {
     return out;
 }
 
+std::string csv_table_text(const Tensor& table, const std::string& header) {
+    const size_t columns = std::count(header.begin(), header.end(), ',') + 1;
+    if (table.ndim() != 2 || static_cast<size_t>(table.dim(1)) != columns)
+        throw Error("csv_table_text: expected (n, " + std::to_string(columns) + ") for '" + header +
+                    "', got " + table.shape_str());
+    std::string out = header + "\n";
+    char field[32];
+    for (int i = 0; i < table.dim(0); ++i)
+        for (int j = 0; j < table.dim(1); ++j) {
+            std::snprintf(field, sizeof field, "%.9g%c", table.at(i, j),  // %.9g: exact for float
+                          j + 1 < table.dim(1) ? ',' : '\n');
+            out += field;
+        }
+    return out;
+}
+
 void save_csv(const Tensor& points, const std::string& path) {
     write_file_atomic(path, csv_text(points));
 }

@@ -12,6 +12,8 @@ namespace ddpm {
 // points (n, 2) -> "x,y" lines; a trajectory (frames, n, 2) -> "frame,x,y" lines. Atomic.
 void save_csv(const Tensor& points, const std::string& path);
 std::string csv_text(const Tensor& points);  // what save_csv writes
+// A table (n, k) under a header of k comma-separated names ("x,y,log_p"), one row a line.
+std::string csv_table_text(const Tensor& table, const std::string& header);
 
 // Returns (n, 2) for x,y files and (frames, n, 2) for frame,x,y files.
 Tensor load_csv(const std::string& path);
