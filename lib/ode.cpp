@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -283,6 +284,13 @@ void step_up(const Grid& g, int k, const std::vector<double>& y, int n, std::vec
     for (size_t i = 0; i < y.size(); ++i) out[i] = y[i] + h * 0.5 * (f0[i] + f1[i]);
 }
 
+// "s = 2029.2 to 64.16": where step k runs, for an error message.
+std::string node_text(const Grid& g, int k) {
+    char text[64];
+    std::snprintf(text, sizeof text, "s = %.4g to %.4g", g.s[k], g.s[k - 1]);
+    return text;
+}
+
 // The points y at node k that step_down sends to `target` (n, 2) at node k - 1, by Newton's
 // method on G(y) = step_down(y) - target from step_up's guess; adds -log |det J| at each solution
 // to log_p. Each round evaluates only the points not yet converged. Returns the rounds taken.
@@ -306,10 +314,11 @@ int invert_step(const Grid& g, int k, const std::vector<double>& target, int n,
             const double g0 = reached[2 * i] - target[2 * p],
                          g1 = reached[2 * i + 1] - target[2 * p + 1];
             if (!(std::isfinite(det) && det > 0))
-                throw Error(
-                    "ode: a step is not invertible at a point (its Jacobian's determinant "
-                    "is " +
-                    std::to_string(det) + "); use more steps");
+                throw Error("the ODE sampler's step from " + node_text(g, k) +
+                            " folds the plane at a point (its Jacobian's determinant is " +
+                            std::to_string(det) +
+                            "): the sampler has no density there; try other steps, or a "
+                            "schedule whose last step is less abrupt");
             // Converged when the step lands on its target to the float network's rounding: of its
             // output, which the displacement h f carries (a relative 1e-7 of it), and of its input
             // (y is rounded to float, a relative 6e-8, before the network reads it).
@@ -327,9 +336,11 @@ int invert_step(const Grid& g, int k, const std::vector<double>& target, int n,
         active.swap(still);
         if (active.empty()) return round;
     }
-    throw Error("ode: inverting a step did not converge in " + std::to_string(kMaxRounds) +
-                " Newton rounds at " + std::to_string(active.size()) +
-                " points (the map folds there); use more steps");
+    throw Error("the ODE sampler's step from " + node_text(g, k) +
+                ": inverting it did not "
+                "converge in " +
+                std::to_string(kMaxRounds) + " Newton rounds at " + std::to_string(active.size()) +
+                " points (it nearly folds there); try other steps");
 }
 
 // The exact encoding along a grid: x_0 (at node 0) -> y_S, log p(x_0) = log p_S(y_S) - the sum of

@@ -55,9 +55,9 @@ NoiseField network_field(const Denoiser& d, const Schedule& sched,
 // lesson 12 check the ODE against it.
 NoiseField gaussian_field(const double mean[2], const double cov[2][2], const Schedule& sched);
 
-// The distribution x_T is drawn from: N(0, I), as the notebook samples, or the matched prior,
-// the Gaussian with q(x_T)'s own mean and covariance (the data's moments carried to step T,
-// a mean + s^2 I... : lesson 07's prior mismatch removed).
+// The distribution x_T is drawn from: N(0, I), as the notebook samples, or the matched prior, the
+// Gaussian with q(x_T)'s own mean and covariance (a m and a^2 C + s^2 I for data of mean m and
+// covariance C, a = sqrt(abar_T), s^2 = 1 - abar_T): lesson 07's prior mismatch removed.
 struct Prior {
     double mean[2] = {0, 0};
     double cov[2][2] = {{1, 0}, {0, 1}};

@@ -179,7 +179,7 @@ double mean_nll(const ddpm::OdeEncoding& e) {
 }
 
 // The exact NLL, or NaN where a step of the sampler folds the plane (its Jacobian's determinant
-// changes sign at a point): the cosine schedule's top step, from sigma ~ 6700 to ~ 200, has a
+// changes sign at a point): the cosine schedule's top step, sigma 2029 to 64 (t = 99 to 98), has a
 // determinant near 1e-3 even with the exact field, and a rough network's field folds it. A folded
 // map has no density by the change of variables; the table says so.
 double exact_nll(const ddpm::NoiseField& field, const ddpm::Tensor& x_0,
@@ -204,8 +204,8 @@ Likelihoods likelihoods(ddpm::MLPDiffusion& model, const ddpm::Schedule& sched,
     return out;
 }
 
-// The ELBO's terms over t, one chart per schedule, on a log axis so that each step's KL (blue)
-// shows beside the decoder L_0 at t = 0 and the prior's L_T at t = T (orange).
+// The ELBO's terms over t, one chart per schedule: each step's KL (blue), the decoder L_0 at
+// t = 0 and the prior's L_T at t = T (orange).
 ddpm::Canvas elbo_chart(const std::vector<std::string>& names,
                         const std::vector<ddpm::ElboTerms>& terms) {
     ddpm::Canvas fig(1080, 380);
