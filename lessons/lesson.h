@@ -25,8 +25,8 @@ struct Checks {
         if (!e) return quick ? quick_epochs : full_epochs;
         char* end = nullptr;
         long v = std::strtol(e, &end, 10);
-        if (*e == '\0' || *end != '\0' || v < 1 || v > 100000) {
-            std::fprintf(stderr, "EPOCHS must be a whole number in [1, 100000], got '%s'\n", e);
+        if (*e == '\0' || *end != '\0' || v < 1 || v > 1000000) {
+            std::fprintf(stderr, "EPOCHS must be a whole number in [1, 1000000], got '%s'\n", e);
             std::exit(2);
         }
         return static_cast<int>(v);
