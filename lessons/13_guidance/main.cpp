@@ -55,7 +55,7 @@ double on_class_share(const ddpm::Tensor& samples, const ddpm::LabelledData& tru
 // What one guidance weight gives, class by class.
 struct SweepRow {
     float w = 0;
-    double on_class[kClasses], precision[kClasses], recall[kClasses];
+    double on_class[kClasses], precision[kClasses], recall[kClasses], swd_ratio[kClasses];
     std::vector<ddpm::Tensor> samples;  // one set per class
     double mean(const double* v) const { return (v[0] + v[1] + v[2]) / kClasses; }
 };
@@ -72,13 +72,22 @@ ddpm::Tensor sample_class(const ddpm::MLPDiffusion& model, const ddpm::Schedule&
 }
 
 std::vector<SweepRow> guidance_sweep(const ddpm::MLPDiffusion& model, const ddpm::Schedule& sched,
-                                     const ddpm::LabelledData& truth, int n) {
+                                     const ddpm::LabelledData& truth,
+                                     const ddpm::LabelledData& truth_b, int n) {
     std::vector<SweepRow> rows;
     ddpm::Rng rng(7);
+    // Sliced Wasserstein weighs where along its arc the mass sits, which the k-NN measures (is
+    // each sample near a real one, is each real one near a sample) do not see: over its floor,
+    // two fresh sets of the class.
+    double floor[kClasses];
+    for (int k = 0; k < kClasses; ++k)
+        floor[k] =
+            ddpm::sliced_wasserstein(ddpm::class_points(truth_b, k), ddpm::class_points(truth, k));
     std::printf(
-        "\nguidance sweep: %d samples per class; precision and recall (k-NN, k = 5) against the "
-        "class's own points\n"
-        "        on its own arc (share)     precision, mean (by class)   recall, mean (by class)\n"
+        "\nguidance sweep: %d samples per class; precision and recall (k-NN, k = 5) and sliced "
+        "Wasserstein over its floor, against the class's own points\n"
+        "        on its own arc (share)     precision, mean (by class)   recall, mean (by class)"
+        "   SWD / floor, mean (by class)\n"
         "   w    %-6.6s  %-6.6s  %-6.6s\n",
         n, kClassName[0], kClassName[1], kClassName[2]);
     for (float w : kWeights) {
@@ -91,14 +100,28 @@ std::vector<SweepRow> guidance_sweep(const ddpm::MLPDiffusion& model, const ddpm
             row.on_class[k] = on_class_share(row.samples[k], truth, k);
             row.precision[k] = pr.precision;
             row.recall[k] = pr.recall;
+            row.swd_ratio[k] =
+                ddpm::sliced_wasserstein(row.samples[k], ddpm::class_points(truth, k)) / floor[k];
         }
         std::printf(
-            "%4.0f    %.2f    %.2f    %.2f      %.3f (%.2f %.2f %.2f)     %.3f (%.2f %.2f %.2f)\n",
+            "%4.0f    %.2f    %.2f    %.2f      %.3f (%.2f %.2f %.2f)     %.3f (%.2f %.2f %.2f)"
+            "     %5.1f (%.1f %.1f %.1f)\n",
             w, row.on_class[0], row.on_class[1], row.on_class[2], row.mean(row.precision),
             row.precision[0], row.precision[1], row.precision[2], row.mean(row.recall),
-            row.recall[0], row.recall[1], row.recall[2]);
+            row.recall[0], row.recall[1], row.recall[2], row.mean(row.swd_ratio), row.swd_ratio[0],
+            row.swd_ratio[1], row.swd_ratio[2]);
         rows.push_back(row);
     }
+    // What w = 0 can reach at best: a perfect unconditional model draws from the whole curve, so
+    // against one class's points about a third of its samples look real.
+    double ceiling[kClasses];
+    const ddpm::Tensor whole = ddpm::make_dataset("s_curve", n, 2024);
+    for (int k = 0; k < kClasses; ++k)
+        ceiling[k] = ddpm::knn_precision_recall(whole, ddpm::class_points(truth, k)).precision;
+    std::printf(
+        "  the ceiling at w = 0: fresh points of the whole curve against each class's, precision "
+        "%.3f (%.2f %.2f %.2f)\n",
+        (ceiling[0] + ceiling[1] + ceiling[2]) / kClasses, ceiling[0], ceiling[1], ceiling[2]);
     return rows;
 }
 
@@ -179,7 +202,9 @@ int main(int argc, char** argv) {
     // 3. The sweep, against fresh labelled points.
     const ddpm::LabelledData truth =
         ddpm::make_labelled_dataset("s_curve", 3 * n_eval, kClasses, 99);
-    const std::vector<SweepRow> rows = guidance_sweep(model, tr.sched, truth, n_eval);
+    const ddpm::LabelledData truth_b =
+        ddpm::make_labelled_dataset("s_curve", 3 * n_eval, kClasses, 100);
+    const std::vector<SweepRow> rows = guidance_sweep(model, tr.sched, truth, truth_b, n_eval);
     lesson::save_figure(sweep_figure(rows, truth), "guidance", lesson::Svg::on_request);
     std::printf("wrote guidance.png\n\n");
 
@@ -192,5 +217,9 @@ int main(int argc, char** argv) {
                "more guidance, more precision (w = 4 against w = 0 and w = 1)");
     check.that(w8.mean(w8.recall) < w1.mean(w1.recall),
                "strong guidance costs recall: w = 8 covers its arc less than w = 1");
+    check.that(w4.mean(w4.swd_ratio) > 2 * w1.mean(w1.swd_ratio) &&
+                   w4.mean(w4.precision) > w1.mean(w1.precision),
+               "guidance moves the mass along the arc: at w = 4 the sliced Wasserstein over its "
+               "floor is more than twice w = 1's, while its precision is higher");
     return check.finish();
 }
