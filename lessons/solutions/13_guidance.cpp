@@ -1,18 +1,26 @@
-// Solution to exercise 13: the mix is guide()'s line (lib/guidance.cpp); the classifier's
-// gradient is the difference of two scores, score_from_eps's line (lib/score.cpp) applied to
-// eps_cond - eps_uncond.
+// Solution to exercise 13: at each step the guided eps, eps_uncond + w (eps_cond - eps_uncond)
+// (Ho & Salimans' mix, their weight plus one), then Eq. 11's mean and the posterior variance's
+// noise, which lib's p_step computes for any eps.
+#include <vector>
+
+#include "diffusion.h"
 #include "exercise.h"
 
 namespace ex {
 
-void guided_eps(float* eps, const float* eps_cond, const float* eps_uncond, int n_values, float w) {
-    for (int i = 0; i < n_values; ++i) eps[i] = eps_uncond[i] + w * (eps_cond[i] - eps_uncond[i]);
-}
-
-void implied_classifier_gradient(float* grad, const float* eps_cond, const float* eps_uncond,
-                                 int n_values, int t, const ddpm::Schedule& sched) {
-    const float s = sched.one_minus_alphas_bar_sqrt[t];
-    for (int i = 0; i < n_values; ++i) grad[i] = -(eps_cond[i] - eps_uncond[i]) / s;
+void guided_sample(float* x, int n, const Eps& eps_cond, const Eps& eps_uncond, float w,
+                   const ddpm::Schedule& sched, ddpm::Rng& rng) {
+    ddpm::SamplerOptions alg2;  // DDPM's Algorithm 2
+    alg2.variance = ddpm::SamplerOptions::Variance::posterior;
+    alg2.noise_at_last_step = false;
+    std::vector<float> cond(2 * static_cast<size_t>(n)), uncond(cond.size()), eps(cond.size());
+    for (int t = sched.num_steps - 1; t >= 0; --t) {
+        eps_cond(x, n, t, cond.data());
+        eps_uncond(x, n, t, uncond.data());
+        for (size_t i = 0; i < eps.size(); ++i)
+            eps[i] = uncond[i] + w * (cond[i] - uncond[i]);  // the guided mix
+        ddpm::p_step(x, eps.data(), 2 * n, t, sched, rng, alg2);
+    }
 }
 
 }  // namespace ex

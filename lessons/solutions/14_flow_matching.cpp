@@ -1,7 +1,9 @@
-// Solution to exercise 14: v is objective_target's line (lib/objective.cpp); the way back solves
-// x_t = a x_0 + s eps and v = a eps - s x_0 with a^2 + s^2 = 1; Heun's step is
-// flow_sample_loop's (lib/flow.cpp) for one step.
-#include <vector>
+// Solution to exercise 14. v is objective_target's line (lib/objective.cpp); the way back is the
+// rotation of (x_t, v) by the angle whose cosine is a: eps = s x_t + a v, x_0 = a x_t - s v. For
+// Gaussian data, x_tau = (1 - tau) x_0 + tau eps is Gaussian with mean (1 - tau) m and covariance
+// S = (1 - tau)^2 C + tau^2 I, and its covariances with eps and x_0 are tau I and (1 - tau) C, so
+//   E[eps | x] = tau S^-1 (x - (1 - tau) m),   E[x_0 | x] = m + (1 - tau) C S^-1 (x - (1 - tau) m).
+#include <cmath>
 
 #include "exercise.h"
 
@@ -22,13 +24,23 @@ void eps_and_x0_from_v(float* eps, float* x0, const float* v, const float* x_t, 
     }
 }
 
-void heun_step(float* x, int n_values, float tau, float tau_next, const Field& field) {
-    const float h = tau_next - tau;
-    std::vector<float> v(n_values), guess(n_values), v_guess(n_values);
-    field(x, tau, v.data());
-    for (int i = 0; i < n_values; ++i) guess[i] = x[i] + h * v[i];
-    field(guess.data(), tau_next, v_guess.data());
-    for (int i = 0; i < n_values; ++i) x[i] += h * 0.5f * (v[i] + v_guess[i]);
+void gaussian_flow_velocity(float* v, const float* x, int n, double tau, const double m[2],
+                            const double C[2][2]) {
+    const double r = 1 - tau;
+    // S = r^2 C + tau^2 I, and its inverse (2 x 2)
+    const double s00 = r * r * C[0][0] + tau * tau, s01 = r * r * C[0][1],
+                 s11 = r * r * C[1][1] + tau * tau;
+    const double det = s00 * s11 - s01 * s01;
+    const double i00 = s11 / det, i01 = -s01 / det, i11 = s00 / det;
+    for (int p = 0; p < n; ++p) {
+        const double d0 = x[2 * p] - r * m[0], d1 = x[2 * p + 1] - r * m[1];
+        const double u0 = i00 * d0 + i01 * d1, u1 = i01 * d0 + i11 * d1;  // S^-1 (x - r m)
+        const double eps0 = tau * u0, eps1 = tau * u1;                    // E[eps | x]
+        const double x00 = m[0] + r * (C[0][0] * u0 + C[0][1] * u1);      // E[x_0 | x]
+        const double x01 = m[1] + r * (C[1][0] * u0 + C[1][1] * u1);
+        v[2 * p] = static_cast<float>(eps0 - x00);
+        v[2 * p + 1] = static_cast<float>(eps1 - x01);
+    }
 }
 
 }  // namespace ex

@@ -5,13 +5,13 @@
 
 namespace ex {
 
-double kl_diagonal(const double* m1, const double* v1, const double* m2, const double* v2, int D) {
-    // TODO: the sum over the D dimensions, then half of it
+double heun_step_logdet(double* y, double h, const Field& f_a, const Field& f_b) {
+    // TODO: the step (y~, then y'), and the log |det| of its Jacobian
     return 0.0;
 }
 
-double elbo_weight(const ddpm::Schedule& sched, int t, double sigma2) {
-    // TODO: beta_t, alpha_t and 1 - abar_t from the schedule, then one line
+double hutchinson_trace(const VectorJacobian& jt_v, int draws, ddpm::Rng& rng) {
+    // TODO: draws of v, each one's estimate from J^T v, their mean
     return 0.0;
 }
 

@@ -1,21 +1,32 @@
-// Exercise 12: the two pieces of the ELBO's step terms (lesson 12, lib/elbo.h, docs/theory.md).
+// Exercise 12: the two pieces of the ODE's likelihood (lesson 12, lib/ode.h, docs/theory.md §17):
+// the change of log-density of one step of the ODE sampler, and Hutchinson's estimate of a
+// divergence.
 #pragma once
-#include "schedule.h"
+#include <functional>
+
+#include "rng.h"
 
 namespace ex {
 
-// The KL divergence between two Gaussians with diagonal covariances, in D dimensions (the
-// library's gaussian_kl takes one variance for all dimensions):
-//   KL( N(m1, diag v1) || N(m2, diag v2) )
-//     = 1/2 sum_d ( v1_d / v2_d - 1 + log(v2_d / v1_d) + (m1_d - m2_d)^2 / v2_d )
-double kl_diagonal(const double* m1, const double* v1, const double* m2, const double* v2, int D);
+// A 2-D field at one node of the sampler's grid: its value f (2) at the point y (2), and its
+// Jacobian J (2 x 2, row-major: J[2 i + j] = d f_i / d y_j).
+using Field = std::function<void(const double* y, double* f, double* J)>;
 
-// DDPM's Eq. 12: with x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, the KL of the notebook's
-// step t (t >= 1) between the posterior q(x_{t-1} | x_t, x_0) and the model's step of variance
-// sigma2 is lambda_t |eps - eps_theta|^2 plus a constant that no weight changes, with
-//   lambda_t = beta_t^2 / (2 sigma2 alpha_t (1 - abar_t)).
-// (L_simple drops lambda_t: every step weighs 1.) The schedule's arrays are float; compute in
-// double.
-double elbo_weight(const ddpm::Schedule& sched, int t, double sigma2);
+// One step of Heun's method with step h, from a node whose field is f_a to the next, f_b:
+//   y~ = y + h f_a(y),    y' = y + h/2 (f_a(y) + f_b(y~))
+// y (2) is updated in place. Returns log |det(d y' / d y)|, the step's change of log-density
+// (with it the sampler is a normalising flow: log p(y) = log p(y') + log |det|). The Jacobian of
+// the step is yours to derive from the two fields' Jacobians, and y~ depends on y too.
+double heun_step_logdet(double* y, double h, const Field& f_a, const Field& f_b);
+
+// A map's vector-Jacobian product at a fixed point: J^T v (2) for a vector v (2), what one
+// backward pass of a network gives.
+using VectorJacobian = std::function<void(const double* v, double* jt_v)>;
+
+// Hutchinson's estimate of the trace of J (the divergence) from `draws` random sign vectors v,
+// each v_d = -1 or +1 with probability 1/2: the mean over the draws of an unbiased one-draw
+// estimate built from J^T v. Draw the signs as rng.uniform() < 0.5 ? -1 : +1, v_0 then v_1, draw
+// after draw.
+double hutchinson_trace(const VectorJacobian& jt_v, int draws, ddpm::Rng& rng);
 
 }  // namespace ex

@@ -1,15 +1,14 @@
-// Exercise 13: fill in the two functions. `make exercise` in lessons/13_guidance checks them.
+// Exercise 13: fill in the loop. `make exercise` in lessons/13_guidance checks it.
+#include <vector>
+
 #include "exercise.h"
 
 namespace ex {
 
-void guided_eps(float* eps, const float* eps_cond, const float* eps_uncond, int n_values, float w) {
-    // TODO: one line per value
-}
-
-void implied_classifier_gradient(float* grad, const float* eps_cond, const float* eps_uncond,
-                                 int n_values, int t, const ddpm::Schedule& sched) {
-    // TODO: the noise's std at step t from the schedule, then one line per value
+void guided_sample(float* x, int n, const Eps& eps_cond, const Eps& eps_uncond, float w,
+                   const ddpm::Schedule& sched, ddpm::Rng& rng) {
+    // TODO: for each step, from the last down: both predictions, their guided mix, one step of
+    // Algorithm 2
 }
 
 }  // namespace ex

@@ -1,21 +1,23 @@
-// Exercise 13: classifier-free guidance, and the classifier it hides (lesson 13, lib/guidance.h,
-// docs/theory.md).
+// Exercise 13: a guided sampling loop (lesson 13, lib/guidance.h, lib/diffusion.h,
+// docs/theory.md §18).
 #pragma once
+#include <functional>
+
+#include "rng.h"
 #include "schedule.h"
 
 namespace ex {
 
-// Classifier-free guidance's mix of the network's two answers, for n_values values:
-//   eps = eps_uncond + w (eps_cond - eps_uncond)
-void guided_eps(float* eps, const float* eps_cond, const float* eps_uncond, int n_values, float w);
+// A noise predictor: eps (n, 2) at points x (n, 2) and step t. The network answers two ways: told
+// the class (eps_cond) and told "no class" (eps_uncond).
+using Eps = std::function<void(const float* x, int n, int t, float* eps)>;
 
-// The classifier the two answers imply. Each eps is a score (lesson 11):
-//   grad log q(x_t | c) = -eps_cond / sqrt(1 - abar_t),  grad log q(x_t) = -eps_uncond / sqrt(1 - abar_t)
-// and by Bayes, log p(c | x_t) = log q(x_t | c) + log p(c) - log q(x_t), so
-//   grad_x log p(c | x_t) = -(eps_cond - eps_uncond) / sqrt(1 - abar_t)
-// Guidance with weight w then samples with the score of q(x_t) p(c | x_t)^w: a classifier's
-// gradient, pushed w times, with no classifier trained. grad (n_values) at step t.
-void implied_classifier_gradient(float* grad, const float* eps_cond, const float* eps_uncond,
-                                 int n_values, int t, const ddpm::Schedule& sched);
+// The whole reverse process of classifier-free guidance with weight w, from x_T (n, 2) in x down
+// to x_0, in place: at every step t = T-1 ... 0, the two predictions mixed so that w = 0 is the
+// unconditional model, w = 1 the conditional one, and larger w pushes further in the direction
+// from the first to the second; then DDPM's Algorithm 2 step of lesson 07 (the posterior
+// variance, no noise at t = 0), its noise drawn as rng.normal(), one value after another.
+void guided_sample(float* x, int n, const Eps& eps_cond, const Eps& eps_uncond, float w,
+                   const ddpm::Schedule& sched, ddpm::Rng& rng);
 
 }  // namespace ex
