@@ -362,6 +362,11 @@ expect 2 "euler and heun integrate a flow-matching model" sample --model w.ckpt 
     ok "a v model samples by the ODE, encodes and predicts; a flow model's NLL and encoding" ||
     not_ok "ode, encode, predict and nll for v and flow: $(cat vp.txt fnll.txt 2>&1 | tail -n 3)"
 expect 2 "unknown objective 'score': use one of eps, x0, v, flow" train --objective score
+"$ddpm" export v.ckpt v.safetensors > vexp.txt 2>&1 && grep -q "note: not the notebook's model as it stands: it predicts v" vexp.txt &&
+    ! grep -q "depth 3" vexp.txt && "$ddpm" export cls.ckpt clsn.safetensors > cexp.txt 2>&1 &&
+    grep -q "3 classes (class_embeddings" cexp.txt && ! grep -q "loads into" cexp.txt &&
+    ok "ddpm export names what differs from the notebook's model (an objective, classes), not what matches" ||
+    not_ok "export's notes: $(cat vexp.txt cexp.txt)"
 expect 2 "flow.ckpt was trained by flow matching: its network predicts a velocity" predict --model flow.ckpt --points at.csv --t 3 --out p.csv
 expect 2 "--prior matched: flow.ckpt was trained by flow matching" sample --model flow.ckpt --prior matched --out s.csv
 

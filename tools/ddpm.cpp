@@ -993,10 +993,36 @@ int animate(cli::Args& args) {
     return 0;
 }
 
-// Does the configuration have a counterpart in the notebook's MLPDiffusion(n_steps, num_units)?
-bool notebook_shaped(const ddpm::ModelConfig& m) {
-    return m.depth == 3 && m.dim == 2 && m.fourier == 0 && m.num_classes == 0 &&
-           m.embedding == ddpm::ModelConfig::Embedding::learned;
+// What keeps the exported model from being the notebook's MLPDiffusion(n_steps, num_units)
+// sampled by its p_sample_loop: each difference, with what the notebook must do about it. Empty
+// for a model of the notebook's shape that predicts eps.
+std::vector<std::string> notebook_differences(const ddpm::ModelConfig& m, ddpm::Objective o) {
+    std::vector<std::string> out;
+    if (m.depth != 3)
+        out.push_back("depth " + std::to_string(m.depth) +
+                      " (the notebook's class has 3 blocks: write the class with " +
+                      std::to_string(m.depth) + ")");
+    if (m.embedding == ddpm::ModelConfig::Embedding::sinusoidal)
+        out.push_back("a fixed sinusoidal step table (the notebook learns its tables: the file has "
+                      "none to load; compute the table as lib/model.cpp does)");
+    if (m.fourier > 0)
+        out.push_back(std::to_string(m.fourier) +
+                      " Fourier features of x (the first layer takes " +
+                      std::to_string(m.input_width()) +
+                      " inputs: add the features before it, as lib/model.cpp does)");
+    if (m.num_classes > 0)
+        out.push_back(std::to_string(m.num_classes) +
+                      " classes (class_embeddings.k.weight, one row a class and one for \"no "
+                      "class\", added in each block: the notebook's class has no such input)");
+    if (o == ddpm::Objective::x0 || o == ddpm::Objective::v)
+        out.push_back(std::string("it predicts ") + ddpm::objective_name(o) +
+                      ", and the notebook's p_sample reads the output as eps: convert first, " +
+                      (o == ddpm::Objective::x0 ? "eps = (x_t - sqrt(abar_t) out) / sqrt(1 - abar_t)"
+                                                : "eps = sqrt(1 - abar_t) x_t + sqrt(abar_t) out"));
+    if (o == ddpm::Objective::flow)
+        out.push_back("it predicts a flow-matching velocity at continuous time: the notebook's "
+                      "sampler does not apply; integrate dx/dtau = v from tau = 1 to 0 (lesson 14)");
+    return out;
 }
 
 int export_weights(cli::Args& args) {
@@ -1021,18 +1047,15 @@ int export_weights(cli::Args& args) {
     std::printf("wrote %s: %zu tensors, %zu parameters (the %s weights after %d epochs)\n",
                 out.c_str(), file.tensors.size(), ck.trainer.model.num_params(), weights.c_str(),
                 ck.trainer.epoch);
-    if (notebook_shaped(m))
+    const std::vector<std::string> differences =
+        notebook_differences(m, ck.trainer.cfg.objective);
+    if (differences.empty())
         std::printf(
             "it loads into the notebook's MLPDiffusion(%d, num_units=%d) with "
             "load_state_dict(..., strict=True)\n",
             m.num_steps, m.hidden);
-    else
-        std::printf(
-            "note: this model (depth %d, %s step embedding, %d Fourier features) is not "
-            "the notebook's MLPDiffusion; tools/notebook_io.py reads its tensors\n",
-            m.depth,
-            m.embedding == ddpm::ModelConfig::Embedding::learned ? "learned" : "sinusoidal",
-            m.fourier);
+    for (const std::string& d : differences)
+        std::printf("note: not the notebook's model as it stands: %s\n", d.c_str());
     return 0;
 }
 
