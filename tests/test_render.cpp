@@ -5,6 +5,7 @@
 #define STB_IMAGE_IMPLEMENTATION
 #include <stb/stb_image.h>
 
+#include "error.h"
 #include "helpers.h"
 #include "io/atomic_file.h"
 #include "render/animation.h"
@@ -114,4 +115,35 @@ TEST_CASE("a grid of frames always ends with the last frame, the result it is dr
     CHECK(ddpm::grid_frames(11, 3, 5) == V{0, 5, 10});  // already there
     CHECK(ddpm::grid_frames(1, 4, 3) == V{0});
     CHECK(ddpm::grid_frames(101, 3, 1) == V{0, 1, 100});
+}
+
+TEST_CASE("a frame of one point at any finite magnitude is drawn, or refused in one error") {
+    // A point far from 0 once gave limits narrower than float's spacing there: the axes divided
+    // by zero and a blank picture came out.
+    for (float at : {1e4f, -2.5e7f, 3e38f}) {
+        ddpm::Tensor one({3, 2}, {at, at, at, at, at, at});
+        ddpm::Limits lim;
+        try {
+            lim = ddpm::limits_of(one);
+        } catch (const ddpm::Error&) {
+            CHECK(at > 1e38f);  // only near float's limit may there be no room around it
+            continue;
+        }
+        CHECK(lim.xmax > lim.xmin);
+        CHECK(lim.ymax > lim.ymin);
+        CHECK(std::isfinite(lim.xmax - lim.xmin));
+        CHECK(lim.xmin <= at);
+        CHECK(at <= lim.xmax);
+        ddpm::Canvas c(100, 100, ddpm::colors::white);
+        ddpm::scatter_panel(c, {0, 0, 100, 100}, one, lim,
+                            {3, ddpm::colors::red, ddpm::colors::red, 0}, "");
+        int red = 0;
+        for (int y = 0; y < 100; ++y)
+            for (int x = 0; x < 100; ++x) red += c.get(x, y) == ddpm::colors::red;
+        CHECK(red > 0);
+    }
+    ddpm::Canvas c(100, 100, ddpm::colors::white);
+    ddpm::Tensor pts({1, 2}, {0, 0});
+    CHECK_THROWS_AS(ddpm::scatter_panel(c, {0, 0, 100, 100}, pts, {1, 1, 0, 2}, {}, ""),
+                    ddpm::Error);
 }

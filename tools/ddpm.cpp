@@ -1003,11 +1003,11 @@ std::vector<std::string> notebook_differences(const ddpm::ModelConfig& m, ddpm::
                       " (the notebook's class has 3 blocks: write the class with " +
                       std::to_string(m.depth) + ")");
     if (m.embedding == ddpm::ModelConfig::Embedding::sinusoidal)
-        out.push_back("a fixed sinusoidal step table (the notebook learns its tables: the file has "
-                      "none to load; compute the table as lib/model.cpp does)");
+        out.push_back(
+            "a fixed sinusoidal step table (the notebook learns its tables: the file has "
+            "none to load; compute the table as lib/model.cpp does)");
     if (m.fourier > 0)
-        out.push_back(std::to_string(m.fourier) +
-                      " Fourier features of x (the first layer takes " +
+        out.push_back(std::to_string(m.fourier) + " Fourier features of x (the first layer takes " +
                       std::to_string(m.input_width()) +
                       " inputs: add the features before it, as lib/model.cpp does)");
     if (m.num_classes > 0)
@@ -1017,11 +1017,13 @@ std::vector<std::string> notebook_differences(const ddpm::ModelConfig& m, ddpm::
     if (o == ddpm::Objective::x0 || o == ddpm::Objective::v)
         out.push_back(std::string("it predicts ") + ddpm::objective_name(o) +
                       ", and the notebook's p_sample reads the output as eps: convert first, " +
-                      (o == ddpm::Objective::x0 ? "eps = (x_t - sqrt(abar_t) out) / sqrt(1 - abar_t)"
-                                                : "eps = sqrt(1 - abar_t) x_t + sqrt(abar_t) out"));
+                      (o == ddpm::Objective::x0
+                           ? "eps = (x_t - sqrt(abar_t) out) / sqrt(1 - abar_t)"
+                           : "eps = sqrt(1 - abar_t) x_t + sqrt(abar_t) out"));
     if (o == ddpm::Objective::flow)
-        out.push_back("it predicts a flow-matching velocity at continuous time: the notebook's "
-                      "sampler does not apply; integrate dx/dtau = v from tau = 1 to 0 (lesson 14)");
+        out.push_back(
+            "it predicts a flow-matching velocity at continuous time: the notebook's "
+            "sampler does not apply; integrate dx/dtau = v from tau = 1 to 0 (lesson 14)");
     return out;
 }
 
@@ -1047,8 +1049,7 @@ int export_weights(cli::Args& args) {
     std::printf("wrote %s: %zu tensors, %zu parameters (the %s weights after %d epochs)\n",
                 out.c_str(), file.tensors.size(), ck.trainer.model.num_params(), weights.c_str(),
                 ck.trainer.epoch);
-    const std::vector<std::string> differences =
-        notebook_differences(m, ck.trainer.cfg.objective);
+    const std::vector<std::string> differences = notebook_differences(m, ck.trainer.cfg.objective);
     if (differences.empty())
         std::printf(
             "it loads into the notebook's MLPDiffusion(%d, num_units=%d) with "

@@ -18,13 +18,19 @@ Limits limits_of(const Tensor& points, float margin) {
         l.ymin = std::min(l.ymin, points[i + 1]);
         l.ymax = std::max(l.ymax, points[i + 1]);
     }
-    // A degenerate range (all points on one line) still needs a width to map onto pixels. In
-    // double: points near float's limit span more than a float holds.
-    const double dx = std::max(double(l.xmax) - l.xmin, 1e-6),
-                 dy = std::max(double(l.ymax) - l.ymin, 1e-6);
+    // A degenerate range (all points on one line, or on one point) still needs a width to map
+    // onto pixels, and one of the points' own scale: a width of 1e-6 around a point at 1e4 is
+    // below float's spacing there and rounds away. In double: points near float's limit span
+    // more than a float holds.
+    auto width = [](float lo, float hi) {
+        const double scale = std::max(std::fabs(double(lo)), std::fabs(double(hi)));
+        return std::max({double(hi) - lo, 1e-6, 1e-3 * scale});
+    };
+    const double dx = width(l.xmin, l.xmax), dy = width(l.ymin, l.ymax);
     const Limits out{float(l.xmin - margin * dx), float(l.xmax + margin * dx),
                      float(l.ymin - margin * dy), float(l.ymax + margin * dy)};
-    if (!std::isfinite(out.xmax - out.xmin) || !std::isfinite(out.ymax - out.ymin)) {
+    if (!std::isfinite(out.xmax - out.xmin) || !std::isfinite(out.ymax - out.ymin) ||
+        !(out.xmax > out.xmin) || !(out.ymax > out.ymin)) {
         char span[32];
         std::snprintf(span, sizeof span, "%.3g", std::max(dx, dy));
         throw Error(std::string("the points span ") + span +
@@ -81,6 +87,8 @@ static int draw_panel_title(Canvas& c, Rect panel, const std::string& title, flo
 static Axes aspect_axes(Rect area, Limits lim) {
     Axes ax{area, lim};
     const double xr = double(lim.xmax) - lim.xmin, yr = double(lim.ymax) - lim.ymin;
+    if (!(xr > 0 && yr > 0 && std::isfinite(xr) && std::isfinite(yr)))
+        throw Error("a plot's limits must span a finite, non-zero range in x and y");
     const double sx = ax.area.w / xr, sy = ax.area.h / yr;
     if (sx > sy) {
         const int w = static_cast<int>(std::clamp(xr * sy, 1.0, double(ax.area.w)));
