@@ -95,6 +95,23 @@ TEST_CASE("json: what a safetensors header uses, and the rules an outside file m
     }
     CHECK_THROWS_WITH(ddpm::parse_json(std::string(40, '[') + std::string(40, ']'), "f.json"),
                       "f.json: bad JSON at byte 33: nested deeper than 32");
+    // A name twice in one object, at any depth: readers disagree on which value wins.
+    CHECK_THROWS_WITH(ddpm::parse_json("{\"a\": {\"k\": \"1\", \"k\": \"2\"}}", "t"),
+                      "t: bad JSON at byte 20: the member name 'k' appears twice");
+    CHECK(ddpm::parse_json("{\"a\": {\"k\": 1}, \"b\": {\"k\": 2}}", "t").members.size() == 2);
+}
+
+TEST_CASE("safetensors: a metadata key given twice is refused, not read as its first value") {
+    // The course once kept the first value and Python's json.loads keeps the last: one file, two
+    // models (a hidden size of 64 here, 128 there).
+    const std::string header =
+        "{\"__metadata__\":{\"hidden\":\"64\",\"hidden\":\"128\"},"
+        "\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+    std::string bytes;
+    for (int i = 0; i < 8; ++i) bytes += static_cast<char>((header.size() >> (8 * i)) & 0xff);
+    bytes += header + std::string(4, '\0');
+    CHECK_THROWS_WITH(ddpm::safetensors_from_bytes(bytes, "m.safetensors"),
+                      doctest::Contains("the member name 'hidden' appears twice"));
 }
 
 TEST_CASE("json_string escapes what JSON must and keeps UTF-8; a stray byte becomes U+FFFD") {

@@ -101,6 +101,10 @@ private:
             skip_space();
             if (pos_ >= s_.size() || s_[pos_] != '"') fail("expected a member name in quotes");
             std::string key = string();
+            // A repeated name is refused in every object: readers disagree on which value wins
+            // (Python's json keeps the last), so one file could be read as two different ones.
+            for (const auto& member : v.members)
+                if (member.first == key) fail("the member name '" + key + "' appears twice");
             expect(':');
             v.members.emplace_back(std::move(key), value(depth + 1));
         } while (take(','));

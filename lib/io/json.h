@@ -1,6 +1,7 @@
 // A small JSON reader and a string escaper: enough for the header of a safetensors file, which is
 // outside input, so every rule is checked (RFC 8259: no trailing commas, no comments, no control
-// characters in strings, valid UTF-8 and \u escapes) and the nesting depth is capped.
+// characters in strings, valid UTF-8 and \u escapes, no name twice in one object) and the nesting
+// depth is capped.
 #pragma once
 #include <cstdint>
 #include <string>

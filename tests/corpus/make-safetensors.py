@@ -82,6 +82,10 @@ files = {
     "bad_deep_nesting.safetensors": pack(None, raw=b'{"a":' + b"[" * 200 + b"]" * 200 + b"}"),
     "bad_duplicate_tensor.safetensors": pack(None, raw=json.dumps(HEADER).encode()[:-1] + b',"' +
                                          first.encode() + b'":' + json.dumps(HEADER[first]).encode() + b"}"),
+    # a metadata key twice: Python keeps the last value, a reader that kept the first would see
+    # another model
+    "bad_duplicate_metadata.safetensors": pack(None, raw=json.dumps(HEADER, separators=(",", ":")).encode()
+                                               .replace(b'"__metadata__":{', b'"__metadata__":{"hidden":"64",', 1)),
     "bad_overlap.safetensors": edit(swap_offsets),
     "bad_hole.safetensors": edit(lambda h: [h[k].__setitem__("data_offsets", [b + 4 for b in h[k]["data_offsets"]])
                                             for k in tensors(h)]),
