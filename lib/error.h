@@ -6,9 +6,23 @@
 
 namespace ddpm {
 
-// Something went wrong at run time: a bad file, a shape mismatch, a NaN loss.
+// A NUL byte as the four characters \x00: what() returns a C string, which would end at a NUL
+// that a file's name or a tensor's put into a message, and hide the problem after it.
+inline std::string escape_nul(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '\0')
+            out += "\\x00";
+        else
+            out += c;
+    }
+    return out;
+}
+
+// Something went wrong at run time: a bad file, a shape mismatch, a NaN loss. The message keeps
+// every byte but NUL, which escape_nul writes out.
 struct Error : std::runtime_error {
-    explicit Error(const std::string& what) : std::runtime_error(what) {}
+    explicit Error(const std::string& what) : std::runtime_error(escape_nul(what)) {}
 };
 
 // The user asked for something that cannot be done: an unknown flag, a number out of range.

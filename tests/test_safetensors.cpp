@@ -261,3 +261,22 @@ TEST_CASE(
                       "--weights ema writes the other)");
     CHECK_THROWS_AS(ddpm::model_safetensors(ck, "best"), ddpm::UsageError);
 }
+
+TEST_CASE(
+    "safetensors: a NUL in a tensor's name is escaped in the error, which names the problem") {
+    // JSON's \u0000 puts a NUL into the name; a message cut at it named a valid-looking tensor
+    // and no problem.
+    const std::string header =
+        "{\"a\\u0000b\":{\"dtype\":\"F33\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+    std::string bytes;
+    for (int i = 0; i < 8; ++i) bytes += static_cast<char>((header.size() >> (8 * i)) & 0xff);
+    bytes += header + std::string(4, '\0');
+    try {
+        ddpm::safetensors_from_bytes(bytes, "n.safetensors");
+        FAIL("a tensor with an unknown dtype was accepted");
+    } catch (const ddpm::Error& e) {
+        const std::string message = e.what();
+        CHECK(message.find("a\\x00b") != std::string::npos);
+        CHECK(message.find("dtype 'F33'") != std::string::npos);
+    }
+}

@@ -86,6 +86,9 @@ files = {
     # another model
     "bad_duplicate_metadata.safetensors": pack(None, raw=json.dumps(HEADER, separators=(",", ":")).encode()
                                                .replace(b'"__metadata__":{', b'"__metadata__":{"hidden":"64",', 1)),
+    # a NUL in a tensor's name: the error must escape it and still name the problem
+    "bad_nul_name.safetensors": pack(None, raw=json.dumps(HEADER, separators=(",", ":")).encode()
+                                     .replace(b'"linears.0.weight"', b'"linears.0\\u0000.weight"', 1)),
     "bad_overlap.safetensors": edit(swap_offsets),
     "bad_hole.safetensors": edit(lambda h: [h[k].__setitem__("data_offsets", [b + 4 for b in h[k]["data_offsets"]])
                                             for k in tensors(h)]),
