@@ -161,6 +161,30 @@ TEST_CASE("outputs: a killed run's temporary is removed by the next write; a fre
     CHECK(ddpm::read_file(dir.file("m.ckpt")) == "new");
 }
 
+TEST_CASE("outputs: a bare file name's temporaries are cleaned up too (--out m.ckpt)") {
+    // A name without a folder once made its temporary "..m.ckpt.ddpm-tmp-*", which the clean-up,
+    // looking for ".m.ckpt.ddpm-tmp-*", never removed.
+    TempDir dir;
+    char here[4096];
+    REQUIRE(getcwd(here, sizeof here) != nullptr);
+    REQUIRE(chdir(dir.path.c_str()) == 0);
+    ddpm::write_file_atomic(".m.ckpt.ddpm-tmp-0badf00d", "left by kill -9");
+    struct timeval old_times[2] = {{time(nullptr) - 3600, 0}, {time(nullptr) - 3600, 0}};
+    REQUIRE(utimes(".m.ckpt.ddpm-tmp-0badf00d", old_times) == 0);
+    {
+        ddpm::AtomicFile f("m.ckpt");  // a temporary of its own beside m.ckpt, in this folder
+        f.write("new");
+        struct stat st;
+        CHECK(stat(".m.ckpt.ddpm-tmp-0badf00d", &st) != 0);
+        f.commit();
+    }
+    struct stat st;
+    const bool left = stat("..m.ckpt.ddpm-tmp-0badf00d", &st) == 0;
+    CHECK(ddpm::read_file("m.ckpt") == "new");
+    REQUIRE(chdir(here) == 0);
+    CHECK_FALSE(left);
+}
+
 TEST_CASE("outputs are checked together: no two the same file, none the same as an input") {
     TempDir dir;
     ddpm::write_file_atomic(dir.file("data.csv"), "x,y\n");

@@ -16,9 +16,11 @@
 
 namespace ddpm {
 
+// The folder part of path, ending in '/' so that a name can follow it: "./" for a bare name (a
+// bare "." made the temporary of m.ckpt "..m.ckpt.ddpm-tmp-*", which the clean-up never matched).
 static std::string folder_of(const std::string& path) {
     size_t slash = path.find_last_of('/');
-    return slash == std::string::npos ? "." : path.substr(0, slash + 1);
+    return slash == std::string::npos ? "./" : path.substr(0, slash + 1);
 }
 
 static std::string base_of(const std::string& path) {
