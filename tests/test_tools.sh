@@ -165,6 +165,26 @@ fixture="$root/tests/fixtures/notebook_reverse_x_seq.npy"
 printf 'frame,x,y\n0,0.1,0.2\n0,0.3,0.1\n1,0.0,0.0\n1,0.2,0.2\n' > two.csv
 "$render" two.csv --gif two.gif --delay 10 > /dev/null 2> note.txt && grep -q "raised to 20 ms" note.txt &&
     ok "ddpm-render: CSV frames; a 10 ms delay is raised to 20 ms with a note" || not_ok "ddpm-render CSV / delay note"
+# Standard output closed (>&-): each writer writes its files under their own names, leaves no
+# temporary, and exits 1 saying the report is lost (a file opened first once took descriptor 1
+# and was written as if it were standard output, exit 0).
+mkdir -p closed && cd closed || exit 1
+"$ddpm" train --epochs 2 --n 300 --out c.ckpt >&- 2> e1.txt; s1=$?
+"$ddpm" sample --model c.ckpt --n 50 --out c.csv >&- 2> e2.txt; s2=$?
+"$ddpm" export c.ckpt c.safetensors >&- 2> e3.txt; s3=$?
+"$render" c.csv --png c.png --grid 1x1 >&- 2> e4.txt; s4=$?
+left=$(ls -a | grep -c "ddpm-tmp")
+if [ "$s1$s2$s3$s4" = 1111 ] && [ "$left" = 0 ] && [ -s c.ckpt ] && [ -s c.csv ] &&
+   [ -s c.safetensors ] && [ -s c.png ] && grep -q "could not write standard output" e4.txt; then
+    ok "stdout closed: train, sample, export and ddpm-render write their files, leave no temporary, exit 1"
+else
+    not_ok "stdout closed: exits $s1 $s2 $s3 $s4, $left temporaries left: $(cat e1.txt e2.txt e3.txt e4.txt | tail -n 4)"
+fi
+cd .. || exit 1
+# A one-point frame far from 0 draws, or is refused in one line; never a blank picture with exit 0.
+printf 'x,y\n10000,10000\n10000,10000\n' > far.csv
+"$render" far.csv --png far.png --grid 1x1 > /dev/null 2>&1 && [ -s far.png ] &&
+    ok "ddpm-render: a frame of one point at 1e4 draws" || not_ok "ddpm-render on one point at 1e4"
 expect_render() {
     want=$1; part=$2; shift 2
     "$render" "$@" > out.txt 2> err.txt; got=$?

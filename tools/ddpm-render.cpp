@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "io/atomic_file.h"
 #include "io/points.h"
 #include "io/outputs.h"
 #include "render/animation.h"
@@ -176,13 +177,16 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Started with standard output closed (>&-): its descriptor is held on /dev/null so no file
+    // takes it, and the run reports the loss at the end.
+    const bool stdout_closed = ddpm::reserve_standard_descriptors();
     std::signal(SIGPIPE, SIG_IGN);  // a closed pipe fails the writes; stdout is checked below
     try {
         const int status = run(argc, argv);
-        if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+        if (std::fflush(stdout) != 0 || std::ferror(stdout) || stdout_closed) {
             std::fprintf(stderr,
-                         "ddpm-render: could not write standard output (the files it "
-                         "wrote are complete)\n");
+                         "ddpm-render: could not write standard output (closed, or a full disk; "
+                         "the files it wrote are complete)\n");
             return status == 0 ? 1 : status;
         }
         return status;

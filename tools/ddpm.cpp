@@ -1189,6 +1189,9 @@ int run_command(const std::string& command, int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Started with standard output closed (>&-): its descriptor is held on /dev/null so no file
+    // takes it, and the run reports the loss at the end.
+    const bool stdout_closed = ddpm::reserve_standard_descriptors();
     if (argc < 2) {
         std::fprintf(stderr, "%s", kUsage);
         return 2;
@@ -1204,7 +1207,7 @@ int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);
     try {
         const int status = run_command(command, argc, argv);
-        if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+        if (std::fflush(stdout) != 0 || std::ferror(stdout) || stdout_closed) {
             std::fprintf(stderr,
                          "ddpm %s: could not write standard output (closed, or a full disk): "
                          "what it printed is lost (any files it wrote are complete)\n",

@@ -39,6 +39,18 @@ static void make_parent_folders(const std::string& path) {
     }
 }
 
+bool reserve_standard_descriptors() {
+    bool stdout_closed = false;
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+        if (fd == STDOUT_FILENO) stdout_closed = true;
+        // open returns the lowest free descriptor: this one, since those below it are open.
+        const int null = open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY);
+        if (null >= 0 && null != fd) close(null);
+    }
+    return stdout_closed;
+}
+
 bool is_standard_output(const std::string& path) {
     return path == "-" || path == "/dev/stdout";
 }
@@ -96,6 +108,7 @@ static std::string random_suffix() {
 AtomicFile::AtomicFile(const std::string& path) : path_(path) {
     check_output_target(path);
     if (is_standard_output(path)) {
+        to_stdout_ = true;
         fd_ = STDOUT_FILENO;
         return;
     }
@@ -114,7 +127,7 @@ AtomicFile::AtomicFile(const std::string& path) : path_(path) {
 }
 
 AtomicFile::~AtomicFile() {
-    if (fd_ >= 0 && fd_ != STDOUT_FILENO) {
+    if (fd_ >= 0 && !to_stdout_) {
         close(fd_);
         unlink(tmp_.c_str());
     }
@@ -134,7 +147,7 @@ void AtomicFile::write(const void* data, size_t n) {
 
 void AtomicFile::commit() {
     if (fd_ < 0) throw Error(path_ + ": committed twice");
-    if (fd_ == STDOUT_FILENO) {  // written in place: nothing to rename
+    if (to_stdout_) {  // written in place: nothing to rename
         fd_ = -1;
         return;
     }

@@ -14,7 +14,14 @@
 
 namespace ddpm {
 
-// Whether an output name means standard output ("-", "/dev/stdout").
+// Descriptors 0, 1 and 2 left closed by whoever started the program (`>&-`) are opened on
+// /dev/null, so that no file opened later takes their numbers and is written as if it were
+// standard output. Call it first thing in main. Returns whether standard output was closed:
+// whatever is written to it now is lost, which the program must report.
+bool reserve_standard_descriptors();
+
+// Whether an output name means standard output ("-", "/dev/stdout"): by the name the user gave,
+// never by a descriptor's number.
 bool is_standard_output(const std::string& path);
 // Throws UsageError when PATH exists and is not a regular file (see above).
 void check_output_target(const std::string& path);
@@ -34,6 +41,7 @@ public:
 private:
     std::string path_, tmp_;
     int fd_ = -1;
+    bool to_stdout_ = false;  // named "-" or /dev/stdout: written in place
 };
 
 // The whole file in one call.
