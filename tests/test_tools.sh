@@ -307,6 +307,15 @@ PY
     ok "ddpm eval --nll on the learner's own points, in their units and the model's" ||
     not_ok "eval --nll --data: $(cat rnll.txt)"
 expect 2 "--prior: expected standard or matched" sample --model w.ckpt --sampler ode --prior wide --out s.csv
+# A flag that does not apply, or an empty value, is refused in one line (one rule: optional_choice).
+expect 2 "--variance and --last-step-noise set the ddpm sampler's steps; the ddim sampler" sample --model w.ckpt --sampler ddim --variance beta --out s.csv
+expect 2 "the ode sampler adds no noise to set" sample --model w.ckpt --sampler ode --last-step-noise off --out s.csv
+expect 2 "--sampler: expected ddpm, ddim, ode, euler or heun, got ''" sample --model w.ckpt --sampler "" --out s.csv
+expect 2 "--weights: expected raw or ema, got ''" sample --model w.ckpt --weights "" --out s.csv
+expect 2 "--variance: expected beta or posterior, got ''" sample --model w.ckpt --variance "" --out s.csv
+expect 2 "--last-step-noise: expected on or off, got ''" sample --model w.ckpt --last-step-noise "" --out s.csv
+expect 2 "--weights: expected raw or ema, got ''" eval --model w.ckpt --weights ""
+expect 2 "--prior: expected standard or matched, got ''" encode --model w.ckpt --points at.csv --out e.csv --prior ""
 "$ddpm" sample --model w.ckpt --sampler ode --n 100 --out s.csv 2> note.txt > /dev/null &&
     grep -q "abar_T = 0.78, short of noise" note.txt &&
     "$ddpm" sample --model w.ckpt --sampler ode --prior matched --n 100 --out s.csv 2> note2.txt > /dev/null &&
@@ -389,6 +398,7 @@ expect 2 "unknown objective 'score': use one of eps, x0, v, flow" train --object
     not_ok "export's notes: $(cat vexp.txt cexp.txt)"
 expect 2 "flow.ckpt was trained by flow matching: its network predicts a velocity" predict --model flow.ckpt --points at.csv --t 3 --out p.csv
 expect 2 "--prior matched: flow.ckpt was trained by flow matching" sample --model flow.ckpt --prior matched --out s.csv
+expect 2 "the heun sampler adds no noise to set" sample --model flow.ckpt --variance posterior --out s.csv
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -270,6 +270,17 @@ std::string one_of(const std::string& flag, const std::string& value,
     throw ddpm::UsageError(flag + ": expected " + list + ", got '" + value + "'");
 }
 
+const std::vector<std::string> kSamplers = {"ddpm", "ddim", "ode", "euler", "heun"};
+
+// A flag that picks one of a few names and whose default depends on what it is used with: "" when
+// it is not given; given, it must be one of them (an empty value is refused, never read as the
+// default).
+std::string optional_choice(cli::Args& args, const std::string& flag,
+                            const std::vector<std::string>& allowed) {
+    if (!args.has(flag)) return "";
+    return one_of(flag, args.text(flag, ""), allowed);
+}
+
 TrainRequest parse_train_flags(cli::Args& args) {
     TrainRequest rq;
     rq.resume = args.text("--resume", "");
@@ -482,6 +493,7 @@ struct SampleRequest {
     std::string model_path, out, trajectory, panels;
     int n = 0;
     std::string sampler, variance, last_noise, weights, prior;
+    bool ddpm_settings_given = false;  // --variance or --last-step-noise, the ddpm sampler's
     uint64_t seed = 0;
     bool have_steps = false;  // --sample-steps given (DDIM's)
     int steps = 0;
@@ -539,9 +551,8 @@ ddpm::Prior sampling_prior(const std::string& prior, const ddpm::SamplingModel& 
 }
 
 std::string parse_prior_flag(cli::Args& args) {
-    const std::string prior = args.text("--prior", "standard");
-    one_of("--prior", prior, {"standard", "matched"});
-    return prior;
+    const std::string prior = optional_choice(args, "--prior", {"standard", "matched"});
+    return prior.empty() ? "standard" : prior;
 }
 
 SampleRequest parse_sample_flags(cli::Args& args) {
@@ -551,13 +562,12 @@ SampleRequest parse_sample_flags(cli::Args& args) {
     rq.model_path = args.text("--model", "");
     rq.out = args.text("--out", "");
     rq.n = static_cast<int>(args.integer("--n", 10000, 1, 10000000));
-    rq.sampler = args.text("--sampler", "");  // "": the model's (model_defaults)
-    if (!rq.sampler.empty())
-        one_of("--sampler", rq.sampler, {"ddpm", "ddim", "ode", "euler", "heun"});
+    rq.sampler = optional_choice(args, "--sampler", kSamplers);  // "": the model's (model_defaults)
     parse_class_flags(args, rq);
-    rq.variance = args.text("--variance", "");
-    rq.last_noise = args.text("--last-step-noise", "");
-    rq.weights = args.text("--weights", "");
+    rq.variance = optional_choice(args, "--variance", {"beta", "posterior"});
+    rq.last_noise = optional_choice(args, "--last-step-noise", {"on", "off"});
+    rq.ddpm_settings_given = !rq.variance.empty() || !rq.last_noise.empty();
+    rq.weights = optional_choice(args, "--weights", {"raw", "ema"});
     rq.seed = static_cast<uint64_t>(args.integer("--seed", 1, 0, 2147483647L));
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
     rq.trajectory = args.text("--trajectory", "");
@@ -569,9 +579,6 @@ SampleRequest parse_sample_flags(cli::Args& args) {
     rq.prior = parse_prior_flag(args);
     rq.import = parse_import_flags(args);
     args.finish();
-    if (!rq.variance.empty()) one_of("--variance", rq.variance, {"beta", "posterior"});
-    if (!rq.last_noise.empty()) one_of("--last-step-noise", rq.last_noise, {"on", "off"});
-    if (!rq.weights.empty()) one_of("--weights", rq.weights, {"raw", "ema"});
     check_points_out(rq.out);
     if (!rq.trajectory.empty() && !ddpm::has_extension(rq.trajectory, ".npy"))
         throw ddpm::UsageError("--trajectory: expected a .npy file name");
@@ -593,6 +600,10 @@ void model_defaults(SampleRequest& rq, const ddpm::SamplingModel& sm) {
                                ": euler and heun integrate a flow-matching model (ddpm train "
                                "--objective flow); " +
                                rq.model_path + predicts);
+    if (rq.ddpm_settings_given && rq.sampler != "ddpm")
+        throw ddpm::UsageError(
+            "--variance and --last-step-noise set the ddpm sampler's steps; the " + rq.sampler +
+            " sampler adds no noise to set");
     if (flow && rq.prior == "matched")
         throw ddpm::UsageError("--prior matched: " + rq.model_path +
                                " was trained by flow matching, whose path ends at N(0, I) exactly");
@@ -854,14 +865,11 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
     rq.model_path = args.text("--model", "");
     rq.n = static_cast<int>(args.integer("--n", 3000, 10, 1000000));
     rq.seed = static_cast<uint64_t>(args.integer("--sample-seed", 1, 0, 2147483647L));
-    rq.sampler = args.text("--sampler", "");
-    if (!rq.sampler.empty())
-        one_of("--sampler", rq.sampler, {"ddpm", "ddim", "ode", "euler", "heun"});
+    rq.sampler = optional_choice(args, "--sampler", kSamplers);
     rq.have_steps = args.has("--sample-steps");
     rq.steps = static_cast<int>(args.integer("--sample-steps", 0, 1, 100000));
     parse_class_flags(args, rq);
-    rq.weights = args.text("--weights", "");
-    if (!rq.weights.empty()) one_of("--weights", rq.weights, {"raw", "ema"});
+    rq.weights = optional_choice(args, "--weights", {"raw", "ema"});
     rq.prior = parse_prior_flag(args);
     rq.import = parse_import_flags(args);
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
@@ -949,7 +957,7 @@ int animate(cli::Args& args) {
     const std::string model_path = args.text("--model", ""),
                       out = args.text("--out", "diffusion.gif");
     const int n = static_cast<int>(args.integer("--n", 10000, 1, 1000000));
-    std::string weights = args.text("--weights", "");
+    std::string weights = optional_choice(args, "--weights", {"raw", "ema"});
     ddpm::AnimationStyle style;
     style.delay_ms = static_cast<int>(args.integer("--delay", 100, 0, 655350));
     style.hold_last_ms = static_cast<int>(args.integer("--hold-last", 2000, 0, 655350));
@@ -960,7 +968,6 @@ int animate(cli::Args& args) {
     rq.model_path = model_path;
     parse_class_flags(args, rq);
     args.finish();
-    if (!weights.empty()) one_of("--weights", weights, {"raw", "ema"});
     if (!ddpm::has_extension(out, ".gif"))
         throw ddpm::UsageError("--out: expected a .gif file name");
     // A checkpoint animates its raw weights unless told (the notebook's); a .safetensors file, the
@@ -1032,9 +1039,8 @@ int export_weights(cli::Args& args) {
         std::printf("%s", kExportHelp);
         return 0;
     }
-    std::string weights = args.text("--weights", "");
+    std::string weights = optional_choice(args, "--weights", {"raw", "ema"});
     args.finish();
-    if (!weights.empty()) one_of("--weights", weights, {"raw", "ema"});
     if (args.positional().size() != 2)
         throw ddpm::UsageError("export needs MODEL.ckpt and OUT.safetensors");
     const std::string in = args.positional()[0], out = args.positional()[1];
@@ -1081,12 +1087,12 @@ int predict(cli::Args& args) {
     for (const char* flag : {"--model", "--points", "--t", "--out"})
         if (!args.has(flag)) throw ddpm::UsageError(std::string("predict needs ") + flag);
     const std::string model_path = args.text("--model", ""), points = args.text("--points", ""),
-                      out = args.text("--out", ""), weights = args.text("--weights", "");
+                      out = args.text("--out", ""),
+                      weights = optional_choice(args, "--weights", {"raw", "ema"});
     const long t = args.integer("--t", 0, 0, 99999);
     const int label = static_cast<int>(args.integer("--class", -1, 0, 1000));
     const ddpm::ImportSettings import = parse_import_flags(args);
     args.finish();
-    if (!weights.empty()) one_of("--weights", weights, {"raw", "ema"});
     check_points_out(out);
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}, {"--points", points}});
     const ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
@@ -1129,7 +1135,8 @@ int encode(cli::Args& args) {
     for (const char* flag : {"--model", "--points", "--out"})
         if (!args.has(flag)) throw ddpm::UsageError(std::string("encode needs ") + flag);
     const std::string model_path = args.text("--model", ""), points = args.text("--points", ""),
-                      out = args.text("--out", ""), weights = args.text("--weights", "");
+                      out = args.text("--out", ""),
+                      weights = optional_choice(args, "--weights", {"raw", "ema"});
     SampleRequest rq;  // the sampler it inverts: its steps and prior
     rq.model_path = model_path;
     rq.have_steps = args.has("--sample-steps");
@@ -1137,7 +1144,6 @@ int encode(cli::Args& args) {
     rq.prior = parse_prior_flag(args);
     const ddpm::ImportSettings import = parse_import_flags(args);
     args.finish();
-    if (!weights.empty()) one_of("--weights", weights, {"raw", "ema"});
     check_points_out(out);
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}, {"--points", points}});
     ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
