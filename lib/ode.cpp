@@ -409,27 +409,26 @@ Grid ddpm_grid(const NoiseField& eps, const std::vector<Node>& grid) {
     return g;
 }
 
-// One Heun step of all points from node `from` to node `to` (either direction), in sigma; with
-// `log_p`, adds the trapezoid rule's share of the divergence's integral. That integral is taken
-// in u = log sigma (integrand sigma div) between two nodes above sigma = 0: at the top of a
-// schedule sigma grows by a large factor from one step to the next (cosine's: 31), and there
-// div ~ D / sigma, which the trapezoid rule in sigma overestimates by that factor; in log sigma
-// it is nearly constant.
-void heun_step(const NoiseField& eps, std::vector<double>& xbar, const Node& from, const Node& to,
-               int n, std::vector<double>* log_p) {
+// One Heun step of all points up the grid, from node `from` to node `to` (the continuous-time
+// estimate's encoding), adding the trapezoid rule's share of the divergence's integral to log_p.
+// That integral is taken in u = log sigma (integrand sigma div) between two nodes above sigma =
+// 0: at the top of a schedule sigma grows by a large factor from one step to the next (cosine's:
+// 31), and there div ~ D / sigma, which the trapezoid rule in sigma overestimates by that
+// factor; in log sigma it is nearly constant.
+void heun_step_up(const NoiseField& eps, std::vector<double>& xbar, const Node& from,
+                  const Node& to, int n, std::vector<double>& log_p) {
     const double h = to.sigma - from.sigma;
     std::vector<float> x(xbar.size()), f0(xbar.size()), f1(xbar.size());
     std::vector<double> div0(n), div1(n);
-    field_at(eps, xbar, from, n, x, f0, log_p ? &div0 : nullptr);
+    field_at(eps, xbar, from, n, x, f0, &div0);
     std::vector<double> ahead(xbar.size());
     for (size_t i = 0; i < xbar.size(); ++i) ahead[i] = xbar[i] + h * f0[i];  // Euler: DDIM
-    field_at(eps, ahead, to, n, x, f1, log_p ? &div1 : nullptr);
-    for (size_t i = 0; i < xbar.size(); ++i) xbar[i] += h * 0.5 * (f0[i] + f1[i]);
-    if (!log_p) return;
+    field_at(eps, ahead, to, n, x, f1, &div1);
+    for (size_t i = 0; i < xbar.size(); ++i) xbar[i] += h * 0.5 * (f0[i] + f1[i]);  // Heun
     const bool in_log = from.sigma > 0 && to.sigma > 0;
     const double hu = in_log ? std::log(to.sigma / from.sigma) : h;
     const double w0 = in_log ? from.sigma : 1.0, w1 = in_log ? to.sigma : 1.0;  // d sigma / du
-    for (int p = 0; p < n; ++p) (*log_p)[p] += hu * 0.5 * (w0 * div0[p] + w1 * div1[p]);
+    for (int p = 0; p < n; ++p) log_p[p] += hu * 0.5 * (w0 * div0[p] + w1 * div1[p]);  // trapezoid
 }
 
 void check_points(const Tensor& x, const char* what) {
@@ -482,7 +481,7 @@ OdeEncoding ode_encode_integral(const NoiseField& eps, const Tensor& x_0, const 
     const std::vector<Node> grid = nodes(sched, S);
     std::vector<double> xbar(x_0.data(), x_0.data() + x_0.size());  // sigma = 0: xbar = x_0
     OdeEncoding out{Tensor(x_0.shape()), std::vector<double>(n, 0.0), 0};
-    for (int k = 0; k < S; ++k) heun_step(eps, xbar, grid[k], grid[k + 1], n, &out.log_p);
+    for (int k = 0; k < S; ++k) heun_step_up(eps, xbar, grid[k], grid[k + 1], n, out.log_p);
     const double a_top = std::sqrt(sched.alphas_prod[grid.back().t]);
     for (int p = 0; p < n; ++p) {
         const double x0 = xbar[2 * static_cast<size_t>(p)] * a_top;
