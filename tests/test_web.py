@@ -17,14 +17,18 @@ of the notebook's run, then reads the page's state and checks, printing "OK ..."
     1e-2 and a 95th percentile of 5e-2 per coordinate; `ddpm eval` the same sliced Wasserstein
     within 10% (docs/web.md says why not bit for bit);
   - the page also opens straight from the file (file://) and trains there, in Chinese;
+  - the forward panel is a random sample of the data (two moons: half its points on each moon);
+  - a link with a value the page does not take (epochs=abc) is refused by name, and no run starts;
   - points drawn with the pointer train: 30 epochs bring their SWD under 10 times the floor's.
-Screenshots go to BUILD_DIR/web-test/ (page-en.png, page-zh.png, page-drawn.png) to look at.
+Screenshots go to BUILD_DIR/web-test/ (page-en.png, page-zh.png, page-moons.png, page-drawn.png)
+to look at.
 Ends with "N passed, N failed".
 """
 import base64
 import functools
 import http.server
 import json
+import math
 import os
 import subprocess
 import sys
@@ -255,6 +259,31 @@ def main():
               "from file://, in Chinese: trained %s epochs, %s looks at the reverse process" % (
                   state and state["epoch"], state and state["snapshots"]))
 
+        # The forward panel shows a random sample of the data: two moons, both moons (the data
+        # comes one moon after the other, and the first 1,000 points were all the outer one).
+        state = train_on_page(browser, "http://127.0.0.1:%d/index.html?dataset=moons&epochs=1"
+                              "&autostart=1" % server.server_address[1], 1, timeout=120)
+        x_0 = browser.evaluate("window.ddpmPage.forward(0)")
+        browser.screenshot(os.path.join(out, "page-moons.png"))
+        # In scikit-learn's units (x 7.5, shifted back) the outer moon is the upper half of the
+        # unit circle about (0, 0), the inner one the lower half of the one about (1, 0.5): each
+        # point counts for the circle it lies nearer to.
+        def on_outer(x, y):
+            x, y = x * 7.5 + 0.5, y * 7.5 + 0.25
+            return abs(math.hypot(x, y) - 1) < abs(math.hypot(x - 1, y - 0.5) - 1)
+        outer = sum(1 for i in range(0, len(x_0 or []), 2) if on_outer(x_0[i], x_0[i + 1]))
+        share = outer / max(1, len(x_0 or []) // 2)
+        check(state is not None and state["status"] == "done" and 0.4 < share < 0.6,
+              "the forward panel samples the data at random: %.0f%% of its two-moons points on "
+              "the outer moon (the data's 50%%)" % (100 * share))
+        # A link with a value the page does not take is named, and no run starts.
+        browser.call("Page.navigate", {"url": "http://127.0.0.1:%d/index.html?epochs=abc"
+                                       "&autostart=1" % server.server_address[1]}, session=True)
+        time.sleep(3)
+        state = browser.evaluate("window.ddpmPage.state()")
+        check(state["status"] == "error" and "epochs=abc" in state["error"] and state["epoch"] == 0,
+              "epochs=abc in the link: refused by name, no run started (%s)" % state["error"])
+
         # Points the learner draws: a pressed pointer dragged along a circle, then Start.
         browser.call("Page.navigate", {"url": "http://127.0.0.1:%d/index.html?dataset=drawn"
                                        "&epochs=30&every=50" % server.server_address[1]},
@@ -277,7 +306,8 @@ def main():
               "drawn points: %s drawn, trained to epoch %d, sliced Wasserstein %s (floor %s)" % (
                   drawn, state["epoch"], q and "%.4f" % q[0], q and "%.4f" % q[4]))
         browser.screenshot(os.path.join(out, "page-drawn.png"))
-        print("screenshots: %s/page-en.png, page-zh.png, page-drawn.png" % os.path.relpath(out, ROOT))
+        print("screenshots: %s/page-en.png, page-zh.png, page-moons.png, page-drawn.png" %
+              os.path.relpath(out, ROOT))
     finally:
         browser.close()
         server.shutdown()

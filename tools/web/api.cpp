@@ -137,15 +137,22 @@ WEB_API const float* ddpm_web_points() {
 }
 
 // The forward process of n training points at every step: frame t is q(x_t | x_0) (frame 0 is
-// x_0 itself), drawn with lib's q_x. Returns a pointer to (T + 1, n, 2) floats.
+// x_0 itself), drawn with lib's q_x. The n points are a random sample of the training points,
+// which come in order (two moons one after the other, a drawing stroke by stroke): the first n
+// would show one moon, or the first strokes. Returns a pointer to (T + 1, n, 2) floats.
 WEB_API const float* ddpm_web_forward(int n, int seed) {
     return guarded(
         [&] {
             Session& s = session();
             const ddpm::Schedule& sched = s.trainer.sched;
             n = std::min(n, s.data.dim(0));
-            const ddpm::Tensor x_0 = s.data.slice(0, n);
             ddpm::Rng rng(static_cast<uint64_t>(seed), /*stream=*/0xf0);
+            std::vector<int> order(s.data.dim(0));
+            for (int i = 0; i < s.data.dim(0); ++i) order[i] = i;
+            rng.shuffle(order);
+            ddpm::Tensor x_0({n, 2});
+            for (int i = 0; i < n; ++i)
+                for (int d = 0; d < 2; ++d) x_0.at(i, d) = s.data.at(order[i], d);
             g_forward = ddpm::Tensor({sched.num_steps + 1, n, 2});
             for (int t = 0; t <= sched.num_steps; ++t) {
                 ddpm::Tensor x_t = t == 0 ? x_0 : ddpm::q_x(x_0, t - 1, sched, rng);

@@ -43,7 +43,10 @@ worker.onmessage = (e) => {
   const m = e.data;
   if (m.type === "ready") {
     run.status = "ready";
-    if (params.get("autostart") === "1") start();
+    if (badAddress.length)
+      fail("the link's " + badAddress.join(", ") + " is not a value the page takes; fix the link " +
+           "(it did not start)");
+    else if (params.get("autostart") === "1") start();
   } else if (m.type === "started") {
     Object.assign(run, { params: m.params, points: m.points, forward: m.forward, T: m.T, n: m.n });
     run.view = viewOf(m.points, m.points.length / 2);
@@ -231,18 +234,28 @@ window.ddpmPage = {
     params: run.params, quality: run.quality ? Array.from(run.quality) : null,
     qualityN: run.qualityN, lang, drawn: drawn.length / 2,
   }),
+  // q(x_t | x_0) at step t, the forward panel's points: (n, 2) flattened.
+  forward: (t) => run.forward
+    ? Array.from(run.forward.slice(t * run.n * 2, (t + 1) * run.n * 2))
+    : null,
   samples: () => run.trajectory
     ? Array.from(run.trajectory.slice(run.trajectory.length / run.frames * (run.frames - 1)))
     : null,
 };
 
 // ---- wiring ----
+// The address's settings; a value a control does not take (epochs=abc, a data set that is not
+// in the list) is named, and the page does not start a run the link did not ask for.
+const badAddress = [];
 function fromAddress() {
   for (const id of ["dataset", "n", "epochs", "seed", "schedule", "sampler", "ema", "every"]) {
     const v = params.get(id), el = $(id), before = el.value;
     if (v === null) continue;
     el.value = v;
-    if (el.value === "") el.value = before;  // not one of a list's choices: keep the default
+    if (el.value === "" || el.value !== v) {  // not a number, or not one of a list's choices
+      el.value = before;
+      badAddress.push(id + "=" + v);
+    }
   }
 }
 fromAddress();

@@ -78,8 +78,8 @@ function drawLoss(canvas, losses, epochs, xLabel) {
   }
   g.textAlign = "center";
   g.textBaseline = "top";
-  const xs = tickStep(xMax);
-  for (let e = 0; e <= xMax; e += xs) g.fillText(String(e), X(e), H - bottom + 6);
+  const xs = Math.max(1, tickStep(xMax));  // epochs are whole: no 0.6000000000000001 on an empty chart
+  for (let e = 0; e <= xMax; e += xs) g.fillText(String(Math.round(e)), X(e), H - bottom + 6);
   g.fillText(xLabel, left + (W - left - right) / 2, H - 16);
   g.save();
   g.beginPath(); g.rect(left, top, W - left - right, H - top - bottom); g.clip();
