@@ -284,6 +284,28 @@ def main():
         check(state["status"] == "error" and "epochs=abc" in state["error"] and state["epoch"] == 0,
               "epochs=abc in the link: refused by name, no run started (%s)" % state["error"])
 
+        # A finger draws too: touch events (as a phone sends them) along a circle.
+        browser.call("Page.navigate", {"url": "http://127.0.0.1:%d/index.html?dataset=drawn"
+                                       % server.server_address[1]}, session=True)
+        time.sleep(3)
+        browser.call("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1},
+                     session=True)
+        box = browser.evaluate("""(() => { const b = document.getElementById("data-canvas")
+            .getBoundingClientRect(); return [b.left, b.top, b.width, b.height]; })()""")
+        def touch(kind, a):
+            point = {"x": box[0] + box[2] * (0.5 + 0.3 * math.cos(a)),
+                     "y": box[1] + box[3] * (0.5 + 0.3 * math.sin(a))}
+            browser.call("Input.dispatchTouchEvent",
+                         {"type": kind, "touchPoints": [] if kind == "touchEnd" else [point]},
+                         session=True)
+        touch("touchStart", 0)
+        for i in range(1, 101):
+            touch("touchMove", i / 100 * 2 * math.pi)
+        touch("touchEnd", 0)
+        touched = browser.evaluate("window.ddpmPage.state().drawn")
+        check(touched >= 200, "a finger's drag draws: %d points from one touch along a circle "
+                              "(200 are needed to train)" % touched)
+
         # Points the learner draws: a pressed pointer dragged along a circle, then Start.
         browser.call("Page.navigate", {"url": "http://127.0.0.1:%d/index.html?dataset=drawn"
                                        "&epochs=30&every=50" % server.server_address[1]},

@@ -271,7 +271,12 @@ for (const id of ["sampler", "ema", "every"])
   $(id).onchange = () => worker.postMessage({ type: "view", view: view() });
 $("draw-clear").onclick = () => { drawn = []; refresh(); };
 let pressed = false;
-$("data-canvas").onpointerdown = (e) => { pressed = true; drawAt(e); };
+$("data-canvas").onpointerdown = (e) => {
+  pressed = true;
+  if (e.target.setPointerCapture) e.target.setPointerCapture(e.pointerId);  // keep a finger's moves
+  drawAt(e);
+};
 $("data-canvas").onpointermove = (e) => { if (pressed) drawAt(e); };
 window.addEventListener("pointerup", () => { pressed = false; });
+window.addEventListener("pointercancel", () => { pressed = false; });
 applyLanguage(lang);
