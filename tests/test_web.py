@@ -19,6 +19,8 @@ of the notebook's run, then reads the page's state and checks, printing "OK ..."
   - the page also opens straight from the file (file://) and trains there, in Chinese;
   - the forward panel is a random sample of the data (two moons: half its points on each moon);
   - a link with a value the page does not take (epochs=abc) is refused by name, and no run starts;
+  - Reset during training leaves no epoch, loss or look of the run behind;
+  - a finger draws (touch events, as a phone sends them);
   - points drawn with the pointer train: 30 epochs bring their SWD under 10 times the floor's.
 Screenshots go to BUILD_DIR/web-test/ (page-en.png, page-zh.png, page-moons.png, page-drawn.png)
 to look at.
@@ -283,6 +285,20 @@ def main():
         state = browser.evaluate("window.ddpmPage.state()")
         check(state["status"] == "error" and "epochs=abc" in state["error"] and state["epoch"] == 0,
               "epochs=abc in the link: refused by name, no run started (%s)" % state["error"])
+
+        # Reset during training leaves nothing of the run: the worker's last messages are its.
+        browser.call("Page.navigate", {"url": "http://127.0.0.1:%d/index.html?epochs=2000"
+                                       "&every=50&autostart=1" % server.server_address[1]},
+                     session=True)
+        time.sleep(4)
+        browser.evaluate("document.getElementById('reset').click()")
+        time.sleep(2)
+        state = browser.evaluate("window.ddpmPage.state()")
+        check(state["status"] == "ready" and state["epoch"] == 0 and not state["losses"] and
+              state["snapshots"] == 0 and state["quality"] is None,
+              "reset during training: no stale epoch, loss or look (status %s, epoch %s, %d "
+              "losses, %s looks)" % (state["status"], state["epoch"], len(state["losses"]),
+                                     state["snapshots"]))
 
         # A finger draws too: touch events (as a phone sends them) along a circle.
         browser.call("Page.navigate", {"url": "http://127.0.0.1:%d/index.html?dataset=drawn"

@@ -39,8 +39,12 @@ const workerUrl = URL.createObjectURL(
   new Blob([$("worker-source").textContent], { type: "text/javascript" }));
 const worker = new Worker(workerUrl);
 worker.onerror = (e) => fail(e.message || "the worker failed to start");
+// The number of the current run: a reset or a new start changes it, and what an earlier run's
+// worker still sends (a last progress, a snapshot, its start) is dropped.
+let runId = 0;
 worker.onmessage = (e) => {
   const m = e.data;
+  if (m.type !== "ready" && m.run !== runId) return;
   if (m.type === "ready") {
     run.status = "ready";
     if (badAddress.length)
@@ -100,7 +104,8 @@ function start() {
   Object.assign(run, { status: "training", epoch: 0, epochs: s.epochs, losses: [], steps: 0,
                        stepsPerSecond: 0, trainSeconds: 0, trajectory: null, snapshots: 0,
                        snapshotEpoch: -1, quality: null, error: "" });
-  worker.postMessage({ type: "start", settings: s });
+  runId += 1;
+  worker.postMessage({ type: "start", settings: s, run: runId });
   refresh();
 }
 
@@ -117,8 +122,11 @@ function pauseOrResume() {
 
 function reset() {
   worker.postMessage({ type: "pause" });
-  Object.assign(run, { status: "ready", epoch: 0, losses: [], trajectory: null, points: null,
-                       forward: null, quality: null, snapshots: 0, error: "" });
+  runId += 1;  // whatever the old run still sends is dropped
+  Object.assign(run, { status: "ready", epoch: 0, epochs: 0, losses: [], steps: 0,
+                       stepsPerSecond: 0, trainSeconds: 0, trajectory: null, points: null,
+                       forward: null, params: null, quality: null, snapshots: 0,
+                       snapshotEpoch: -1, error: "" });
   refresh();
 }
 

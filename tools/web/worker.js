@@ -3,8 +3,9 @@
 // times a second, and every `sampleEvery` epochs draws the reverse process from the current
 // weights and scores it as `ddpm eval` does.
 //
-// Messages in: start {settings}, pause, resume, view {sampler, ema, sampleEvery, ddimSteps}.
-// Messages out: ready, started, progress, snapshot, done, error.
+// Messages in: start {settings, run}, pause, resume, view {sampler, ema, sampleEvery, ddimSteps}.
+// Messages out: ready, started, progress, snapshot, done, error; each but ready carries the run
+// number its start gave, so the page can drop what a run it has reset still sends.
 "use strict";
 
 let api = null;       // the C API's functions
@@ -15,14 +16,18 @@ let epoch = 0;
 let posted = 0;       // losses already sent to the page
 let trainSeconds = 0; // time spent in training alone (not sampling)
 let scheduled = false; // a loop() is waiting to run
+let runId = 0;        // the page's number for the current run
 
 const SAMPLE_N = 1000;   // points drawn for each look at the reverse process
 const EVAL_SEED = 99;    // ddpm eval's default reference seed
 const SAMPLE_SEED = 1;   // ddpm sample's default seed
 const CHUNK_MS = 100;    // how long to train between two looks at the page's messages
 
+// Every message of a run carries its number.
+function post(message) { postMessage(Object.assign(message, { run: runId })); }
+
 function fail(where) {
-  postMessage({ type: "error", message: where + ": " + api.error() });
+  post({ type: "error", message: where + ": " + api.error() });
   running = false;
 }
 
@@ -31,8 +36,9 @@ function floats(ptr, n) { return new Float32Array(wasm.HEAPF32.buffer, ptr, n).s
 function doubles(ptr, n) { return new Float64Array(wasm.HEAPF64.buffer, ptr, n).slice(); }
 function ints(ptr, n) { return new Int32Array(wasm.HEAP32.buffer, ptr, n).slice(); }
 
-function start(s) {
+function start(s, id) {
   settings = s;
+  runId = id;
   running = false;
   let xy = 0;
   if (s.dataset === "drawn") {
@@ -50,7 +56,7 @@ function start(s) {
   const points = floats(api.points(), 2 * count);
   const T = api.numSteps();
   const forward = floats(api.forward(SAMPLE_N, s.seed), (T + 1) * Math.min(SAMPLE_N, count) * 2);
-  postMessage({ type: "started", params, points, forward, T, n: Math.min(SAMPLE_N, count) });
+  post({ type: "started", params, points, forward, T, n: Math.min(SAMPLE_N, count) });
   snapshot();  // the untrained model's reverse process: noise in, noise out
   running = true;
   schedule();
@@ -73,15 +79,15 @@ function snapshot() {
   const n = api.evaluate(SAMPLE_N, EVAL_SEED);
   if (n < 0) return fail("evaluate");
   const quality = doubles(api.quality(), 8);
-  postMessage({ type: "snapshot", epoch, frames, steps, trajectory, quality, n });
+  post({ type: "snapshot", epoch, frames, steps, trajectory, quality, n });
 }
 
 function progress() {
   const losses = floats(api.losses(), epoch).slice(posted);
   posted = epoch;
   const steps = api.steps();
-  postMessage({ type: "progress", epoch, epochs: settings.epochs, losses, steps,
-                trainSeconds, stepsPerSecond: steps / Math.max(trainSeconds, 1e-9) });
+  post({ type: "progress", epoch, epochs: settings.epochs, losses, steps,
+         trainSeconds, stepsPerSecond: steps / Math.max(trainSeconds, 1e-9) });
 }
 
 function loop() {
@@ -101,7 +107,7 @@ function loop() {
   progress();
   if (epoch >= settings.epochs) {
     running = false;
-    postMessage({ type: "done", epoch });
+    post({ type: "done", epoch });
     return;
   }
   schedule();
@@ -109,7 +115,7 @@ function loop() {
 
 onmessage = (e) => {
   const m = e.data;
-  if (m.type === "start") start(m.settings);
+  if (m.type === "start") start(m.settings, m.run);
   else if (m.type === "pause") running = false;
   else if (m.type === "resume" && settings && !running && epoch < settings.epochs) {
     running = true;
