@@ -770,6 +770,19 @@ void reference_points(const std::string& dataset, const std::string& data_file, 
     ddpm::split_reference(pts, n, seed, &real_a, &real_b);
 }
 
+// Points from a learner's file for predict, encode and eval --nll: (n, 2), finite, moved into the model's units.
+ddpm::Tensor points_in_model_units(const std::string& path, const ddpm::SamplingModel& sm) {
+    ddpm::Tensor x = ddpm::load_points(path);
+    if (x.ndim() != 2 || x.dim(1) != 2 || x.dim(0) < 1)
+        throw ddpm::Error(path + ": expected points (n, 2), got " + x.shape_str());
+    if (!ddpm::all_finite(x)) throw ddpm::Error(path + ": holds a non-finite value");
+    ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), x.dim(0)),
+                               "the " + std::to_string(x.dim(0)) + " points of " + path,
+                               "use fewer points");
+    ddpm::apply_normalization(x, sm.run.data_norm);
+    return x;
+}
+
 // The exact log p(x_0) of a model's deterministic sampler, in the model's units, and the x_T it
 // maps to each point: the probability-flow ODE by Heun's method (--sampler ode) for an eps, x0 or
 // v model, a flow model's own ODE by heun; S steps, x_T from `prior` (lib/ode.h).
@@ -797,11 +810,7 @@ void print_nll(const ddpm::SamplingModel& sm, const SampleRequest& rq, const std
     ddpm::Tensor x_0;
     std::string what;
     if (!data_file.empty()) {  // the learner's points, in the model's units
-        x_0 = ddpm::load_points(data_file);
-        if (x_0.ndim() != 2 || x_0.dim(1) != 2 || x_0.dim(0) < 1 || !ddpm::all_finite(x_0))
-            throw ddpm::Error(data_file + ": expected finite points (n, 2), got " +
-                              x_0.shape_str());
-        ddpm::apply_normalization(x_0, sm.run.data_norm);
+        x_0 = points_in_model_units(data_file, sm);
         const bool training_file = sm.run.dataset == "file:" + data_file;
         what = std::to_string(x_0.dim(0)) + " points of " + data_file +
                (training_file ? " (the training points: give held-out ones with --data FILE)" : "");
@@ -1064,19 +1073,6 @@ int export_weights(cli::Args& args) {
     for (const std::string& d : differences)
         std::printf("note: not the notebook's model as it stands: %s\n", d.c_str());
     return 0;
-}
-
-// Points from --points for predict and encode: (n, 2), finite, moved into the model's units.
-ddpm::Tensor points_in_model_units(const std::string& path, const ddpm::SamplingModel& sm) {
-    ddpm::Tensor x = ddpm::load_points(path);
-    if (x.ndim() != 2 || x.dim(1) != 2 || x.dim(0) < 1)
-        throw ddpm::Error(path + ": expected points (n, 2), got " + x.shape_str());
-    if (!ddpm::all_finite(x)) throw ddpm::Error(path + ": holds a non-finite value");
-    ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), x.dim(0)),
-                               "the " + std::to_string(x.dim(0)) + " points of " + path,
-                               "use fewer points");
-    ddpm::apply_normalization(x, sm.run.data_norm);
-    return x;
 }
 
 int predict(cli::Args& args) {
