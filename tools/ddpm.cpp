@@ -770,7 +770,8 @@ void reference_points(const std::string& dataset, const std::string& data_file, 
     ddpm::split_reference(pts, n, seed, &real_a, &real_b);
 }
 
-// Points from a learner's file for predict, encode and eval --nll: (n, 2), finite, moved into the model's units.
+// Points from a learner's file for predict, encode and eval --nll: (n, 2), finite, moved into
+// the model's units.
 ddpm::Tensor points_in_model_units(const std::string& path, const ddpm::SamplingModel& sm) {
     ddpm::Tensor x = ddpm::load_points(path);
     if (x.ndim() != 2 || x.dim(1) != 2 || x.dim(0) < 1)
