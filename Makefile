@@ -56,7 +56,7 @@ endif
 # header-only packages too, and a native one ignores the duplicate.
 inc = $(if $(filter /usr/include /usr/include/,$(1)),-idirafter $(1),-isystem $(1))
 CXXFLAGS ?=
-CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -MMD -MP -Ilib \
+CXXFLAGS += -std=c++17 $(OPT) -fopenmp-simd -Wall -Wextra -MMD -MP -Ilib \
             $(foreach d,$(sort $(DOCTEST_INC) $(STB_INC)),$(call inc,$(d)))
 LDFLAGS  += $(OPT)
 LDLIBS   += -lpthread
@@ -221,7 +221,7 @@ bench: $(TOOL_BIN)
 # look in Debian's module folder, which emcc needs: WEB_ENV says where it is.
 WEB_CXX   ?= em++
 WEB_ENV   := NODE_PATH=/usr/share/nodejs
-WEB_FLAGS := -std=c++17 -O3 -msimd128 -fwasm-exceptions -Wall -Wextra -Ilib -MMD -MP
+WEB_FLAGS := -std=c++17 -O3 -msimd128 -fwasm-exceptions -fopenmp-simd -Wall -Wextra -Ilib -MMD -MP
 WEB_SRC   := $(sort $(wildcard lib/*.cpp lib/fast/*.cpp)) tools/web/api.cpp
 WEB_OBJ   := $(WEB_SRC:%.cpp=build/wasm/obj/%.o)
 WEB_LINK  := -sMODULARIZE=1 -sEXPORT_NAME=createDdpm -sALLOW_MEMORY_GROWTH=1 -sSINGLE_FILE=1 \
@@ -241,16 +241,17 @@ web: build/web/index.html
 web-deps:
 	@command -v $(WEB_CXX) >/dev/null || sh tools/install-deps.sh emscripten
 
-# The page's speed against the native build's, in one run: the same training by Node on the wasm
-# and by the native tools (docs/web.md).
+# The page's speed against the native build's, in one run: the same training in headless Chromium
+# on the wasm the page embeds, in Node when it is there, and by the native tools (docs/web.md).
 bench-web: build/wasm/ddpm.js $(B)/ddpm
-	@sh tools/web/bench-web.sh $(B)
+	@command -v chromium >/dev/null || sh tools/install-deps.sh chromium
+	@python3 tools/web/bench-web.py $(B)
 
 # Fuzzing: clang's libFuzzer on the four readers of outside files. Each target runs for
 # FUZZ_SECONDS, starting from the corpus in tests/corpus/ (new inputs go to build/fuzz/corpus/).
 FUZZ_SECONDS ?= 20
 FUZZ_CXX     ?= clang++
-FUZZ_FLAGS   := -std=c++17 -O1 -g -Wall -Wextra -fsanitize=fuzzer-no-link,address,undefined \
+FUZZ_FLAGS   := -std=c++17 -O1 -g -fopenmp-simd -Wall -Wextra -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=all -Ilib -MMD -MP
 FUZZ_TARGETS := npy csv checkpoint safetensors
 FUZZ_OBJ     := $(LIB_SRC:%.cpp=build/fuzz/obj/%.o)

@@ -2,21 +2,28 @@
 # Installs what the course needs from packages, or says how to get it: two header-only libraries
 # (doctest, stb), the figures' font (DejaVu Sans) and xmllint (the tests parse the SVG files).
 # Called by `make` (target `deps`) when something is missing; the arguments name what is. With
-# the one argument `emscripten`, installs the compiler `make web` needs.
+# the one argument `emscripten` or `chromium`, installs that tool of the browser page's.
 set -u
 [ $# -eq 0 ] && exit 0
-# `make web` needs the WebAssembly compiler: its own package, installed alone.
-if [ "$1" = emscripten ]; then
-    echo "make web: missing em++ (emscripten)"
+# The browser page's tools, each its own package, installed alone: `emscripten`, the WebAssembly
+# compiler `make web` needs, or `chromium`, the browser `make bench-web` runs the page's code in.
+if [ "$1" = emscripten ] || [ "$1" = chromium ]; then
+    tool=$1
+    command=$([ "$tool" = emscripten ] && echo em++ || echo chromium)
+    echo "make: missing $command ($tool)"
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "make web: installing emscripten with apt-get"
+        echo "make: installing $tool with apt-get"
         export DEBIAN_FRONTEND=noninteractive
-        { apt-get install -y -qq emscripten >/dev/null 2>&1 ||
-          { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq emscripten >/dev/null; }; } &&
-            command -v em++ >/dev/null 2>&1 && { echo "make web: done"; exit 0; }
-        echo "make web: apt-get could not install emscripten"
+        { apt-get install -y -qq "$tool" >/dev/null 2>&1 ||
+          { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "$tool" >/dev/null; }; } &&
+            command -v "$command" >/dev/null 2>&1 && { echo "make: done"; exit 0; }
+        echo "make: apt-get could not install $tool"
     fi
-    echo "make web needs emscripten: sudo apt-get install emscripten (Debian 12 has 3.1.6), or the emsdk" >&2
+    if [ "$tool" = emscripten ]; then
+        echo "make web needs emscripten: sudo apt-get install emscripten (Debian 12 has 3.1.6), or the emsdk" >&2
+    else
+        echo "make bench-web needs Chromium: sudo apt-get install chromium" >&2
+    fi
     exit 1
 fi
 packages="doctest-dev libstb-dev fonts-dejavu-core libxml2-utils"

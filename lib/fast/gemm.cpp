@@ -4,9 +4,14 @@
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
+#include <vector>
 
 #if defined(__SSE__)
 #include <immintrin.h>  // SSE's transposing macro, and AVX-512's compares when the build has them
+#endif
+
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>  // WebAssembly's compares and bit masks (make web)
 #endif
 
 #include "fast/parallel.h"
@@ -97,6 +102,15 @@ static uint32_t nonzero_bits(const T* a) {
         const uint32_t hi = _mm512_cmpneq_ps_mask(_mm512_loadu_ps(a + 16), zero);
         return lo | hi << 16;
     }
+#elif defined(__wasm_simd128__)
+    if constexpr (std::is_same_v<T, float>) {  // four lanes at a time, each compare's sign bits
+        uint32_t bits = 0;
+        for (int q = 0; q < 8; ++q) {
+            const v128_t nonzero = wasm_f32x4_ne(wasm_v128_load(a + 4 * q), wasm_f32x4_splat(0));
+            bits |= static_cast<uint32_t>(wasm_i32x4_bitmask(nonzero)) << (4 * q);
+        }
+        return bits;
+    }
 #endif
     uint32_t bits = 0;
     for (int l = 0; l < 32; ++l) bits |= static_cast<uint32_t>(a[l] != T(0)) << l;
@@ -118,18 +132,23 @@ void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
     const int tiled_cols = N - N % cols;
     // Rows of B per block: 32 KB of them (a multiple of 32, as the zeros are found 32 at a time).
     const int block = std::max(32, 32768 / static_cast<int>(sizeof(T)) / std::max(1, N) / 32 * 32);
+    // Row i's zeros in this block, found once and used by every strip of columns.
+    thread_local std::vector<uint32_t> row_bits;
+    if (static_cast<int>(row_bits.size()) < block / 32) row_bits.resize(block / 32);
     for (int k0 = 0; k0 < K; k0 += block) {
         const int k1 = std::min(K, k0 + block);
-        const int k32 = k0 + (k1 - k0) / 32 * 32;  // where the whole groups of 32 end
+        const int groups = (k1 - k0) / 32;  // the whole groups of 32
+        const int k32 = k0 + groups * 32;   // where they end
         for (int i = 0; i < M; ++i) {
             const T* a = A + static_cast<long>(i) * K;
             T* c = C + static_cast<long>(i) * N;
+            for (int g = 0; g < groups; ++g) row_bits[g] = nonzero_bits(a + k0 + 32 * g);
             for (int j = 0; j < tiled_cols; j += cols) {
                 Vec<T> acc[8];
                 for (int v = 0; v < 8; ++v) acc[v] = load(c + j + v * lanes);
-                for (int k32s = k0; k32s < k32; k32s += 32)
-                    for (uint32_t bits = nonzero_bits(a + k32s); bits; bits &= bits - 1) {
-                        const int k = k32s + __builtin_ctz(bits);  // the next nonzero a
+                for (int g = 0; g < groups; ++g)
+                    for (uint32_t bits = row_bits[g]; bits; bits &= bits - 1) {
+                        const int k = k0 + 32 * g + __builtin_ctz(bits);  // the next nonzero a
                         const T* b = B + static_cast<long>(k) * N + j;
                         for (int v = 0; v < 8; ++v) acc[v] += a[k] * load(b + v * lanes);
                     }
@@ -223,6 +242,36 @@ bool fills_a_tile(int N) {
     return N >= kVecs * kVecBytes / static_cast<int>(sizeof(T));
 }
 
+// out (cols, rows) gets the 4 x 4 piece of in (rows, cols) at row r, column c, transposed.
+#if defined(__SSE__)
+static void transpose_4x4(float* out, const float* in, int rows, int cols, int r, int c) {
+    __m128 a = _mm_loadu_ps(in + (r + 0) * cols + c);  // the SSE header's transposing macro
+    __m128 b = _mm_loadu_ps(in + (r + 1) * cols + c);
+    __m128 d = _mm_loadu_ps(in + (r + 2) * cols + c);
+    __m128 e = _mm_loadu_ps(in + (r + 3) * cols + c);
+    _MM_TRANSPOSE4_PS(a, b, d, e);
+    _mm_storeu_ps(out + (c + 0) * rows + r, a);
+    _mm_storeu_ps(out + (c + 1) * rows + r, b);
+    _mm_storeu_ps(out + (c + 2) * rows + r, d);
+    _mm_storeu_ps(out + (c + 3) * rows + r, e);
+}
+#elif defined(__wasm_simd128__)
+static void transpose_4x4(float* out, const float* in, int rows, int cols, int r, int c) {
+    const v128_t a = wasm_v128_load(in + (r + 0) * cols + c);  // rows a, b, d, e
+    const v128_t b = wasm_v128_load(in + (r + 1) * cols + c);
+    const v128_t d = wasm_v128_load(in + (r + 2) * cols + c);
+    const v128_t e = wasm_v128_load(in + (r + 3) * cols + c);
+    const v128_t ab01 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5);  // a0 b0 a1 b1
+    const v128_t ab23 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);  // a2 b2 a3 b3
+    const v128_t de01 = wasm_i32x4_shuffle(d, e, 0, 4, 1, 5);
+    const v128_t de23 = wasm_i32x4_shuffle(d, e, 2, 6, 3, 7);
+    wasm_v128_store(out + (c + 0) * rows + r, wasm_i32x4_shuffle(ab01, de01, 0, 1, 4, 5));
+    wasm_v128_store(out + (c + 1) * rows + r, wasm_i32x4_shuffle(ab01, de01, 2, 3, 6, 7));
+    wasm_v128_store(out + (c + 2) * rows + r, wasm_i32x4_shuffle(ab23, de23, 0, 1, 4, 5));
+    wasm_v128_store(out + (c + 3) * rows + r, wasm_i32x4_shuffle(ab23, de23, 2, 3, 6, 7));
+}
+#endif
+
 template <typename T>
 void transpose(T* __restrict out, const T* __restrict in, int rows, int cols) {
     // In 16 x 16 blocks, so both the rows read and the rows written stay in cache. The bounds
@@ -235,24 +284,13 @@ void transpose(T* __restrict out, const T* __restrict in, int rows, int cols) {
             const int c1 = std::min(cols, c0 + kBlock);
             int r4 = r0;  // where the 4 x 4 pieces below stop
             int c4 = c0;
-#if defined(__SSE__)
+#if defined(__SSE__) || defined(__wasm_simd128__)
             if constexpr (std::is_same_v<T, float>) {
-                // Whole 4 x 4 pieces in vector registers: four rows in, the SSE header's
-                // transposing macro, four rows out.
+                // Whole 4 x 4 pieces in vector registers: four rows in, four rows out.
                 r4 = r0 + (r1 - r0) / 4 * 4;
                 c4 = c0 + (c1 - c0) / 4 * 4;
                 for (int r = r0; r < r4; r += 4)
-                    for (int c = c0; c < c4; c += 4) {
-                        __m128 a = _mm_loadu_ps(in + (r + 0) * cols + c);
-                        __m128 b = _mm_loadu_ps(in + (r + 1) * cols + c);
-                        __m128 d = _mm_loadu_ps(in + (r + 2) * cols + c);
-                        __m128 e = _mm_loadu_ps(in + (r + 3) * cols + c);
-                        _MM_TRANSPOSE4_PS(a, b, d, e);
-                        _mm_storeu_ps(out + (c + 0) * rows + r, a);
-                        _mm_storeu_ps(out + (c + 1) * rows + r, b);
-                        _mm_storeu_ps(out + (c + 2) * rows + r, d);
-                        _mm_storeu_ps(out + (c + 3) * rows + r, e);
-                    }
+                    for (int c = c0; c < c4; c += 4) transpose_4x4(out, in, rows, cols, r, c);
             }
 #endif
             // Element by element: the whole block, or what the 4 x 4 pieces left (the last
