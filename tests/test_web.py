@@ -16,14 +16,25 @@ of the notebook's run, then reads the page's state and checks, printing "OK ..."
     within 2e-2 and 5e-3 on average; `ddpm sample` the same samples to a median difference of
     1e-2 and a 95th percentile of 5e-2 per coordinate; `ddpm eval` the same sliced Wasserstein
     within 10% (docs/web.md says why not bit for bit);
+  - each step t's window holds its points: at t = T and T/2, 98% of the forward panel's and of
+    the reverse panel's;
+  - the layout, in both languages: at 1280x800 and 1920x1080 the loss chart and the samples are on
+    screen together; at 390x844 (a phone, 3 device pixels to the CSS pixel) nothing is wider than
+    the screen and the canvases are drawn at the screen's density;
   - the page also opens straight from the file (file://) and trains there, in Chinese;
   - the forward panel is a random sample of the data (two moons: half its points on each moon);
   - a link with a value the page does not take (epochs=abc) is refused by name, and no run starts;
   - Reset during training leaves no epoch, loss or look of the run behind;
   - a finger draws (touch events, as a phone sends them);
-  - points drawn with the pointer train: 30 epochs bring their SWD under 10 times the floor's.
-Screenshots go to BUILD_DIR/web-test/ (page-en.png, page-zh.png, page-moons.png, page-drawn.png)
-to look at.
+  - the keys: S on a fresh page trains exactly one epoch and looks once, paused; the learned field
+    (eps_theta on a 16 x 16 grid) is finite, and its arrows are longer at t = 100 than at t = 2,
+    where there is less noise to take away;
+  - Share puts the settings, t and the language in the address, and that link opens the page so;
+  - points drawn with the pointer train for the S-curve's steps: 100 of its epochs (7,900 steps)
+    bring their SWD, against 1,000 points sprayed as the drawing was, under 6 times the floor's
+    (about 4 on the course's machine).
+Screenshots go to BUILD_DIR/web-test/ (page-en.png, page-zh.png, page-moons.png, page-drawn.png,
+page-field.png, and the layouts, layout-{en,zh}-{390,1280,1920}.png) to look at.
 Ends with "N passed, N failed".
 """
 import json
@@ -71,6 +82,34 @@ def wait_until_trained(browser, timeout):
         if state and (state["status"] in ("done", "error")):
             break
     return state
+
+
+def check_layout(browser, out, lang):
+    """Screenshots of what the window shows at a phone's and two desktops' sizes, and the checks
+    a layout can be held to."""
+    for width, height, scale, mobile in ((390, 844, 3, True), (1280, 800, 1, False),
+                                         (1920, 1080, 1, False)):
+        browser.set_viewport(width, height, scale, mobile)
+        if width >= 1200:
+            browser.evaluate("document.getElementById('train-section').scrollIntoView()")
+            time.sleep(0.3)
+            seen = browser.evaluate("""(() => ["loss-canvas", "p-canvas"].map((id) => {
+                const b = document.getElementById(id).getBoundingClientRect();
+                return b.top >= 0 && b.bottom <= window.innerHeight; }))()""")
+            check(all(seen), "%s, %dx%d: the loss chart and the samples on screen together "
+                             "(loss %s, samples %s)" % (lang, width, height, seen[0], seen[1]))
+        else:
+            wide = browser.evaluate("document.documentElement.scrollWidth")
+            sharp = browser.evaluate("""(() => { const c = document.getElementById("q-canvas");
+                return [c.width, c.clientWidth]; })()""")
+            check(wide <= width and sharp[0] == round(sharp[1] * scale),
+                  "%s, %dx%d at %dx: nothing wider than the screen (%d px), the canvases at the "
+                  "screen's density (%d device pixels for %d CSS)"
+                  % (lang, width, height, scale, wide, sharp[0], sharp[1]))
+        browser.screenshot(os.path.join(out, "layout-%s-%d.png" % (lang, width)),
+                           whole_page=False)
+        browser.evaluate("window.scrollTo(0, 0)")
+    browser.set_viewport(1200, 2400)
 
 
 def native_run(build, epochs, seed, work):
@@ -147,6 +186,15 @@ def main():
               "sliced Wasserstein: page %.5f, ddpm eval %.5f" % (q[0], native_swd))
 
         # Straight from the file, in Chinese: a short run.
+        # Every step's window holds its points (draw.js, viewsOf).
+        T = 100
+        for t in (T, T // 2):
+            share = browser.evaluate("window.ddpmPage.inWindow(%d)" % t)
+            check(share is not None and share[0] >= 0.98 and share[1] >= 0.98,
+                  "the window of t = %d holds %.1f%% of the forward panel's points and %.1f%% of "
+                  "the reverse panel's" % (t, 100 * share[0], 100 * share[1]))
+        check_layout(browser, out, "en")
+
         state = train_on_page(browser, "file://" + page + "?epochs=100&every=50&autostart=1&lang=zh",
                               100, timeout=180)
         browser.screenshot(os.path.join(out, "page-zh.png"))
@@ -154,6 +202,7 @@ def main():
               state["snapshots"] >= 3,
               "from file://, in Chinese: trained %s epochs, %s looks at the reverse process" % (
                   state and state["epoch"], state and state["snapshots"]))
+        check_layout(browser, out, "zh")
 
         # The forward panel shows a random sample of the data: two moons, both moons (the data
         # comes one moon after the other, and the first 1,000 points were all the outer one).
@@ -194,6 +243,49 @@ def main():
               "losses, %s looks)" % (state["status"], state["epoch"], len(state["losses"]),
                                      state["snapshots"]))
 
+        # The keys, the field, and Share.
+        browser.call("Page.navigate", {"url": "http://127.0.0.1:%d/index.html?epochs=50"
+                                       "&dataset=moons&seed=4" % server.server_address[1]},
+                     session=True)
+        time.sleep(3)
+        def key(k):
+            for kind in ("keyDown", "keyUp"):
+                browser.call("Input.dispatchKeyEvent", {"type": kind, "key": k, "text": k},
+                             session=True)
+        key("s")
+        time.sleep(3)
+        state = browser.evaluate("window.ddpmPage.state()")
+        check(state["status"] == "paused" and state["epoch"] == 1 and state["snapshots"] == 2,
+              "S trains one epoch and looks: status %s, epoch %s, %s looks (the start's and the "
+              "step's)" % (state["status"], state["epoch"], state["snapshots"]))
+        lengths = {}
+        browser.evaluate("document.getElementById('field').click()")
+        for t in (100, 2):
+            browser.evaluate("(() => { const s = document.getElementById('t'); s.value = '%d'; "
+                             "s.dispatchEvent(new Event('input')); })()" % t)
+            field = None
+            for _ in range(20):
+                time.sleep(0.3)
+                field = browser.evaluate("window.ddpmPage.field()")
+                if field:
+                    break
+            ok = field is not None and len(field) == 16 * 16 * 4 and all(map(math.isfinite, field))
+            lengths[t] = (sum(math.hypot(field[i + 2], field[i + 3])
+                              for i in range(0, len(field), 4)) / 256) if ok else float("nan")
+        check(lengths[100] > 2 * lengths[2],
+              "the learned field: 256 finite arrows, mean length %.3f at t = 100 and %.3f at "
+              "t = 2" % (lengths[100], lengths[2]))
+        browser.screenshot(os.path.join(out, "page-field.png"))
+        browser.evaluate("document.getElementById('share').click()")
+        link = browser.evaluate("location.href")
+        browser.call("Page.navigate", {"url": link}, session=True)
+        time.sleep(3)
+        restored = browser.evaluate("""["dataset", "epochs", "seed", "t"].map((id) =>
+            document.getElementById(id).value).join(" ")""")
+        check(restored == "moons 50 4 2" and "lang=en" in link,
+              "Share: the link keeps the settings, t and the language (%s -> %s)"
+              % (link.split("?")[-1], restored))
+
         # A finger draws too: touch events (as a phone sends them) along a circle.
         browser.call("Page.navigate", {"url": "http://127.0.0.1:%d/index.html?dataset=drawn"
                                        % server.server_address[1]}, session=True)
@@ -218,7 +310,7 @@ def main():
 
         # Points the learner draws: a pressed pointer dragged along a circle, then Start.
         browser.call("Page.navigate", {"url": "http://127.0.0.1:%d/index.html?dataset=drawn"
-                                       "&epochs=30&every=50" % server.server_address[1]},
+                                       "&epochs=100&every=50" % server.server_address[1]},
                      session=True)
         time.sleep(3)
         drawn = browser.evaluate("""(() => {
@@ -234,12 +326,17 @@ def main():
         })()""")
         state = wait_until_trained(browser, 120)
         q = state["quality"]
-        check(state["status"] == "done" and drawn >= 200 and q is not None and q[0] < 10 * q[4],
-              "drawn points: %s drawn, trained to epoch %d, sliced Wasserstein %s (floor %s)" % (
-                  drawn, state["epoch"], q and "%.4f" % q[0], q and "%.4f" % q[4]))
+        steps, batches = state["steps"], state["batches"]
+        check(state["status"] == "done" and drawn >= 200 and
+              steps == math.floor(100 * 79 / batches + 0.5) * batches and
+              q is not None and q[0] < 6 * q[4] and state["qualityN"] == 1000,
+              "drawn points: %s drawn, trained %d epochs of %d batches, %d steps (the S-curve's 100 "
+              "epochs make 7,900), sliced Wasserstein %s against %s points (floor %s)" % (
+                  drawn, state["epoch"], batches, steps, q and "%.4f" % q[0], state["qualityN"],
+                  q and "%.4f" % q[4]))
         browser.screenshot(os.path.join(out, "page-drawn.png"))
-        print("screenshots: %s/page-en.png, page-zh.png, page-moons.png, page-drawn.png" %
-              os.path.relpath(out, ROOT))
+        print("screenshots: %s/page-en.png, page-zh.png, page-moons.png, page-drawn.png, "
+              "layout-*.png" % os.path.relpath(out, ROOT))
     finally:
         browser.close()
         server.shutdown()

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "datasets.h"
+#include "denoiser.h"
 #include "diffusion.h"
 #include "error.h"
 #include "metrics.h"
@@ -40,6 +41,8 @@ std::unique_ptr<Session> g_session;
 std::string g_error;
 ddpm::Tensor g_trajectory;  // the last reverse process, (frames, n, 2), in the data's units
 ddpm::Tensor g_forward;     // q(x_t | x_0) for t = 0 ... T, (T + 1, n, 2), in the data's units
+ddpm::Tensor g_preview;     // a data set's points before any run, to show at load
+ddpm::Tensor g_field;       // the learned field on a grid, (g * g, 4): x, y, then its arrow
 std::vector<int> g_steps;   // the step t each trajectory frame shows
 double g_quality[8];        // model SWD, MMD, precision, recall; then the floor's
 
@@ -68,6 +71,26 @@ ddpm::Tensor drawn_points(const float* xy, int n, ddpm::Normalization* norm) {
     return points;
 }
 
+// The page sprays points: each move of the pointer adds a few, uniform in a disc of this radius
+// around it (tools/web/app.js, in the drawing square's units, where the square is [-1, 1]^2).
+constexpr float kSprayRadius = 0.03f;
+
+// n fresh points of what the learner drew: a drawn point picked at random, moved uniformly within
+// the spray's disc, as the page's spray makes them. The drawn set is scored against two such sets,
+// so a drawing of 400 points is scored on 1,000 points, not on two halves of 200.
+ddpm::Tensor spray_sample(const ddpm::Tensor& drawn, int n, uint64_t seed) {
+    ddpm::Rng rng(seed, /*stream=*/0x5b);
+    ddpm::Tensor out({n, 2});
+    for (int i = 0; i < n; ++i) {
+        const int k = rng.randint(drawn.dim(0));
+        const double angle = 2 * M_PI * rng.uniform(0.0f, 1.0f);
+        const double radius = kSprayRadius * std::sqrt(rng.uniform(0.0f, 1.0f));
+        out.at(i, 0) = drawn.at(k, 0) + static_cast<float>(radius * std::cos(angle));
+        out.at(i, 1) = drawn.at(k, 1) + static_cast<float>(radius * std::sin(angle));
+    }
+    return out;
+}
+
 // A model's trajectory back in the data's units, with the step each frame shows.
 void keep_trajectory(ddpm::Tensor seq, std::vector<int> steps, const ddpm::Normalization& norm) {
     ddpm::denormalize_points(seq, norm);
@@ -76,6 +99,17 @@ void keep_trajectory(ddpm::Tensor seq, std::vector<int> steps, const ddpm::Norma
 }
 
 }  // namespace
+
+// n points of the named data set with this seed, the points a run with the same settings trains
+// on, to show before it starts. Returns (n, 2) floats.
+WEB_API const float* ddpm_web_preview(const char* dataset, int n, int seed) {
+    return guarded(
+        [&] {
+            g_preview = ddpm::make_dataset(dataset, n, seed);
+            return g_preview.data();
+        },
+        kNoFloats);
+}
 
 // A new run: `dataset` a name of make_dataset's (n points of it) or "drawn" (the n points at xy,
 // in any units); the notebook's model and Adam; `epochs` the total; the schedule by name.
@@ -210,7 +244,7 @@ WEB_API const int* ddpm_web_trajectory_steps() {
 }
 
 // The last samples against fresh points of the data set, as `ddpm eval` scores them (for drawn
-// points: against two halves of them). Fills 8 numbers: the model's sliced Wasserstein, MMD^2,
+// points: against fresh points of the drawing, spray_sample's). Fills 8 numbers: the model's sliced Wasserstein, MMD^2,
 // precision and recall, then the noise floor's. Returns the points compared, n at most.
 WEB_API int ddpm_web_evaluate(int n, int seed) {
     return guarded(
@@ -221,8 +255,8 @@ WEB_API int ddpm_web_evaluate(int n, int seed) {
             const ddpm::Tensor samples = g_trajectory.frame(g_trajectory.dim(0) - 1);
             ddpm::Tensor real_a, real_b;
             if (s.dataset == "drawn") {
-                n = std::min(n, s.points.dim(0) / 2);
-                ddpm::split_reference(s.points, n, seed, &real_a, &real_b);
+                real_a = spray_sample(s.points, n, static_cast<uint64_t>(seed));
+                real_b = spray_sample(s.points, n, static_cast<uint64_t>(seed) + 1);
             } else {
                 real_a = ddpm::make_dataset(s.dataset, n, seed);
                 real_b = ddpm::make_dataset(s.dataset, n, seed + 1);
@@ -242,6 +276,48 @@ WEB_API int ddpm_web_evaluate(int n, int seed) {
 }
 WEB_API const double* ddpm_web_quality() {
     return g_quality;
+}
+
+// The learned field at step t (0 ... T - 1, the schedule's index as q_x takes it) on a g x g grid
+// over the square with centre (cx, cy) and half-width r, in the data's units: at each grid point
+// x, the step -sqrt(1 - alpha_bar_t) eps_theta(x, t), the noise the model would take away from x
+// in one jump to its estimate of x_0 (times sqrt(alpha_bar_t)), in the data's units; from the raw
+// weights or (ema != 0) the EMA's. Returns (g * g, 4) floats: x, y, dx, dy.
+WEB_API const float* ddpm_web_field(int t, float cx, float cy, float r, int g, int ema) {
+    return guarded(
+        [&] {
+            const Session& s = session();
+            const ddpm::Schedule& sched = s.trainer.sched;
+            if (t < 0 || t >= sched.num_steps)
+                throw ddpm::UsageError("field: t must be in [0, " +
+                                       std::to_string(sched.num_steps - 1) + "]");
+            if (g < 2 || g > 64) throw ddpm::UsageError("field: the grid must be 2 to 64 wide");
+            if (!(r > 0) || !std::isfinite(cx) || !std::isfinite(cy) || !std::isfinite(r))
+                throw ddpm::UsageError("field: the square must be finite, of positive size");
+            const ddpm::MLPDiffusion model = ema ? ddpm::ema_model(s.trainer) : s.trainer.model;
+            // The grid in the data's units, then in the model's.
+            ddpm::Tensor x({g * g, 2});
+            for (int i = 0; i < g; ++i)
+                for (int j = 0; j < g; ++j) {
+                    x.at(i * g + j, 0) = cx - r + (2 * r) * (j + 0.5f) / g;
+                    x.at(i * g + j, 1) = cy - r + (2 * r) * (i + 0.5f) / g;
+                }
+            ddpm::Tensor x_model = x;
+            ddpm::apply_normalization(x_model, s.norm);
+            ddpm::Tensor eps({g * g, 2});
+            ddpm::predict_eps(ddpm::Denoiser{&model}, eps.data(), x_model.data(), t, g * g,
+                              sched);
+            const float noise_sd = sched.one_minus_alphas_bar_sqrt[t];  // sqrt(1 - alpha_bar_t)
+            g_field = ddpm::Tensor({g * g, 4});
+            for (int k = 0; k < g * g; ++k)
+                for (int d = 0; d < 2; ++d) {
+                    g_field.at(k, d) = x.at(k, d);
+                    // the noise removed, back in the data's units (a length: scale only)
+                    g_field.at(k, 2 + d) = -noise_sd * eps.at(k, d) * s.norm.scale;
+                }
+            return g_field.data();
+        },
+        kNoFloats);
 }
 
 // Why the last call failed ("" if it did not).

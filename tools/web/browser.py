@@ -92,12 +92,19 @@ class Browser:
                 errors.append(" ".join(str(a.get("value")) for a in e["params"]["args"]))
         return errors
 
-    def screenshot(self, path):
-        height = self.evaluate("document.documentElement.scrollHeight")
+    def set_viewport(self, width, height, scale=1, mobile=False):
+        """The window's size in CSS pixels, its device pixel ratio, and whether it is a phone."""
         self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": 1200, "height": int(height), "deviceScaleFactor": 1, "mobile": False},
-                  session=True)
+                  {"width": width, "height": height, "deviceScaleFactor": scale,
+                   "mobile": mobile}, session=True)
         time.sleep(0.5)
+
+    def screenshot(self, path, width=1200, whole_page=True):
+        """A PNG of the page: the whole of it at `width` (whole_page), or what the window shows."""
+        if whole_page:
+            self.set_viewport(width, 800)
+            height = self.evaluate("document.documentElement.scrollHeight")
+            self.set_viewport(width, int(height))
         data = self.call("Page.captureScreenshot", {"format": "png"}, session=True)["data"]
         with open(path, "wb") as f:
             f.write(base64.b64decode(data))

@@ -27,11 +27,17 @@ const PAGE_ZH = {
   "start": "开始",
   "pause": "暂停",
   "reset": "重置",
+  "step-one": "训练一轮",
+  "show-field": "学到的场",
+  "show-paths": "12 个点的路径",
+  "field-why": "场：在网格的每个点上，模型在这个 t 会去掉的噪声 −√(1 − ᾱ<sub>t</sub>) ε<sub>θ</sub>(x, t)，画成绿色箭头，全部按同一个系数缩小（写在角上），让最长的一支占一格。路径：反向过程里 12 个点从 t = 100 到这个 t 走过的路，紫色。",
+  "share": "分享此刻的页面",
+  "keys": "按键：空格开始、暂停、继续；S 训练一轮；P 播放反向过程；方向键移动 t；H 隐藏控件。",
   "loss-cap": "损失：每一轮所有批次的平均。",
   "sample-h": "3. 前向与反向：q(x<sub>t</sub> | x<sub>0</sub>) 和 p<sub>θ</sub>",
   "step": "步 t",
   "play": "播放反向过程",
-  "t-why": "左边是前向过程：数据一步加噪到第 t 步，x<sub>t</sub> = √ᾱ<sub>t</sub> x<sub>0</sub> + √(1 − ᾱ<sub>t</sub>) ε。右边是模型往回走：t = 100 时 1,000 个纯噪声点，用当前的权重一步一步去噪。到 t = 0 时右边应当和左边一样。",
+  "t-why": "左边是前向过程：数据一步加噪到第 t 步，x<sub>t</sub> = √ᾱ<sub>t</sub> x<sub>0</sub> + √(1 − ᾱ<sub>t</sub>) ε。右边是模型往回走：t = 100 时 1,000 个纯噪声点，用当前的权重一步一步去噪。到 t = 0 时右边应当和左边一样。每个 t 有自己的窗口，两边相同：噪声散开时窗口跟着放大，让这一步的点都在画面里（网格的间距，以数据的单位计，写在角上）。",
   "sampler": "采样器",
   "sm-notebook": "notebook 的（σ² = β，t = 0 也加噪声）",
   "sm-algorithm2": "DDPM 的 Algorithm 2（σ² = β̃，t = 0 不加）",
@@ -49,7 +55,7 @@ const PAGE_ZH = {
   "q-mmd": "MMD²",
   "q-precision": "精确率",
   "q-recall": "召回率",
-  "quality-why": "和 <code>ddpm eval</code> 打印的数字相同：最近一次的 1,000 个样本对比数据集的 1,000 个新点。下限是两份新的数据样本互相比较：完美的模型能得到的分数。切片 Wasserstein 和 MMD² 降向下限；精确率（样本落在数据上吗？）和召回率（数据都被覆盖了吗？）升向下限。",
+  "quality-why": "和 <code>ddpm eval</code> 打印的数字相同：最近一次的 1,000 个样本对比数据集的 1,000 个新点。下限是两份新的数据样本互相比较：完美的模型能得到的分数。切片 Wasserstein 和 MMD² 降向下限；精确率（样本落在数据上吗？）和召回率（数据都被覆盖了吗？）升向下限。下限本身也是一次随机抽样，所以好的模型可能略微越过它（SWD 略低、召回率略高）；MMD² 是无偏估计，两组点比随机更接近时会是负数：这都表示“1,000 个点能分辨的范围内一样好”，而不是比完美更好。刚开始时，铺满各处的噪声可能召回率高而精确率低：两个要一起看。自己画的点，对比的是在你画的点周围、按你喷点的方式新喷的 1,000 个点。",
   "footer": "这里运行的是课程的 lib/，也就是课程讲解、原生工具运行的同一份 C++，由 <code>make web</code> 编译。同一个种子，同样的数字，差别只在浮点舍入之内（docs/web.md）。",
 };
 
@@ -61,10 +67,12 @@ const LIVE = {
     tooFew: (n) => `Draw at least 200 points first (${n} so far).`,
     drawn: (n) => `${n} points`,
     training: (p) => `Training: epoch ${p.epoch} of ${p.epochs}, loss ${p.loss}\n` +
-      `${p.rate} steps/s, ${p.elapsed} s of training, about ${p.eta} s to go`,
+      `${p.rate} steps/s; ${p.elapsed} s so far (training and looks), about ${p.eta} s to go` +
+      (p.drawn ? `\nYour drawing has ${p.drawn.batches} batches an epoch: ${p.epochs} epochs make ` +
+        `${p.drawn.steps.toLocaleString("en")} steps, as ${p.drawn.curveEpochs} epochs of the S-curve do.` : ""),
     paused: (p) => `Paused at epoch ${p.epoch} of ${p.epochs}. Press Resume to go on.`,
     done: (p) => `Done: ${p.epoch} epochs, final loss ${p.loss}, ${p.rate} steps/s ` +
-      `(${p.elapsed} s of training).`,
+      `(${p.elapsed} s, training and looks).`,
     error: (m) => `Error: ${m}`,
     resume: () => "Resume",
     pause: () => "Pause",
@@ -74,6 +82,15 @@ const LIVE = {
     stop: () => "Stop",
     play: () => "Play the reverse process",
     lossAxis: () => "epoch",
+    badLink: (what) => `the link's ${what} is not a value the page takes; fix the link (it did not start)`,
+    badEpochs: () => "epochs must be a whole number from 1 to 20000",
+    badSeed: () => "the seed must be a whole number from 0 to 2147483647",
+    drawHere: () => "press and drag here to draw",
+    afterStart: () => "appears when training starts",
+    grid: (step) => `grid ${step}`,
+    arrows: (k) => `arrows × ${k}`,
+    hideControls: () => "Hide the controls",
+    showControls: () => "Show the controls",
   },
   zh: {
     loading: () => "正在加载 WebAssembly 模块……",
@@ -81,9 +98,11 @@ const LIVE = {
     tooFew: (n) => `请先画至少 200 个点（现在 ${n} 个）。`,
     drawn: (n) => `${n} 个点`,
     training: (p) => `训练中：第 ${p.epoch} / ${p.epochs} 轮，损失 ${p.loss}\n` +
-      `每秒 ${p.rate} 步，已训练 ${p.elapsed} 秒，还需约 ${p.eta} 秒`,
+      `每秒 ${p.rate} 步；已用 ${p.elapsed} 秒（训练和查看），还需约 ${p.eta} 秒` +
+      (p.drawn ? `\n你画的点每轮 ${p.drawn.batches} 个批次：${p.epochs} 轮共 ` +
+        `${p.drawn.steps.toLocaleString("en")} 步，和 S 形曲线的 ${p.drawn.curveEpochs} 轮一样多。` : ""),
     paused: (p) => `在第 ${p.epoch} / ${p.epochs} 轮暂停。按“继续”接着训练。`,
-    done: (p) => `完成：${p.epoch} 轮，最终损失 ${p.loss}，每秒 ${p.rate} 步（训练 ${p.elapsed} 秒）。`,
+    done: (p) => `完成：${p.epoch} 轮，最终损失 ${p.loss}，每秒 ${p.rate} 步（共 ${p.elapsed} 秒，训练和查看）。`,
     error: (m) => `出错：${m}`,
     resume: () => "继续",
     pause: () => "暂停",
@@ -93,5 +112,14 @@ const LIVE = {
     stop: () => "停止",
     play: () => "播放反向过程",
     lossAxis: () => "轮",
+    badLink: (what) => `链接里的 ${what} 不是页面接受的值；请改正链接（没有开始训练）`,
+    badEpochs: () => "轮数必须是 1 到 20000 之间的整数",
+    badSeed: () => "种子必须是 0 到 2147483647 之间的整数",
+    drawHere: () => "在这里按住拖动来画点",
+    afterStart: () => "开始训练后显示",
+    grid: (step) => `网格 ${step}`,
+    arrows: (k) => `箭头 × ${k}`,
+    hideControls: () => "隐藏控件",
+    showControls: () => "显示控件",
   },
 };
