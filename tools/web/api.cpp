@@ -16,6 +16,8 @@
 #include "denoiser.h"
 #include "diffusion.h"
 #include "error.h"
+#include "flow.h"
+#include "flow.h"
 #include "metrics.h"
 #include "train.h"
 
@@ -34,6 +36,7 @@ struct Session {
     ddpm::Normalization norm;  // model units -> the data's units (identity for a named data set)
     ddpm::Tensor points;       // the same points in the data's units, as the page draws them
     std::string dataset;       // a name, or "drawn"
+    std::vector<int> labels;   // a conditional model's class of each training point
 };
 
 const float* const kNoFloats = nullptr;
@@ -45,6 +48,16 @@ ddpm::Tensor g_preview;     // a data set's points before any run, to show at lo
 ddpm::Tensor g_field;       // the learned field on a grid, (g * g, 4): x, y, then its arrow
 std::vector<int> g_steps;   // the step t each trajectory frame shows
 double g_quality[8];        // model SWD, MMD, precision, recall; then the floor's
+int g_label = -1;           // the class the samples, the scores and the field ask for (-1: none)
+float g_guidance = 1.0f;    // and classifier-free guidance's weight w
+
+// The network as the page asks it: the session's objective, with the chosen class and guidance.
+ddpm::Denoiser denoiser(const Session& s, const ddpm::MLPDiffusion& model) {
+    return ddpm::Denoiser{&model, s.trainer.cfg.objective, g_label, g_guidance};
+}
+bool is_flow(const Session& s) {
+    return s.trainer.cfg.objective == ddpm::Objective::flow;
+}
 
 // Runs f, turning an exception into the error text and `failed`.
 template <typename R, typename F>
@@ -112,27 +125,66 @@ WEB_API const float* ddpm_web_preview(const char* dataset, int n, int seed) {
 }
 
 // A new run: `dataset` a name of make_dataset's (n points of it) or "drawn" (the n points at xy,
-// in any units); the notebook's model and Adam; `epochs` the total; the schedule by name.
-// Returns the number of parameters.
+// in any units); the notebook's model and Adam; `epochs` the total; the schedule by name;
+// `objective` "eps" (the notebook's) or "flow" (flow matching, lesson 14); `classes` 0, or the
+// classes of make_labelled_dataset's labels for a conditional model (lesson 13: label dropout
+// 0.1, so one model also samples with no class and with guidance). Returns the parameters.
 WEB_API int ddpm_web_start(const char* dataset, int n, int epochs, const char* schedule, int seed,
-                           const float* xy) {
+                           const float* xy, const char* objective, int classes) {
     return guarded(
         [&] {
             const std::string name = dataset;
             ddpm::TrainConfig cfg;
             cfg.epochs = epochs;
+            cfg.objective = ddpm::parse_objective(objective);
+            if (cfg.objective != ddpm::Objective::eps && cfg.objective != ddpm::Objective::flow)
+                throw ddpm::UsageError(std::string("objective ") + objective +
+                                       ": the page trains eps or flow");
             ddpm::validate(cfg);
-            const ddpm::ModelConfig model;  // the notebook's: 72,066 parameters
+            ddpm::ModelConfig model;  // the notebook's: 72,066 parameters (and the class tables)
+            model.num_classes = classes;
+            if (classes > 0 && name == "drawn")
+                throw ddpm::UsageError("drawn points have no classes: pick a named data set");
             const ddpm::Schedule sched = ddpm::Schedule::by_name(schedule, model.num_steps);
             ddpm::Normalization norm;
-            ddpm::Tensor data =
-                name == "drawn" ? drawn_points(xy, n, &norm) : ddpm::make_dataset(name, n, seed);
+            ddpm::Tensor data;
+            std::vector<int> labels;
+            if (name == "drawn") {
+                data = drawn_points(xy, n, &norm);
+            } else if (classes > 0) {
+                ddpm::LabelledData d = ddpm::make_labelled_dataset(name, n, classes, seed);
+                data = std::move(d.points);
+                labels = std::move(d.labels);
+            } else {
+                data = ddpm::make_dataset(name, n, seed);
+            }
             ddpm::Tensor points = data;
             ddpm::denormalize_points(points, norm);
             g_session.reset(new Session{ddpm::Trainer(model, cfg, sched, seed), std::move(data),
-                                        norm, std::move(points), name});
+                                        norm, std::move(points), name, std::move(labels)});
             g_trajectory = ddpm::Tensor();
+            g_label = -1;
+            g_guidance = 1.0f;
             return static_cast<int>(g_session->trainer.model.num_params());
+        },
+        -1);
+}
+
+// The class the samples, the scores and the field ask for (-1: none, the unconditional model)
+// and the guidance weight w: eps_uncond + w (eps_cond - eps_uncond). Returns 0.
+WEB_API int ddpm_web_condition(int label, float guidance) {
+    return guarded(
+        [&] {
+            const Session& s = session();
+            const int classes = s.trainer.model_cfg.num_classes;
+            if (label < -1 || label >= classes)
+                throw ddpm::UsageError("class " + std::to_string(label) + ": this model has " +
+                                       std::to_string(classes) + " classes (-1: none)");
+            if (!(guidance >= 0 && guidance <= 100))
+                throw ddpm::UsageError("guidance must be in [0, 100]");
+            g_label = label;
+            g_guidance = guidance;
+            return 0;
         },
         -1);
 }
@@ -142,7 +194,7 @@ WEB_API int ddpm_web_train(int epochs) {
     return guarded(
         [&] {
             Session& s = session();
-            s.trainer.train(s.data,
+            s.trainer.train(s.data, s.labels,
                             [&](const ddpm::EpochReport& r) { return r.run_epochs < epochs; });
             return s.trainer.epoch;
         },
@@ -170,6 +222,19 @@ WEB_API const float* ddpm_web_points() {
     return guarded([] { return session().points.data(); }, kNoFloats);
 }
 
+// The forward process at step t = 1 ... T: DDPM's q(x_t | x_0) (q_x's index t - 1), or flow
+// matching's path x_tau = (1 - tau) x_0 + tau eps at tau = t / T.
+static ddpm::Tensor forward_at(const Session& s, const ddpm::Tensor& x_0, int t, ddpm::Rng& rng) {
+    const ddpm::Schedule& sched = s.trainer.sched;
+    if (!is_flow(s)) return ddpm::q_x(x_0, t - 1, sched, rng);
+    const int n = x_0.dim(0);
+    const ddpm::Tensor eps = ddpm::randn(n, 2, rng);
+    const std::vector<float> tau(n, static_cast<float>(t) / sched.num_steps);
+    ddpm::Tensor x_tau({n, 2}), u({n, 2});
+    ddpm::flow_path(x_tau.data(), u.data(), x_0.data(), eps.data(), tau.data(), n, 2);
+    return x_tau;
+}
+
 // The forward process of n training points at every step: frame t is q(x_t | x_0) (frame 0 is
 // x_0 itself), drawn with lib's q_x. The n points are a random sample of the training points,
 // which come in order (two moons one after the other, a drawing stroke by stroke): the first n
@@ -189,7 +254,8 @@ WEB_API const float* ddpm_web_forward(int n, int seed) {
                 for (int d = 0; d < 2; ++d) x_0.at(i, d) = s.data.at(order[i], d);
             g_forward = ddpm::Tensor({sched.num_steps + 1, n, 2});
             for (int t = 0; t <= sched.num_steps; ++t) {
-                ddpm::Tensor x_t = t == 0 ? x_0 : ddpm::q_x(x_0, t - 1, sched, rng);
+                // DDPM's q(x_t | x_0), or flow matching's straight path at tau = t / T.
+                ddpm::Tensor x_t = t == 0 ? x_0 : forward_at(s, x_0, t, rng);
                 ddpm::denormalize_points(x_t, s.norm);
                 std::copy(x_t.data(), x_t.data() + x_t.size(),
                           g_forward.data() + static_cast<size_t>(t) * n * 2);
@@ -202,23 +268,34 @@ WEB_API const float* ddpm_web_forward(int n, int seed) {
 // The reverse process from n points of N(0, I), as `ddpm sample --seed SEED` draws it:
 // "notebook" (sigma^2 = beta, noise at the last step, the notebook's p_sample_loop),
 // "algorithm2" (DDPM's Algorithm 2: sigma^2 = beta~, no noise at t = 0), or "ddim" (eta = 0,
-// `ddim_steps` steps); from the raw weights or (ema != 0) the EMA's. Returns the frames.
+// `ddim_steps` steps); a flow-matching model by Heun's method on T / 2 steps whatever `sampler`
+// says (as `ddpm sample` does), each frame at the step t nearest its tau T. From the raw weights
+// or (ema != 0) the EMA's, with ddpm_web_condition's class and guidance. Returns the frames.
 WEB_API int ddpm_web_sample(const char* sampler, int ema, int n, int seed, int ddim_steps) {
     return guarded(
         [&] {
             const Session& s = session();
             const std::string how = sampler;
             const ddpm::MLPDiffusion model = ema ? ddpm::ema_model(s.trainer) : s.trainer.model;
+            const ddpm::Denoiser d = denoiser(s, model);
             const ddpm::Schedule& sched = s.trainer.sched;
             ddpm::Rng rng(static_cast<uint64_t>(seed));
             const ddpm::Tensor x_T = ddpm::randn(n, model.config().dim, rng);
             std::vector<int> steps;
+            if (is_flow(s)) {
+                const int flow_steps = sched.num_steps / 2;
+                for (float tau : ddpm::flow_times(flow_steps, ddpm::kFlowGridPower))
+                    steps.push_back(static_cast<int>(std::lround(tau * sched.num_steps)));
+                keep_trajectory(ddpm::flow_sample_loop(d, x_T, flow_steps, ddpm::FlowSolver::heun),
+                                steps, s.norm);
+                return g_trajectory.dim(0);
+            }
             if (how == "ddim") {
                 steps = ddpm::ddim_steps(sched.num_steps, ddim_steps);
                 steps.push_back(sched.num_steps);  // frame 0 is x_T
                 std::reverse(steps.begin(), steps.end());
-                keep_trajectory(ddpm::ddim_sample_loop(model, x_T, sched, rng, ddim_steps, 0.0f),
-                                steps, s.norm);
+                keep_trajectory(ddpm::ddim_sample_loop(d, x_T, sched, rng, ddim_steps, 0.0f), steps,
+                                s.norm);
                 return g_trajectory.dim(0);
             }
             if (how != "notebook" && how != "algorithm2")
@@ -229,7 +306,7 @@ WEB_API int ddpm_web_sample(const char* sampler, int ema, int n, int seed, int d
                 opt.noise_at_last_step = false;
             }
             for (int t = sched.num_steps; t >= 0; --t) steps.push_back(t);
-            keep_trajectory(ddpm::p_sample_loop(model, x_T, sched, rng, opt), steps, s.norm);
+            keep_trajectory(ddpm::p_sample_loop(d, x_T, sched, rng, opt), steps, s.norm);
             return g_trajectory.dim(0);
         },
         -1);
@@ -241,6 +318,17 @@ WEB_API const float* ddpm_web_trajectory() {
 }
 WEB_API const int* ddpm_web_trajectory_steps() {
     return g_steps.data();
+}
+
+// n fresh points of class g_label of the session's labelled data set (from a set K + 1 times as
+// large, so that even the smallest class has n).
+static ddpm::Tensor class_sample(const Session& s, int n, int seed) {
+    const int classes = s.trainer.model_cfg.num_classes;
+    const ddpm::LabelledData d = ddpm::make_labelled_dataset(s.dataset, n * (classes + 1), classes,
+                                                             static_cast<uint64_t>(seed));
+    const ddpm::Tensor all = ddpm::class_points(d, g_label);
+    if (all.dim(0) < n) throw ddpm::Error("too few points of class " + std::to_string(g_label));
+    return all.slice(0, n);
 }
 
 // The last samples against fresh points of the data set, as `ddpm eval` scores them (for drawn
@@ -257,6 +345,9 @@ WEB_API int ddpm_web_evaluate(int n, int seed) {
             if (s.dataset == "drawn") {
                 real_a = spray_sample(s.points, n, static_cast<uint64_t>(seed));
                 real_b = spray_sample(s.points, n, static_cast<uint64_t>(seed) + 1);
+            } else if (g_label >= 0) {  // the class asked for: fresh points of that class
+                real_a = class_sample(s, n, seed);
+                real_b = class_sample(s, n, seed + 1);
             } else {
                 real_a = ddpm::make_dataset(s.dataset, n, seed);
                 real_b = ddpm::make_dataset(s.dataset, n, seed + 1);
@@ -304,10 +395,18 @@ WEB_API const float* ddpm_web_field(int t, float cx, float cy, float r, int g, i
                 }
             ddpm::Tensor x_model = x;
             ddpm::apply_normalization(x_model, s.norm);
+            // The noise to take away: sqrt(1 - alpha_bar_t) eps, or for flow matching tau v
+            // (x_0's estimate is x - tau v on the straight path), at tau = (t + 1) / T.
             ddpm::Tensor eps({g * g, 2});
-            ddpm::predict_eps(ddpm::Denoiser{&model}, eps.data(), x_model.data(), t, g * g,
-                              sched);
-            const float noise_sd = sched.one_minus_alphas_bar_sqrt[t];  // sqrt(1 - alpha_bar_t)
+            float noise_sd = 0;
+            if (is_flow(s)) {
+                const float tau = static_cast<float>(t + 1) / sched.num_steps;
+                ddpm::predict_velocity(denoiser(s, model), eps.data(), x_model.data(), tau, g * g);
+                noise_sd = tau;
+            } else {
+                ddpm::predict_eps(denoiser(s, model), eps.data(), x_model.data(), t, g * g, sched);
+                noise_sd = sched.one_minus_alphas_bar_sqrt[t];  // sqrt(1 - alpha_bar_t)
+            }
             g_field = ddpm::Tensor({g * g, 4});
             for (int k = 0; k < g * g; ++k)
                 for (int d = 0; d < 2; ++d) {

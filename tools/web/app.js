@@ -9,6 +9,7 @@ const params = new URLSearchParams(location.search);
 const run = {
   status: "loading",  // loading, ready, training, paused, done, error
   epoch: 0, epochs: 0, losses: [], steps: 0, stepsPerSecond: 0, trainSeconds: 0,
+  classes: 0, flow: false,
   T: 100, n: 0, points: null, forward: null, view: { cx: 0, cy: 0, r: 1 }, views: null,
   preview: null, runEpochs: 0, batches: 0, lookSeconds: 0, field: null, fieldKey: "",
   trajectory: null, frames: 0, frameSteps: null, snapshotEpoch: -1, snapshots: 0,
@@ -89,16 +90,22 @@ function fail(message) {
 }
 
 // ---- controls ----
+// The classes a conditional model gets on each labelled data set (lib's make_labelled_dataset).
+const CLASSES = { s_curve: 3, swiss_roll: 3, moons: 2, circles: 2, eight_gaussians: 8 };
 function settings() {
+  const model = $("model").value;
   return {
     dataset: $("dataset").value, n: Number($("n").value), epochs: Number($("epochs").value),
     seed: Number($("seed").value), schedule: $("schedule").value,
+    objective: model === "flow" ? "flow" : "eps",
+    classes: model === "classes" ? (CLASSES[$("dataset").value] || 0) : 0,
     points: new Float32Array(drawn), ...view(),
   };
 }
 function view() {
   return { sampler: $("sampler").value, ema: $("ema").value === "1",
-           sampleEvery: Number($("every").value), ddimSteps: 20 };
+           sampleEvery: Number($("every").value), ddimSteps: 20,
+           label: Number($("label").value), guidance: Number($("guidance").value) };
 }
 
 // Start a run; `paused` (the Step button) starts it without training, for Step to go on.
@@ -109,6 +116,8 @@ function start(paused) {
     return fail(say("badEpochs"));
   if (!(s.seed >= 0 && s.seed <= 2147483647 && Number.isInteger(s.seed)))
     return fail(say("badSeed"));
+  if ($("model").value === "classes" && !s.classes)
+    return fail(say("noClasses", Object.keys(CLASSES).join(", ")));
   if (s.dataset === "drawn" && drawn.length / 2 < 200) {
     run.status = "ready";
     run.error = say("tooFew", drawn.length / 2);
@@ -118,6 +127,8 @@ function start(paused) {
                        losses: [], steps: 0, runEpochs: 0, lookSeconds: 0, field: null, fieldKey: "",
                        stepsPerSecond: 0, trainSeconds: 0, trajectory: null, snapshots: 0,
                        snapshotEpoch: -1, quality: null, error: "" });
+  run.classes = s.classes;
+  run.flow = s.objective === "flow";
   runId += 1;
   worker.postMessage({ type: "start", settings: s, run: runId });
   refresh();
@@ -149,7 +160,8 @@ function stepOnce() {
 // clipboard when the browser allows it): a link that opens this page as it is now.
 function share() {
   const q = new URLSearchParams();
-  for (const id of ["dataset", "n", "epochs", "seed", "schedule", "sampler", "ema", "every", "t"])
+  for (const id of ["dataset", "n", "epochs", "seed", "schedule", "model", "sampler", "ema",
+                    "every", "label", "guidance", "t"])
     q.set(id, $(id).value);
   q.set("lang", lang);
   if ($("dataset").value === "drawn" && drawn.length) q.set("pts", encodePoints(drawn));
@@ -180,6 +192,7 @@ function reset() {
   runId += 1;  // whatever the old run still sends is dropped
   Object.assign(run, { status: "ready", epoch: 0, epochs: 0, losses: [], steps: 0,
                        runEpochs: 0, lookSeconds: 0, views: null, field: null, fieldKey: "",
+                       classes: 0, flow: false,
                        stepsPerSecond: 0, trainSeconds: 0, trajectory: null, points: null,
                        forward: null, params: null, quality: null, snapshots: 0,
                        snapshotEpoch: -1, error: "" });
@@ -265,7 +278,18 @@ function refreshControls() {
                          run.status === "training");
   $("hide").textContent = document.body.classList.contains("pictures") ? say("showControls")
                                                                        : say("hideControls");
-  for (const id of ["dataset", "n", "epochs", "seed", "schedule"]) $(id).disabled = active;
+  for (const id of ["dataset", "n", "epochs", "seed", "schedule", "model"]) $(id).disabled = active;
+  // A conditional model's class and guidance; a flow model has its own sampler.
+  const classes = run.status === "ready" || run.status === "loading"
+    ? ($("model").value === "classes" ? CLASSES[$("dataset").value] || 0 : 0) : run.classes;
+  $("condition").hidden = !classes;
+  const label = $("label");
+  if (label.options.length !== classes + 1) {
+    label.innerHTML = "";
+    for (let k = -1; k < classes; ++k) label.add(new Option(k < 0 ? say("noClass") : String(k), String(k)));
+  }
+  $("guidance-value").textContent = Number($("guidance").value).toFixed(1);
+  $("sampler").disabled = run.flow;
   $("play").textContent = playing ? say("stop") : say("play");
   $("play").disabled = !run.trajectory;
   const drawing = $("dataset").value === "drawn";
@@ -394,7 +418,8 @@ function toggleControls() {
 // in the list) is named, and the page does not start a run the link did not ask for.
 const badAddress = [];
 function fromAddress() {
-  for (const id of ["dataset", "n", "epochs", "seed", "schedule", "sampler", "ema", "every"]) {
+  for (const id of ["dataset", "n", "epochs", "seed", "schedule", "model", "sampler", "ema",
+                    "every", "guidance"]) {
     const v = params.get(id), el = $(id), before = el.value;
     if (v === null) continue;
     el.value = v;
@@ -409,6 +434,12 @@ if (params.get("t") !== null) {
   const t = Number(params.get("t"));
   if (Number.isInteger(t) && t >= 0 && t <= 100) $("t").value = String(t);
   else badAddress.push("t=" + params.get("t"));
+}
+// The class needs its options, which depend on the model and the data set: set it after them.
+if (params.get("label") !== null) {
+  refreshControls();
+  $("label").value = params.get("label");
+  if ($("label").value !== params.get("label")) badAddress.push("label=" + params.get("label"));
 }
 if (params.get("pts") !== null) {
   try { drawn = decodePoints(params.get("pts")); } catch (e) { badAddress.push("pts"); }
@@ -428,8 +459,10 @@ document.addEventListener("keydown", onKey);
 $("t").oninput = refresh;
 for (const id of ["dataset", "n", "seed"]) $(id).onchange = preview;
 window.addEventListener("resize", refresh);
-for (const id of ["sampler", "ema", "every"])
-  $(id).onchange = () => worker.postMessage({ type: "view", view: view() });
+for (const id of ["sampler", "ema", "every", "label", "guidance"])
+  $(id).onchange = () => { worker.postMessage({ type: "view", view: view() }); refresh(); };
+$("guidance").oninput = refresh;
+$("model").onchange = refresh;
 $("draw-clear").onclick = () => { drawn = []; refresh(); };
 let pressed = false;
 $("data-canvas").onpointerdown = (e) => {

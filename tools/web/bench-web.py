@@ -30,9 +30,9 @@ NOTEBOOK_STEPS = 4000 * STEPS_PER_EPOCH
 # One timed run on the module: start, train EPOCHS epochs, steps per second of the training alone.
 TIMED_RUN = """
 function timedRun(m, epochs) {
-  const start = m.cwrap("ddpm_web_start", "number",
-                        ["string", "number", "number", "string", "number", "number"]);
-  if (start("s_curve", 10000, epochs, "sigmoid", 1, 0) < 0)
+  const start = m.cwrap("ddpm_web_start", "number", ["string", "number", "number", "string",
+                                                     "number", "number", "string", "number"]);
+  if (start("s_curve", 10000, epochs, "sigmoid", 1, 0, "eps", 0) < 0)
     throw new Error("start failed: " + m.ccall("ddpm_web_error", "string", [], []));
   const t0 = performance.now();
   m.ccall("ddpm_web_train", "number", ["number"], [epochs]);

@@ -4,7 +4,7 @@
 // weights and scores it as `ddpm eval` does.
 //
 // Messages in: start {settings, run}, pause, resume, step (one epoch, then a look; paused),
-// view {sampler, ema, sampleEvery, ddimSteps}, preview {dataset, n, seed},
+// view {sampler, ema, sampleEvery, ddimSteps, label, guidance}, preview {dataset, n, seed},
 // field {t, view, ema, grid}.
 // Messages out: ready, preview, started, progress, snapshot, field, done, error; each but ready and
 // preview carries the run number its start gave, so the page can drop what a run it has reset
@@ -64,9 +64,10 @@ function start(s, id) {
   const scale = s.dataset === "drawn" ? S_CURVE_BATCHES / Math.ceil(n / BATCH) : 1;
   epochs = Math.max(1, Math.round(s.epochs * scale));
   lookEvery = Math.max(1, Math.round(s.sampleEvery * scale));
-  const params = api.start(s.dataset, n, epochs, s.schedule, s.seed, xy);
+  const params = api.start(s.dataset, n, epochs, s.schedule, s.seed, xy, s.objective, s.classes);
   if (xy) wasm._free(xy);
   if (params < 0) return fail("start");
+  if (s.classes > 0 && api.condition(s.label, s.guidance) < 0) return fail("condition");
   epoch = 0;
   posted = 0;
   trainSeconds = 0;
@@ -168,6 +169,8 @@ onmessage = (e) => {
     if (ptr) postMessage({ type: "preview", dataset: m.dataset, points: floats(ptr, 2 * m.n) });
   } else if (m.type === "view" && settings) {
     Object.assign(settings, m.view);
+    if (settings.classes > 0 && api.condition(settings.label, settings.guidance) < 0)
+      return fail("condition");
     const scale = epochs / settings.epochs;
     lookEvery = Math.max(1, Math.round(settings.sampleEvery * scale));
     if (!running) snapshot();  // paused or done: show the new choice at once
@@ -180,7 +183,9 @@ createDdpm().then((module) => {
   api = {
     preview: c("preview", "number", ["string", "number", "number"]),
     field: c("field", "number", ["number", "number", "number", "number", "number", "number"]),
-    start: c("start", "number", ["string", "number", "number", "string", "number", "number"]),
+    start: c("start", "number", ["string", "number", "number", "string", "number", "number",
+                                 "string", "number"]),
+    condition: c("condition", "number", ["number", "number"]),
     train: c("train", "number", ["number"]),
     losses: c("losses", "number", []),
     steps: c("steps", "number", []),
