@@ -32,7 +32,7 @@ of the notebook's run, then reads the page's state and checks, printing "OK ..."
   - a conditional model of two moons (their classes, label dropout), 60 epochs, sampled for
     class 0 with guidance w = 3 puts over 75% of its samples on one moon (85% on the course's
     machine), and the same model with no class puts 30% to 70% there; scored against that
-    class's points; flow matching trains on the S-curve, its samples by Heun's method
+    class's points; its controls fit a 1200 px window; flow matching trains on the S-curve, its samples by Heun's method
     under 6 times the floor's SWD;
   - Share puts the settings, t and the language in the address, and that link opens the page so;
   - points drawn with the pointer train for the S-curve's steps: 100 of its epochs (7,900 steps)
@@ -260,6 +260,9 @@ def main():
         share = outer_share()
         quality = state and state["quality"]
         browser.screenshot(os.path.join(out, "page-guidance.png"))
+        wide = browser.evaluate("document.documentElement.scrollWidth")
+        check(wide <= 1200, "the class and guidance controls fit a 1200 px window (the page is "
+                            "%d px wide)" % wide)
         # The same model asked for no class: a fresh look, paused, with label -1.
         browser.evaluate("(() => { const l = document.getElementById('label'); l.value = '-1'; "
                          "l.dispatchEvent(new Event('change')); })()")
@@ -272,6 +275,9 @@ def main():
                   100 * share, 100 * unguided, quality and "%.4f" % quality[0],
                   quality and "%.4f" % quality[4]))
         browser.screenshot(os.path.join(out, "page-guidance.png"))
+        wide = browser.evaluate("document.documentElement.scrollWidth")
+        check(wide <= 1200, "the class and guidance controls fit a 1200 px window (the page is "
+                            "%d px wide)" % wide)
         state = train_on_page(browser, "http://127.0.0.1:%d/index.html?model=flow&epochs=100"
                               "&every=100&autostart=1" % server.server_address[1], 100,
                               timeout=300)
