@@ -17,7 +17,6 @@
 #include "diffusion.h"
 #include "error.h"
 #include "flow.h"
-#include "flow.h"
 #include "metrics.h"
 #include "train.h"
 
@@ -236,7 +235,7 @@ static ddpm::Tensor forward_at(const Session& s, const ddpm::Tensor& x_0, int t,
 }
 
 // The forward process of n training points at every step: frame t is q(x_t | x_0) (frame 0 is
-// x_0 itself), drawn with lib's q_x. The n points are a random sample of the training points,
+// x_0 itself), drawn with lib's q_x (flow_path for a flow-matching model: forward_at). The n points are a random sample of the training points,
 // which come in order (two moons one after the other, a drawing stroke by stroke): the first n
 // would show one moon, or the first strokes. Returns a pointer to (T + 1, n, 2) floats.
 WEB_API const float* ddpm_web_forward(int n, int seed) {
@@ -331,9 +330,10 @@ static ddpm::Tensor class_sample(const Session& s, int n, int seed) {
     return all.slice(0, n);
 }
 
-// The last samples against fresh points of the data set, as `ddpm eval` scores them (for drawn
-// points: against fresh points of the drawing, spray_sample's). Fills 8 numbers: the model's sliced Wasserstein, MMD^2,
-// precision and recall, then the noise floor's. Returns the points compared, n at most.
+// The last samples against fresh points of the data set, as `ddpm eval` scores them (a drawing:
+// against spray_sample's fresh points of it; a class: against fresh points of that class). Fills
+// 8 numbers: the model's sliced Wasserstein, MMD^2, precision and recall, then the noise floor's.
+// Returns the points compared, n at most.
 WEB_API int ddpm_web_evaluate(int n, int seed) {
     return guarded(
         [&] {
@@ -372,8 +372,10 @@ WEB_API const double* ddpm_web_quality() {
 // The learned field at step t (0 ... T - 1, the schedule's index as q_x takes it) on a g x g grid
 // over the square with centre (cx, cy) and half-width r, in the data's units: at each grid point
 // x, the step -sqrt(1 - alpha_bar_t) eps_theta(x, t), the noise the model would take away from x
-// in one jump to its estimate of x_0 (times sqrt(alpha_bar_t)), in the data's units; from the raw
-// weights or (ema != 0) the EMA's. Returns (g * g, 4) floats: x, y, dx, dy.
+// in one jump to its estimate of x_0 (times sqrt(alpha_bar_t)); for a flow-matching model
+// -tau v_theta(x, tau) at tau = (t + 1) / T, the way to its estimate x - tau v of x_0. In the
+// data's units, from the raw weights or (ema != 0) the EMA's, with ddpm_web_condition's class
+// and guidance. Returns (g * g, 4) floats: x, y, dx, dy.
 WEB_API const float* ddpm_web_field(int t, float cx, float cy, float r, int g, int ema) {
     return guarded(
         [&] {

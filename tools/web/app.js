@@ -395,6 +395,7 @@ function askField(view) {
 function onKey(e) {
   const tag = e.target.tagName;
   if ((tag === "INPUT" && e.target.type !== "range") || tag === "SELECT" || tag === "TEXTAREA") return;
+  if (tag === "BUTTON" && (e.key === " " || e.key === "Enter")) return;  // the button's own press
   if (e.ctrlKey || e.metaKey || e.altKey) return;
   const t = $("t");
   if (e.key === " ") {

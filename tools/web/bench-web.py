@@ -47,7 +47,7 @@ def line(what, rate):
           % (what, rate, NOTEBOOK_STEPS / rate / 60), flush=True)
 
 
-def chromium_rate(browser, url, epochs):
+def chromium_rate(browser, epochs):
     return browser.evaluate(TIMED_RUN + "timedRun(window.ddpmModule, %d)" % epochs)
 
 
@@ -99,7 +99,7 @@ def main():
         best = {"chromium": 0.0, "node": 0.0, "native": 0.0}
         has_node = shutil.which("node") is not None
         for run in range(3):
-            best["chromium"] = max(best["chromium"], chromium_rate(browser, url, epochs))
+            best["chromium"] = max(best["chromium"], chromium_rate(browser, epochs))
             if has_node:
                 best["node"] = max(best["node"], node_rate(module, epochs))
             best["native"] = max(best["native"], native_rate(ddpm, epochs, work, run))
@@ -117,4 +117,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as e:  # one line, not a trace
+        sys.exit("bench-web: %s" % str(e).split("\n")[0][:300])
