@@ -39,7 +39,8 @@ of the notebook's run, then reads the page's state and checks, printing "OK ..."
     bring their SWD, against 1,000 points sprayed as the drawing was, under 6 times the floor's
     (about 4 on the course's machine).
 Screenshots go to BUILD_DIR/web-test/ (page-en.png, page-zh.png, page-moons.png, page-drawn.png,
-page-field.png, and the layouts, layout-{en,zh}-{390,1280,1920}.png) to look at.
+page-field.png, the layouts, layout-{en,zh}-{390,1280,1920}.png, and the guidance, flow and field
+views at the same sizes, view-{guidance,flow,field}-{en,zh}-{390,1280,1920}.png) to look at.
 Ends with "N passed, N failed".
 """
 import json
@@ -115,6 +116,33 @@ def check_layout(browser, out, lang):
                            whole_page=False)
         browser.evaluate("window.scrollTo(0, 0)")
     browser.set_viewport(1200, 2400)
+
+
+def check_view(browser, out, name):
+    """The samples' section as it is now (a view the earlier checks set up), at a phone's and two
+    desktops' sizes, in both languages: screenshots view-NAME-{en,zh}-{390,1280,1920}.png, and
+    what each size can be held to (nothing wider than the screen; the samples' panel whole in the
+    window)."""
+    fits = []
+    for lang in ("en", "zh"):
+        browser.evaluate("document.getElementById('lang-%s').click()" % lang)
+        for width, height, scale, mobile in ((390, 844, 3, True), (1280, 800, 1, False),
+                                             (1920, 1080, 1, False)):
+            browser.set_viewport(width, height, scale, mobile)
+            browser.evaluate("document.getElementById('p-canvas').scrollIntoView({block: 'center'})")
+            time.sleep(0.5)
+            fits.append(browser.evaluate("""(() => {
+                const b = document.getElementById("p-canvas").getBoundingClientRect();
+                return document.documentElement.scrollWidth <= window.innerWidth &&
+                    b.left >= 0 && b.right <= window.innerWidth && b.top >= 0 &&
+                    b.bottom <= window.innerHeight; })()"""))
+            browser.screenshot(os.path.join(out, "view-%s-%s-%d.png" % (name, lang, width)),
+                               whole_page=False)
+    browser.evaluate("document.getElementById('lang-en').click()")
+    browser.set_viewport(1200, 2400)
+    check(all(fits), "the %s view at 390, 1280 and 1920 px, English and Chinese: the samples' "
+                     "panel whole in the window, nothing wider than the screen (%d of 6)"
+          % (name, sum(map(bool, fits))))
 
 
 def native_run(build, epochs, seed, work):
@@ -259,10 +287,6 @@ def main():
             return outer / max(1, len(samples) // 2)
         share = outer_share()
         quality = state and state["quality"]
-        browser.screenshot(os.path.join(out, "page-guidance.png"))
-        wide = browser.evaluate("document.documentElement.scrollWidth")
-        check(wide <= 1200, "the class and guidance controls fit a 1200 px window (the page is "
-                            "%d px wide)" % wide)
         # The same model asked for no class: a fresh look, paused, with label -1.
         browser.evaluate("(() => { const l = document.getElementById('label'); l.value = '-1'; "
                          "l.dispatchEvent(new Event('change')); })()")
@@ -278,6 +302,10 @@ def main():
         wide = browser.evaluate("document.documentElement.scrollWidth")
         check(wide <= 1200, "the class and guidance controls fit a 1200 px window (the page is "
                             "%d px wide)" % wide)
+        browser.evaluate("(() => { const l = document.getElementById('label'); l.value = '0'; "
+                         "l.dispatchEvent(new Event('change')); })()")
+        time.sleep(4)
+        check_view(browser, out, "guidance")
         state = train_on_page(browser, "http://127.0.0.1:%d/index.html?model=flow&epochs=100"
                               "&every=100&autostart=1" % server.server_address[1], 100,
                               timeout=300)
@@ -286,7 +314,12 @@ def main():
               q[0] < 6 * q[4],
               "flow matching on the S-curve, 100 epochs: SWD %s (floor %s)" % (
                   q and "%.4f" % q[0], q and "%.4f" % q[4]))
+        shown = browser.evaluate("!document.getElementById('flow-why').hidden && "
+                                 "!!document.getElementById('flow-why').offsetHeight")
+        check(shown, "a flow model's view says what it shows (the straight path, Heun's method, "
+                     "its field): %s" % ("shown" if shown else "not shown"))
         browser.screenshot(os.path.join(out, "page-flow.png"))
+        check_view(browser, out, "flow")
 
         # The keys, the field, and Share.
         browser.call("Page.navigate", {"url": "http://127.0.0.1:%d/index.html?epochs=50"
@@ -321,6 +354,7 @@ def main():
               "the learned field: 256 finite arrows, mean length %.3f at t = 100 and %.3f at "
               "t = 2" % (lengths[100], lengths[2]))
         browser.screenshot(os.path.join(out, "page-field.png"))
+        check_view(browser, out, "field")
         browser.evaluate("document.getElementById('share').click()")
         link = browser.evaluate("location.href")
         browser.call("Page.navigate", {"url": link}, session=True)

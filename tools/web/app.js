@@ -283,11 +283,15 @@ function refreshControls() {
   const classes = run.status === "ready" || run.status === "loading"
     ? ($("model").value === "classes" ? CLASSES[$("dataset").value] || 0 : 0) : run.classes;
   $("condition").hidden = !classes;
+  const flow = run.status === "ready" || run.status === "loading" ? $("model").value === "flow"
+                                                                   : run.flow;
+  $("flow-why").hidden = !flow;
   const label = $("label");
   if (label.options.length !== classes + 1) {
     label.innerHTML = "";
-    for (let k = -1; k < classes; ++k) label.add(new Option(k < 0 ? say("noClass") : String(k), String(k)));
+    for (let k = -1; k < classes; ++k) label.add(new Option(String(k), String(k)));
   }
+  if (label.options.length) label.options[0].text = say("noClass");  // in the language now shown
   $("guidance-value").textContent = Number($("guidance").value).toFixed(1);
   $("sampler").disabled = run.flow;
   $("play").textContent = playing ? say("stop") : say("play");

@@ -63,6 +63,25 @@ function toPlane(view, size, px, py) {
 // The words of the grid's corner label (app.js sets them in the page's language).
 let gridLabel = (step) => "grid " + step;
 
+// A corner's words on a white plate drawn last, so no point, path or arrow runs through them.
+function plate(g, text, x, align, color) {
+  g.font = "11px 'DejaVu Sans', 'WenQuanYi Micro Hei', sans-serif";
+  g.textAlign = align;
+  g.textBaseline = "top";
+  const w = g.measureText(text).width;
+  g.globalAlpha = 0.85;
+  g.fillStyle = "#ffffff";
+  g.fillRect(align === "right" ? x - w - 3 : x - 3, 1, w + 6, 16);
+  g.globalAlpha = 1;
+  g.fillStyle = color;
+  g.fillText(text, x, 4);
+}
+
+// The grid's step, in the top left corner.
+function gridPlate(g, view) {
+  plate(g, gridLabel(Number(tickStep(2 * view.r).toPrecision(3))), 4, "left", "#8a93a0");
+}
+
 // count points (x, y pairs from points[offset]) as small dots over a grid whose lines are a round
 // step of the data's units apart (the step is written in a corner, so a window that zooms shows
 // it); points outside are not drawn. With no points, `empty` is written in the middle instead.
@@ -83,12 +102,8 @@ function drawPoints(canvas, points, offset, count, view, color, empty) {
     g.moveTo(0, py); g.lineTo(size, py);
   }
   g.stroke();
-  g.font = "11px 'DejaVu Sans', sans-serif";
-  g.fillStyle = "#8a93a0";
-  g.textAlign = "left";
-  g.textBaseline = "top";
-  if (count > 0) g.fillText(gridLabel(Number(step.toPrecision(3))), 4, 4);
   if (count === 0 && empty) {
+    g.fillStyle = "#8a93a0";
     g.textAlign = "center";
     g.textBaseline = "middle";
     g.font = "14px 'DejaVu Sans', 'WenQuanYi Micro Hei', sans-serif";
@@ -101,6 +116,7 @@ function drawPoints(canvas, points, offset, count, view, color, empty) {
     if (px >= 0 && px < size && py >= 0 && py < size) g.fillRect(px - 1.2, py - 1.2, 2.4, 2.4);
   }
   g.globalAlpha = 1;
+  if (count > 0) gridPlate(g, view);
 }
 
 // The share of count points (from points[offset]) inside a view's square.
@@ -184,6 +200,7 @@ function drawPaths(canvas, trajectory, per, f, count, view, color) {
     g.fillRect(px - 2.5, py - 2.5, 5, 5);
   }
   g.globalAlpha = 1;
+  gridPlate(g, view);
 }
 
 // The learned field: at each grid point (x, y), an arrow along (dx, dy) (field: (k, 4) rows of x,
@@ -219,8 +236,6 @@ function drawArrows(canvas, field, view, color, label) {
     }
   }
   g.globalAlpha = 1;
-  g.font = "11px 'DejaVu Sans', 'WenQuanYi Micro Hei', sans-serif";
-  g.textAlign = "right";
-  g.textBaseline = "top";
-  g.fillText(label(Number(scale.toPrecision(2))), size - 4, 4);
+  gridPlate(g, view);
+  plate(g, label(Number(scale.toPrecision(2))), size - 4, "right", color);
 }
