@@ -331,8 +331,11 @@ def main():
                 browser.call("Input.dispatchKeyEvent", {"type": kind, "key": k, "text": k},
                              session=True)
         key("s")
-        time.sleep(3)
-        state = browser.evaluate("window.ddpmPage.state()")
+        for _ in range(60):  # the epoch and its look, however busy the machine
+            time.sleep(0.5)
+            state = browser.evaluate("window.ddpmPage.state()")
+            if state["snapshots"] >= 2:
+                break
         check(state["status"] == "paused" and state["epoch"] == 1 and state["snapshots"] == 2,
               "S trains one epoch and looks: status %s, epoch %s, %s looks (the start's and the "
               "step's)" % (state["status"], state["epoch"], state["snapshots"]))
