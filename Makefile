@@ -64,7 +64,7 @@ CXXFLAGS += -std=c++17 $(OPT) -fopenmp-simd -Wall -Wextra -MMD -MP -Ilib \
 LDFLAGS  += $(OPT)
 LDLIBS   += -lpthread
 
-LIB_SRC   := $(sort $(wildcard lib/*.cpp lib/fast/*.cpp lib/io/*.cpp lib/render/*.cpp))
+LIB_SRC   := $(sort $(wildcard lib/*/*.cpp))
 LIB_OBJ   := $(LIB_SRC:%.cpp=$(B)/obj/%.o)
 LIB       := $(B)/libddpm.a
 LESSONS   := $(sort $(notdir $(wildcard lessons/[0-9][0-9]_*)))
@@ -121,7 +121,7 @@ $(B)/obj/%.o: %.cpp $(FLAGS_FILE) Makefile | $(DEPS)
 # errno to set, it cannot); it changes no result, and nothing here reads errno. (make bench
 # measures what they buy: docs/architecture.md.)
 HOT := $(B)/obj/lib/fast/gemm.o $(B)/obj/lib/fast/linear.o $(B)/obj/lib/fast/reduce.o \
-       $(B)/obj/lib/layers.o $(B)/obj/lib/optim.o $(B)/obj/tools/bench.o
+       $(B)/obj/lib/nn/layers.o $(B)/obj/lib/nn/optim.o $(B)/obj/tools/bench.o
 $(HOT): CXXFLAGS += $(if $(filter 1,$(DEBUG)),,-O3 -fno-math-errno)
 
 $(LIB): $(LIB_OBJ)
@@ -225,7 +225,7 @@ bench: $(TOOL_BIN)
 WEB_CXX   ?= em++
 WEB_ENV   := NODE_PATH=/usr/share/nodejs
 WEB_FLAGS := -std=c++17 -O3 -msimd128 -fwasm-exceptions -fopenmp-simd -Wall -Wextra -Ilib -MMD -MP
-WEB_SRC   := $(sort $(wildcard lib/*.cpp lib/fast/*.cpp)) tools/web/api.cpp
+WEB_SRC   := $(sort $(filter-out lib/io/% lib/render/%,$(wildcard lib/*/*.cpp)) lib/io/memory.cpp) tools/web/api.cpp
 WEB_OBJ   := $(WEB_SRC:%.cpp=build/wasm/obj/%.o)
 WEB_LINK  := -sMODULARIZE=1 -sEXPORT_NAME=createDdpm -sALLOW_MEMORY_GROWTH=1 -sSINGLE_FILE=1 \
              -sENVIRONMENT=web,worker,node -sFILESYSTEM=0 -sEXPORTED_FUNCTIONS=_malloc,_free \

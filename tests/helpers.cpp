@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <unistd.h>
 
-#include "error.h"
+#include "core/error.h"
 
 TempDir::TempDir() {
     char tmpl[] = "/tmp/ddpm-test-XXXXXX";

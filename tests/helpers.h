@@ -15,5 +15,5 @@ struct TempDir {
 std::vector<double> json_number_array(const std::string& json, const std::string& key);
 
 // Largest |a - b| over all elements; throws ddpm::Error naming both shapes when they differ.
-#include "tensor.h"
+#include "core/tensor.h"
 float max_abs_diff(const ddpm::Tensor& a, const ddpm::Tensor& b);

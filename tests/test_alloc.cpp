@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <new>
 
-#include "datasets.h"
+#include "data/datasets.h"
+#include "diffusion/train.h"
 #include "fast/parallel.h"
-#include "train.h"
 
 static std::atomic<long> g_allocations{0};
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "datasets.h"
+#include "data/datasets.h"
 #include "helpers.h"
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"

@@ -7,14 +7,15 @@
 #include <cstdio>
 #include <vector>
 
-#include "datasets.h"
-#include "denoiser.h"
-#include "diffusion.h"
-#include "flow.h"
-#include "gradcheck.h"
-#include "guidance.h"
-#include "objective.h"
-#include "training_loss.h"
+#include "core/gradcheck.h"
+#include "data/datasets.h"
+#include "diffusion/denoiser.h"
+#include "diffusion/flow.h"
+#include "diffusion/forward.h"
+#include "diffusion/guidance.h"
+#include "diffusion/loss.h"
+#include "diffusion/objective.h"
+#include "nn/layers.h"
 
 namespace {
 
@@ -54,28 +55,40 @@ TEST_CASE("eps, x0 and v: each target turned back into eps gives the noise drawn
     CHECK_THROWS_WITH(ddpm::parse_objective("score"), doctest::Contains("eps, x0, v, flow"));
 }
 
-TEST_CASE("training_loss: the notebook's loss for eps without labels, bit for bit") {
+// The one loss at its first case is the notebook's diffusion_loss_fn, written out here as the
+// notebook writes it: antithetic steps, then the noise, x_t by Eq. 4, the mean of (eps - eps_theta)^2.
+TEST_CASE("diffusion_loss_fn for eps without labels is the notebook's loss, bit for bit") {
     const ddpm::Schedule sched = ddpm::Schedule::sigmoid(100);
     ddpm::MLPDiffusion a{ddpm::ModelConfig{}}, b{ddpm::ModelConfig{}};
     ddpm::Rng init(2);
     a.init(init);
     b.params = a.params;
     ddpm::Rng data_rng(3);
-    const std::vector<float> x_0 = normals(128 * 2, data_rng, 0.1f);
+    const int B = 128, D = 2;
+    const std::vector<float> x_0 = normals(B * D, data_rng, 0.1f);
     ddpm::Rng r1(4), r2(4);
-    ddpm::LossBuffers b1, b2;
-    const float l1 = ddpm::diffusion_loss_fn(a, x_0.data(), 128, sched, r1, b1);
-    const float l2 = ddpm::training_loss(b, x_0.data(), nullptr, 128, sched, r2, b2, {});
+    ddpm::LossBuffers buf;
+    const float l1 = ddpm::diffusion_loss_fn(a, x_0.data(), B, sched, r1, buf);
+    // The notebook's, by hand.
+    std::vector<int> t(B);
+    ddpm::antithetic_steps(t.data(), B, sched.num_steps, r2);
+    std::vector<float> eps(B * D), x_t(B * D), pred(B * D), dpred(B * D, 0.0f);
+    for (float& e : eps) e = r2.normal();
+    ddpm::q_x(x_t.data(), x_0.data(), eps.data(), t.data(), B, D, sched);
+    b.forward(pred.data(), x_t.data(), t.data(), B);
+    const float l2 = ddpm::mse_forward(pred.data(), eps.data(), B * D);
     CHECK(l1 == l2);
     a.zero_grad();
     b.zero_grad();
-    ddpm::diffusion_loss_backward(a, b1);
-    ddpm::training_loss_backward(b, b2);
+    ddpm::diffusion_loss_backward(a, buf);
+    ddpm::mse_backward(dpred.data(), pred.data(), eps.data(), B * D);
+    b.backward(dpred.data());
     CHECK(a.grads == b.grads);
 }
 
 // L(theta) with the same draws each time (a copy of one generator), against its gradient.
-TEST_CASE("training_loss's gradient matches finite differences for every objective, with labels") {
+TEST_CASE(
+    "diffusion_loss_fn's gradient matches finite differences for every objective, with labels") {
     const ddpm::Schedule sched = ddpm::Schedule::sigmoid(10);
     ddpm::ModelConfig cfg{10, 16, 2, 2};
     cfg.num_classes = 3;
@@ -95,16 +108,16 @@ TEST_CASE("training_loss's gradient matches finite differences for every objecti
         auto f = [&] {
             ddpm::Rng r = draws;
             return static_cast<double>(
-                ddpm::training_loss(m, x_0.data(), labels.data(), B, sched, r, buf, set));
+                ddpm::diffusion_loss_fn(m, x_0.data(), B, sched, r, buf, set, labels.data()));
         };
         f();
         m.zero_grad();
-        ddpm::training_loss_backward(m, buf);
+        ddpm::diffusion_loss_backward(m, buf);
         // In float, h = 1e-3 (as the float model check in test_model.cpp).
         const std::vector<double> num =
             ddpm::numerical_gradient(f, m.params.data(), m.num_params(), 1e-3);
         const double err = ddpm::max_relative_error(m.grads.data(), num);
-        std::printf("%-7s training_loss (%s, labels) gradient in float: %.2e\n",
+        std::printf("%-7s diffusion_loss_fn (%s, labels) gradient in float: %.2e\n",
                     err <= 1e-2 ? "OK" : "NOT OK", ddpm::objective_name(o), err);
         CAPTURE(ddpm::objective_name(o));
         CHECK(err <= 1e-2);

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "error.h"
+#include "core/error.h"
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
 #include "io/csv.h"

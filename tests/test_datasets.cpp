@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "datasets.h"
+#include "data/datasets.h"
 
 TEST_CASE("the noiseless S-curve lies on z = sign(t)(cos t - 1) with x = sin t") {
     ddpm::Rng rng(5);

@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "datasets.h"
-#include "diffusion.h"
+#include "data/datasets.h"
+#include "diffusion/forward.h"
 
 TEST_CASE("q_x has the closed-form mean and std at every tested step") {
     ddpm::Schedule sched = ddpm::Schedule::sigmoid(100);

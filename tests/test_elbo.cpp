@@ -1,4 +1,4 @@
-// The ELBO (lib/elbo.h): the Gaussian KL against a Monte Carlo estimate, each step's KL against
+// The ELBO (lib/likelihood/elbo.h): the Gaussian KL against a Monte Carlo estimate, each step's KL against
 // DDPM's Eq. 12 (the weighted noise error it reduces to), and the bound itself: never below the
 // data's own entropy, whatever the model.
 #include <doctest/doctest.h>
@@ -6,9 +6,10 @@
 #include <cmath>
 #include <vector>
 
-#include "datasets.h"
-#include "elbo.h"
-#include "train.h"
+#include "data/datasets.h"
+#include "diffusion/forward.h"
+#include "diffusion/train.h"
+#include "likelihood/elbo.h"
 
 TEST_CASE("elbo: the closed-form Gaussian KL matches a Monte Carlo estimate") {
     const float m1[2] = {0.3f, -0.2f}, m2[2] = {-0.1f, 0.4f};

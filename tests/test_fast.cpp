@@ -1,5 +1,5 @@
 // The fast tier (lib/fast/) against the plain code it stands behind: the linear layer's products
-// against the loops of lib/layers.cpp, on shapes that exercise the register tiles and every
+// against the loops of lib/nn/layers.cpp, on shapes that exercise the register tiles and every
 // remainder path; the model with the fast tier on and off; sampling in blocks against one
 // forward pass; the blocked gradient norm against a plain sum.
 #include <doctest/doctest.h>
@@ -10,14 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "core/rng.h"
 #include "fast/gemm.h"
 #include "fast/linear.h"
 #include "fast/parallel.h"
 #include "fast/predict.h"
 #include "fast/reduce.h"
-#include "layers.h"
-#include "model.h"
-#include "rng.h"
+#include "nn/layers.h"
+#include "nn/model.h"
 
 template <typename T>
 static std::vector<T> randn(size_t n, ddpm::Rng& rng) {

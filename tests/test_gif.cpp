@@ -4,10 +4,10 @@
 
 #include <stb/stb_image.h>
 
+#include "core/rng.h"
 #include "helpers.h"
 #include "io/atomic_file.h"
 #include "render/gif.h"
-#include "rng.h"
 
 namespace {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "gradcheck.h"
-#include "layers.h"
-#include "rng.h"
+#include "core/gradcheck.h"
+#include "core/rng.h"
+#include "nn/layers.h"
 
 namespace {
 

@@ -2,9 +2,9 @@
 
 #include <cmath>
 
-#include "datasets.h"
-#include "diffusion.h"
-#include "metrics.h"
+#include "data/datasets.h"
+#include "data/metrics.h"
+#include "diffusion/sample.h"
 
 TEST_CASE("1-D Wasserstein-1 has its closed forms") {
     CHECK(ddpm::wasserstein_1d({0, 1, 2}, {0, 1, 2}) == 0);

@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <vector>
 
-#include "gradcheck.h"
-#include "layers.h"
-#include "model.h"
+#include "core/gradcheck.h"
+#include "nn/layers.h"
+#include "nn/model.h"
 
 TEST_CASE("the notebook's MLPDiffusion has 72,066 parameters under PyTorch's names") {
     ddpm::MLPDiffusion m;

@@ -1,4 +1,4 @@
-// The probability-flow ODE (lib/ode.h). On Gaussian data, whose every q(x_t) and log-likelihood
+// The probability-flow ODE (lib/likelihood/ode.h). On Gaussian data, whose every q(x_t) and log-likelihood
 // are closed forms, the exact log p of the sampler must meet the Gaussian's and never fall below
 // it; the density must integrate to 1; the encoding must invert the sampler; each step's log-det
 // must be the finite-difference Jacobian's; Hutchinson's estimate must average to the exact
@@ -8,11 +8,11 @@
 #include <cmath>
 #include <vector>
 
-#include "datasets.h"
-#include "diffusion.h"
-#include "flow.h"
-#include "model.h"
-#include "ode.h"
+#include "data/datasets.h"
+#include "diffusion/flow.h"
+#include "diffusion/sample.h"
+#include "likelihood/ode.h"
+#include "nn/model.h"
 
 namespace {
 

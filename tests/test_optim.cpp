@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "optim.h"
+#include "nn/optim.h"
 
 TEST_CASE("Adam's first two steps equal the hand-computed values") {
     // One parameter p = 1 with gradients 0.5, then -0.2; lr 0.1, default betas and eps.

@@ -9,12 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "diffusion.h"
-#include "error.h"
+#include "core/error.h"
+#include "diffusion/forward.h"
+#include "diffusion/loss.h"
+#include "diffusion/sample.h"
+#include "diffusion/schedule.h"
 #include "io/safetensors.h"
-#include "model.h"
-#include "optim.h"
-#include "schedule.h"
+#include "nn/model.h"
+#include "nn/optim.h"
 
 namespace {
 

@@ -5,13 +5,13 @@
 #define STB_IMAGE_IMPLEMENTATION
 #include <stb/stb_image.h>
 
-#include "error.h"
+#include "core/error.h"
+#include "core/rng.h"
 #include "helpers.h"
 #include "io/atomic_file.h"
 #include "render/animation.h"
 #include "render/plot.h"
 #include "render/png.h"
-#include "rng.h"
 
 TEST_CASE("a PNG written by the canvas reads back with stb_image as the same pixels") {
     ddpm::Canvas c(37, 23, ddpm::colors::white);

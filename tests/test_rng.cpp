@@ -5,7 +5,7 @@
 #include <numeric>
 #include <vector>
 
-#include "rng.h"
+#include "core/rng.h"
 
 TEST_CASE("same seed, same stream; different seeds, different streams") {
     ddpm::Rng a(7), b(7), c(8);

@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "diffusion.h"
-#include "error.h"
+#include "core/error.h"
+#include "diffusion/sample.h"
+#include "diffusion/train.h"
 #include "io/json.h"
 #include "io/safetensors.h"
 #include "io/weights.h"
-#include "train.h"
 
 namespace {
 

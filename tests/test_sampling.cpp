@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "datasets.h"
-#include "diffusion.h"
+#include "data/datasets.h"
+#include "diffusion/sample.h"
 
 static ddpm::MLPDiffusion small_model(uint64_t seed, int T = 10) {
     ddpm::MLPDiffusion m(ddpm::ModelConfig{T, 16, 2, 2});

@@ -2,9 +2,9 @@
 
 #include <cmath>
 
+#include "diffusion/schedule.h"
 #include "helpers.h"
 #include "io/atomic_file.h"
-#include "schedule.h"
 
 using ddpm::Schedule;
 

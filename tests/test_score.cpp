@@ -1,4 +1,4 @@
-// The score (lib/score.h): the ideal denoiser's eps* is -sqrt(1 - abar) times the gradient of its
+// The score (lib/likelihood/score.h): the ideal denoiser's eps* is -sqrt(1 - abar) times the gradient of its
 // own log-density, by central differences; one training point is a closed form; far from the data
 // nothing underflows to NaN.
 #include <doctest/doctest.h>
@@ -6,8 +6,8 @@
 #include <cmath>
 #include <vector>
 
-#include "datasets.h"
-#include "score.h"
+#include "data/datasets.h"
+#include "likelihood/score.h"
 
 TEST_CASE("score: the ideal denoiser's eps* is -s times the gradient of log q(x_t)") {
     const ddpm::Schedule sched = ddpm::Schedule::sigmoid(100);

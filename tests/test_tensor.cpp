@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "error.h"
-#include "tensor.h"
+#include "core/error.h"
+#include "core/tensor.h"
 
 using ddpm::Tensor;
 

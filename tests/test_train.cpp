@@ -4,9 +4,11 @@
 #include <cmath>
 #include <numeric>
 
-#include "datasets.h"
-#include "diffusion.h"
-#include "train.h"
+#include "data/datasets.h"
+#include "diffusion/forward.h"
+#include "diffusion/loss.h"
+#include "diffusion/sample.h"
+#include "diffusion/train.h"
 
 TEST_CASE("the loader makes 78 batches of 128 and one of 16, each point once per epoch") {
     ddpm::Tensor data({10000, 2});

@@ -9,17 +9,18 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "fast/aligned.h"
+#include "core/aligned.h"
+#include "data/datasets.h"
+#include "diffusion/forward.h"
+#include "diffusion/sample.h"
+#include "diffusion/train.h"
 #include "fast/background.h"
-#include "datasets.h"
-#include "diffusion.h"
-#include "io/atomic_file.h"
 #include "fast/gemm.h"
 #include "fast/linear.h"
 #include "fast/parallel.h"
+#include "io/atomic_file.h"
 #include "render/animation.h"
 #include "render/plot.h"
-#include "train.h"
 
 namespace {
 
@@ -197,7 +198,7 @@ struct FreshModel {
 };
 
 // A freshly initialised model: about half of its activations are zero, fewer than later. Also
-// the plain loops of lib/layers.cpp alone (the fast tier switched off), the reference the fast
+// the plain loops of lib/nn/layers.cpp alone (the fast tier switched off), the reference the fast
 // tier is tested against.
 FreshModel print_fresh_model(ddpm::Tensor& batch) {
     FreshModel one;

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "error.h"
+#include "core/error.h"
 #include "io/points.h"
 
 namespace cli {

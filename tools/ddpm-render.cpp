@@ -11,10 +11,10 @@
 #include <sys/resource.h>
 
 #include "cli.h"
-#include "error.h"
+#include "core/error.h"
 #include "io/atomic_file.h"
-#include "io/points.h"
 #include "io/outputs.h"
+#include "io/points.h"
 #include "render/animation.h"
 #include "render/png.h"
 #include "render/svg.h"

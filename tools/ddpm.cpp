@@ -17,32 +17,32 @@
 #include <string>
 #include <vector>
 
-#include "fast/background.h"
 #include "cli.h"
-#include "datasets.h"
-#include "diffusion.h"
-#include "error.h"
+#include "core/error.h"
+#include "data/datasets.h"
+#include "data/metrics.h"
+#include "diffusion/flow.h"
+#include "diffusion/sample.h"
+#include "diffusion/train.h"
+#include "fast/background.h"
+#include "fast/parallel.h"
+#include "fast/predict.h"
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
 #include "io/csv.h"
+#include "io/memory.h"
 #include "io/npy.h"
 #include "io/outputs.h"
 #include "io/points.h"
 #include "io/progress.h"
 #include "io/weights.h"
-#include "ode.h"
-#include "elbo.h"
-#include "flow.h"
-#include "memory.h"
-#include "metrics.h"
-#include "fast/parallel.h"
-#include "fast/predict.h"
+#include "likelihood/elbo.h"
+#include "likelihood/ode.h"
 #include "render/animation.h"
-#include "render/plot.h"
 #include "render/markup.h"
+#include "render/plot.h"
 #include "render/png.h"
 #include "render/svg.h"
-#include "train.h"
 
 namespace {
 
@@ -786,7 +786,7 @@ ddpm::Tensor points_in_model_units(const std::string& path, const ddpm::Sampling
 
 // The exact log p(x_0) of a model's deterministic sampler, in the model's units, and the x_T it
 // maps to each point: the probability-flow ODE by Heun's method (--sampler ode) for an eps, x0 or
-// v model, a flow model's own ODE by heun; S steps, x_T from `prior` (lib/ode.h).
+// v model, a flow model's own ODE by heun; S steps, x_T from `prior` (lib/likelihood/ode.h).
 ddpm::OdeEncoding exact_likelihood(const ddpm::SamplingModel& sm, const ddpm::Denoiser& d,
                                    const ddpm::Tensor& x_0, int S, const ddpm::Prior& prior) {
     if (sm.objective == ddpm::Objective::flow)
@@ -1022,11 +1022,11 @@ std::vector<std::string> notebook_differences(const ddpm::ModelConfig& m, ddpm::
     if (m.embedding == ddpm::ModelConfig::Embedding::sinusoidal)
         out.push_back(
             "a fixed sinusoidal step table (the notebook learns its tables: the file has "
-            "none to load; compute the table as lib/model.cpp does)");
+            "none to load; compute the table as lib/nn/model.cpp does)");
     if (m.fourier > 0)
         out.push_back(std::to_string(m.fourier) + " Fourier features of x (the first layer takes " +
                       std::to_string(m.input_width()) +
-                      " inputs: add the features before it, as lib/model.cpp does)");
+                      " inputs: add the features before it, as lib/nn/model.cpp does)");
     if (m.num_classes > 0)
         out.push_back(std::to_string(m.num_classes) +
                       " classes (class_embeddings.k.weight, one row a class and one for \"no "

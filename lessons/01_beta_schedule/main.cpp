@@ -5,15 +5,15 @@
 // is derived from the betas. In the notebook:
 //   betas = torch.sigmoid(torch.linspace(-6, 6, num_steps)) * (0.5e-2 - 1e-5) + 1e-5
 //   alphas = 1 - betas;  alphas_prod = torch.cumprod(alphas, 0);  ...
-// Here: ddpm::Schedule in lib/schedule.cpp.
+// Here: ddpm::Schedule in lib/diffusion/schedule.cpp.
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "../figures.h"
 #include "../lesson.h"
+#include "diffusion/schedule.h"
 #include "render/plot.h"
-#include "schedule.h"
 
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);

@@ -4,7 +4,7 @@
 // Gaussians, so x_t given x_0 is Gaussian too and any step is reached in one shot:
 //   x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps          (DDPM Eq. 4)
 // In the notebook: s_curve, _ = make_s_curve(10**4, noise=0.1); q_x(x_0, t).
-// Here: ddpm::make_s_curve in lib/datasets.cpp and ddpm::q_x in lib/diffusion.cpp.
+// Here: ddpm::make_s_curve in lib/data/datasets.cpp and ddpm::q_x in lib/diffusion/forward.cpp.
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -12,11 +12,11 @@
 
 #include "../figures.h"
 #include "../lesson.h"
-#include "datasets.h"
-#include "diffusion.h"
+#include "core/rng.h"
+#include "data/datasets.h"
+#include "diffusion/forward.h"
+#include "diffusion/schedule.h"
 #include "render/plot.h"
-#include "rng.h"
-#include "schedule.h"
 
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);

@@ -3,16 +3,16 @@
 // The model's job: given a noisy point x_t and its step t, predict the noise eps that was mixed
 // in. The notebook's MLPDiffusion is a small MLP whose hidden layers each get the step's own
 // embedding row added before the ReLU.
-// In the notebook: MLPDiffusion(num_steps).  Here: ddpm::MLPDiffusion in lib/model.cpp.
+// In the notebook: MLPDiffusion(num_steps).  Here: ddpm::MLPDiffusion in lib/nn/model.cpp.
 #include <cmath>
 #include <cstdio>
 #include <vector>
 
 #include "../lesson.h"
-#include "datasets.h"
-#include "diffusion.h"
-#include "layers.h"
-#include "model.h"
+#include "data/datasets.h"
+#include "diffusion/forward.h"
+#include "nn/layers.h"
+#include "nn/model.h"
 
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);

@@ -3,8 +3,8 @@
 // The loss is L = mean((eps_theta(x_t, t) - eps)^2). Its gradient with respect to every weight
 // comes from the chain rule, applied layer by layer from the loss back to the input: each layer's
 // backward turns the gradient of its output into the gradients of its input and its parameters.
-// Here the whole pass is spelled out with the plain layers of lib/layers.cpp, in double precision,
-// then checked two ways: against the model's own backward (lib/model.cpp, the same layer calls,
+// Here the whole pass is spelled out with the plain layers of lib/nn/layers.cpp, in double precision,
+// then checked two ways: against the model's own backward (lib/nn/model.cpp, the same layer calls,
 // run by the fast tier), and against central finite differences, (L(w + h) - L(w - h)) / 2h, for
 // a sample of entries of every tensor.
 #include <cmath>
@@ -12,11 +12,11 @@
 #include <vector>
 
 #include "../lesson.h"
-#include "datasets.h"
-#include "diffusion.h"
+#include "data/datasets.h"
+#include "diffusion/forward.h"
 #include "fast/linear.h"
-#include "layers.h"
-#include "model.h"
+#include "nn/layers.h"
+#include "nn/model.h"
 
 using Model = ddpm::MLP<double>;  // double: finite differences are then good to ~1e-9
 
@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
     auto G = [&](const char* name) { return model.grads.data() + model.info(name).offset; };
 
     // Forward, keeping what backward needs: each block's output after its ReLU, and the output.
-    // Written with the plain loops of lib/layers.cpp: the fast tier (lib/fast/, the same products
+    // Written with the plain loops of lib/nn/layers.cpp: the fast tier (lib/fast/, the same products
     // tiled and threaded) stays off until check 1 compares the two.
     ddpm::fast::set_enabled(false);
     std::vector<double> h1(B * H), h2(B * H), h3(B * H), out(N);
@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
     // clang-format on
     auto by_hand = model.grads;  // a copy
 
-    // Check 1: the model's own backward (lib/model.cpp), with the fast tier on as in training,
+    // Check 1: the model's own backward (lib/nn/model.cpp), with the fast tier on as in training,
     // gives the same gradients. The hidden layers' products are summed in the same order; the
     // narrow output layer's in vector lanes, so they agree to double rounding, not to the bit.
     ddpm::fast::set_enabled(true);

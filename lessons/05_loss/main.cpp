@@ -5,16 +5,17 @@
 //   L = E |eps - eps_theta(x_t, t)|^2
 // The notebook's diffusion_loss_fn draws half the batch's steps at random and gives the other
 // half T-1-t ("antithetic" steps): small and large t always come in pairs.
-// Here: ddpm::diffusion_loss_fn in lib/diffusion.cpp.
+// Here: ddpm::diffusion_loss_fn in lib/diffusion/loss.cpp.
 #include <cmath>
 #include <cstdio>
 #include <vector>
 
 #include "../lesson.h"
-#include "datasets.h"
-#include "diffusion.h"
-#include "layers.h"
-#include "train.h"
+#include "data/datasets.h"
+#include "diffusion/forward.h"
+#include "diffusion/loss.h"
+#include "diffusion/train.h"
+#include "nn/layers.h"
 
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);

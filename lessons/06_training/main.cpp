@@ -3,9 +3,9 @@
 // The notebook's loop (DDPM Algorithm 1), written out: for each epoch, shuffle the 10,000 points;
 // for each batch of 128: the loss, zero the gradients, backward, clip the gradient's norm to 1, an
 // Adam step (lr 1e-3), the EMA. The notebook runs 4000 epochs (316,000 steps).
-// The pieces: diffusion_loss_fn and diffusion_loss_backward in lib/diffusion.cpp (lessons 04, 05);
-// Adam, clip_grad_norm and EMA in lib/optim.cpp. The tools run the same loop as ddpm::Trainer
-// (lib/train.cpp), which can also stop and resume; this lesson checks that both give the same bits.
+// The pieces: diffusion_loss_fn and diffusion_loss_backward in lib/diffusion/loss.cpp (lessons 04, 05);
+// Adam, clip_grad_norm and EMA in lib/nn/optim.cpp. The tools run the same loop as ddpm::Trainer
+// (lib/diffusion/train.cpp), which can also stop and resume; this lesson checks that both give the same bits.
 //
 // Run it longer with:  EPOCHS=4000 make
 #include <chrono>
@@ -14,13 +14,13 @@
 
 #include "../figures.h"
 #include "../lesson.h"
-#include "datasets.h"
-#include "diffusion.h"
+#include "data/datasets.h"
+#include "diffusion/loss.h"
+#include "diffusion/train.h"
 #include "io/checkpoint.h"
-#include "model.h"
-#include "optim.h"
+#include "nn/model.h"
+#include "nn/optim.h"
 #include "render/plot.h"
-#include "train.h"
 
 // What a training run leaves: the notebook's objects as they end, and each epoch's mean loss.
 struct Run {
@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     ddpm::Tensor dataset = ddpm::make_dataset("s_curve", 10000, seed);
     const ddpm::Schedule sched = ddpm::Schedule::sigmoid(100);
 
-    // 1. The tools train with ddpm::Trainer (lib/train.cpp): this loop, plus stopping and
+    // 1. The tools train with ddpm::Trainer (lib/diffusion/train.cpp): this loop, plus stopping and
     //    resuming. Same seed, same data, same epochs: the same bits. Checked on 3 epochs.
     ddpm::TrainConfig cfg;  // batch 128, lr 1e-3, clip 1.0, EMA mu 0.01: the notebook's
     cfg.epochs = 3;

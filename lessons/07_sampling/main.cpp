@@ -5,7 +5,7 @@
 //   mean    = (x_t - betas[t] / one_minus_alphas_bar_sqrt[t] * eps_theta(x_t, t))
 //             / sqrt(1 - betas[t])
 //   x_{t-1} = mean + sigma_t z
-// In the notebook: p_sample and p_sample_loop.  Here: ddpm::p_sample(_loop) in lib/diffusion.cpp.
+// In the notebook: p_sample and p_sample_loop.  Here: ddpm::p_sample(_loop) in lib/diffusion/sample.cpp.
 //
 // Train longer with:  EPOCHS=4000 make
 #include <cmath>
@@ -16,12 +16,13 @@
 
 #include "../figures.h"
 #include "../lesson.h"
-#include "datasets.h"
-#include "diffusion.h"
+#include "data/datasets.h"
+#include "data/metrics.h"
+#include "diffusion/forward.h"
+#include "diffusion/sample.h"
+#include "diffusion/train.h"
 #include "io/progress.h"
-#include "metrics.h"
 #include "render/plot.h"
-#include "train.h"
 
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);

@@ -4,7 +4,7 @@
 // the recent steps lands nearer that point. The notebook defines (but never uses, its quirk 2):
 //   shadow = mu * x + (1 - mu) * shadow,   mu = 0.01
 // updated after every optimiser step: a window of about 1/mu = 100 steps (1.3 epochs).
-// Here: ddpm::EMA in lib/optim.cpp, updated in Trainer::step; ddpm::ema_model samples from it.
+// Here: ddpm::EMA in lib/nn/optim.cpp, updated in Trainer::step; ddpm::ema_model samples from it.
 //
 // Train longer with:  EPOCHS=4000 make
 #include <algorithm>
@@ -14,12 +14,12 @@
 
 #include "../figures.h"
 #include "../lesson.h"
-#include "datasets.h"
-#include "diffusion.h"
+#include "data/datasets.h"
+#include "data/metrics.h"
+#include "diffusion/sample.h"
+#include "diffusion/train.h"
 #include "io/progress.h"
-#include "metrics.h"
 #include "render/plot.h"
-#include "train.h"
 
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);

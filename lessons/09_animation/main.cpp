@@ -15,12 +15,13 @@
 #include <string>
 
 #include "../lesson.h"
-#include "datasets.h"
-#include "diffusion.h"
+#include "data/datasets.h"
+#include "diffusion/forward.h"
+#include "diffusion/sample.h"
+#include "diffusion/train.h"
 #include "io/atomic_file.h"
 #include "io/progress.h"
 #include "render/animation.h"
-#include "train.h"
 
 int main(int argc, char** argv) {
     lesson::Checks check = lesson::parse_args(argc, argv);

@@ -3,7 +3,7 @@
 //
 // It trains one model per (schedule, number of steps, step embedding), then samples each with
 // three samplers, from the raw and from the EMA weights, and scores every result against the
-// noise floor (lib/metrics.cpp). It prints the table, writes it with the command and the machine
+// noise floor (lib/data/metrics.cpp). It prints the table, writes it with the command and the machine
 // to docs/experiments.md, and draws experiments.png (a row per trained model).
 //
 //   make                 the default sweep: a small budget, a few minutes on 2 cores
@@ -20,13 +20,13 @@
 
 #include "../figures.h"
 #include "../lesson.h"
-#include "datasets.h"
-#include "diffusion.h"
+#include "data/datasets.h"
+#include "data/metrics.h"
+#include "diffusion/sample.h"
+#include "diffusion/train.h"
 #include "io/atomic_file.h"
-#include "metrics.h"
 #include "render/markup.h"
 #include "render/plot.h"
-#include "train.h"
 
 namespace {
 

@@ -4,7 +4,7 @@
 // grows denser (Tweedie's formula; denoising score matching):
 //   s_theta(x, t) = -eps_theta(x, t) / sqrt(1 - abar_t)          ~  grad_x log q(x_t)
 // For a finite training set, q(x_t) is a mixture of one Gaussian per training point, so its score
-// and the best possible eps are closed forms (the ideal denoiser, lib/score.h). This lesson draws
+// and the best possible eps are closed forms (the ideal denoiser, lib/likelihood/score.h). This lesson draws
 // the learned field beside the exact one, measures where the network is furthest from it, samples
 // with the exact one (it gives back the training points: it memorises) and with the learned score
 // by Langevin dynamics, the bridge to score-based models.
@@ -17,14 +17,15 @@
 
 #include "../figures.h"
 #include "../lesson.h"
-#include "datasets.h"
-#include "diffusion.h"
+#include "data/datasets.h"
+#include "data/metrics.h"
+#include "diffusion/forward.h"
+#include "diffusion/sample.h"
+#include "diffusion/train.h"
 #include "fast/predict.h"
 #include "io/progress.h"
-#include "metrics.h"
+#include "likelihood/score.h"
 #include "render/plot.h"
-#include "score.h"
-#include "train.h"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // Lesson 12: the ODE and the likelihood.
 //
 // The reverse process has a deterministic twin, the probability-flow ODE, which carries the prior
-// to the same marginals without adding noise. DDIM with eta = 0 is its Euler method (lib/ode.h).
+// to the same marginals without adding noise. DDIM with eta = 0 is its Euler method (lib/likelihood/ode.h).
 // Being deterministic and invertible, it encodes a point x_0 to its x_T and back, and it gives
 // the model's log-likelihood by the change of variables, two ways:
 //   exact:     each Heun step is an invertible map of the plane; its log |det| from the network's
@@ -10,7 +10,7 @@
 //   estimate:  the continuous-time integral of the divergence, log p_T(x_T) + integral of div eps,
 //              by the trapezoid rule (the papers' way; biased at finite steps, measured here)
 // The ELBO (DDPM Eq. 5, docs/theory.md) is the third: a bound on the stochastic sampler's NLL,
-// term by term (lib/elbo.h). All are checked on Gaussian data, whose log-likelihood is a closed
+// term by term (lib/likelihood/elbo.h). All are checked on Gaussian data, whose log-likelihood is a closed
 // form, and against the S-curve's own entropy, the floor no model goes below.
 //
 // Train longer with:  EPOCHS=4000 make
@@ -21,15 +21,16 @@
 
 #include "../figures.h"
 #include "../lesson.h"
-#include "datasets.h"
-#include "diffusion.h"
-#include "elbo.h"
-#include "error.h"
+#include "core/error.h"
+#include "data/datasets.h"
+#include "data/metrics.h"
+#include "diffusion/forward.h"
+#include "diffusion/sample.h"
+#include "diffusion/train.h"
 #include "io/progress.h"
-#include "metrics.h"
-#include "ode.h"
+#include "likelihood/elbo.h"
+#include "likelihood/ode.h"
 #include "render/plot.h"
-#include "train.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // Lesson 14: what the network predicts, and flow matching.
 //
-// The same network and data, four targets (lib/objective.h, lib/flow.h):
+// The same network and data, four targets (lib/diffusion/objective.h, lib/diffusion/flow.h):
 //   eps   the noise, the notebook's                   x_t = sqrt(abar) x_0 + sqrt(1 - abar) eps
 //   x0    the clean point                             (same x_t)
 //   v     sqrt(abar) eps - sqrt(1 - abar) x_0          (same x_t)
@@ -21,13 +21,13 @@
 
 #include "../figures.h"
 #include "../lesson.h"
-#include "datasets.h"
-#include "diffusion.h"
-#include "flow.h"
+#include "data/datasets.h"
+#include "data/metrics.h"
+#include "diffusion/flow.h"
+#include "diffusion/sample.h"
+#include "diffusion/train.h"
 #include "io/progress.h"
-#include "metrics.h"
 #include "render/plot.h"
-#include "train.h"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // Solution to exercise 01: each schedule a loop with one line of formula, derive one running
-// product (lib/schedule.cpp computes the same in double before rounding to float).
+// product (lib/diffusion/schedule.cpp computes the same in double before rounding to float).
 #include <cmath>
 
 #include "exercise.h"

@@ -1,12 +1,12 @@
 // Solution to exercise 03: the table is the formula, one value a line; the forward pass is
 // lesson 03's three layer calls a block, in a loop over the blocks, with the fixed table where the
-// learned ones were (lib/model.cpp's MLP::forward has the same shape).
+// learned ones were (lib/nn/model.cpp's MLP::forward has the same shape).
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "exercise.h"
-#include "layers.h"
+#include "nn/layers.h"
 
 namespace ex {
 

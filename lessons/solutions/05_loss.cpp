@@ -2,7 +2,7 @@
 // eps_theta), then the x_0 that answer implies, and the mean square error against the true x_0.
 #include <vector>
 
-#include "diffusion.h"
+#include "diffusion/forward.h"
 #include "exercise.h"
 
 namespace ex {

@@ -1,5 +1,5 @@
 // Solution to exercise 07: the posterior variance is Eq. 7's, one line; the step is Eq. 11's mean
-// plus sigma_t z, with sigma_t picked by the variance asked for (lib/diffusion.cpp's p_sample does
+// plus sigma_t z, with sigma_t picked by the variance asked for (lib/diffusion/sample.cpp's p_sample does
 // the same after asking the model for eps).
 #include <cmath>
 

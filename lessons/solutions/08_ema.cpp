@@ -1,5 +1,5 @@
 // Solution to exercise 08: the decay is one line; the update is EMA::update's line
-// (lib/optim.cpp) with that decay; the correction divides by the share 1 - d^steps.
+// (lib/nn/optim.cpp) with that decay; the correction divides by the share 1 - d^steps.
 #include <algorithm>
 #include <cmath>
 

@@ -3,7 +3,7 @@
 // noise, which lib's p_step computes for any eps.
 #include <vector>
 
-#include "diffusion.h"
+#include "diffusion/sample.h"
 #include "exercise.h"
 
 namespace ex {

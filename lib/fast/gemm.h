@@ -1,4 +1,4 @@
-// Matrix products for the fast linear layer (fast/linear.h): the sums of lib/layers.cpp's plain
+// Matrix products for the fast linear layer (fast/linear.h): the sums of lib/nn/layers.cpp's plain
 // loops, in the same order, arranged so the compiler keeps a tile of the result in vector
 // registers. tests/test_fast.cpp checks them against the plain layers.
 //

@@ -2,7 +2,7 @@
 
 #include <atomic>
 
-#include "fast/aligned.h"
+#include "core/aligned.h"
 #include "fast/gemm.h"
 
 namespace ddpm::fast {

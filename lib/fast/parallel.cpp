@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "error.h"
+#include "core/error.h"
 
 namespace ddpm {
 

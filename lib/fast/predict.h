@@ -7,7 +7,7 @@
 // depends only on its own row: the same bits as one forward pass of all n points, for any number
 // of threads.
 #pragma once
-#include "model.h"
+#include "nn/model.h"
 
 namespace ddpm::fast {
 

@@ -12,7 +12,7 @@
 #include <memory>
 #include <random>
 
-#include "error.h"
+#include "core/error.h"
 
 namespace ddpm {
 

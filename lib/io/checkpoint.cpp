@@ -5,9 +5,9 @@
 #include <cstring>
 #include <utility>
 
-#include "error.h"
+#include "core/error.h"
 #include "io/atomic_file.h"
-#include "memory.h"
+#include "io/memory.h"
 
 namespace ddpm {
 

@@ -12,8 +12,8 @@
 #pragma once
 #include <string>
 
-#include "datasets.h"
-#include "train.h"
+#include "data/datasets.h"
+#include "diffusion/train.h"
 
 namespace ddpm {
 

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "error.h"
+#include "core/error.h"
 #include "io/atomic_file.h"
 
 namespace ddpm {

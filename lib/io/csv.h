@@ -5,7 +5,7 @@
 #pragma once
 #include <string>
 
-#include "tensor.h"
+#include "core/tensor.h"
 
 namespace ddpm {
 

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "error.h"
+#include "core/error.h"
 
 namespace ddpm {
 

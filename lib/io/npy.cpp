@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "error.h"
+#include "core/error.h"
 #include "io/atomic_file.h"
 
 namespace ddpm {

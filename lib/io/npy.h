@@ -8,7 +8,7 @@
 #pragma once
 #include <string>
 
-#include "tensor.h"
+#include "core/tensor.h"
 
 namespace ddpm {
 

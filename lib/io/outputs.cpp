@@ -5,7 +5,7 @@
 #include <climits>
 #include <cstdlib>
 
-#include "error.h"
+#include "core/error.h"
 #include "io/atomic_file.h"
 
 namespace ddpm {

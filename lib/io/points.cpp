@@ -1,6 +1,6 @@
 #include "io/points.h"
 
-#include "error.h"
+#include "core/error.h"
 #include "io/atomic_file.h"
 #include "io/csv.h"
 #include "io/npy.h"

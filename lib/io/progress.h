@@ -5,7 +5,7 @@
 #pragma once
 #include <cstdio>
 
-#include "train.h"
+#include "diffusion/train.h"
 
 namespace ddpm {
 

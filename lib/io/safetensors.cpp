@@ -5,7 +5,7 @@
 #include <cstring>
 #include <set>
 
-#include "error.h"
+#include "core/error.h"
 #include "io/atomic_file.h"
 #include "io/json.h"
 

@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "error.h"
+#include "core/error.h"
+#include "io/memory.h"
 #include "io/points.h"
-#include "memory.h"
 
 namespace ddpm {
 

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <memory>
 
-#include "diffusion.h"
-#include "error.h"
+#include "core/error.h"
+#include "diffusion/forward.h"
 #include "render/gif.h"
 #include "render/png.h"
 

@@ -4,10 +4,10 @@
 #include <functional>
 #include <string>
 
+#include "core/rng.h"
+#include "core/tensor.h"
+#include "diffusion/schedule.h"
 #include "render/plot.h"
-#include "rng.h"
-#include "schedule.h"
-#include "tensor.h"
 
 namespace ddpm {
 

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "error.h"
+#include "core/error.h"
 #include "render/font.h"
 #include "render/markup.h"
 

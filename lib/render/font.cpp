@@ -14,7 +14,7 @@
 #define STBTT_STATIC
 #include <stb/stb_truetype.h>
 
-#include "error.h"
+#include "core/error.h"
 #include "io/atomic_file.h"
 
 namespace ddpm {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "error.h"
+#include "core/error.h"
 
 namespace ddpm {
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "core/tensor.h"
 #include "render/canvas.h"
-#include "tensor.h"
 
 namespace ddpm {
 

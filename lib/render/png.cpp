@@ -4,7 +4,7 @@
 #define STBIW_WINDOWS_UTF8
 #include <stb/stb_image_write.h>
 
-#include "error.h"
+#include "core/error.h"
 #include "io/atomic_file.h"
 
 namespace ddpm {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "error.h"
+#include "core/error.h"
 #include "io/atomic_file.h"
 #include "io/points.h"
 #include "render/font.h"

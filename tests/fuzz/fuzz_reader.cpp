@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "error.h"
+#include "core/error.h"
 #include "io/checkpoint.h"
 #include "io/csv.h"
 #include "io/npy.h"

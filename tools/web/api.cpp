@@ -12,13 +12,14 @@
 #include <string>
 #include <vector>
 
-#include "datasets.h"
-#include "denoiser.h"
-#include "diffusion.h"
-#include "error.h"
-#include "flow.h"
-#include "metrics.h"
-#include "train.h"
+#include "core/error.h"
+#include "data/datasets.h"
+#include "data/metrics.h"
+#include "diffusion/denoiser.h"
+#include "diffusion/flow.h"
+#include "diffusion/forward.h"
+#include "diffusion/sample.h"
+#include "diffusion/train.h"
 
 #ifdef __EMSCRIPTEN__
 #include <emscripten/emscripten.h>

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "check.h"
+#include "core/rng.h"
 #include "exercise.h"
-#include "rng.h"
 
 // v[i], or NaN (which fails every check) when v is too short: a short vector is a wrong answer, not a
 // crash.

@@ -1,4 +1,4 @@
-// Exercise 01: the schedules and the arrays derived from them (lesson 01, lib/schedule.cpp).
+// Exercise 01: the schedules and the arrays derived from them (lesson 01, lib/diffusion/schedule.cpp).
 // Everything in double: the checks compare to 1e-12 where the formula allows it.
 #pragma once
 #include <vector>

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "check.h"
+#include "core/rng.h"
 #include "exercise.h"
-#include "rng.h"
 
 // q(x_{t-1} | x_t, x_0) is proportional to q(x_t | x_{t-1}) q(x_{t-1} | x_0): in x_{t-1}, a Gaussian
 // N(x_t / sqrt(alpha_t), beta_t / alpha_t) times N(sqrt(abar_{t-1}) x_0, 1 - abar_{t-1}). The

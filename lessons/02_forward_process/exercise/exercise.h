@@ -1,7 +1,7 @@
 // Exercise 02: the forward process in one shot, and the posterior it implies (lesson 02,
-// lib/diffusion.cpp; DDPM Eqs. 4, 6 and 7).
+// lib/diffusion/forward.cpp; DDPM Eqs. 4, 6 and 7).
 #pragma once
-#include "schedule.h"
+#include "diffusion/schedule.h"
 
 namespace ex {
 

@@ -1,5 +1,5 @@
 // Checks for exercise 03, by value: the table against its formula in double; the forward pass
-// against the library's model built with the sinusoidal embedding (lib/model.cpp, itself checked
+// against the library's model built with the sinusoidal embedding (lib/nn/model.cpp, itself checked
 // against the layers, finite differences and PyTorch in tests/) on the same random Linear weights.
 // The exercise is handed a model with learned tables, so its own forward gives the wrong answer.
 #include <cmath>

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "exercise.h"
-#include "layers.h"
+#include "nn/layers.h"
 
 namespace ex {
 

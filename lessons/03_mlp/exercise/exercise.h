@@ -1,7 +1,7 @@
 // Exercise 03: the network's forward pass, with a step embedding the lesson did not use (lesson 03,
-// lib/model.cpp, lib/layers.h).
+// lib/nn/model.cpp, lib/nn/layers.h).
 #pragma once
-#include "model.h"
+#include "nn/model.h"
 
 namespace ex {
 

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "check.h"
+#include "core/gradcheck.h"
+#include "core/rng.h"
 #include "exercise.h"
-#include "gradcheck.h"
-#include "rng.h"
 
 static std::vector<double> randn(size_t n, ddpm::Rng& rng) {
     std::vector<double> v(n);

@@ -1,5 +1,5 @@
 // Exercise 04: backward passes the lesson did not write: a new activation, and a whole hidden
-// block of the notebook's network (lesson 04, lib/layers.h). Each ACCUMULATES (+=) into the
+// block of the notebook's network (lesson 04, lib/nn/layers.h). Each ACCUMULATES (+=) into the
 // gradients it writes, like the library's.
 #pragma once
 

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "check.h"
-#include "datasets.h"
-#include "diffusion.h"
+#include "data/datasets.h"
+#include "diffusion/forward.h"
 #include "exercise.h"
 
 static std::vector<double> abar_of(const ddpm::Schedule& sched) {

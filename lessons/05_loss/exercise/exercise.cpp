@@ -1,7 +1,6 @@
 // Exercise 05: fill in snr and x0_loss. `make exercise` in lessons/05_loss checks them.
 #include <vector>
 
-#include "diffusion.h"
 #include "exercise.h"
 
 namespace ex {

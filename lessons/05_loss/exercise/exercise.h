@@ -1,9 +1,9 @@
 // Exercise 05: the loss the notebook did not choose: asking for x_0 instead of the noise (lesson
-// 05, lib/diffusion.cpp; DDPM Sec. 3.2 and Eq. 14).
+// 05, lib/diffusion/loss.cpp; DDPM Sec. 3.2 and Eq. 14).
 #pragma once
-#include "model.h"
-#include "rng.h"
-#include "schedule.h"
+#include "core/rng.h"
+#include "diffusion/schedule.h"
+#include "nn/model.h"
 
 namespace ex {
 

@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "check.h"
+#include "core/rng.h"
 #include "exercise.h"
-#include "optim.h"
-#include "rng.h"
+#include "nn/optim.h"
 
 int main() {
     exercise::Checker check = exercise::start("06 AdamW and gradient clipping");

@@ -1,4 +1,4 @@
-// Exercise 06: one AdamW step and gradient clipping (lesson 06, lib/optim.cpp).
+// Exercise 06: one AdamW step and gradient clipping (lesson 06, lib/nn/optim.cpp).
 #pragma once
 #include <cstddef>
 

@@ -1,8 +1,8 @@
 // Exercise 07: one reverse step with either variance DDPM names, the notebook's and Algorithm 2's
-// with the posterior variance (lesson 07, lib/diffusion.cpp; DDPM Sec. 3.2, Eqs. 7 and 11).
+// with the posterior variance (lesson 07, lib/diffusion/sample.cpp; DDPM Sec. 3.2, Eqs. 7 and 11).
 #pragma once
-#include "rng.h"
-#include "schedule.h"
+#include "core/rng.h"
+#include "diffusion/schedule.h"
 
 namespace ex {
 

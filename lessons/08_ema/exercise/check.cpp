@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "check.h"
+#include "core/rng.h"
 #include "exercise.h"
-#include "rng.h"
 
 static void check_decay(exercise::Checker& check) {
     check.near("warmup_decay(0, 0.999) = 1 / 10", ex::warmup_decay(0, 0.999), 0.1, 1e-12);

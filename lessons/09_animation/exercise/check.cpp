@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "check.h"
+#include "core/rng.h"
 #include "exercise.h"
 #include "render/gif.h"
-#include "rng.h"
 
 // Encodes with the library, decodes with yours; "" when every index came back, else the first
 // difference.

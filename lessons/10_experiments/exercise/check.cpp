@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "check.h"
-#include "datasets.h"
+#include "core/rng.h"
+#include "data/datasets.h"
 #include "exercise.h"
-#include "rng.h"
 
 static ddpm::Tensor gaussian_1d(int n, double mean, ddpm::Rng& rng) {
     ddpm::Tensor t({n, 1});

@@ -1,7 +1,7 @@
 // Exercise 10: a measure of your own for the sweep, scored against the noise floor like lesson
-// 10's table (lib/metrics.cpp has the lesson's measures).
+// 10's table (lib/data/metrics.cpp has the lesson's measures).
 #pragma once
-#include "tensor.h"
+#include "core/tensor.h"
 
 namespace ex {
 

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "check.h"
-#include "datasets.h"
+#include "data/datasets.h"
+#include "diffusion/schedule.h"
 #include "exercise.h"
-#include "schedule.h"
-#include "score.h"
+#include "likelihood/score.h"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // Checks for exercise 13, by value: the two predictors are the exact noise of two Gaussian data
-// sets (lib/ode.h's gaussian_field), so the samples' statistics are known: at w = 1 the
+// sets (lib/likelihood/ode.h's gaussian_field), so the samples' statistics are known: at w = 1 the
 // conditional Gaussian's mean and covariance, at w = 0 the unconditional one's, at w = 3 a mean
 // pushed past the conditional one, away from the unconditional; a short run against the loop
 // written out with the same noise; and the generator after exactly 2 n (T - 1) normal draws.
@@ -8,9 +8,8 @@
 #include <vector>
 
 #include "check.h"
-#include "diffusion.h"
 #include "exercise.h"
-#include "ode.h"
+#include "likelihood/ode.h"
 
 namespace {
 

@@ -1,10 +1,10 @@
-// Exercise 13: a guided sampling loop (lesson 13, lib/guidance.h, lib/diffusion.h,
+// Exercise 13: a guided sampling loop (lesson 13, lib/diffusion/guidance.h, lib/diffusion/sample.h,
 // docs/theory.md §18).
 #pragma once
 #include <functional>
 
-#include "rng.h"
-#include "schedule.h"
+#include "core/rng.h"
+#include "diffusion/schedule.h"
 
 namespace ex {
 

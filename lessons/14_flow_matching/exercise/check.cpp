@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "check.h"
-#include "diffusion.h"
+#include "diffusion/forward.h"
+#include "diffusion/objective.h"
 #include "exercise.h"
-#include "objective.h"
 
 namespace {
 

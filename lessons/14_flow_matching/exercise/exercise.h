@@ -1,8 +1,8 @@
 // Exercise 14: the v parametrisation, and the exact velocity of flow matching (lesson 14,
-// lib/objective.h, lib/flow.h, docs/theory.md §19 and §20).
+// lib/diffusion/objective.h, lib/diffusion/flow.h, docs/theory.md §19 and §20).
 #pragma once
 
-#include "schedule.h"
+#include "diffusion/schedule.h"
 
 namespace ex {
 

@@ -1,0 +1,77 @@
+#include "core/rng.h"
+
+#include <cmath>
+#include <utility>
+
+#include "core/error.h"
+
+namespace ddpm {
+
+Rng::Rng(uint64_t seed, uint64_t stream) {
+    // PCG's seeding: the increment must be odd; advance once before and after adding the seed.
+    inc_ = (stream << 1u) | 1u;
+    next_u32();
+    state_ += seed;
+    next_u32();
+}
+
+uint32_t Rng::next_u32() {
+    uint64_t old = state_;
+    state_ = old * 6364136223846793005ULL + inc_;
+    uint32_t xorshifted = static_cast<uint32_t>(((old >> 18u) ^ old) >> 27u);
+    uint32_t rot = static_cast<uint32_t>(old >> 59u);
+    return (xorshifted >> rot) | (xorshifted << ((32u - rot) & 31u));
+}
+
+float Rng::uniform() {
+    return static_cast<float>(next_u32() >> 8) * (1.0f / 16777216.0f);
+}
+
+float Rng::uniform(float lo, float hi) {
+    return lo + (hi - lo) * uniform();
+}
+
+float Rng::normal() {
+    if (has_cached_) {
+        has_cached_ = false;
+        return cached_normal_;
+    }
+    // Box-Muller in double: u1 in (0, 1] so log(u1) is finite.
+    double u1 = (static_cast<double>(next_u32()) + 1.0) / 4294967296.0;
+    double u2 = static_cast<double>(next_u32()) / 4294967296.0;
+    double r = std::sqrt(-2.0 * std::log(u1));
+    double theta = 2.0 * M_PI * u2;
+    cached_normal_ = static_cast<float>(r * std::sin(theta));
+    has_cached_ = true;
+    return static_cast<float>(r * std::cos(theta));
+}
+
+int Rng::randint(int n) {
+    if (n <= 0) throw Error("randint: n must be positive, got " + std::to_string(n));
+    // Lemire (2019): multiply into 64 bits and reject the few values that would bias the result.
+    uint64_t m = static_cast<uint64_t>(next_u32()) * static_cast<uint64_t>(n);
+    uint32_t low = static_cast<uint32_t>(m);
+    if (low < static_cast<uint32_t>(n)) {
+        uint32_t threshold =
+            static_cast<uint32_t>(-static_cast<uint32_t>(n)) % static_cast<uint32_t>(n);
+        while (low < threshold) {
+            m = static_cast<uint64_t>(next_u32()) * static_cast<uint64_t>(n);
+            low = static_cast<uint32_t>(m);
+        }
+    }
+    return static_cast<int>(m >> 32);
+}
+
+void Rng::shuffle(std::vector<int>& v) {
+    for (int i = static_cast<int>(v.size()) - 1; i > 0; --i) std::swap(v[i], v[randint(i + 1)]);
+}
+
+void Rng::set_state(const State& s) {
+    if ((s.inc & 1u) == 0) throw Error("rng state: the increment must be odd");
+    state_ = s.state;
+    inc_ = s.inc;
+    cached_normal_ = s.cached_normal;
+    has_cached_ = s.has_cached;
+}
+
+}  // namespace ddpm
