@@ -124,8 +124,11 @@ HOT := $(B)/obj/lib/fast/gemm.o $(B)/obj/lib/fast/linear.o $(B)/obj/lib/fast/red
        $(B)/obj/lib/nn/layers.o $(B)/obj/lib/nn/optim.o $(B)/obj/tools/bench.o
 $(HOT): CXXFLAGS += $(if $(filter 1,$(DEBUG)),,-O3 -fno-math-errno)
 
+# Made afresh each time: ar only adds and replaces members, so an object whose source was moved
+# or removed would stay in the archive and clash with its successor.
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(B)/lessons/%: $(B)/obj/lessons/%/main.o $(LIB)
