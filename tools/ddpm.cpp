@@ -1204,7 +1204,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     const std::string command = ddpm::printable_message(argv[1]);
-    ddpm::set_flush_denormals(true);  // twice as fast late in training (lib/parallel.h)
+    ddpm::set_flush_denormals(true);  // twice as fast late in training (lib/fast/parallel.h)
     // A closed pipe (ddpm train ... | head -1) must not kill a run before it saves: writes to it
     // fail instead, and standard output is checked once at the end.
     std::signal(SIGPIPE, SIG_IGN);
