@@ -314,10 +314,11 @@ def main():
               q[0] < 6 * q[4],
               "flow matching on the S-curve, 100 epochs: SWD %s (floor %s)" % (
                   q and "%.4f" % q[0], q and "%.4f" % q[4]))
-        shown = browser.evaluate("!document.getElementById('flow-why').hidden && "
-                                 "!!document.getElementById('flow-why').offsetHeight")
-        check(shown, "a flow model's view says what it shows (the straight path, Heun's method, "
-                     "its field): %s" % ("shown" if shown else "not shown"))
+        shown = browser.evaluate("""["flow-why", "train-why-flow", "train-why"].map((id) =>
+            document.getElementById(id).offsetHeight > 0)""")
+        check(shown == [True, True, False],
+              "a flow model's view says what it trains and shows (the velocity, the straight "
+              "path, Heun's method, its field), not the eps model's text: shown %s" % shown)
         browser.screenshot(os.path.join(out, "page-flow.png"))
         check_view(browser, out, "flow")
 

@@ -286,6 +286,8 @@ function refreshControls() {
   const flow = run.status === "ready" || run.status === "loading" ? $("model").value === "flow"
                                                                    : run.flow;
   $("flow-why").hidden = !flow;
+  $("train-why").hidden = flow;
+  $("train-why-flow").hidden = !flow;
   const label = $("label");
   if (label.options.length !== classes + 1) {
     label.innerHTML = "";

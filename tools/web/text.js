@@ -23,6 +23,7 @@ const PAGE_ZH = {
   "seed": "种子",
   "schedule": "β 调度",
   "sch-sigmoid": "sigmoid（notebook 的）",
+  "train-why-flow": "每一步取 128 个点、一个随机时间 τ 和噪声 ε，教网络 v<sub>θ</sub>(x<sub>τ</sub>, τ) 学会从点到它的噪声的直线路径上的速度 ε − x<sub>0</sub>。",
   "train-why": "每一步取 128 个点、一个随机步 t 和噪声 ε，教网络 ε<sub>θ</sub>(x<sub>t</sub>, t) 把 ε 找回来。同一个种子得到的运行和 <code>ddpm train --seed</code> 一样。",
   "model": "模型",
   "m-eps": "预测 ε（notebook 的）",
