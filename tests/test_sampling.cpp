@@ -35,9 +35,7 @@ TEST_CASE("p_sample is the notebook's arithmetic, by hand") {
 TEST_CASE("the posterior variance and the last step follow DDPM") {
     ddpm::MLPDiffusion m = small_model(2);
     ddpm::Schedule sched = ddpm::Schedule::linear(10);
-    ddpm::SamplerOptions post;
-    post.variance = ddpm::SamplerOptions::Variance::posterior;
-    post.noise_at_last_step = false;
+    const ddpm::SamplerOptions post = ddpm::SamplerOptions::algorithm2();
     float x1[2] = {0.1f, 0.2f}, x2[2] = {0.1f, 0.2f}, eps[2];
     int tb[1];
     ddpm::Rng a(3), b(4);  // different noise: at t = 0 with no noise the results must agree

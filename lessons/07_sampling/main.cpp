@@ -113,9 +113,7 @@ int main(int argc, char** argv) {
 
     // 5. Other samplers on the same model: DDPM's Algorithm 2 as written (posterior variance, no
     //    noise at the last step), and DDIM with 20 steps (deterministic, eta = 0).
-    ddpm::SamplerOptions alg2;
-    alg2.variance = ddpm::SamplerOptions::Variance::posterior;
-    alg2.noise_at_last_step = false;
+    const ddpm::SamplerOptions alg2 = ddpm::SamplerOptions::algorithm2();
     ddpm::Tensor x_T = ddpm::randn(n, 2, rng);
     ddpm::Tensor s_alg2 = ddpm::p_sample_loop(model, x_T, sched, rng, alg2).frame(100);
     ddpm::Tensor s_ddim = ddpm::ddim_sample_loop(model, x_T, sched, rng, 20, 0.0f).frame(20);

@@ -202,11 +202,10 @@ int main(int argc, char** argv) {
                             seq = ddpm::ddim_sample_loop(model, x_T, tr.sched, rng, std::min(20, T),
                                                          0.0f);
                         } else {
-                            ddpm::SamplerOptions opt;
-                            if (std::string(sampler) == "algorithm2") {
-                                opt.variance = ddpm::SamplerOptions::Variance::posterior;
-                                opt.noise_at_last_step = false;
-                            }
+                            const ddpm::SamplerOptions opt =
+                                std::string(sampler) == "algorithm2"
+                                    ? ddpm::SamplerOptions::algorithm2()
+                                    : ddpm::SamplerOptions::notebook();
                             seq = ddpm::p_sample_loop(model, x_T, tr.sched, rng, opt);
                         }
                         ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);

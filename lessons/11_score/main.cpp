@@ -250,9 +250,7 @@ int main(int argc, char** argv) {
     // denoiser's samples (the 100 % end: it gives back training points), the network's as
     // training goes on, and fresh points of the curve (0 %). Both samplers by DDPM's Algorithm
     // 2: noise at the last step would blur every sample by sqrt(1 - abar_0) = 0.0047.
-    ddpm::SamplerOptions alg2;
-    alg2.variance = ddpm::SamplerOptions::Variance::posterior;
-    alg2.noise_at_last_step = false;
+    const ddpm::SamplerOptions alg2 = ddpm::SamplerOptions::algorithm2();
     const ddpm::Tensor x_ideal = ideal_samples(ideal, sched, m, alg2, rng);
     const double d_ideal = median_nearest(x_ideal, train), d_fresh = median_nearest(fresh, train);
     std::printf(

@@ -63,9 +63,7 @@ struct SweepRow {
 // Algorithm 2 from the EMA weights (the improved recipe of lesson 10), n points of class k.
 ddpm::Tensor sample_class(const ddpm::MLPDiffusion& model, const ddpm::Schedule& sched, int k,
                           float w, int n, ddpm::Rng& rng) {
-    ddpm::SamplerOptions alg2;
-    alg2.variance = ddpm::SamplerOptions::Variance::posterior;
-    alg2.noise_at_last_step = false;
+    const ddpm::SamplerOptions alg2 = ddpm::SamplerOptions::algorithm2();
     const ddpm::Denoiser d{&model, ddpm::Objective::eps, k, w};
     const ddpm::Tensor seq = ddpm::p_sample_loop(d, ddpm::randn(n, 2, rng), sched, rng, alg2);
     return seq.frame(sched.num_steps);

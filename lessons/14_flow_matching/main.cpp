@@ -72,9 +72,7 @@ ddpm::Tensor last(const ddpm::Tensor& seq) {
 std::vector<Score> by_objective(const std::vector<ddpm::Trainer*>& runs, const ddpm::Tensor& x_T,
                                 const ddpm::Tensor& real_a, const ddpm::Tensor& real_b,
                                 std::vector<ddpm::Tensor>* samples) {
-    ddpm::SamplerOptions alg2;
-    alg2.variance = ddpm::SamplerOptions::Variance::posterior;
-    alg2.noise_at_last_step = false;
+    const ddpm::SamplerOptions alg2 = ddpm::SamplerOptions::algorithm2();
     std::printf(
         "\nwhat the network predicts, at equal training (EMA weights, 100 network evaluations)\n"
         "objective  sampler            last loss   SWD / floor   precision   recall\n");

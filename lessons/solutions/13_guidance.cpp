@@ -10,9 +10,7 @@ namespace ex {
 
 void guided_sample(float* x, int n, const Eps& eps_cond, const Eps& eps_uncond, float w,
                    const ddpm::Schedule& sched, ddpm::Rng& rng) {
-    ddpm::SamplerOptions alg2;  // DDPM's Algorithm 2
-    alg2.variance = ddpm::SamplerOptions::Variance::posterior;
-    alg2.noise_at_last_step = false;
+    const ddpm::SamplerOptions alg2 = ddpm::SamplerOptions::algorithm2();  // DDPM's Algorithm 2
     std::vector<float> cond(2 * static_cast<size_t>(n)), uncond(cond.size()), eps(cond.size());
     for (int t = sched.num_steps - 1; t >= 0; --t) {
         eps_cond(x, n, t, cond.data());

@@ -18,6 +18,11 @@ struct SamplerOptions {
     enum class Variance { beta, posterior } variance = Variance::beta;
     // Add noise at the last step (t = 0)? The notebook does (its quirk 6); Algorithm 2 does not.
     bool noise_at_last_step = true;
+
+    // The two the course names: the notebook's (sigma^2 = beta_t, noise at every step: the
+    // defaults) and DDPM's Algorithm 2 as written (sigma^2 = beta~_t, no noise at t = 0).
+    static SamplerOptions notebook() { return {}; }
+    static SamplerOptions algorithm2() { return {Variance::posterior, false}; }
 };
 
 // p_sample: one reverse step from x_t to x_{t-1}, for n points in place (DDPM Algorithm 2, Eq. 11):

@@ -300,11 +300,9 @@ WEB_API int ddpm_web_sample(const char* sampler, int ema, int n, int seed, int d
             }
             if (how != "notebook" && how != "algorithm2")
                 throw ddpm::UsageError("sampler " + how + ": use notebook, algorithm2 or ddim");
-            ddpm::SamplerOptions opt;
-            if (how == "algorithm2") {
-                opt.variance = ddpm::SamplerOptions::Variance::posterior;
-                opt.noise_at_last_step = false;
-            }
+            const ddpm::SamplerOptions opt = how == "algorithm2"
+                                                 ? ddpm::SamplerOptions::algorithm2()
+                                                 : ddpm::SamplerOptions::notebook();
             for (int t = sched.num_steps; t >= 0; --t) steps.push_back(t);
             keep_trajectory(ddpm::p_sample_loop(d, x_T, sched, rng, opt), steps, s.norm);
             return g_trajectory.dim(0);
