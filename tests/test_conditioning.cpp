@@ -56,7 +56,8 @@ TEST_CASE("eps, x0 and v: each target turned back into eps gives the noise drawn
 }
 
 // The one loss at its first case is the notebook's diffusion_loss_fn, written out here as the
-// notebook writes it: antithetic steps, then the noise, x_t by Eq. 4, the mean of (eps - eps_theta)^2.
+// notebook writes it: antithetic steps, then the noise, x_t by Eq. 4, the mean of
+// (eps - eps_theta)^2.
 TEST_CASE("diffusion_loss_fn for eps without labels is the notebook's loss, bit for bit") {
     const ddpm::Schedule sched = ddpm::Schedule::sigmoid(100);
     ddpm::MLPDiffusion a{ddpm::ModelConfig{}}, b{ddpm::ModelConfig{}};

@@ -1,6 +1,6 @@
-// The ELBO (lib/likelihood/elbo.h): the Gaussian KL against a Monte Carlo estimate, each step's KL against
-// DDPM's Eq. 12 (the weighted noise error it reduces to), and the bound itself: never below the
-// data's own entropy, whatever the model.
+// The ELBO (lib/likelihood/elbo.h): the Gaussian KL against a Monte Carlo estimate, each step's KL
+// against DDPM's Eq. 12 (the weighted noise error it reduces to), and the bound itself: never below
+// the data's own entropy, whatever the model.
 #include <doctest/doctest.h>
 
 #include <cmath>

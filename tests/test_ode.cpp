@@ -1,8 +1,9 @@
-// The probability-flow ODE (lib/likelihood/ode.h). On Gaussian data, whose every q(x_t) and log-likelihood
-// are closed forms, the exact log p of the sampler must meet the Gaussian's and never fall below
-// it; the density must integrate to 1; the encoding must invert the sampler; each step's log-det
-// must be the finite-difference Jacobian's; Hutchinson's estimate must average to the exact
-// divergence; and the network's Jacobian, for every objective, must be its finite differences'.
+// The probability-flow ODE (lib/likelihood/ode.h). On Gaussian data, whose every q(x_t) and
+// log-likelihood are closed forms, the exact log p of the sampler must meet the Gaussian's and
+// never fall below it; the density must integrate to 1; the encoding must invert the sampler; each
+// step's log-det must be the finite-difference Jacobian's; Hutchinson's estimate must average to
+// the exact divergence; and the network's Jacobian, for every objective, must be its finite
+// differences'.
 #include <doctest/doctest.h>
 
 #include <cmath>

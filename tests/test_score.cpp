@@ -1,6 +1,6 @@
-// The score (lib/likelihood/score.h): the ideal denoiser's eps* is -sqrt(1 - abar) times the gradient of its
-// own log-density, by central differences; one training point is a closed form; far from the data
-// nothing underflows to NaN.
+// The score (lib/likelihood/score.h): the ideal denoiser's eps* is -sqrt(1 - abar) times the
+// gradient of its own log-density, by central differences; one training point is a closed form; far
+// from the data nothing underflows to NaN.
 #include <doctest/doctest.h>
 
 #include <cmath>

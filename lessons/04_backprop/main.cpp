@@ -3,10 +3,10 @@
 // The loss is L = mean((eps_theta(x_t, t) - eps)^2). Its gradient with respect to every weight
 // comes from the chain rule, applied layer by layer from the loss back to the input: each layer's
 // backward turns the gradient of its output into the gradients of its input and its parameters.
-// Here the whole pass is spelled out with the plain layers of lib/nn/layers.cpp, in double precision,
-// then checked two ways: against the model's own backward (lib/nn/model.cpp, the same layer calls,
-// run by the fast tier), and against central finite differences, (L(w + h) - L(w - h)) / 2h, for
-// a sample of entries of every tensor.
+// Here the whole pass is spelled out with the plain layers of lib/nn/layers.cpp, in double
+// precision, then checked two ways: against the model's own backward (lib/nn/model.cpp, the same
+// layer calls, run by the fast tier), and against central finite differences,
+// (L(w + h) - L(w - h)) / 2h, for a sample of entries of every tensor.
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -43,8 +43,8 @@ int main(int argc, char** argv) {
     auto G = [&](const char* name) { return model.grads.data() + model.info(name).offset; };
 
     // Forward, keeping what backward needs: each block's output after its ReLU, and the output.
-    // Written with the plain loops of lib/nn/layers.cpp: the fast tier (lib/fast/, the same products
-    // tiled and threaded) stays off until check 1 compares the two.
+    // Written with the plain loops of lib/nn/layers.cpp: the fast tier (lib/fast/, the same
+    // products tiled and threaded) stays off until check 1 compares the two.
     ddpm::fast::set_enabled(false);
     std::vector<double> h1(B * H), h2(B * H), h3(B * H), out(N);
     auto forward = [&] {

@@ -3,9 +3,10 @@
 // The notebook's loop (DDPM Algorithm 1), written out: for each epoch, shuffle the 10,000 points;
 // for each batch of 128: the loss, zero the gradients, backward, clip the gradient's norm to 1, an
 // Adam step (lr 1e-3), the EMA. The notebook runs 4000 epochs (316,000 steps).
-// The pieces: diffusion_loss_fn and diffusion_loss_backward in lib/diffusion/loss.cpp (lessons 04, 05);
-// Adam, clip_grad_norm and EMA in lib/nn/optim.cpp. The tools run the same loop as ddpm::Trainer
-// (lib/diffusion/train.cpp), which can also stop and resume; this lesson checks that both give the same bits.
+// The pieces: diffusion_loss_fn and diffusion_loss_backward in lib/diffusion/loss.cpp
+// (lessons 04, 05); Adam, clip_grad_norm and EMA in lib/nn/optim.cpp. The tools run the same loop
+// as ddpm::Trainer (lib/diffusion/train.cpp), which can also stop and resume; this lesson checks
+// that both give the same bits.
 //
 // Run it longer with:  EPOCHS=4000 make
 #include <chrono>

@@ -5,7 +5,8 @@
 //   mean    = (x_t - betas[t] / one_minus_alphas_bar_sqrt[t] * eps_theta(x_t, t))
 //             / sqrt(1 - betas[t])
 //   x_{t-1} = mean + sigma_t z
-// In the notebook: p_sample and p_sample_loop.  Here: ddpm::p_sample(_loop) in lib/diffusion/sample.cpp.
+// In the notebook: p_sample and p_sample_loop.  Here: ddpm::p_sample(_loop) in
+// lib/diffusion/sample.cpp.
 //
 // Train longer with:  EPOCHS=4000 make
 #include <cmath>

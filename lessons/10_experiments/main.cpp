@@ -3,8 +3,8 @@
 //
 // It trains one model per (schedule, number of steps, step embedding), then samples each with
 // three samplers, from the raw and from the EMA weights, and scores every result against the
-// noise floor (lib/data/metrics.cpp). It prints the table, writes it with the command and the machine
-// to docs/experiments.md, and draws experiments.png (a row per trained model).
+// noise floor (lib/data/metrics.cpp). It prints the table, writes it with the command and the
+// machine to docs/experiments.md, and draws experiments.png (a row per trained model).
 //
 //   make                 the default sweep: a small budget, a few minutes on 2 cores
 //   FULL=1 make          the notebook's budget (4000 epochs over 10,000 points): hours

@@ -4,10 +4,10 @@
 // grows denser (Tweedie's formula; denoising score matching):
 //   s_theta(x, t) = -eps_theta(x, t) / sqrt(1 - abar_t)          ~  grad_x log q(x_t)
 // For a finite training set, q(x_t) is a mixture of one Gaussian per training point, so its score
-// and the best possible eps are closed forms (the ideal denoiser, lib/likelihood/score.h). This lesson draws
-// the learned field beside the exact one, measures where the network is furthest from it, samples
-// with the exact one (it gives back the training points: it memorises) and with the learned score
-// by Langevin dynamics, the bridge to score-based models.
+// and the best possible eps are closed forms (the ideal denoiser, lib/likelihood/score.h). This
+// lesson draws the learned field beside the exact one, measures where the network is furthest from
+// it, samples with the exact one (it gives back the training points: it memorises) and with the
+// learned score by Langevin dynamics, the bridge to score-based models.
 //
 // Train longer with:  EPOCHS=300000 make   (shorter: EPOCHS=15000 make, before it sets in)
 #include <algorithm>

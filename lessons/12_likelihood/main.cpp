@@ -1,17 +1,17 @@
 // Lesson 12: the ODE and the likelihood.
 //
 // The reverse process has a deterministic twin, the probability-flow ODE, which carries the prior
-// to the same marginals without adding noise. DDIM with eta = 0 is its Euler method (lib/likelihood/ode.h).
-// Being deterministic and invertible, it encodes a point x_0 to its x_T and back, and it gives
-// the model's log-likelihood by the change of variables, two ways:
+// to the same marginals without adding noise. DDIM with eta = 0 is its Euler method
+// (lib/likelihood/ode.h). Being deterministic and invertible, it encodes a point x_0 to its x_T and
+// back, and it gives the model's log-likelihood by the change of variables, two ways:
 //   exact:     each Heun step is an invertible map of the plane; its log |det| from the network's
 //              2 x 2 input Jacobian, summed over the steps, is the exact density of the sampler
 //              (a discrete normalising flow):  log p(x_0) = log p_T(x_T) - sum log |det J_step|
 //   estimate:  the continuous-time integral of the divergence, log p_T(x_T) + integral of div eps,
 //              by the trapezoid rule (the papers' way; biased at finite steps, measured here)
 // The ELBO (DDPM Eq. 5, docs/theory.md) is the third: a bound on the stochastic sampler's NLL,
-// term by term (lib/likelihood/elbo.h). All are checked on Gaussian data, whose log-likelihood is a closed
-// form, and against the S-curve's own entropy, the floor no model goes below.
+// term by term (lib/likelihood/elbo.h). All are checked on Gaussian data, whose log-likelihood is a
+// closed form, and against the S-curve's own entropy, the floor no model goes below.
 //
 // Train longer with:  EPOCHS=4000 make
 #include <cmath>

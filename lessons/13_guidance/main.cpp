@@ -3,7 +3,8 @@
 // The network gets a third input, the class: a learned row per class added in every block, like
 // the step's (lib/nn/model.h), and one more row that means "no class". Training drops each label to
 // "no class" with probability 0.1 (label dropout), so one network learns both the conditional
-// eps(x_t, t, c) and the unconditional eps(x_t, t). Sampling mixes the two (lib/diffusion/guidance.h):
+// eps(x_t, t, c) and the unconditional eps(x_t, t). Sampling mixes the two
+// (lib/diffusion/guidance.h):
 //   eps = eps_uncond + w (eps_cond - eps_uncond)
 // w = 0 ignores the class, w = 1 is the conditional model, w > 1 overshoots it. The sweep below
 // measures what w buys and costs, class by class: precision (the samples lie on their class's

@@ -1,6 +1,6 @@
 // Solution to exercise 07: the posterior variance is Eq. 7's, one line; the step is Eq. 11's mean
-// plus sigma_t z, with sigma_t picked by the variance asked for (lib/diffusion/sample.cpp's p_sample does
-// the same after asking the model for eps).
+// plus sigma_t z, with sigma_t picked by the variance asked for (lib/diffusion/sample.cpp's
+// p_sample does the same after asking the model for eps).
 #include <cmath>
 
 #include "exercise.h"

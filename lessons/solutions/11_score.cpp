@@ -1,6 +1,6 @@
 // Solution to exercise 11: Bayes' rule over the training points, with the largest exponent
-// subtracted (as IdealDenoiser::eps in lib/likelihood/score.cpp does), then the posterior's mean and spread;
-// Tweedie's formula is one line.
+// subtracted (as IdealDenoiser::eps in lib/likelihood/score.cpp does), then the posterior's mean
+// and spread; Tweedie's formula is one line.
 #include <algorithm>
 #include <cmath>
 #include <vector>

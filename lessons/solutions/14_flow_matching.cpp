@@ -1,7 +1,8 @@
-// Solution to exercise 14. v is objective_target's line (lib/diffusion/objective.cpp); the way back is the
-// rotation of (x_t, v) by the angle whose cosine is a: eps = s x_t + a v, x_0 = a x_t - s v. For
-// Gaussian data, x_tau = (1 - tau) x_0 + tau eps is Gaussian with mean (1 - tau) m and covariance
-// S = (1 - tau)^2 C + tau^2 I, and its covariances with eps and x_0 are tau I and (1 - tau) C, so
+// Solution to exercise 14. v is objective_target's line (lib/diffusion/objective.cpp); the way back
+// is the rotation of (x_t, v) by the angle whose cosine is a: eps = s x_t + a v, x_0 = a x_t - s v.
+// For Gaussian data, x_tau = (1 - tau) x_0 + tau eps is Gaussian with mean (1 - tau) m and
+// covariance S = (1 - tau)^2 C + tau^2 I, and its covariances with eps and x_0 are tau I and (1 -
+// tau) C, so
 //   E[eps | x] = tau S^-1 (x - (1 - tau) m),   E[x_0 | x] = m + (1 - tau) C S^-1 (x - (1 - tau) m).
 #include <cmath>
 

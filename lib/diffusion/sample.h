@@ -1,5 +1,5 @@
-// The reverse process p: sampling, from the notebook's p_sample and p_sample_loop (DDPM Algorithm 2,
-// Eq. 11) to DDIM.
+// The reverse process p: sampling, from the notebook's p_sample and p_sample_loop
+// (DDPM Algorithm 2, Eq. 11) to DDIM.
 #pragma once
 #include <vector>
 

@@ -32,8 +32,8 @@ void pass_with_jacobian(MLPDiffusion& model, const float* x, const Conditioning&
     model.zero_grad();  // the parameters' gradients are a by-product here
 }
 
-// The denoiser's output and its Jacobian, with its class and guidance (lib/diffusion/guidance.h): the
-// guided mix uncond + w (cond - uncond) is linear, so its Jacobian is the same mix of the two.
+// The denoiser's output and its Jacobian, with its class and guidance (lib/diffusion/guidance.h):
+// the guided mix uncond + w (cond - uncond) is linear, so its Jacobian is the same mix of the two.
 void denoiser_jacobian(MLPDiffusion& model, const Denoiser& d, const float* x,
                        const Conditioning& time, int n, float* out, double* jac) {
     const size_t values = static_cast<size_t>(n) * model.config().dim;

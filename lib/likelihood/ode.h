@@ -43,10 +43,10 @@ using NoiseField = std::function<void(const float* x, int n, int t, float* eps, 
 
 enum class Divergence { exact, hutchinson };
 
-// A denoiser (any DDPM objective: its output is turned into eps, lib/diffusion/objective.h) as a field. The
-// Jacobian takes one backward pass a dimension (dout = e_j gives row j); Hutchinson's divergence
-// one, with dout = v, v_d = +-1 from rng (and no Jacobian). The field keeps its own copy of the
-// model for the passes' buffers.
+// A denoiser (any DDPM objective: its output is turned into eps, lib/diffusion/objective.h) as a
+// field. The Jacobian takes one backward pass a dimension (dout = e_j gives row j); Hutchinson's
+// divergence one, with dout = v, v_d = +-1 from rng (and no Jacobian). The field keeps its own copy
+// of the model for the passes' buffers.
 NoiseField network_field(const Denoiser& d, const Schedule& sched,
                          Divergence how = Divergence::exact, Rng* rng = nullptr);
 

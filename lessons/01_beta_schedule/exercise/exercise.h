@@ -1,5 +1,6 @@
-// Exercise 01: the schedules and the arrays derived from them (lesson 01, lib/diffusion/schedule.cpp).
-// Everything in double: the checks compare to 1e-12 where the formula allows it.
+// Exercise 01: the schedules and the arrays derived from them (lesson 01,
+// lib/diffusion/schedule.cpp). Everything in double: the checks compare to 1e-12 where the formula
+// allows it.
 #pragma once
 #include <vector>
 

@@ -1,5 +1,6 @@
 // Exercise 08: the EMA early in training, where the notebook's starts badly (lesson 08,
-// lib/nn/optim.cpp). Written with the papers' decay d = 1 - mu (the notebook's mu = 0.01 is d = 0.99):
+// lib/nn/optim.cpp). Written with the papers' decay d = 1 - mu (the notebook's mu = 0.01 is
+// d = 0.99):
 //   shadow = d * shadow + (1 - d) * params
 #pragma once
 #include <cstddef>

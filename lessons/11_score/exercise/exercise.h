@@ -1,7 +1,8 @@
-// Exercise 11: what the ideal denoiser knows about x_0 (lesson 11, lib/likelihood/score.h). The training set
-// is N points x^i, each equally likely to be x_0, and a noised point is x_t = a x_0 + s eps with
-// eps ~ N(0, I) (a = alphas_bar_sqrt[t], s = one_minus_alphas_bar_sqrt[t]). Given x_t, the
-// posterior over x_0 is a distribution on the training points (Bayes' rule: derive its weights).
+// Exercise 11: what the ideal denoiser knows about x_0 (lesson 11, lib/likelihood/score.h). The
+// training set is N points x^i, each equally likely to be x_0, and a noised point is x_t = a x_0 +
+// s eps with eps ~ N(0, I) (a = alphas_bar_sqrt[t], s = one_minus_alphas_bar_sqrt[t]). Given x_t,
+// the posterior over x_0 is a distribution on the training points (Bayes' rule: derive its
+// weights).
 #pragma once
 
 namespace ex {

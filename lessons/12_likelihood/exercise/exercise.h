@@ -1,6 +1,6 @@
-// Exercise 12: the two pieces of the ODE's likelihood (lesson 12, lib/likelihood/ode.h, docs/theory.md §17):
-// the change of log-density of one step of the ODE sampler, and Hutchinson's estimate of a
-// divergence.
+// Exercise 12: the two pieces of the ODE's likelihood (lesson 12, lib/likelihood/ode.h,
+// docs/theory.md §17): the change of log-density of one step of the ODE sampler, and Hutchinson's
+// estimate of a divergence.
 #pragma once
 #include <functional>
 
