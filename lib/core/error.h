@@ -30,6 +30,12 @@ struct UsageError : Error {
     explicit UsageError(const std::string& what) : Error(what) {}
 };
 
+// A byte as two lower-case hex digits ("1b"), for the escapes of messages and JSON.
+inline std::string hex_byte(unsigned char c) {
+    const char* hex = "0123456789abcdef";
+    return {hex[c >> 4], hex[c & 15]};
+}
+
 // A message as the tools print it: one line, whatever bytes a file or flag put into it (control
 // characters become \xNN, so a newline or an ESC from a file cannot break or colour the
 // terminal), and at most about 300 characters (the middle of a longer one is cut: a 100 KB flag
@@ -37,14 +43,10 @@ struct UsageError : Error {
 inline std::string printable_message(const std::string& text) {
     std::string out;
     for (unsigned char c : text) {
-        if (c < 0x20 || c == 0x7f) {
-            const char* hex = "0123456789abcdef";
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        } else {
+        if (c < 0x20 || c == 0x7f)
+            out += "\\x" + hex_byte(c);
+        else
             out += static_cast<char>(c);
-        }
     }
     if (out.size() <= 320) return out;
     // Cut at UTF-8 character boundaries: never inside a multi-byte character.

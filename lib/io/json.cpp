@@ -263,10 +263,7 @@ std::string json_string(const std::string& s) {
             out += '\\';
             out += static_cast<char>(c);
         } else if (c < 0x20) {
-            const char* hex = "0123456789abcdef";
-            out += "\\u00";
-            out += hex[c >> 4];
-            out += hex[c & 15];
+            out += "\\u00" + hex_byte(c);
         } else {
             out += static_cast<char>(c);
         }
