@@ -90,11 +90,14 @@ def wait_until_trained(browser, timeout):
     return state
 
 
+# A phone's and two desktops' windows: width, height, device pixel ratio, whether it is a phone.
+SIZES = ((390, 844, 3, True), (1280, 800, 1, False), (1920, 1080, 1, False))
+
+
 def check_layout(browser, out, lang):
     """Screenshots of what the window shows at a phone's and two desktops' sizes, and the checks
     a layout can be held to."""
-    for width, height, scale, mobile in ((390, 844, 3, True), (1280, 800, 1, False),
-                                         (1920, 1080, 1, False)):
+    for width, height, scale, mobile in SIZES:
         browser.set_viewport(width, height, scale, mobile)
         if width >= 1200:
             browser.evaluate("document.getElementById('train-section').scrollIntoView()")
@@ -126,8 +129,7 @@ def check_view(browser, out, name):
     fits = []
     for lang in ("en", "zh"):
         browser.evaluate("document.getElementById('lang-%s').click()" % lang)
-        for width, height, scale, mobile in ((390, 844, 3, True), (1280, 800, 1, False),
-                                             (1920, 1080, 1, False)):
+        for width, height, scale, mobile in SIZES:
             browser.set_viewport(width, height, scale, mobile)
             browser.evaluate("document.getElementById('p-canvas').scrollIntoView({block: 'center'})")
             time.sleep(0.5)
