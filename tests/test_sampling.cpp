@@ -3,9 +3,14 @@
 #include "helpers.h"
 
 #include <cmath>
+#include <cstring>
 
+#include "core/error.h"
 #include "data/datasets.h"
+#include "diffusion/flow.h"
 #include "diffusion/sample.h"
+#include "diffusion/sampler.h"
+#include "likelihood/ode.h"
 
 static ddpm::MLPDiffusion small_model(uint64_t seed, int T = 10) {
     ddpm::MLPDiffusion m(ddpm::ModelConfig{T, 16, 2, 2});
@@ -94,4 +99,86 @@ TEST_CASE("DDIM with every step and eta = 1 is DDPM with the posterior variance"
     float d = max_abs_diff(ddpm_seq, ddim_seq);
     MESSAGE("largest difference over the trajectory: " << d);
     CHECK(d < 1e-4f);
+}
+
+// ---- Every sampler by name (lib/diffusion/sampler.h) ------------------------------------------
+
+static bool same_bits(const ddpm::Tensor& a, const ddpm::Tensor& b) {
+    return a.shape() == b.shape() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+TEST_CASE("the sampler vocabulary: each name parses, and sampler_name gives it back") {
+    for (const std::string& name : ddpm::sampler_names()) {
+        const ddpm::Sampler s = ddpm::parse_sampler(name);
+        const std::string back = name == "ddpm" ? "notebook" : name;  // the same sampler
+        CHECK(ddpm::sampler_name(s) == back);
+        CHECK(ddpm::sampler_name(ddpm::parse_sampler(ddpm::sampler_name(s))) == back);
+    }
+    const ddpm::Sampler alg2 = ddpm::parse_sampler("algorithm2");
+    CHECK(alg2.ddpm.variance == ddpm::SamplerOptions::Variance::posterior);
+    CHECK_FALSE(alg2.ddpm.noise_at_last_step);
+    const ddpm::Sampler ddim = ddpm::parse_sampler("ddim20");
+    CHECK(ddim.kind == ddpm::Sampler::Kind::ddim);
+    CHECK(ddim.steps == 20);
+    CHECK(ddpm::sampler_name(ddim) == "ddim20");
+    ddpm::Sampler other = ddpm::parse_sampler("ddpm");
+    other.ddpm.noise_at_last_step = false;
+    CHECK(ddpm::sampler_name(other) == "ddpm, beta variance, last-step noise off");
+    for (const char* bad : {"", "foo", "ddpm20", "notebook1", "ddim0", "ddim1234567", "20"})
+        CHECK_THROWS_AS(ddpm::parse_sampler(bad), ddpm::UsageError);
+}
+
+TEST_CASE("the samplers' budget: T network calls, ode and heun at two a step") {
+    CHECK(ddpm::sampler_steps(ddpm::parse_sampler("notebook"), 100) == 100);
+    CHECK(ddpm::sampler_steps(ddpm::parse_sampler("ddim"), 100) == 100);
+    CHECK(ddpm::sampler_steps(ddpm::parse_sampler("euler"), 100) == 100);
+    CHECK(ddpm::sampler_steps(ddpm::parse_sampler("ode"), 100) == 50);
+    CHECK(ddpm::sampler_steps(ddpm::parse_sampler("heun"), 101) == 50);
+    CHECK(ddpm::sampler_steps(ddpm::parse_sampler("heun"), 1) == 1);
+    CHECK(ddpm::sampler_steps(ddpm::parse_sampler("ddim20"), 100) == 20);
+}
+
+TEST_CASE("sample() by name gives each sampler's own loop, bit for bit") {
+    const ddpm::MLPDiffusion m = small_model(11);
+    const ddpm::Schedule sched = ddpm::Schedule::linear(10);
+    ddpm::Rng prior(12);
+    const ddpm::Tensor x_T = ddpm::randn(64, 2, prior);
+    const ddpm::Denoiser d{&m};
+    auto by_name = [&](const char* name) {
+        ddpm::Rng rng(13);
+        return ddpm::sample(d, x_T, sched, rng, ddpm::parse_sampler(name));
+    };
+    ddpm::Rng a(13), b(13), c(13);
+    CHECK(same_bits(by_name("notebook"), ddpm::p_sample_loop(m, x_T, sched, a)));
+    CHECK(same_bits(by_name("algorithm2"),
+                    ddpm::p_sample_loop(m, x_T, sched, b, ddpm::SamplerOptions::algorithm2())));
+    CHECK(same_bits(by_name("ddim4"), ddpm::ddim_sample_loop(m, x_T, sched, c, 4, 0.0f)));
+    // The ODE on the network's field, as ddpm sample drew it before the vocabulary.
+    const ddpm::Tensor ode = by_name("ode");
+    CHECK(ode.dim(0) == 6);  // T / 2 steps, and x_T
+    CHECK(same_bits(ode, ddpm::ode_sample(ddpm::network_field(d, sched), x_T, sched, 5)));
+    // A flow-matching model's two solvers.
+    const ddpm::Denoiser flow{&m, ddpm::Objective::flow};
+    ddpm::Rng unused(1);
+    CHECK(same_bits(ddpm::sample(flow, x_T, sched, unused, ddpm::parse_sampler("heun")),
+                    ddpm::flow_sample_loop(flow, x_T, 5, ddpm::FlowSolver::heun)));
+    CHECK(same_bits(ddpm::sample(flow, x_T, sched, unused, ddpm::parse_sampler("euler3")),
+                    ddpm::flow_sample_loop(flow, x_T, 3, ddpm::FlowSolver::euler)));
+    // A sampler that does not suit the model is refused.
+    CHECK_THROWS_AS(ddpm::sample(flow, x_T, sched, unused, ddpm::parse_sampler("ddim")),
+                    ddpm::UsageError);
+    CHECK_THROWS_AS(ddpm::sample(d, x_T, sched, unused, ddpm::parse_sampler("heun")),
+                    ddpm::UsageError);
+}
+
+TEST_CASE("reverse_loop: x_T first, each step from a copy of the frame before") {
+    ddpm::Tensor x_T({3, 2});
+    for (size_t i = 0; i < x_T.size(); ++i) x_T[i] = static_cast<float>(i);
+    const ddpm::Tensor seq = ddpm::reverse_loop(x_T, 4, [](float* x, int k) {
+        for (int i = 0; i < 6; ++i) x[i] += static_cast<float>(k + 1);
+    });
+    REQUIRE(seq.dim(0) == 5);
+    for (int f = 0; f <= 4; ++f)  // frame f = x_T + 1 + 2 + ... + f
+        for (int i = 0; i < 6; ++i)
+            CHECK(seq.frame(f)[i] == static_cast<float>(i + f * (f + 1) / 2));
 }

@@ -40,7 +40,7 @@ expect 2 "--embedding: expected learned or sinusoidal" train --embedding fourier
 expect 2 "--depth: must be in [1, 16], got 0" train --depth 0
 expect 2 "unknown dataset 'spirals'" train --dataset spirals --epochs 1
 expect 2 "sample needs --model" sample --out s.csv
-expect 2 "--sampler: expected ddpm, ddim, ode, euler or heun" sample --model m.ckpt --out s.csv --sampler rk4
+expect 2 '--sampler "rk4": use notebook, algorithm2, ddpm, ddim, ode, euler or heun' sample --model m.ckpt --out s.csv --sampler rk4
 expect 1 "cannot read nothere.ckpt" sample --model nothere.ckpt --out s.csv
 printf 'a file, not a folder\n' > plain.txt
 expect 1 "cannot make the folder plain.txt/sub" train --epochs 0 --out plain.txt/sub/m.ckpt
@@ -310,7 +310,19 @@ expect 2 "--prior: expected standard or matched" sample --model w.ckpt --sampler
 # A flag that does not apply, or an empty value, is refused in one line (one rule: optional_choice).
 expect 2 "--variance and --last-step-noise set the ddpm sampler's steps; the ddim sampler" sample --model w.ckpt --sampler ddim --variance beta --out s.csv
 expect 2 "the ode sampler adds no noise to set" sample --model w.ckpt --sampler ode --last-step-noise off --out s.csv
-expect 2 "--sampler: expected ddpm, ddim, ode, euler or heun, got ''" sample --model w.ckpt --sampler "" --out s.csv
+expect 2 '--sampler "": use notebook, algorithm2, ddpm, ddim, ode, euler or heun' sample --model w.ckpt --sampler "" --out s.csv
+expect 2 "only ddim, ode, euler and heun take a count of steps" sample --model w.ckpt --sampler ddpm20 --out s.csv
+expect 2 "--sample-steps: --sampler ddim20 names its steps already" sample --model w.ckpt --sampler ddim20 --sample-steps 10 --out s.csv
+expect 2 "algorithm2 fixes them (give --sampler ddpm)" sample --model w.ckpt --sampler algorithm2 --variance beta --out s.csv
+# One vocabulary: the samplers by name are the flags they stand for, bit for bit.
+"$ddpm" sample --model w.ckpt --sampler ddim20 --n 200 --out byname.npy > /dev/null 2>&1 &&
+    "$ddpm" sample --model w.ckpt --sampler ddim --sample-steps 20 --n 200 --out byflags.npy > /dev/null 2>&1 &&
+    cmp -s byname.npy byflags.npy &&
+    "$ddpm" sample --model w.ckpt --sampler algorithm2 --n 200 --out alg2.npy > /dev/null 2>&1 &&
+    "$ddpm" sample --model w.ckpt --sampler ddpm --variance posterior --last-step-noise off --n 200 --out alg2flags.npy > /dev/null 2>&1 &&
+    cmp -s alg2.npy alg2flags.npy
+[ $? = 0 ] && ok "--sampler ddim20 and algorithm2 draw exactly what their flags draw" ||
+    not_ok "--sampler ddim20 or algorithm2 differs from the flags it stands for"
 expect 2 "--weights: expected raw or ema, got ''" sample --model w.ckpt --weights "" --out s.csv
 expect 2 "--variance: expected beta or posterior, got ''" sample --model w.ckpt --variance "" --out s.csv
 expect 2 "--last-step-noise: expected on or off, got ''" sample --model w.ckpt --last-step-noise "" --out s.csv

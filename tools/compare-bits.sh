@@ -2,10 +2,11 @@
 # tools/compare-bits.sh REV: does this tree train and sample with the same bits as revision REV?
 #
 # Builds REV's ddpm in a temporary worktree, then runs the same short job with both builds, on 1
-# and on 2 threads: a 30-epoch training run, 10,000 samples with their whole trajectory, and a
-# DDIM sampling. Every output must be byte-identical. For refactors that must not change a
-# number (docs/architecture.md). A checkpoint in an older format (REV before a version change)
-# counts as the same when this tree reads it and exports the same raw and EMA weights. Exit status 0 when all agree, 1 when one differs, 2 on bad use.
+# and on 2 threads: a 30-epoch training run, 10,000 samples with their whole trajectory, a DDIM
+# sampling and an ODE one. Every output must be byte-identical. For refactors that must not change
+# a number (docs/architecture.md). A checkpoint in an older format (REV before a version change)
+# counts as the same when this tree reads it and exports the same raw and EMA weights. Exit
+# status 0 when all agree, 1 when one differs, 2 on bad use.
 set -eu
 [ $# -eq 1 ] || { echo "usage: tools/compare-bits.sh REV (a commit, branch or tag)" >&2; exit 2; }
 rev=$1
@@ -34,6 +35,8 @@ run() {
         --trajectory "$2/trajectory.npy" >/dev/null
     "$1/build/ddpm" sample --model "$2/model.ckpt" --threads "$3" --out "$2/ddim.npy" \
         --sampler ddim --sample-steps 20 --eta 0.5 >/dev/null
+    "$1/build/ddpm" sample --model "$2/model.ckpt" --threads "$3" --out "$2/ode.npy" \
+        --sampler ode --sample-steps 10 >/dev/null 2>&1  # (its note on the prior: stderr)
 }
 
 # same_state OLD NEW: both checkpoints, read by this tree, export the same raw and EMA weights.
@@ -49,7 +52,7 @@ status=0
 for threads in 1 2; do
     run "$work/old" "$work/out-old-$threads" "$threads"
     run "$top" "$work/out-new-$threads" "$threads"
-    for f in model.ckpt samples.npy trajectory.npy ddim.npy; do
+    for f in model.ckpt samples.npy trajectory.npy ddim.npy ode.npy; do
         if cmp -s "$work/out-old-$threads/$f" "$work/out-new-$threads/$f"; then
             echo "same     $f ($threads thread$([ "$threads" -gt 1 ] && echo s))"
         elif [ "$f" = model.ckpt ] && same_state "$work/out-old-$threads" "$work/out-new-$threads"; then

@@ -23,6 +23,7 @@
 #include "data/metrics.h"
 #include "diffusion/flow.h"
 #include "diffusion/sample.h"
+#include "diffusion/sampler.h"
 #include "diffusion/train.h"
 #include "fast/background.h"
 #include "fast/parallel.h"
@@ -115,9 +116,11 @@ const char* kSampleHelp =
     "                       (ddpm export's, or the notebook's: docs/notebook-and-back.md)\n"
     "  --out FILE           samples.csv (header x,y) or samples.npy (float32, (n, 2))\n"
     "  --n N                number of samples (default 10000)\n"
-    "  --sampler NAME       ddpm (default) | ddim | ode (the probability-flow ODE by Heun's\n"
-    "                       method, 2 network calls a step: lesson 12); a flow-matching model:\n"
-    "                       heun (default) | euler (lesson 14)\n"
+    "  --sampler NAME       ddpm (default: --variance, --last-step-noise) | notebook | algorithm2\n"
+    "                       (DDPM's Algorithm 2) | ddim | ode (the probability-flow ODE by\n"
+    "                       Heun's method, 2 network calls a step: lesson 12); a flow-matching\n"
+    "                       model: heun (default) | euler (lesson 14). ddim, ode, heun and euler\n"
+    "                       may name their steps, as ddim20\n"
     "  --sample-steps S     the deterministic samplers' steps; the default gives each T network\n"
     "                       calls (T the model's steps): ddim and euler T steps, ode and heun T/2\n"
     "  --prior NAME         ddpm, ddim, ode: standard (N(0, I), default) | matched (q(x_T)'s own\n"
@@ -270,8 +273,6 @@ std::string one_of(const std::string& flag, const std::string& value,
     throw ddpm::UsageError(flag + ": expected " + list + ", got '" + value + "'");
 }
 
-const std::vector<std::string> kSamplers = {"ddpm", "ddim", "ode", "euler", "heun"};
-
 // A flag that picks one of a few names and whose default depends on what it is used with: "" when
 // it is not given; given, it must be one of them (an empty value is refused, never read as the
 // default).
@@ -412,10 +413,9 @@ void run_training(ddpm::Checkpoint& ck, const ddpm::Tensor& data, const std::vec
                       sched = tr.sched, &sample_rng, panels, title] {
             const ddpm::Denoiser d{&model, objective};  // unconditional, the default sampler
             const ddpm::Tensor x_T = ddpm::randn(n, model.config().dim, sample_rng);
-            const ddpm::Tensor seq =
-                objective == ddpm::Objective::flow
-                    ? ddpm::flow_sample_loop(d, x_T, sched.num_steps / 2, ddpm::FlowSolver::heun)
-                    : ddpm::p_sample_loop(d, x_T, sched, sample_rng);
+            const ddpm::Sampler how =
+                ddpm::parse_sampler(objective == ddpm::Objective::flow ? "heun" : "notebook");
+            const ddpm::Tensor seq = ddpm::sample(d, x_T, sched, sample_rng, how);
             ddpm::save_figure(ddpm::reverse_panels(seq, title), panels);
         });
         ddpm::save_checkpoint(tr, ck.run, rq.out);  // a long run keeps its latest state on disk
@@ -529,13 +529,39 @@ void check_points_out(const std::string& out) {
             "--out: expected a .csv or .npy file name, or - (CSV to standard output)");
 }
 
-// A deterministic sampler's steps: --sample-steps if given, else one budget for all of them, T
-// network calls (T the model's steps): ddim and euler T steps of one call, ode and heun T / 2
-// steps of two.
-int sampler_steps(const std::string& sampler, bool given, int steps, const ddpm::Schedule& sched) {
-    const bool two_calls = sampler == "ode" || sampler == "heun";
-    const int S = given ? steps : two_calls ? std::max(1, sched.num_steps / 2) : sched.num_steps;
-    const bool on_the_grid = sampler == "ddim" || sampler == "ode";  // DDIM's subsequence of T
+// --sampler: a name of lib's vocabulary (lib/diffusion/sampler.h), checked here so a wrong one is
+// reported before the model loads; "" when not given (the model's, model_defaults).
+std::string parse_sampler_flag(cli::Args& args) {
+    if (!args.has("--sampler")) return "";
+    const std::string name = args.text("--sampler", "");
+    try {
+        ddpm::parse_sampler(name);
+    } catch (const ddpm::UsageError& e) {
+        throw ddpm::UsageError(std::string("--") + e.what());
+    }
+    return name;
+}
+
+// The sampler rq names, with the ddpm sampler's settings and the steps from their own flags.
+ddpm::Sampler sampler_of(const SampleRequest& rq) {
+    ddpm::Sampler s = ddpm::parse_sampler(rq.sampler);
+    if (rq.sampler == "ddpm") {
+        s.ddpm.variance = rq.variance == "posterior" ? ddpm::SamplerOptions::Variance::posterior
+                                                     : ddpm::SamplerOptions::Variance::beta;
+        s.ddpm.noise_at_last_step = rq.last_noise == "on";
+    }
+    if (rq.have_steps) s.steps = rq.steps;
+    s.eta = rq.eta;
+    return s;
+}
+
+// The steps rq's sampler takes: --sample-steps (or the count in its name) if given, else one
+// budget for all of them, T network calls (ddpm::sampler_steps).
+int steps_of(const SampleRequest& rq, const ddpm::Schedule& sched) {
+    const ddpm::Sampler s = sampler_of(rq);
+    const int S = ddpm::sampler_steps(s, sched.num_steps);
+    const bool on_the_grid =  // DDIM's subsequence of T
+        s.kind == ddpm::Sampler::Kind::ddim || s.kind == ddpm::Sampler::Kind::ode;
     if (on_the_grid && S > sched.num_steps)
         throw ddpm::UsageError("--sample-steps: the model has only " +
                                std::to_string(sched.num_steps) + " steps");
@@ -562,7 +588,7 @@ SampleRequest parse_sample_flags(cli::Args& args) {
     rq.model_path = args.text("--model", "");
     rq.out = args.text("--out", "");
     rq.n = static_cast<int>(args.integer("--n", 10000, 1, 10000000));
-    rq.sampler = optional_choice(args, "--sampler", kSamplers);  // "": the model's (model_defaults)
+    rq.sampler = parse_sampler_flag(args);  // "": the model's (model_defaults)
     parse_class_flags(args, rq);
     rq.variance = optional_choice(args, "--variance", {"beta", "posterior"});
     rq.last_noise = optional_choice(args, "--last-step-noise", {"on", "off"});
@@ -590,7 +616,9 @@ SampleRequest parse_sample_flags(cli::Args& args) {
 void model_defaults(SampleRequest& rq, const ddpm::SamplingModel& sm) {
     const bool flow = sm.objective == ddpm::Objective::flow;
     if (rq.sampler.empty()) rq.sampler = flow ? "heun" : "ddpm";
-    const bool flow_sampler = rq.sampler == "euler" || rq.sampler == "heun";
+    const ddpm::Sampler named = ddpm::parse_sampler(rq.sampler);
+    const bool flow_sampler = ddpm::is_flow_sampler(named);
+    const bool ddpm_kind = named.kind == ddpm::Sampler::Kind::ddpm;
     const std::string predicts = std::string(" predicts ") + ddpm::objective_name(sm.objective);
     if (flow && !flow_sampler)
         throw ddpm::UsageError("--sampler " + rq.sampler + ": " + rq.model_path +
@@ -600,16 +628,22 @@ void model_defaults(SampleRequest& rq, const ddpm::SamplingModel& sm) {
                                ": euler and heun integrate a flow-matching model (ddpm train "
                                "--objective flow); " +
                                rq.model_path + predicts);
-    if (rq.ddpm_settings_given && rq.sampler != "ddpm")
+    if (rq.ddpm_settings_given && ddpm_kind && rq.sampler != "ddpm")
+        throw ddpm::UsageError("--variance and --last-step-noise set the ddpm sampler's steps; " +
+                               rq.sampler + " fixes them (give --sampler ddpm)");
+    if (rq.ddpm_settings_given && !ddpm_kind)
         throw ddpm::UsageError(
             "--variance and --last-step-noise set the ddpm sampler's steps; the " + rq.sampler +
             " sampler adds no noise to set");
+    if (rq.have_steps && named.steps > 0)
+        throw ddpm::UsageError("--sample-steps: --sampler " + rq.sampler +
+                               " names its steps already");
     if (flow && rq.prior == "matched")
         throw ddpm::UsageError("--prior matched: " + rq.model_path +
                                " was trained by flow matching, whose path ends at N(0, I) exactly");
-    if (rq.sampler == "ddpm" && (rq.have_steps || rq.eta != 0.0f))
+    if (ddpm_kind && (rq.have_steps || rq.eta != 0.0f))
         throw ddpm::UsageError("--sample-steps and --eta are DDIM's (add --sampler ddim)");
-    if (rq.sampler != "ddim" && rq.eta != 0.0f)
+    if (named.kind != ddpm::Sampler::Kind::ddim && rq.eta != 0.0f)
         throw ddpm::UsageError("--eta is DDIM's; the " + rq.sampler + " sampler adds no noise");
     const int K = sm.model.config().num_classes;
     if (rq.label >= 0 && K == 0)
@@ -628,8 +662,10 @@ void model_defaults(SampleRequest& rq, const ddpm::SamplingModel& sm) {
 // the data (lesson 12): say so, once, on standard error.
 void note_prior_mismatch(const SampleRequest& rq, const ddpm::SamplingModel& sm) {
     const double abar_T = sm.sched.alphas_prod[sm.sched.num_steps - 1];
-    if ((rq.sampler != "ode" && rq.sampler != "ddim") || rq.prior == "matched" || abar_T < 0.01)
-        return;
+    const ddpm::Sampler::Kind kind = ddpm::parse_sampler(rq.sampler).kind;
+    const bool deterministic =
+        kind == ddpm::Sampler::Kind::ode || kind == ddpm::Sampler::Kind::ddim;
+    if (!deterministic || rq.prior == "matched" || abar_T < 0.01) return;
     std::fprintf(stderr,
                  "ddpm: note: the schedule ends at abar_T = %.2f, short of noise: a deterministic "
                  "sampler started from N(0, I) keeps that mismatch and lands off the data "
@@ -653,18 +689,8 @@ ddpm::Tensor draw_trajectory(const SampleRequest& rq, const ddpm::SamplingModel&
     ddpm::Rng rng(rq.seed);
     const ddpm::Tensor x_T = ddpm::sample_prior(sampling_prior(rq.prior, sm), rq.n, rng);
     const ddpm::Denoiser d{&model, sm.objective, rq.label, rq.guidance};
-    const int S = sampler_steps(rq.sampler, rq.have_steps, rq.steps, sched);
-    if (rq.sampler == "euler" || rq.sampler == "heun") {
-        const auto solver =
-            rq.sampler == "euler" ? ddpm::FlowSolver::euler : ddpm::FlowSolver::heun;
-        return ddpm::flow_sample_loop(d, x_T, S, solver);
-    }
-    if (rq.sampler == "ddim") return ddpm::ddim_sample_loop(d, x_T, sched, rng, S, rq.eta);
-    if (rq.sampler == "ode") return ddpm::ode_sample(ddpm::network_field(d, sched), x_T, sched, S);
-    ddpm::SamplerOptions opt;
-    if (rq.variance == "posterior") opt.variance = ddpm::SamplerOptions::Variance::posterior;
-    opt.noise_at_last_step = rq.last_noise == "on";
-    return ddpm::p_sample_loop(d, x_T, sched, rng, opt);
+    steps_of(rq, sched);  // --sample-steps within the model's
+    return ddpm::sample(d, x_T, sched, rng, sampler_of(rq));
 }
 
 // How the samples were drawn, for the report: "ddpm, beta variance, last-step noise on", or the
@@ -822,8 +848,10 @@ void print_nll(const ddpm::SamplingModel& sm, const SampleRequest& rq, const std
                (rq.label >= 0 ? ", class " + std::to_string(rq.label) : "");
     }
     const ddpm::Denoiser d{&sm.model, sm.objective, rq.label, rq.guidance};
-    const std::string sampler = sm.objective == ddpm::Objective::flow ? "heun" : "ode";
-    const int S = sampler_steps(sampler, rq.have_steps, rq.steps, sm.sched);
+    SampleRequest ode = rq;  // the deterministic sampler whose likelihood is exact
+    ode.sampler = sm.objective == ddpm::Objective::flow ? "heun" : "ode";
+    const std::string& sampler = ode.sampler;
+    const int S = steps_of(ode, sm.sched);
     const ddpm::Prior prior = sampling_prior(rq.prior, sm);
     const double exact = -mean_of(exact_likelihood(sm, d, x_0, S, prior).log_p);
     if (!std::isfinite(exact)) throw ddpm::Error("the negative log-likelihood is not finite");
@@ -875,7 +903,7 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
     rq.model_path = args.text("--model", "");
     rq.n = static_cast<int>(args.integer("--n", 3000, 10, 1000000));
     rq.seed = static_cast<uint64_t>(args.integer("--sample-seed", 1, 0, 2147483647L));
-    rq.sampler = optional_choice(args, "--sampler", kSamplers);
+    rq.sampler = parse_sampler_flag(args);
     rq.have_steps = args.has("--sample-steps");
     rq.steps = static_cast<int>(args.integer("--sample-steps", 0, 1, 100000));
     parse_class_flags(args, rq);
@@ -908,8 +936,9 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
     ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
     ddpm::denormalize_points(samples, sm.run.data_norm);
     const std::string how =
-        sampler_text(rq) +
-        (rq.sampler == "ddpm" ? "" : ", " + std::to_string(seq.dim(0) - 1) + " steps");
+        sampler_text(rq) + (sampler_of(rq).kind == ddpm::Sampler::Kind::ddpm
+                                ? ""
+                                : ", " + std::to_string(seq.dim(0) - 1) + " steps");
     std::printf("%d samples of %s (%s%s, %s weights)\n", rq.n, rq.model_path.c_str(), how.c_str(),
                 class_text(rq).c_str(), sm.weights.c_str());
     return samples;
@@ -997,9 +1026,8 @@ int animate(cli::Args& args) {
     const ddpm::Tensor x_T = ddpm::randn(n, sm.model.config().dim, rng);
     style.points.radius = 1.5f;
     const bool flow = sm.objective == ddpm::Objective::flow;
-    const ddpm::Tensor x_seq =
-        flow ? ddpm::flow_sample_loop(d, x_T, sm.sched.num_steps, ddpm::FlowSolver::euler)
-             : ddpm::p_sample_loop(d, x_T, sm.sched, rng);
+    const ddpm::Sampler how = ddpm::parse_sampler(flow ? "euler" : "notebook");  // a frame a step
+    const ddpm::Tensor x_seq = ddpm::sample(d, x_T, sm.sched, rng, how);
     ddpm::AnimationResult r =
         flow ? ddpm::write_flow_gif(dataset, x_seq, rng, style, out)
              : ddpm::write_diffusion_gif(dataset, x_seq, sm.sched, rng, style, out);
@@ -1147,7 +1175,7 @@ int encode(cli::Args& args) {
     const bool flow = sm.objective == ddpm::Objective::flow;
     rq.sampler = flow ? "heun" : "ode";
     model_defaults(rq, sm);
-    const int S = sampler_steps(rq.sampler, rq.have_steps, rq.steps, sm.sched);
+    const int S = steps_of(rq, sm.sched);
     const ddpm::Tensor x_0 = points_in_model_units(points, sm);
     const ddpm::Denoiser d{&sm.model, sm.objective};
     const ddpm::OdeEncoding enc = exact_likelihood(sm, d, x_0, S, sampling_prior(rq.prior, sm));

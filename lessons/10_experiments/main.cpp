@@ -22,7 +22,7 @@
 #include "../lesson.h"
 #include "data/datasets.h"
 #include "data/metrics.h"
-#include "diffusion/sample.h"
+#include "diffusion/sampler.h"
 #include "diffusion/train.h"
 #include "io/atomic_file.h"
 #include "render/markup.h"
@@ -197,17 +197,12 @@ int main(int argc, char** argv) {
                     for (const char* sampler : {"notebook", "algorithm2", "ddim20"}) {
                         ddpm::Rng rng(7);
                         ddpm::Tensor x_T = ddpm::randn(n_eval, 2, rng);
-                        ddpm::Tensor seq;
-                        if (std::string(sampler) == "ddim20") {
-                            seq = ddpm::ddim_sample_loop(model, x_T, tr.sched, rng, std::min(20, T),
-                                                         0.0f);
-                        } else {
-                            const ddpm::SamplerOptions opt =
-                                std::string(sampler) == "algorithm2"
-                                    ? ddpm::SamplerOptions::algorithm2()
-                                    : ddpm::SamplerOptions::notebook();
-                            seq = ddpm::p_sample_loop(model, x_T, tr.sched, rng, opt);
-                        }
+                        // By name, from lib's vocabulary (lib/diffusion/sampler.h); DDIM's 20
+                        // steps are at most T.
+                        ddpm::Sampler how = ddpm::parse_sampler(sampler);
+                        how.steps = std::min(how.steps, T);
+                        const ddpm::Tensor seq =
+                            ddpm::sample(ddpm::Denoiser{&model}, x_T, tr.sched, rng, how);
                         ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
                         Row r{schedule,
                               emb,

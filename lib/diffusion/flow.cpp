@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "diffusion/sample.h"
 
 namespace ddpm {
 
@@ -63,25 +64,21 @@ Tensor flow_sample_loop(const Denoiser& d, const Tensor& x_1, int steps, FlowSol
     if (!(rho >= 1.0f && rho <= 10.0f))
         throw UsageError("flow sampling: the grid's power must be in [1, 10]");
     const int n = x_1.dim(0);
-    const size_t frame = static_cast<size_t>(n) * D;
+    const size_t frame = x_1.size();
     const std::vector<float> tau = flow_times(steps, rho);
-    Tensor seq({steps + 1, n, D});
-    std::copy(x_1.data(), x_1.data() + frame, seq.data());
     std::vector<float> v(frame), x_guess(frame), v_guess(frame);
-    for (int i = 0; i < steps; ++i) {
+    // tau_0 = 1 ... tau_N = 0, one solver step each
+    return reverse_loop(x_1, steps, [&](float* x, int i) {
         const float h = tau[i + 1] - tau[i];
-        float* x = seq.data() + (i + 1) * frame;
-        std::copy(x - frame, x, x);
         predict_velocity(d, v.data(), x, tau[i], n);
         if (solver == FlowSolver::euler) {
-            for (size_t j = 0; j < frame; ++j) x[j] += h * v[j];
-            continue;
+            for (size_t j = 0; j < frame; ++j) x[j] += h * v[j];  // Euler
+            return;
         }
-        for (size_t j = 0; j < frame; ++j) x_guess[j] = x[j] + h * v[j];
+        for (size_t j = 0; j < frame; ++j) x_guess[j] = x[j] + h * v[j];  // Euler's guess
         predict_velocity(d, v_guess.data(), x_guess.data(), tau[i + 1], n);
-        for (size_t j = 0; j < frame; ++j) x[j] += h * 0.5f * (v[j] + v_guess[j]);
-    }
-    return seq;
+        for (size_t j = 0; j < frame; ++j) x[j] += h * 0.5f * (v[j] + v_guess[j]);  // Heun
+    });
 }
 
 }  // namespace ddpm

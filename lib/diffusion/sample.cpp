@@ -86,17 +86,12 @@ Tensor p_sample_loop(const MLPDiffusion& model, const Tensor& x_T, const Schedul
 Tensor p_sample_loop(const Denoiser& d, const Tensor& x_T, const Schedule& sched, Rng& rng,
                      const SamplerOptions& opt) {
     check_prior(x_T, *d.model, sched);
-    const int n = x_T.dim(0), D = x_T.dim(1), T = sched.num_steps;
-    const size_t frame = static_cast<size_t>(n) * D;
-    Tensor seq({T + 1, n, D});
-    std::copy(x_T.data(), x_T.data() + frame, seq.data());
-    std::vector<float> eps(frame);
-    for (int t = T - 1; t >= 0; --t) {
-        float* x = seq.data() + (T - t) * frame;
-        std::copy(x - frame, x, x);  // start from the previous frame, step in place
-        p_sample(d, x, n, t, sched, rng, opt, eps.data());
-    }
-    return seq;
+    const int n = x_T.dim(0), T = sched.num_steps;
+    std::vector<float> eps(x_T.size());
+    // t = T-1 ... 0, one p_sample each
+    return reverse_loop(x_T, T, [&](float* x, int k) {
+        p_sample(d, x, n, T - 1 - k, sched, rng, opt, eps.data());
+    });
 }
 
 Tensor p_sample_loop(const MLPDiffusion& model, int n, const Schedule& sched, Rng& rng,
@@ -124,12 +119,11 @@ Tensor ddim_sample_loop(const Denoiser& d, const Tensor& x_T, const Schedule& sc
     check_prior(x_T, *d.model, sched);
     const std::vector<int> tau = ddim_steps(sched.num_steps, S);
     if (!(eta >= 0.0f && eta <= 1.0f)) throw UsageError("DDIM eta must be in [0, 1]");
-    const int n = x_T.dim(0), D = x_T.dim(1);
-    const size_t frame = static_cast<size_t>(n) * D;
-    Tensor seq({S + 1, n, D});
-    std::copy(x_T.data(), x_T.data() + frame, seq.data());
+    const int n = x_T.dim(0);
+    const size_t frame = x_T.size();
     std::vector<float> eps(frame);
-    for (int k = 0; k < S; ++k) {
+    // tau_{S-1} ... tau_0, one DDIM step each
+    return reverse_loop(x_T, S, [&](float* x, int k) {
         const int i = S - 1 - k, t = tau[i];
         const double abar = sched.alphas_prod[t];
         const double abar_prev = i > 0 ? sched.alphas_prod[tau[i - 1]] : 1.0;
@@ -140,16 +134,13 @@ Tensor ddim_sample_loop(const Denoiser& d, const Tensor& x_T, const Schedule& sc
         const float a_prev = static_cast<float>(std::sqrt(abar_prev));
         const float dir =  // sqrt(1 - abar_prev - sigma^2), the weight of eps's direction
             static_cast<float>(std::sqrt(std::max(0.0, 1 - abar_prev - sigma * sigma)));
-        float* x = seq.data() + (k + 1) * frame;
-        std::copy(x - frame, x, x);
         predict_eps(d, eps.data(), x, t, n, sched);  // eps_theta(x_t, t)
         for (size_t j = 0; j < frame; ++j) {
             const float x0_pred = (x[j] - s * eps[j]) / a;  // x_0's estimate, DDIM Eq. 12
             x[j] = a_prev * x0_pred + dir * eps[j];         // x_{t-1}, DDIM Eq. 12
             if (sigma > 0) x[j] += static_cast<float>(sigma) * rng.normal();  // + sigma z
         }
-    }
-    return seq;
+    });
 }
 
 }  // namespace ddpm

@@ -1,6 +1,7 @@
 // The reverse process p: sampling, from the notebook's p_sample and p_sample_loop
 // (DDPM Algorithm 2, Eq. 11) to DDIM.
 #pragma once
+#include <algorithm>
 #include <vector>
 
 #include "core/rng.h"
@@ -46,6 +47,23 @@ void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule&
 // The same step asking a Denoiser (another objective, a class, guidance: lessons 13, 14).
 void p_sample(const Denoiser& d, float* x, int n, int t, const Schedule& sched, Rng& rng,
               const SamplerOptions& opt, float* eps);
+
+// The reverse process's one loop, which every sampler goes through (p_sample_loop, DDIM, the ODE,
+// flow matching's solvers): frame 0 of the trajectory is x_T (n, D); step k, k = 0 ... steps-1,
+// starts from a copy of frame k and moves it in place, step(x, k), to frame k + 1. Returns the
+// whole trajectory (steps + 1, n, D), x_T first and the sample last.
+template <typename Step>
+Tensor reverse_loop(const Tensor& x_T, int steps, Step step) {
+    const size_t frame = x_T.size();
+    Tensor seq({steps + 1, x_T.dim(0), x_T.dim(1)});
+    std::copy(x_T.data(), x_T.data() + frame, seq.data());
+    for (int k = 0; k < steps; ++k) {
+        float* x = seq.data() + (k + 1) * frame;
+        std::copy(x - frame, x, x);  // start from the frame before
+        step(x, k);
+    }
+    return seq;
+}
 
 // p_sample_loop: from x_T down to x_0, t = T-1 ... 0. Returns the whole trajectory
 // (T + 1, n, D): frame 0 is x_T, frame T is the final sample x_0, as the notebook's x_seq.

@@ -202,75 +202,10 @@ double prior_log_density(const Prior& prior, double x, double y) {
 
 namespace {
 
-// ---- The sampler as a chain of invertible maps ----------------------------------------------
-//
-// An ODE dy/ds = f(y, s) on a grid of nodes s_0 (the data) < s_1 < ... < s_S (the prior). The
-// sampler steps down, from node k to node k - 1 with h = s_{k-1} - s_k < 0:
-//   Euler:  y' = y + h f_k(y)
-//   Heun:   y~ = y + h f_k(y);   y' = y + h/2 (f_k(y) + f_{k-1}(y~))
-// Its Jacobian, with A = f_k'(y) and B = f_{k-1}'(y~) (the chain rule through y~ = y + h f_k(y)):
-//   Euler:  I + h A                Heun:  I + h/2 (A + B (I + h A))
-
-// The velocity at node k: f (n, 2) at y (n, 2), and with jac its Jacobian d f / d y (n, 2, 2).
-using GridVelocity = std::function<void(const std::vector<double>& y, int n, int k,
-                                        std::vector<double>& f, std::vector<double>* jac)>;
-
-struct Grid {
-    GridVelocity f;
-    std::vector<double> s;  // the nodes, s_0 < ... < s_S
-    bool heun = true;
-};
-
-// 2 x 2 matrices, row-major, at a point.
-struct Mat2 {
-    double a, b, c, d;
-};
-Mat2 mat_at(const std::vector<double>& jac, int p) {
-    const double* J = jac.data() + 4 * static_cast<size_t>(p);
-    return {J[0], J[1], J[2], J[3]};
-}
-Mat2 mul(const Mat2& x, const Mat2& y) {
-    return {x.a * y.a + x.b * y.c, x.a * y.b + x.b * y.d, x.c * y.a + x.d * y.c,
-            x.c * y.b + x.d * y.d};
-}
-
-// One step down from node k at the points y (n, 2): the points it reaches, and with `jac` the
-// step's Jacobian at each point (n, 2, 2).
-void step_down(const Grid& g, int k, const std::vector<double>& y, int n, std::vector<double>& out,
-               std::vector<double>* jac) {
-    const double h = g.s[k - 1] - g.s[k];
-    std::vector<double> f0, A, f1, B;
-    g.f(y, n, k, f0, jac ? &A : nullptr);
-    out.resize(y.size());
-    if (!g.heun) {
-        for (size_t i = 0; i < y.size(); ++i) out[i] = y[i] + h * f0[i];  // Euler
-        if (jac) {
-            jac->resize(4 * static_cast<size_t>(n));
-            for (size_t i = 0; i < jac->size(); ++i)
-                (*jac)[i] = (i % 4 == 0 || i % 4 == 3 ? 1.0 : 0.0) + h * A[i];  // I + h A
-        }
-        return;
-    }
-    std::vector<double> ahead(y.size());
-    for (size_t i = 0; i < y.size(); ++i) ahead[i] = y[i] + h * f0[i];  // Euler's guess y~
-    g.f(ahead, n, k - 1, f1, jac ? &B : nullptr);
-    for (size_t i = 0; i < y.size(); ++i) out[i] = y[i] + h * 0.5 * (f0[i] + f1[i]);  // Heun
-    if (!jac) return;
-    jac->resize(4 * static_cast<size_t>(n));
-    for (int p = 0; p < n; ++p) {
-        const Mat2 a = mat_at(A, p), b = mat_at(B, p);
-        const Mat2 ba = mul(b, {1 + h * a.a, h * a.b, h * a.c, 1 + h * a.d});  // B (I + h A)
-        double* J = jac->data() + 4 * static_cast<size_t>(p);
-        J[0] = 1 + h * 0.5 * (a.a + ba.a);  // I + h/2 (A + B (I + h A))
-        J[1] = h * 0.5 * (a.b + ba.b);
-        J[2] = h * 0.5 * (a.c + ba.c);
-        J[3] = 1 + h * 0.5 * (a.d + ba.d);
-    }
-}
-
 // One step up from node k - 1 to node k: the same rule with h > 0, an approximate inverse of
 // step_down (Newton's starting point, and the continuous-time encoding's step).
-void step_up(const Grid& g, int k, const std::vector<double>& y, int n, std::vector<double>& out) {
+void step_up(const OdeGrid& g, int k, const std::vector<double>& y, int n,
+             std::vector<double>& out) {
     const double h = g.s[k] - g.s[k - 1];
     std::vector<double> f0, f1, ahead(y.size());
     g.f(y, n, k - 1, f0, nullptr);
@@ -285,7 +220,7 @@ void step_up(const Grid& g, int k, const std::vector<double>& y, int n, std::vec
 }
 
 // "s = 2029.2 to 64.16": where step k runs, for an error message.
-std::string node_text(const Grid& g, int k) {
+std::string node_text(const OdeGrid& g, int k) {
     char text[64];
     std::snprintf(text, sizeof text, "s = %.4g to %.4g", g.s[k], g.s[k - 1]);
     return text;
@@ -294,7 +229,7 @@ std::string node_text(const Grid& g, int k) {
 // The points y at node k that step_down sends to `target` (n, 2) at node k - 1, by Newton's
 // method on G(y) = step_down(y) - target from step_up's guess; adds -log |det J| at each solution
 // to log_p. Each round evaluates only the points not yet converged. Returns the rounds taken.
-int invert_step(const Grid& g, int k, const std::vector<double>& target, int n,
+int invert_step(const OdeGrid& g, int k, const std::vector<double>& target, int n,
                 std::vector<double>& y, std::vector<double>& log_p) {
     step_up(g, k, target, n, y);
     std::vector<int> active(n);
@@ -345,7 +280,7 @@ int invert_step(const Grid& g, int k, const std::vector<double>& target, int n,
 
 // The exact encoding along a grid: x_0 (at node 0) -> y_S, log p(x_0) = log p_S(y_S) - the sum of
 // the steps' log |det|, where log p_S is given.
-OdeEncoding encode_exact(const Grid& g, const Tensor& x_0,
+OdeEncoding encode_exact(const OdeGrid& g, const Tensor& x_0,
                          const std::function<double(double, double)>& log_p_top,
                          std::vector<double>* y_top) {
     const int n = x_0.dim(0), S = static_cast<int>(g.s.size()) - 1;
@@ -361,25 +296,6 @@ OdeEncoding encode_exact(const Grid& g, const Tensor& x_0,
     return out;
 }
 
-// ---- The probability-flow ODE of a DDPM model, in (sigma, xbar) -----------------------------
-
-// One point of the grid: its sigma, and the step whose field is used there.
-struct Node {
-    double sigma;
-    int t;
-};
-
-// The grid from the data up: sigma = 0 (with tau_0's field), then each tau_i.
-std::vector<Node> nodes(const Schedule& sched, int S) {
-    std::vector<Node> out = {{0.0, 0}};
-    for (int t : ddim_steps(sched.num_steps, S)) {
-        const double abar = sched.alphas_prod[t];
-        out.push_back({std::sqrt((1 - abar) / abar), t});
-    }
-    out[0].t = out[1].t;
-    return out;
-}
-
 // The field at xbar (n, D) on node k: eps, and the divergence in xbar, tr(J) / sqrt(1 + sigma^2).
 void field_at(const NoiseField& eps, const std::vector<double>& xbar, const Node& node, int n,
               std::vector<float>& x, std::vector<float>& out, std::vector<double>* div) {
@@ -388,25 +304,6 @@ void field_at(const NoiseField& eps, const std::vector<double>& xbar, const Node
     eps(x.data(), n, node.t, out.data(), nullptr, div ? div->data() : nullptr);
     if (div)
         for (double& d : *div) d *= to_x;
-}
-
-// The ODE d xbar / d sigma = eps(xbar / sqrt(1 + sigma^2), t) as a grid: its velocity in xbar,
-// and its Jacobian in xbar, d eps / d x times d x / d xbar = 1 / sqrt(1 + sigma^2).
-Grid ddpm_grid(const NoiseField& eps, const std::vector<Node>& grid) {
-    Grid g;
-    for (const Node& node : grid) g.s.push_back(node.sigma);
-    g.f = [&eps, grid](const std::vector<double>& y, int n, int k, std::vector<double>& f,
-                       std::vector<double>* jac) {
-        const double to_x = 1.0 / std::sqrt(1.0 + grid[k].sigma * grid[k].sigma);
-        std::vector<float> x(y.size()), e(y.size());
-        for (size_t i = 0; i < y.size(); ++i) x[i] = static_cast<float>(y[i] * to_x);
-        if (jac) jac->assign(4 * static_cast<size_t>(n), 0.0);
-        eps(x.data(), n, grid[k].t, e.data(), jac ? jac->data() : nullptr, nullptr);
-        f.assign(e.begin(), e.end());
-        if (jac)
-            for (double& v : *jac) v *= to_x;
-    };
-    return g;
 }
 
 // One Heun step of all points up the grid, from node `from` to node `to` (the continuous-time
@@ -437,27 +334,6 @@ void check_points(const Tensor& x, const char* what) {
 }
 
 }  // namespace
-
-Tensor ode_sample(const NoiseField& eps, const Tensor& x_T, const Schedule& sched, int S) {
-    check_points(x_T, "ode_sample");
-    const int n = x_T.dim(0);
-    const std::vector<Node> grid = nodes(sched, S);
-    const Grid g = ddpm_grid(eps, grid);
-    const double abar_top = sched.alphas_prod[grid.back().t];
-    std::vector<double> xbar(x_T.size()), next;
-    for (size_t i = 0; i < xbar.size(); ++i) xbar[i] = x_T[i] / std::sqrt(abar_top);
-    Tensor seq({S + 1, n, 2});
-    std::copy(x_T.data(), x_T.data() + x_T.size(), seq.data());
-    for (int k = S; k >= 1; --k) {
-        step_down(g, k, xbar, n, next, nullptr);  // Heun, node k -> k - 1
-        xbar.swap(next);
-        // Back to x at the node reached: x = xbar sqrt(abar) = xbar / sqrt(1 + sigma^2).
-        const double to_x = 1.0 / std::sqrt(1.0 + grid[k - 1].sigma * grid[k - 1].sigma);
-        float* frame = seq.data() + static_cast<size_t>(S - k + 1) * x_T.size();
-        for (size_t i = 0; i < xbar.size(); ++i) frame[i] = static_cast<float>(xbar[i] * to_x);
-    }
-    return seq;
-}
 
 OdeEncoding ode_encode(const NoiseField& eps, const Tensor& x_0, const Schedule& sched, int S,
                        const Prior& prior) {
@@ -504,7 +380,7 @@ OdeEncoding flow_encode(const Denoiser& d, const Tensor& x_0, int steps, FlowSol
     // The sampler's times tau_0 = 1 > ... > tau_N = 0, read from the data up: node k is tau_{N-k}.
     const std::vector<float> tau = flow_times(steps, rho);
     auto model = std::make_shared<MLPDiffusion>(*d.model);
-    Grid g;
+    OdeGrid g;
     for (int k = 0; k <= steps; ++k) g.s.push_back(tau[steps - k]);
     g.heun = solver == FlowSolver::heun;
     g.f = [&](const std::vector<double>& y, int n, int k, std::vector<double>& f,

@@ -1,14 +1,6 @@
-// The probability-flow ODE (lesson 12): the reverse process's deterministic twin, DDIM as its
-// discretisation, and the model's log-likelihood through it, two ways.
-//
-// In the variables xbar = x / sqrt(abar) and sigma = sqrt((1 - abar) / abar) the forward process
-// is xbar = x_0 + sigma eps, and the ODE that carries q(x_0) to every q(x_t) is
-//   d xbar / d sigma = eps(x, t),    x = xbar / sqrt(1 + sigma^2)          (DDIM's Eq. 14)
-// Its Euler steps between the schedule's steps are DDIM with eta = 0. Here it is integrated by
-// Heun's method (the trapezoid rule) on DDIM's grid of S steps, tau_i = floor(i T / S), with the
-// data at sigma = 0 (the field there is step tau_0's).
-//
-// The likelihood, two ways:
+// The model's log-likelihood through the probability-flow ODE (lesson 12). The ODE and its
+// sampler, ode_sample, are in lib/diffusion/ode_sampler.h; the steps inverted here are its. Two
+// ways:
 // - Exact, of the sampler itself (ode_encode). Each Heun step is an invertible map of the plane,
 //   y -> y + h/2 (f(y) + f(y + h f(y))), whose 2 x 2 Jacobian I + h/2 (A + B (I + h A)) comes from
 //   the network's own input Jacobians A and B. The S steps are a discrete normalising flow: with
@@ -31,15 +23,10 @@
 #include "core/tensor.h"
 #include "diffusion/denoiser.h"
 #include "diffusion/flow.h"
+#include "diffusion/ode_sampler.h"
 #include "diffusion/schedule.h"
 
 namespace ddpm {
-
-// A noise field: eps (n, D) at points x (n, D) and step t; when `jacobian` is not null, also
-// d eps / d x at each point (n, D, D), row-major: jacobian[(p D + i) D + j] = d eps_i / d x_j;
-// when `divergence` is not null, its trace at each point (n).
-using NoiseField = std::function<void(const float* x, int n, int t, float* eps, double* jacobian,
-                                      double* divergence)>;
 
 enum class Divergence { exact, hutchinson };
 
@@ -66,10 +53,6 @@ Prior standard_prior();
 Prior matched_prior(const Tensor& data, const Schedule& sched);
 Tensor sample_prior(const Prior& prior, int n, Rng& rng);  // (n, 2)
 double prior_log_density(const Prior& prior, double x, double y);
-
-// x_T -> x_0: S Heun steps down the grid from tau_{S-1}, the last one to sigma = 0. Returns the
-// trajectory (S + 1, n, D), x_T first, as the other samplers do.
-Tensor ode_sample(const NoiseField& eps, const Tensor& x_T, const Schedule& sched, int S);
 
 // x_0 -> x_T, each point's log-likelihood in nats, and for each step of the exact one how many
 // Newton iterations its inversion took at most.

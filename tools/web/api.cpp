@@ -19,6 +19,7 @@
 #include "diffusion/flow.h"
 #include "diffusion/forward.h"
 #include "diffusion/sample.h"
+#include "diffusion/sampler.h"
 #include "diffusion/train.h"
 
 #ifdef __EMSCRIPTEN__
@@ -265,46 +266,42 @@ WEB_API const float* ddpm_web_forward(int n, int seed) {
         kNoFloats);
 }
 
-// The reverse process from n points of N(0, I), as `ddpm sample --seed SEED` draws it:
-// "notebook" (sigma^2 = beta, noise at the last step, the notebook's p_sample_loop),
-// "algorithm2" (DDPM's Algorithm 2: sigma^2 = beta~, no noise at t = 0), or "ddim" (eta = 0,
-// `ddim_steps` steps); a flow-matching model by Heun's method on T / 2 steps whatever `sampler`
-// says (as `ddpm sample` does), each frame at the step t nearest its tau T. From the raw weights
-// or (ema != 0) the EMA's, with ddpm_web_condition's class and guidance. Returns the frames.
+// The reverse process from n points of N(0, I), as `ddpm sample --seed SEED` draws it, by a
+// sampler of lib's vocabulary (lib/diffusion/sampler.h): the page offers "notebook" (sigma^2 =
+// beta, noise at the last step, the notebook's p_sample_loop), "algorithm2" (DDPM's Algorithm 2:
+// sigma^2 = beta~, no noise at t = 0) and "ddim" (eta = 0, `ddim_steps` steps); a flow-matching
+// model by Heun's method on T / 2 steps whatever `sampler` says (as `ddpm sample` does), each frame
+// at the step t nearest its tau T. From the raw weights or (ema != 0) the EMA's, with
+// ddpm_web_condition's class and guidance. Returns the frames.
 WEB_API int ddpm_web_sample(const char* sampler, int ema, int n, int seed, int ddim_steps) {
     return guarded(
         [&] {
             const Session& s = session();
-            const std::string how = sampler;
+            ddpm::Sampler how = ddpm::parse_sampler(is_flow(s) ? "heun" : sampler);
+            if (how.kind == ddpm::Sampler::Kind::ddim) how.steps = ddim_steps;
             const ddpm::MLPDiffusion model = ema ? ddpm::ema_model(s.trainer) : s.trainer.model;
             const ddpm::Denoiser d = denoiser(s, model);
             const ddpm::Schedule& sched = s.trainer.sched;
+            const int T = sched.num_steps;
             ddpm::Rng rng(static_cast<uint64_t>(seed));
             const ddpm::Tensor x_T = ddpm::randn(n, model.config().dim, rng);
+            // The step t each frame shows, x_T's first.
             std::vector<int> steps;
-            if (is_flow(s)) {
-                const int flow_steps = sched.num_steps / 2;
-                for (float tau : ddpm::flow_times(flow_steps, ddpm::kFlowGridPower))
-                    steps.push_back(static_cast<int>(std::lround(tau * sched.num_steps)));
-                keep_trajectory(ddpm::flow_sample_loop(d, x_T, flow_steps, ddpm::FlowSolver::heun),
-                                steps, s.norm);
-                return g_trajectory.dim(0);
-            }
-            if (how == "ddim") {
-                steps = ddpm::ddim_steps(sched.num_steps, ddim_steps);
-                steps.push_back(sched.num_steps);  // frame 0 is x_T
+            if (how.kind == ddpm::Sampler::Kind::heun) {
+                const int S = ddpm::sampler_steps(how, T);
+                for (float tau : ddpm::flow_times(S, ddpm::kFlowGridPower))
+                    steps.push_back(static_cast<int>(std::lround(tau * T)));
+            } else if (how.kind == ddpm::Sampler::Kind::ddim) {
+                steps = ddpm::ddim_steps(T, ddim_steps);
+                steps.push_back(T);
                 std::reverse(steps.begin(), steps.end());
-                keep_trajectory(ddpm::ddim_sample_loop(d, x_T, sched, rng, ddim_steps, 0.0f), steps,
-                                s.norm);
-                return g_trajectory.dim(0);
+            } else if (how.kind == ddpm::Sampler::Kind::ddpm) {
+                for (int t = T; t >= 0; --t) steps.push_back(t);
+            } else {
+                throw ddpm::UsageError(std::string("sampler ") + sampler +
+                                       ": use notebook, algorithm2 or ddim");
             }
-            if (how != "notebook" && how != "algorithm2")
-                throw ddpm::UsageError("sampler " + how + ": use notebook, algorithm2 or ddim");
-            const ddpm::SamplerOptions opt = how == "algorithm2"
-                                                 ? ddpm::SamplerOptions::algorithm2()
-                                                 : ddpm::SamplerOptions::notebook();
-            for (int t = sched.num_steps; t >= 0; --t) steps.push_back(t);
-            keep_trajectory(ddpm::p_sample_loop(d, x_T, sched, rng, opt), steps, s.norm);
+            keep_trajectory(ddpm::sample(d, x_T, sched, rng, how), steps, s.norm);
             return g_trajectory.dim(0);
         },
         -1);
