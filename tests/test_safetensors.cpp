@@ -247,18 +247,17 @@ TEST_CASE(
     CHECK(sm.run.recipe == "notebook");  // nothing says otherwise
     CHECK(sm.weights == "raw");
     flags.hidden = 16;
-    CHECK_THROWS_WITH(
-        ddpm::sampling_model_from_safetensors(bare, "nb.safetensors", "", flags),
-        "nb.safetensors: tensor 'linears.0.weight' is [8, 2]; the model of --steps 10 "
-        "--hidden 16 --depth 3 expects [16, 2] (the file has no configuration: give "
-        "the --steps, --hidden and --depth it was trained with)");
+    CHECK_THROWS_WITH(ddpm::sampling_model_from_safetensors(bare, "nb.safetensors", "", flags),
+                      "nb.safetensors: tensor 'linears.0.weight' is [8, 2]; the model of steps 10, "
+                      "hidden 16, depth 3 expects [16, 2] (the file has no configuration: give the "
+                      "steps, hidden and depth it was trained with)");
     // A file that records its configuration refuses the flags, and holds one set of weights.
     const ddpm::SafeTensors ours = ddpm::model_safetensors(ck, "raw");
     CHECK_THROWS_AS(ddpm::sampling_model_from_safetensors(ours, "m.safetensors", "", flags),
                     ddpm::UsageError);
     CHECK_THROWS_WITH(ddpm::sampling_model_from_safetensors(ours, "m.safetensors", "ema", {}),
-                      "--weights ema: m.safetensors holds the raw weights only (ddpm export "
-                      "--weights ema writes the other)");
+                      "weights ema: m.safetensors holds the raw weights only (export the ema "
+                      "weights from its checkpoint)");
     CHECK_THROWS_AS(ddpm::model_safetensors(ck, "best"), ddpm::UsageError);
 }
 

@@ -273,7 +273,7 @@ printf 'x,y\n0.1,0.2\n-0.3,0.05\n' > at.csv
     ok "ddpm eval --model: draws by the recipe's defaults, then scores" || not_ok "eval --model: $(cat ev.txt)"
 expect 2 "expected OUT to be a .safetensors file name" export w.ckpt w.bin
 expect 2 "export needs MODEL.ckpt and OUT.safetensors" export w.ckpt
-expect 2 "--weights raw: w.safetensors holds the ema weights only" sample --model w.safetensors --weights raw --out s.csv
+expect 2 "weights raw: w.safetensors holds the ema weights only" sample --model w.safetensors --weights raw --out s.csv
 expect 2 "for weights without a configuration; w.safetensors records its own" sample --model w.safetensors --hidden 64 --out s.csv
 expect 2 "are for .safetensors weights; w.ckpt is a checkpoint" sample --model w.ckpt --steps 50 --out s.csv
 expect 2 "--t: the model has steps 0 ... 99, got 100" predict --model w.ckpt --points at.csv --t 100 --out p.csv
@@ -368,7 +368,7 @@ expect 2 "--class: w.ckpt has no classes" sample --model w.ckpt --class 0 --out 
 expect 2 "--class 3: cls.ckpt has classes 0 to 2" sample --model cls.ckpt --class 3 --out s.csv
 expect 2 "--guidance mixes a class's prediction with the unconditional one: give --class K" sample --model cls.ckpt --guidance 2 --out s.csv
 expect 2 "--p-uncond and --guidance are for a model with --classes K" train --guidance 2
-expect 2 "--classes 3 on 'checkerboard': it has no labels" train --classes 3 --dataset checkerboard
+expect 2 "classes 3 on 'checkerboard': it has no labels" train --classes 3 --dataset checkerboard
 expect 2 "--classes labels a named data set" train --classes 2 --data ring.csv
 expect 2 "--objective cannot change when resuming" train --resume cls.ckpt --objective flow --out cls.ckpt
 # Lesson 14: flow matching, sampled by Heun (the default) and Euler, scored, animated.

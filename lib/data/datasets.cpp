@@ -257,7 +257,7 @@ static int range_class(float v, float lo, float hi, int classes) {
 
 LabelledData make_labelled_dataset(const std::string& name, int n, int classes, uint64_t seed) {
     auto refuse = [&](const std::string& why) {
-        return UsageError("--classes " + std::to_string(classes) + " on '" + name + "': " + why +
+        return UsageError("classes " + std::to_string(classes) + " on '" + name + "': " + why +
                           "; labelled data sets: " + kLabelledDatasetNames);
     };
     if (classes < 2 || classes > 64) throw refuse("the number of classes must be in [2, 64]");

@@ -75,7 +75,7 @@ public:
                 parts_ = 1;
                 throw Error("could not start " + std::to_string(threads) +
                             " threads (the system stopped at " + std::to_string(id) +
-                            "); use --threads with a smaller number");
+                            "); use fewer threads");
             }
         }
     }

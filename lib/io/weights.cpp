@@ -195,7 +195,7 @@ SamplingModel sampling_model_from_safetensors(const SafeTensors& file, const std
                     kWeightsFormat + "'s");
     if (ours && settings.given)
         throw UsageError(
-            "--steps, --hidden, --depth and --schedule are for weights without a "
+            "the settings steps, hidden, depth and schedule are for weights without a "
             "configuration; " +
             name + " records its own");
     ModelConfig cfg;
@@ -208,11 +208,11 @@ SamplingModel sampling_model_from_safetensors(const SafeTensors& file, const std
         cfg.num_steps = settings.num_steps;
         cfg.hidden = settings.hidden;
         cfg.depth = settings.depth;
-        flags = "of --steps " + std::to_string(cfg.num_steps) + " --hidden " +
-                std::to_string(cfg.hidden) + " --depth " + std::to_string(cfg.depth);
+        flags = "of steps " + std::to_string(cfg.num_steps) + ", hidden " +
+                std::to_string(cfg.hidden) + ", depth " + std::to_string(cfg.depth);
         hint =
-            " (the file has no configuration: give the --steps, --hidden and --depth it was "
-            "trained with)";
+            " (the file has no configuration: give the steps, hidden and depth it was trained "
+            "with)";
     }
     validate(cfg);
     // The configuration is the file's word, not its size. A model of up to 16M parameters (64 MB)
@@ -234,8 +234,8 @@ SamplingModel sampling_model_from_safetensors(const SafeTensors& file, const std
     if (held != "raw" && held != "ema")
         throw Error(name + ": metadata 'weights' is '" + held + "'; expected raw or ema");
     if (!weights.empty() && weights != held)
-        throw UsageError("--weights " + weights + ": " + name + " holds the " + held +
-                         " weights only (ddpm export --weights " + weights + " writes the other)");
+        throw UsageError("weights " + weights + ": " + name + " holds the " + held +
+                         " weights only (export the " + weights + " weights from its checkpoint)");
     RunInfo run = ours ? run_from_metadata(meta) : RunInfo{};
     Objective objective = Objective::eps;
     try {
@@ -255,7 +255,7 @@ SamplingModel load_sampling_model(const std::string& path, const std::string& we
         return sampling_model_from_safetensors(load_safetensors(path), path, weights, settings);
     if (settings.given)
         throw UsageError(
-            "--steps, --hidden, --depth and --schedule are for .safetensors weights; " + path +
+            "the settings steps, hidden, depth and schedule are for .safetensors weights; " + path +
             " is a checkpoint, which records its own");
     Checkpoint ck = load_checkpoint(path);
     const std::string which = !weights.empty()              ? weights

@@ -24,7 +24,9 @@ constexpr int kWeightsVersion = 2;
 SafeTensors model_safetensors(const Checkpoint& ck, const std::string& weights);
 
 // For a file whose metadata has no configuration (saved from the notebook by a tool other than
-// ours): the model to expect, from the command line. The defaults are the notebook's.
+// ours): the model to expect, from the command line. The defaults are the notebook's. Messages
+// name these settings by their fields (steps, hidden, depth, schedule), as they name `weights`;
+// the tools take each as the flag of that name.
 struct ImportSettings {
     int num_steps = 100, hidden = 128, depth = 3;
     std::string schedule = "sigmoid";
