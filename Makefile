@@ -70,7 +70,10 @@ LIB       := $(B)/libddpm.a
 LESSONS   := $(sort $(notdir $(wildcard lessons/[0-9][0-9]_*)))
 LESSON_BIN:= $(LESSONS:%=$(B)/lessons/%)
 CLI_OBJ   := $(B)/obj/tools/cli.o
-TOOL_BIN  := $(patsubst tools/%.cpp,$(B)/%,$(filter-out tools/cli.cpp,$(wildcard tools/*.cpp)))
+# Each tool is one file in tools/, except ddpm, whose commands are one a file in tools/ddpm/.
+ONE_FILE  := $(patsubst tools/%.cpp,$(B)/%,$(filter-out tools/cli.cpp,$(wildcard tools/*.cpp)))
+DDPM_OBJ  := $(patsubst %.cpp,$(B)/obj/%.o,$(sort $(wildcard tools/ddpm/*.cpp)))
+TOOL_BIN  := $(ONE_FILE) $(B)/ddpm
 TEST_SRC  := $(sort $(wildcard tests/*.cpp))
 TEST_BIN  := $(B)/tests/run_tests
 
@@ -135,7 +138,10 @@ $(B)/lessons/%: $(B)/obj/lessons/%/main.o $(LIB)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(TOOL_BIN): $(B)/%: $(B)/obj/tools/%.o $(CLI_OBJ) $(LIB)
+$(ONE_FILE): $(B)/%: $(B)/obj/tools/%.o $(CLI_OBJ) $(LIB)
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(B)/ddpm: $(DDPM_OBJ) $(CLI_OBJ) $(LIB)
 	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(TEST_BIN): $(TEST_SRC:%.cpp=$(B)/obj/%.o) $(LIB)

@@ -2,7 +2,11 @@
 
 #include <cerrno>
 #include <cmath>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
+#include <new>
+#include <stdexcept>
 
 #include "core/error.h"
 #include "io/points.h"
@@ -96,6 +100,37 @@ void check_figure_name(const std::string& flag, const std::string& path) {
     if (!ddpm::has_extension(path, ".png") && !ddpm::has_extension(path, ".svg"))
         throw ddpm::UsageError(flag + " " + path +
                                ": a figure's name must end in .png or .svg (its format)");
+}
+
+int run_reporting(const std::string& who, const std::string& shrink, bool stdout_closed,
+                  const std::function<int()>& work) {
+    std::signal(SIGPIPE, SIG_IGN);
+    try {
+        const int status = work();
+        if (std::fflush(stdout) != 0 || std::ferror(stdout) || stdout_closed) {
+            std::fprintf(stderr,
+                         "%s: could not write standard output (closed, or a full disk): what it "
+                         "printed is lost (any files it wrote are complete)\n",
+                         who.c_str());
+            return status == 0 ? 1 : status;
+        }
+        return status;
+    } catch (const ddpm::UsageError& e) {
+        std::fprintf(stderr, "%s: %s\n", who.c_str(), ddpm::printable_message(e.what()).c_str());
+        return 2;
+    } catch (const std::length_error&) {  // a size no vector can take: the same cause
+        std::fprintf(stderr, "%s: a size too large to allocate; %s\n", who.c_str(), shrink.c_str());
+        return 1;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr,
+                     "%s: out of memory (a limit such as ulimit -v, or sizes too large for this "
+                     "machine); %s\n",
+                     who.c_str(), shrink.c_str());
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s: %s\n", who.c_str(), ddpm::printable_message(e.what()).c_str());
+        return 1;
+    }
 }
 
 }  // namespace cli

@@ -3,6 +3,7 @@
 // problem is a ddpm::UsageError naming the flag, which the tools turn into one line and exit 2.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -38,5 +39,13 @@ void check_figure_name(const std::string& flag, const std::string& path);
 // Parsers for one value, usable on their own (--size 480x360, --limits a,b,c,d).
 long parse_integer(const std::string& flag, const std::string& text, long lo, long hi);
 double parse_number(const std::string& flag, const std::string& text, double lo, double hi);
+
+// Runs a tool's work and turns what it throws into one line on standard error, prefixed by `who`
+// ("ddpm train"), and the exit status every tool shares: 0 success; 1 a run-time failure, or
+// standard output lost (closed, or a full disk; stdout_closed when the tool started without it);
+// 2 a usage error. `shrink` says what to make smaller when memory runs out ("use smaller --n").
+// SIGPIPE is ignored first, so a closed pipe fails the writes instead of killing the run.
+int run_reporting(const std::string& who, const std::string& shrink, bool stdout_closed,
+                  const std::function<int()>& work);
 
 }  // namespace cli

@@ -4,9 +4,7 @@
 // or CSV (frame,x,y or x,y; header optional).
 //
 // Exit status: 0 success, 2 bad input or usage (one line on stderr naming the problem).
-#include <csignal>
 #include <cstdio>
-#include <new>
 #include <string>
 #include <sys/resource.h>
 
@@ -180,31 +178,6 @@ int main(int argc, char** argv) {
     // Started with standard output closed (>&-): its descriptor is held on /dev/null so no file
     // takes it, and the run reports the loss at the end.
     const bool stdout_closed = ddpm::reserve_standard_descriptors();
-    std::signal(SIGPIPE, SIG_IGN);  // a closed pipe fails the writes; stdout is checked below
-    try {
-        const int status = run(argc, argv);
-        if (std::fflush(stdout) != 0 || std::ferror(stdout) || stdout_closed) {
-            std::fprintf(stderr,
-                         "ddpm-render: could not write standard output (closed, or a full disk; "
-                         "the files it wrote are complete)\n");
-            return status == 0 ? 1 : status;
-        }
-        return status;
-    } catch (const ddpm::UsageError& e) {
-        std::fprintf(stderr, "ddpm-render: %s\n", ddpm::printable_message(e.what()).c_str());
-        return 2;
-    } catch (const std::length_error&) {
-        std::fprintf(stderr,
-                     "ddpm-render: a size too large to allocate; use a smaller --size or "
-                     "input\n");
-        return 1;
-    } catch (const std::bad_alloc&) {
-        std::fprintf(stderr,
-                     "ddpm-render: out of memory (a limit such as ulimit -v, or a --size or "
-                     "input too large for this machine)\n");
-        return 1;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "ddpm-render: %s\n", ddpm::printable_message(e.what()).c_str());
-        return 1;
-    }
+    return cli::run_reporting("ddpm-render", "use a smaller --size or input", stdout_closed,
+                              [&] { return run(argc, argv); });
 }

@@ -1,0 +1,92 @@
+// ddpm animate: the forward and reverse processes of a checkpoint as one GIF.
+#include "commands.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "options.h"
+#include "sampling.h"
+#include "core/error.h"
+#include "data/datasets.h"
+#include "diffusion/sample.h"
+#include "diffusion/sampler.h"
+#include "fast/parallel.h"
+#include "io/memory.h"
+#include "io/outputs.h"
+#include "io/points.h"
+#include "io/weights.h"
+#include "render/animation.h"
+
+namespace ddpm_tool {
+
+namespace {
+
+const char* kAnimateHelp =
+    "usage: ddpm animate --model FILE [options]\n"
+    "  --model FILE         a checkpoint written by ddpm train, or weights as .safetensors\n"
+    "  --out FILE           the GIF (default diffusion.gif)\n"
+    "  --n N                points per frame (default 10000)\n"
+    "  --weights NAME       raw (default; a .safetensors file: the weights it holds) | ema\n"
+    "  --class K, --guidance W   a conditional model's class, and the guidance (as ddpm sample)\n"
+    "  --delay MS           time per frame (default 100)\n"
+    "  --hold-last MS       extra time on the final sample (default 2000)\n"
+    "  --seed N             seed of the data, the forward noise and the sampler (default 1234)\n"
+    "  --threads N          threads (default 0: one per core)\n"
+    "frames: q(x_t) for t = 0 ... T-1, then the reverse trajectory x_T ... x_0 (T + 1 frames);\n"
+    "a flow-matching model: its straight path at T times, then T Euler steps back.\n";
+
+}  // namespace
+
+int animate(cli::Args& args) {
+    if (args.flag("--help")) {
+        std::printf("%s%s", kAnimateHelp, kImportHelp);
+        return 0;
+    }
+    if (!args.has("--model")) throw ddpm::UsageError("animate needs --model FILE");
+    const std::string model_path = args.text("--model", ""),
+                      out = args.text("--out", "diffusion.gif");
+    const int n = static_cast<int>(args.integer("--n", 10000, 1, 1000000));
+    std::string weights = optional_choice(args, "--weights", {"raw", "ema"});
+    ddpm::AnimationStyle style;
+    style.delay_ms = static_cast<int>(args.integer("--delay", 100, 0, 655350));
+    style.hold_last_ms = static_cast<int>(args.integer("--hold-last", 2000, 0, 655350));
+    const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 1234, 0, 2147483647L));
+    ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
+    const ddpm::ImportSettings import = parse_import_flags(args);
+    SampleRequest rq;  // for the class flags and their checks
+    rq.model_path = model_path;
+    parse_class_flags(args, rq);
+    args.finish();
+    if (!ddpm::has_extension(out, ".gif"))
+        throw ddpm::UsageError("--out: expected a .gif file name");
+    // A checkpoint animates its raw weights unless told (the notebook's); a .safetensors file, the
+    // weights it holds.
+    if (weights.empty() && !ddpm::has_extension(model_path, ".safetensors")) weights = "raw";
+    const ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
+    ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), static_cast<uint64_t>(n)),
+                               "animating " + std::to_string(n) + " points", "use a smaller --n");
+    model_defaults(rq, sm);
+    ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}});
+    ddpm::Normalization unused;
+    const int K = sm.model.config().num_classes;  // with --class, the forward frames its points
+    const ddpm::Tensor dataset = rq.label >= 0 ? class_sample(sm.run.dataset, K, rq.label, n, seed)
+                                               : run_data(sm.run.dataset, n, seed, &unused);
+    ddpm::Rng rng(seed, /*stream=*/0xa1);
+    const ddpm::Denoiser d{&sm.model, sm.objective, rq.label, rq.guidance};
+    const ddpm::Tensor x_T = ddpm::randn(n, sm.model.config().dim, rng);
+    style.points.radius = 1.5f;
+    const bool flow = sm.objective == ddpm::Objective::flow;
+    const ddpm::Sampler how = ddpm::parse_sampler(flow ? "euler" : "notebook");  // a frame a step
+    const ddpm::Tensor x_seq = ddpm::sample(d, x_T, sm.sched, rng, how);
+    ddpm::AnimationResult r =
+        flow ? ddpm::write_flow_gif(dataset, x_seq, rng, style, out)
+             : ddpm::write_diffusion_gif(dataset, x_seq, sm.sched, rng, style, out);
+    if (r.delay_raised)
+        std::fprintf(stderr, "ddpm animate: note: delays under 20 ms were raised to 20 ms\n");
+    std::printf("wrote %s: %d frames (%d forward, %d reverse including the final sample)\n",
+                out.c_str(), r.frames, sm.sched.num_steps, sm.sched.num_steps + 1);
+    return 0;
+}
+
+}  // namespace ddpm_tool

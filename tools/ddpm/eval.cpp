@@ -1,0 +1,242 @@
+// ddpm eval: samples (a file, or drawn from --model) scored against the true distribution beside
+// the noise floor; with --nll the model's likelihood beside the data's entropy.
+#include "commands.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "options.h"
+#include "sampling.h"
+#include "core/error.h"
+#include "data/datasets.h"
+#include "data/metrics.h"
+#include "diffusion/sample.h"
+#include "diffusion/sampler.h"
+#include "fast/parallel.h"
+#include "io/memory.h"
+#include "io/points.h"
+#include "io/weights.h"
+#include "likelihood/elbo.h"
+#include "likelihood/ode.h"
+
+namespace ddpm_tool {
+
+namespace {
+
+const char* kEvalHelp =
+    "usage: ddpm eval FILE [options]   or   ddpm eval --model FILE [options]\n"
+    "  FILE                 samples as CSV (x,y) or .npy ((n, 2))\n"
+    "  --model FILE         or a model (checkpoint or .safetensors): --n samples (default 3000)\n"
+    "                       drawn as ddpm sample draws them by default (--sample-seed, default 1;\n"
+    "                       --weights raw|ema; --threads N)\n"
+    "  --sampler, --sample-steps, --class K, --guidance W   with --model: as ddpm sample; with\n"
+    "                       --class the true distribution is that class's part of the data set\n"
+    "  --nll                with --model: also its negative log-likelihood beside the data's\n"
+    "                       entropy (the floor): the exact NLL of its ODE sampler (--sampler ode,\n"
+    "                       or heun for a flow model; --sample-steps, --prior) and the ELBO with\n"
+    "                       both variances (lesson 12), on 1000 fresh points of its data set, or\n"
+    "                       on your held-out points (--data FILE), in your units and the model's\n"
+    "  --dataset NAME       the true distribution: s_curve (default; with --model, the model's\n"
+    "                       data set), or another of ddpm train's\n"
+    "  --data FILE          or compare with your own points (.csv or .npy), split in two halves,\n"
+    "                       all measured in the model's units (training's normalisation)\n"
+    "  --seed N             seed of the true samples compared against (default 99)\n"
+    "prints a table (sliced Wasserstein, MMD^2, k-NN precision and recall, each with its noise\n"
+    "floor), then one JSON line.\n";
+
+// The class a conditional model was asked for, whose part of the data set is the reference.
+struct ClassRef {
+    int label = -1;
+    int classes = 0;
+};
+
+// The true distribution's two sets of n points, the one to compare with and the one for the noise
+// floor: from a named data set, or from the learner's points (--data), shuffled with the seed and
+// split in two halves. With --data, `samples` are moved into the model's units (the training's
+// normalisation), where the measures' bandwidths make sense, and n may shrink to half the file.
+void reference_points(const std::string& dataset, const std::string& data_file, uint64_t seed,
+                      const ClassRef& cls, ddpm::Tensor& samples, int& n, ddpm::Tensor& real_a,
+                      ddpm::Tensor& real_b) {
+    if (data_file.empty() && cls.label >= 0) {
+        real_a = class_sample(dataset, cls.classes, cls.label, n, seed);
+        real_b = class_sample(dataset, cls.classes, cls.label, n, seed + 1);
+        return;
+    }
+    if (data_file.empty()) {
+        real_a = ddpm::make_dataset(dataset, n, seed);
+        real_b = ddpm::make_dataset(dataset, n, seed + 1);
+        return;
+    }
+    ddpm::Tensor pts = ddpm::load_points(data_file);
+    ddpm::Normalization norm = ddpm::normalize_points(pts, data_file, 20);
+    ddpm::apply_normalization(samples, norm);
+    n = std::min(n, pts.dim(0) / 2);
+    ddpm::split_reference(pts, n, seed, &real_a, &real_b);
+}
+
+// eval --model --nll: the model's NLL in nats per point (bits per dimension) on held-out points:
+// 1000 fresh points of its data set (of its class, with --class), or the learner's file
+// (--data), beside the floor no model goes below, the data's entropy (where it is known). The
+// exact NLL of the deterministic sampler; for a DDPM model also the ELBO with either variance.
+void print_nll(const ddpm::SamplingModel& sm, const SampleRequest& rq, const std::string& dataset,
+               const std::string& data_file, uint64_t seed) {
+    const int K = sm.model.config().num_classes;
+    ddpm::Tensor x_0;
+    std::string what;
+    if (!data_file.empty()) {  // the learner's points, in the model's units
+        x_0 = points_in_model_units(data_file, sm);
+        const bool training_file = sm.run.dataset == "file:" + data_file;
+        what = std::to_string(x_0.dim(0)) + " points of " + data_file +
+               (training_file ? " (the training points: give held-out ones with --data FILE)" : "");
+    } else {
+        x_0 = rq.label >= 0 ? class_sample(dataset, K, rq.label, 1000, 1000 + seed)
+                            : ddpm::make_dataset(dataset, 1000, 1000 + seed);
+        what = "1000 fresh points of " + dataset +
+               (rq.label >= 0 ? ", class " + std::to_string(rq.label) : "");
+    }
+    const ddpm::Denoiser d{&sm.model, sm.objective, rq.label, rq.guidance};
+    SampleRequest ode = rq;  // the deterministic sampler whose likelihood is exact
+    ode.sampler = sm.objective == ddpm::Objective::flow ? "heun" : "ode";
+    const std::string& sampler = ode.sampler;
+    const int S = steps_of(ode, sm.sched);
+    const ddpm::Prior prior = sampling_prior(rq.prior, sm);
+    const double exact = -mean_of(exact_likelihood(sm, d, x_0, S, prior).log_p);
+    if (!std::isfinite(exact)) throw ddpm::Error("the negative log-likelihood is not finite");
+    // In the learner's units x = scale x_model + mean: log p(x) = log p(x_model) - 2 log scale.
+    const double to_data = 2 * std::log(static_cast<double>(sm.run.data_norm.scale));
+    const bool rescaled = to_data != 0;
+    std::printf("negative log-likelihood of %s, nats per point (bits per dimension)%s:\n",
+                what.c_str(), rescaled ? ", in your units [in the model's]" : "");
+    auto row = [&](const char* name, double nll) {
+        std::printf("  %-44s %8.4f (%7.4f)", name, nll + to_data,
+                    ddpm::bits_per_dim(nll + to_data, 2));
+        if (rescaled) std::printf("  [%8.4f (%7.4f)]", nll, ddpm::bits_per_dim(nll, 2));
+        std::printf("\n");
+    };
+    if (data_file.empty() && rq.label < 0) {
+        const ddpm::Entropy h = ddpm::dataset_entropy(dataset, 4000, 2000 + seed);
+        char name[64];
+        std::snprintf(name, sizeof name, "the data's entropy (the floor; +-%.4f)",
+                      h.standard_error);
+        row(name, h.nats);
+    } else {
+        std::printf("  the data's entropy (the floor)               unknown for %s\n",
+                    data_file.empty() ? "one class" : "your points");
+    }
+    char name[64];
+    std::snprintf(name, sizeof name, "exact, the %s sampler, %d steps%s", sampler.c_str(), S,
+                  rq.prior == "matched" ? ", matched" : "");
+    row(name, exact);
+    if (sm.objective == ddpm::Objective::flow) {
+        std::printf("  (a flow-matching model has no ELBO: it has no noisy reverse steps)\n");
+        return;
+    }
+    ddpm::Rng rng(seed, /*stream=*/0xe1b0);
+    ddpm::SamplerOptions posterior;
+    posterior.variance = ddpm::SamplerOptions::Variance::posterior;
+    const ddpm::NoiseField field = ddpm::network_field(d, sm.sched);
+    const double beta = ddpm::elbo(field, x_0, sm.sched, {}, rng).total();
+    const double tilde = ddpm::elbo(field, x_0, sm.sched, posterior, rng).total();
+    if (!std::isfinite(beta) || !std::isfinite(tilde)) throw ddpm::Error("the ELBO is not finite");
+    row("ELBO bound of ddpm, sigma^2 = beta", beta);
+    row("ELBO bound of ddpm, sigma^2 = beta~", tilde);
+}
+
+// eval --model: n samples drawn as ddpm sample draws them by default, in the data's units. The
+// model's data set becomes the default reference (*dataset or *data_file, unless given).
+ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::string* data_file,
+                                ClassRef* cls) {
+    SampleRequest rq;
+    rq.model_path = args.text("--model", "");
+    rq.n = static_cast<int>(args.integer("--n", 3000, 10, 1000000));
+    rq.seed = static_cast<uint64_t>(args.integer("--sample-seed", 1, 0, 2147483647L));
+    rq.sampler = parse_sampler_flag(args);
+    rq.have_steps = args.has("--sample-steps");
+    rq.steps = static_cast<int>(args.integer("--sample-steps", 0, 1, 100000));
+    parse_class_flags(args, rq);
+    rq.weights = optional_choice(args, "--weights", {"raw", "ema"});
+    rq.prior = parse_prior_flag(args);
+    rq.import = parse_import_flags(args);
+    ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
+    const bool reference_given = args.has("--dataset") || args.has("--data");
+    const bool nll = args.flag("--nll");
+    args.finish();
+    if (!args.positional().empty())
+        throw ddpm::UsageError("give a samples file or --model, not both");
+    ddpm::SamplingModel sm = ddpm::load_sampling_model(rq.model_path, rq.weights, rq.import);
+    recipe_defaults(rq, sm.run.recipe);
+    model_defaults(rq, sm);
+    note_prior_mismatch(rq, sm);
+    cls->label = rq.label;
+    cls->classes = sm.model.config().num_classes;
+    if (rq.label >= 0 && args.has("--data"))
+        throw ddpm::UsageError("--class compares with its class of a named data set, not --data");
+    ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), static_cast<uint64_t>(rq.n)),
+                               "sampling " + std::to_string(rq.n) + " points", "use a smaller --n");
+    if (!reference_given) {
+        const bool from_file = sm.run.dataset.rfind("file:", 0) == 0;
+        *dataset = from_file ? "s_curve" : sm.run.dataset;
+        *data_file = from_file ? sm.run.dataset.substr(5) : "";
+    }
+    if (nll) print_nll(sm, rq, *dataset, *data_file, rq.seed);
+    ddpm::Tensor seq = draw_trajectory(rq, sm);
+    ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
+    ddpm::denormalize_points(samples, sm.run.data_norm);
+    const std::string how =
+        sampler_text(rq) + (sampler_of(rq).kind == ddpm::Sampler::Kind::ddpm
+                                ? ""
+                                : ", " + std::to_string(seq.dim(0) - 1) + " steps");
+    std::printf("%d samples of %s (%s%s, %s weights)\n", rq.n, rq.model_path.c_str(), how.c_str(),
+                class_text(rq).c_str(), sm.weights.c_str());
+    return samples;
+}
+
+}  // namespace
+
+int eval(cli::Args& args) {
+    if (args.flag("--help")) {
+        std::printf("%s%s", kEvalHelp, kImportHelp);
+        return 0;
+    }
+    std::string dataset = args.text("--dataset", "s_curve");
+    std::string data_file = args.text("--data", "");
+    const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 99, 0, 2147483647L));
+    std::string what;
+    ddpm::Tensor samples;
+    ClassRef cls;
+    if (!args.has("--model") && args.flag("--nll"))
+        throw ddpm::UsageError(
+            "--nll needs --model FILE (a likelihood is the model's, not the "
+            "samples')");
+    if (args.has("--model")) {
+        what = args.text("--model", "");
+        samples = samples_from_model(args, &dataset, &data_file, &cls);
+    } else {
+        args.finish();
+        if (args.positional().size() != 1)
+            throw ddpm::UsageError("eval needs one samples file (.csv or .npy), or --model FILE");
+        what = args.positional()[0];
+        samples = ddpm::load_points(what);
+    }
+    if (samples.ndim() != 2 || samples.dim(1) != 2)
+        throw ddpm::Error(what + ": expected points (n, 2), got " + samples.shape_str());
+    if (samples.dim(0) < 10) throw ddpm::Error(what + ": needs at least 10 points");
+    int n = std::min(samples.dim(0), 3000);
+    ddpm::Tensor real_a, real_b;
+    reference_points(dataset, data_file, seed, cls, samples, n, real_a, real_b);
+    ddpm::QualityReport r = ddpm::evaluate_quality(samples, real_a, real_b, n);
+    // Every number printed must be one: points far beyond float's range give infinite distances.
+    for (const ddpm::Quality& q : {r.model, r.floor})
+        for (double v : {q.swd, q.mmd, q.precision, q.recall})
+            if (!std::isfinite(v))
+                throw ddpm::Error(what +
+                                  ": the measures are not finite (the points are too far apart to "
+                                  "measure in float32); check the file's units");
+    std::printf("%s%s\n", ddpm::quality_table(r).c_str(), ddpm::quality_json(r).c_str());
+    return 0;
+}
+
+}  // namespace ddpm_tool

@@ -1,0 +1,97 @@
+// ddpm export: a checkpoint's weights as safetensors under the notebook's names, and what keeps it
+// from being the notebook's model as it stands.
+#include "commands.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "options.h"
+#include "core/error.h"
+#include "io/checkpoint.h"
+#include "io/outputs.h"
+#include "io/points.h"
+#include "io/weights.h"
+
+namespace ddpm_tool {
+
+namespace {
+
+const char* kExportHelp =
+    "usage: ddpm export MODEL.ckpt OUT.safetensors [--weights raw|ema]\n"
+    "  writes the checkpoint's weights under the notebook's state_dict names and PyTorch's\n"
+    "  shapes (float32), with its configuration as metadata. In Python (torch alone, or\n"
+    "  safetensors.torch.load_file):\n"
+    "    from notebook_io import load_file          # tools/notebook_io.py\n"
+    "    model.load_state_dict(load_file(\"OUT.safetensors\")[0], strict=True)\n"
+    "  --weights NAME       raw | ema (default: the recipe's: notebook raw, improved ema)\n";
+
+// What keeps the exported model from being the notebook's MLPDiffusion(n_steps, num_units)
+// sampled by its p_sample_loop: each difference, with what the notebook must do about it. Empty
+// for a model of the notebook's shape that predicts eps.
+std::vector<std::string> notebook_differences(const ddpm::ModelConfig& m, ddpm::Objective o) {
+    std::vector<std::string> out;
+    if (m.depth != 3)
+        out.push_back("depth " + std::to_string(m.depth) +
+                      " (the notebook's class has 3 blocks: write the class with " +
+                      std::to_string(m.depth) + ")");
+    if (m.embedding == ddpm::ModelConfig::Embedding::sinusoidal)
+        out.push_back(
+            "a fixed sinusoidal step table (the notebook learns its tables: the file has "
+            "none to load; compute the table as lib/nn/model.cpp does)");
+    if (m.fourier > 0)
+        out.push_back(std::to_string(m.fourier) + " Fourier features of x (the first layer takes " +
+                      std::to_string(m.input_width()) +
+                      " inputs: add the features before it, as lib/nn/model.cpp does)");
+    if (m.num_classes > 0)
+        out.push_back(std::to_string(m.num_classes) +
+                      " classes (class_embeddings.k.weight, one row a class and one for \"no "
+                      "class\", added in each block: the notebook's class has no such input)");
+    if (o == ddpm::Objective::x0 || o == ddpm::Objective::v)
+        out.push_back(std::string("it predicts ") + ddpm::objective_name(o) +
+                      ", and the notebook's p_sample reads the output as eps: convert first, " +
+                      (o == ddpm::Objective::x0
+                           ? "eps = (x_t - sqrt(abar_t) out) / sqrt(1 - abar_t)"
+                           : "eps = sqrt(1 - abar_t) x_t + sqrt(abar_t) out"));
+    if (o == ddpm::Objective::flow)
+        out.push_back(
+            "it predicts a flow-matching velocity at continuous time: the notebook's "
+            "sampler does not apply; integrate dx/dtau = v from tau = 1 to 0 (lesson 14)");
+    return out;
+}
+
+}  // namespace
+
+int export_weights(cli::Args& args) {
+    if (args.flag("--help")) {
+        std::printf("%s", kExportHelp);
+        return 0;
+    }
+    std::string weights = optional_choice(args, "--weights", {"raw", "ema"});
+    args.finish();
+    if (args.positional().size() != 2)
+        throw ddpm::UsageError("export needs MODEL.ckpt and OUT.safetensors");
+    const std::string in = args.positional()[0], out = args.positional()[1];
+    if (!ddpm::has_extension(out, ".safetensors"))
+        throw ddpm::UsageError("expected OUT to be a .safetensors file name, got '" + out + "'");
+    ddpm::check_outputs({{"OUT", out}}, {{"MODEL", in}});
+    const ddpm::Checkpoint ck = ddpm::load_checkpoint(in);
+    if (weights.empty()) weights = ck.run.recipe == "improved" ? "ema" : "raw";
+    const ddpm::SafeTensors file = ddpm::model_safetensors(ck, weights);
+    ddpm::save_safetensors(file, out);
+    const ddpm::ModelConfig& m = ck.trainer.model_cfg;
+    std::printf("wrote %s: %zu tensors, %zu parameters (the %s weights after %d epochs)\n",
+                out.c_str(), file.tensors.size(), ck.trainer.model.num_params(), weights.c_str(),
+                ck.trainer.epoch);
+    const std::vector<std::string> differences = notebook_differences(m, ck.trainer.cfg.objective);
+    if (differences.empty())
+        std::printf(
+            "it loads into the notebook's MLPDiffusion(%d, num_units=%d) with "
+            "load_state_dict(..., strict=True)\n",
+            m.num_steps, m.hidden);
+    for (const std::string& d : differences)
+        std::printf("note: not the notebook's model as it stands: %s\n", d.c_str());
+    return 0;
+}
+
+}  // namespace ddpm_tool

@@ -1,0 +1,82 @@
+// ddpm predict: the network's eps_theta(x, t) at given points, to compare with the notebook's.
+#include "commands.h"
+
+#include <cstdio>
+#include <string>
+
+#include "options.h"
+#include "sampling.h"
+#include "core/error.h"
+#include "io/atomic_file.h"
+#include "io/outputs.h"
+#include "io/points.h"
+#include "io/weights.h"
+
+namespace ddpm_tool {
+
+namespace {
+
+const char* kPredictHelp =
+    "usage: ddpm predict --model FILE --points FILE --t T --out FILE [options]\n"
+    "  the network's prediction eps_theta(x, t) at each point: what the notebook's model(x, t)\n"
+    "  returns, to compare a model in both places (docs/notebook-and-back.md); an x0 or v model's\n"
+    "  output is turned into the eps it implies (lesson 14)\n"
+    "  --model FILE         a checkpoint, or weights as .safetensors\n"
+    "  --points FILE        the points x (.csv x,y or .npy (n, 2)), in the data's units (as ddpm\n"
+    "                       sample writes them)\n"
+    "  --t T                the step, 0 ... num_steps - 1 (the notebook's numbering)\n"
+    "  --out FILE           the predictions (n, 2) as .csv or .npy; - for CSV on standard output\n"
+    "  --class K            a conditional model's class (default: none)\n"
+    "  --weights NAME       raw | ema (default: as ddpm sample)\n";
+
+}  // namespace
+
+int predict(cli::Args& args) {
+    if (args.flag("--help")) {
+        std::printf("%s%s", kPredictHelp, kImportHelp);
+        return 0;
+    }
+    for (const char* flag : {"--model", "--points", "--t", "--out"})
+        if (!args.has(flag)) throw ddpm::UsageError(std::string("predict needs ") + flag);
+    const std::string model_path = args.text("--model", ""), points = args.text("--points", ""),
+                      out = args.text("--out", ""),
+                      weights = optional_choice(args, "--weights", {"raw", "ema"});
+    const long t = args.integer("--t", 0, 0, 99999);
+    const int label = static_cast<int>(args.integer("--class", -1, 0, 1000));
+    const ddpm::ImportSettings import = parse_import_flags(args);
+    args.finish();
+    check_points_out(out);
+    ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}, {"--points", points}});
+    const ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
+    if (sm.objective == ddpm::Objective::flow)
+        throw ddpm::UsageError(model_path +
+                               " was trained by flow matching: its network predicts a velocity at "
+                               "a continuous time, which has no eps_theta(x, t) to give");
+    const int K = sm.model.config().num_classes;
+    if (label >= 0 && label >= K)
+        throw ddpm::UsageError(
+            "--class " + std::to_string(label) + ": " + model_path +
+            (K == 0 ? " has no classes" : " has classes 0 to " + std::to_string(K - 1)));
+    if (t >= sm.sched.num_steps)
+        throw ddpm::UsageError("--t: the model has steps 0 ... " +
+                               std::to_string(sm.sched.num_steps - 1) + ", got " +
+                               std::to_string(t));
+    const ddpm::Tensor x = points_in_model_units(points, sm);
+    ddpm::Tensor eps({x.dim(0), 2});
+    const ddpm::Denoiser d{&sm.model, sm.objective, label};  // its output as eps (objective.h)
+    ddpm::predict_eps(d, eps.data(), x.data(), static_cast<int>(t), x.dim(0), sm.sched);
+    if (!ddpm::all_finite(eps)) throw ddpm::Error("the network's output is not finite");
+    ddpm::save_points(eps, out);
+    std::FILE* report = ddpm::is_standard_output(out) ? stderr : stdout;
+    std::fprintf(
+        report, "wrote eps_theta(x, %ld%s) at %d points to %s (%s weights%s)\n", t,
+        label >= 0 ? (", class " + std::to_string(label)).c_str() : "", x.dim(0),
+        output_name(out).c_str(), sm.weights.c_str(),
+        sm.objective == ddpm::Objective::eps
+            ? ""
+            : (std::string(", from its ") + ddpm::objective_name(sm.objective) + " prediction")
+                  .c_str());
+    return 0;
+}
+
+}  // namespace ddpm_tool

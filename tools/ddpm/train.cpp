@@ -1,0 +1,327 @@
+// ddpm train: a model trained on a 2-D data set (or the learner's points), saved as a checkpoint;
+// Ctrl-C or SIGTERM saves and stops, and --resume goes on bit for bit.
+#include "commands.h"
+
+#include <atomic>
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "options.h"
+#include "sampling.h"
+#include "core/error.h"
+#include "data/datasets.h"
+#include "diffusion/sample.h"
+#include "diffusion/sampler.h"
+#include "diffusion/train.h"
+#include "fast/background.h"
+#include "fast/parallel.h"
+#include "io/atomic_file.h"
+#include "io/checkpoint.h"
+#include "io/memory.h"
+#include "io/outputs.h"
+#include "io/progress.h"
+#include "render/plot.h"
+#include "render/svg.h"
+
+namespace ddpm_tool {
+
+namespace {
+
+const char* kTrainHelp =
+    "usage: ddpm train [options]\n"
+    "  --dataset NAME       s_curve (default) | swiss_roll | moons | circles | eight_gaussians |\n"
+    "                       checkerboard | gaussian (one correlated Gaussian)\n"
+    "  --data FILE          your own 2-D points instead (.csv x,y or .npy (n, 2), at least 200):\n"
+    "                       centred and scaled so the larger per-axis std is 0.14; samples are\n"
+    "                       written back in your units\n"
+    "  --n N                number of training points (default 10000)\n"
+    "  --epochs N           total epochs (default 4000, the notebook's; 0 saves the untrained "
+    "model)\n"
+    "  --batch N            batch size (default 128)\n"
+    "  --lr X               Adam's learning rate (default 1e-3)\n"
+    "  --steps T            diffusion steps (default 100)\n"
+    "  --schedule NAME      sigmoid (default) | linear | quadratic | cosine\n"
+    "  --hidden N           hidden units per layer (default 128)\n"
+    "  --depth N            hidden blocks Linear -> +Emb[t] -> ReLU (default 3)\n"
+    "  --embedding NAME     learned (default: a table per block, the notebook's) | sinusoidal\n"
+    "                       (one fixed table of sines and cosines of t, no parameters)\n"
+    "  --fourier F          also feed sin and cos of 2^f pi x, f < F, to the first layer (default "
+    "0)\n"
+    "  --ema MU             EMA weight of the new value (default 0.01, the notebook's mu)\n"
+    "  --seed N             seed of the data, the initialisation and the noise (default 1234)\n"
+    "  --threads N          threads (default 0: one per core); results are the same for any N\n"
+    "  --sample-every K     every K epochs, as the notebook: print the loss, sample n points and\n"
+    "                       write DIR/reverse_EPOCH.png (default 0: never)\n"
+    "  --panels-dir DIR     where those panels go (default .; made if missing)\n"
+    "  --panels-format F    png (default) or svg\n"
+    "  --out FILE           the checkpoint (default model.ckpt)\n"
+    "  --log FILE           the mean loss of every epoch as CSV: epoch,mean_loss\n"
+    "  --loss-plot FILE     the loss curve as a figure (.png or .svg)\n"
+    "  --objective NAME     what the network learns: eps (default, the notebook's) | x0 | v |\n"
+    "                       flow (flow matching: the straight path, sampled by euler or heun;\n"
+    "                       lesson 14)\n"
+    "  --classes K          a conditional model of K classes of the data set (lesson 13):\n"
+    "                       s_curve, swiss_roll (K arcs), moons, circles (2), eight_gaussians\n"
+    "                       (2, 4, 8); default 0, no classes\n"
+    "  --p-uncond P         with --classes: label dropout, the share of labels trained as \"no\n"
+    "                       class\" for classifier-free guidance (default 0.1)\n"
+    "  --guidance W         with --classes: the guidance weight ddpm sample uses by default\n"
+    "                       (default 1: the conditional model alone)\n"
+    "  --recipe NAME        notebook (default) | improved: the same training, and ddpm sample "
+    "then\n"
+    "                       defaults to the EMA weights with DDPM's Algorithm 2 (posterior "
+    "variance,\n"
+    "                       no noise at the last step), which measured best (docs/experiments.md)\n"
+    "  --resume FILE        continue the run saved in FILE (its model, data and settings);\n"
+    "                       --epochs stays the total, so 10 done + --epochs 20 runs 10 more\n"
+    "Ctrl-C (or SIGTERM) finishes the current step, saves the checkpoint and exits with status\n"
+    "130 (143); resume\n"
+    "with --resume. The result is bit-identical to an uninterrupted run.\n";
+
+// Ctrl-C (SIGINT) and SIGTERM (timeout, systemd, docker stop) ask the training loop to stop after
+// its current step; the run saves and exits with 128 + the signal (130, 143). Lock-free atomics
+// are safe to set from a signal handler.
+std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_signal{0};
+extern "C" void on_stop_signal(int sig) {
+    g_signal = sig;
+    g_interrupted = true;
+}
+
+// What ddpm train was asked to do.
+struct TrainRequest {
+    std::string resume;  // a checkpoint to go on from, or empty
+    ddpm::ModelConfig model;
+    ddpm::TrainConfig train;
+    ddpm::RunInfo run;
+    std::string schedule;
+    uint64_t seed = 0;
+    int sample_every = 0;
+    std::string panels_dir, panels_format, out, log, loss_plot;
+};
+
+// With --resume the run's settings come from the checkpoint: only the flags about length and
+// outputs may be given.
+void refuse_settings_when_resuming(const cli::Args& args, const std::string& resume) {
+    const char* settings[] = {"--dataset",  "--data",     "--n",      "--batch",     "--lr",
+                              "--steps",    "--schedule", "--hidden", "--depth",     "--embedding",
+                              "--ema",      "--seed",     "--recipe", "--objective", "--classes",
+                              "--p-uncond", "--guidance"};
+    for (const char* flag : settings)
+        if (args.has(flag))
+            throw ddpm::UsageError(std::string(flag) +
+                                   " cannot change when resuming (the run's settings come from " +
+                                   resume + ")");
+}
+
+TrainRequest parse_train_flags(cli::Args& args) {
+    TrainRequest rq;
+    rq.resume = args.text("--resume", "");
+    if (!rq.resume.empty()) refuse_settings_when_resuming(args, rq.resume);
+    const std::string dataset = args.text("--dataset", "s_curve");
+    const std::string data_file = args.text("--data", "");
+    if (!data_file.empty() && args.has("--dataset"))
+        throw ddpm::UsageError("give --dataset or --data, not both");
+    if (!data_file.empty() && args.has("--n"))
+        throw ddpm::UsageError("--n is the number of points in --data's file");
+    rq.run.dataset = data_file.empty() ? dataset : "file:" + data_file;
+    rq.run.dataset_n = static_cast<int>(args.integer("--n", 10000, 16, 10000000));
+    rq.train.epochs = static_cast<int>(args.integer("--epochs", 4000, 0, 10000000));
+    rq.train.batch = static_cast<int>(args.integer("--batch", 128, 1, 1000000));
+    rq.train.lr = static_cast<float>(args.number("--lr", 1e-3, 1e-8, 1.0));
+    rq.train.ema_mu = static_cast<float>(args.number("--ema", 0.01, 1e-6, 1.0));
+    rq.model.num_steps = static_cast<int>(args.integer("--steps", 100, 2, 100000));
+    rq.model.hidden = static_cast<int>(args.integer("--hidden", 128, 1, 4096));
+    rq.model.depth = static_cast<int>(args.integer("--depth", 3, 1, 16));
+    rq.model.fourier = static_cast<int>(args.integer("--fourier", 0, 0, 16));
+    if (one_of("--embedding", args.text("--embedding", "learned"), {"learned", "sinusoidal"}) ==
+        "sinusoidal")
+        rq.model.embedding = ddpm::ModelConfig::Embedding::sinusoidal;
+    rq.schedule = args.text("--schedule", "sigmoid");
+    rq.run.recipe = one_of("--recipe", args.text("--recipe", "notebook"), {"notebook", "improved"});
+    rq.train.objective = ddpm::parse_objective(args.text("--objective", "eps"));
+    rq.model.num_classes = static_cast<int>(args.integer("--classes", 0, 0, 64));
+    if (rq.model.num_classes == 0 && (args.has("--p-uncond") || args.has("--guidance")))
+        throw ddpm::UsageError("--p-uncond and --guidance are for a model with --classes K");
+    if (rq.model.num_classes > 0 && !data_file.empty())
+        throw ddpm::UsageError("--classes labels a named data set (" +
+                               std::string(ddpm::kLabelledDatasetNames) +
+                               "); --data has no labels");
+    rq.train.p_uncond = static_cast<float>(args.number("--p-uncond", 0.1, 0.0, 1.0));
+    rq.run.guidance = static_cast<float>(args.number("--guidance", 1.0, 0.0, 100.0));
+    rq.seed = static_cast<uint64_t>(args.integer("--seed", 1234, 0, 2147483647L));
+    ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
+    rq.sample_every = static_cast<int>(args.integer("--sample-every", 0, 0, 10000000));
+    rq.panels_dir = args.text("--panels-dir", ".");
+    rq.panels_format =
+        one_of("--panels-format", args.text("--panels-format", "png"), {"png", "svg"});
+    rq.out = args.text("--out", "model.ckpt");
+    rq.log = args.text("--log", "");
+    rq.loss_plot = args.text("--loss-plot", "");
+    if (!rq.loss_plot.empty()) cli::check_figure_name("--loss-plot", rq.loss_plot);
+    args.finish();
+    if (!args.positional().empty())
+        throw ddpm::UsageError("unexpected argument '" + args.positional()[0] + "'");
+    ddpm::check_fits_in_memory(ddpm::training_bytes(rq.model, rq.train),
+                               "training with --hidden " + std::to_string(rq.model.hidden) +
+                                   " --depth " + std::to_string(rq.model.depth) + " --batch " +
+                                   std::to_string(rq.train.batch),
+                               "use a smaller --hidden, --depth, --steps or --batch");
+    return rq;
+}
+
+// A new run from the request, or the saved one with --resume (its total becomes --epochs).
+ddpm::Checkpoint start_or_resume(const TrainRequest& rq) {
+    if (rq.resume.empty()) {
+        ddpm::Schedule sched = ddpm::Schedule::by_name(rq.schedule, rq.model.num_steps);
+        return ddpm::Checkpoint{ddpm::Trainer(rq.model, rq.train, sched, rq.seed), rq.run};
+    }
+    ddpm::Checkpoint ck = ddpm::load_checkpoint(rq.resume);
+    ck.trainer.cfg.epochs = rq.train.epochs;  // the total, counted from the run's start
+    return ck;
+}
+
+// The learner's data file of a run ("file:PATH"), or "" for a named data set.
+std::string data_file_of(const ddpm::RunInfo& run) {
+    return run.dataset.rfind("file:", 0) == 0 ? run.dataset.substr(5) : "";
+}
+
+// The run's training data, and for a conditional model its labels; a learner's file must not
+// have changed since a resumed run began.
+ddpm::Tensor training_data(ddpm::Checkpoint& ck, const std::string& resume,
+                           std::vector<int>* labels) {
+    ddpm::RunInfo& run = ck.run;
+    const int classes = ck.trainer.model_cfg.num_classes;
+    if (classes > 0) {
+        ddpm::LabelledData d =
+            ddpm::make_labelled_dataset(run.dataset, run.dataset_n, classes, ck.trainer.seed);
+        *labels = std::move(d.labels);
+        return d.points;
+    }
+    ddpm::Normalization norm;
+    ddpm::Tensor data = run_data(run.dataset, run.dataset_n, ck.trainer.seed, &norm);
+    if (!data_file_of(run).empty()) {
+        if (!resume.empty() && (norm.scale != run.data_norm.scale || data.dim(0) != run.dataset_n))
+            throw ddpm::Error(data_file_of(run) + " changed since " + resume + " was saved");
+        run.data_norm = norm;
+        run.dataset_n = data.dim(0);
+    }
+    return data;
+}
+
+// Every output at once, before training: none the same as another or as the learner's data (the
+// resumed checkpoint may be --out: that is how a run is continued in place).
+void check_train_outputs(const TrainRequest& rq, const std::string& data_file) {
+    std::vector<ddpm::NamedPath> outputs = {{"--out", rq.out}};
+    if (!rq.log.empty()) outputs.push_back({"--log", rq.log});
+    if (!rq.loss_plot.empty()) outputs.push_back({"--loss-plot", rq.loss_plot});
+    if (rq.sample_every)
+        outputs.push_back({"--panels-dir", rq.panels_dir + "/reverse_0." + rq.panels_format});
+    std::vector<ddpm::NamedPath> inputs;
+    if (!data_file.empty()) inputs.push_back({"--data", data_file});
+    ddpm::check_outputs(outputs, inputs);
+}
+
+// Trains to the end (or to Ctrl-C). Every --sample-every epochs: the loss is printed, the
+// checkpoint saved, and the reverse process sampled and drawn on a second thread from a copy of
+// that epoch's model while training goes on.
+void run_training(ddpm::Checkpoint& ck, const ddpm::Tensor& data, const std::vector<int>& labels,
+                  const TrainRequest& rq) {
+    ddpm::Trainer& tr = ck.trainer;
+    ddpm::Progress progress;
+    ddpm::Rng sample_rng(tr.seed, /*stream=*/0x5a3b1e);  // never disturbs training's stream
+    ddpm::Background sampling;
+    auto on_epoch = [&](const ddpm::EpochReport& r) {
+        progress.update(r);
+        if (!rq.sample_every || (r.epoch % rq.sample_every != 0 && r.epoch != r.epochs))
+            return true;
+        progress.finish();
+        std::printf("epoch %d: loss %.4f (last batch)  mean %.4f\n", r.epoch, r.last_loss,
+                    r.mean_loss);
+        const std::string panels =
+            rq.panels_dir + "/reverse_" + std::to_string(r.epoch) + "." + rq.panels_format;
+        const std::string title = "reverse process p_\\theta, epoch " + std::to_string(r.epoch);
+        sampling.run([model = tr.model, objective = tr.cfg.objective, n = ck.run.dataset_n,
+                      sched = tr.sched, &sample_rng, panels, title] {
+            const ddpm::Denoiser d{&model, objective};  // unconditional, the default sampler
+            const ddpm::Tensor x_T = ddpm::randn(n, model.config().dim, sample_rng);
+            const ddpm::Sampler how =
+                ddpm::parse_sampler(objective == ddpm::Objective::flow ? "heun" : "notebook");
+            const ddpm::Tensor seq = ddpm::sample(d, x_T, sched, sample_rng, how);
+            ddpm::save_figure(ddpm::reverse_panels(seq, title), panels);
+        });
+        ddpm::save_checkpoint(tr, ck.run, rq.out);  // a long run keeps its latest state on disk
+        return true;
+    };
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+    try {
+        tr.train(data, labels, on_epoch, &g_interrupted);
+        sampling.wait();
+    } catch (const ddpm::Error&) {
+        progress.finish();
+        std::fprintf(stderr, "ddpm train: the last good checkpoint, if any, is %s\n",
+                     rq.out.c_str());
+        throw;
+    }
+    progress.finish();
+}
+
+void write_train_outputs(const ddpm::Checkpoint& ck, const TrainRequest& rq) {
+    const ddpm::Trainer& tr = ck.trainer;
+    ddpm::save_checkpoint(tr, ck.run, rq.out);
+    if (!rq.log.empty()) {
+        std::string csv = "epoch,mean_loss\n";
+        for (size_t i = 0; i < tr.epoch_loss.size(); ++i)
+            csv += std::to_string(i + 1) + "," + std::to_string(tr.epoch_loss[i]) + "\n";
+        ddpm::write_file_atomic(rq.log, csv);
+    }
+    if (!rq.loss_plot.empty() && !tr.epoch_loss.empty())
+        ddpm::save_figure(ddpm::loss_chart(tr.epoch_loss), rq.loss_plot);
+}
+
+}  // namespace
+
+int train(cli::Args& args) {
+    if (args.flag("--help")) {
+        std::printf("%s", kTrainHelp);
+        return 0;
+    }
+    const TrainRequest rq = parse_train_flags(args);
+    ddpm::Checkpoint ck = start_or_resume(rq);
+    const ddpm::Trainer& tr = ck.trainer;
+    std::vector<int> labels;
+    const ddpm::Tensor data = training_data(ck, rq.resume, &labels);
+    check_train_outputs(rq, data_file_of(ck.run));
+    const std::string classes = tr.model_cfg.num_classes > 0
+                                    ? ", " + std::to_string(tr.model_cfg.num_classes) + " classes"
+                                    : "";
+    if (rq.resume.empty())
+        std::printf(
+            "training %zu parameters on %s (%d points%s), %d epochs, schedule %s, objective %s, "
+            "seed %llu\n",
+            tr.model.num_params(), ck.run.dataset.c_str(), ck.run.dataset_n, classes.c_str(),
+            tr.cfg.epochs, tr.sched.name.c_str(), ddpm::objective_name(tr.cfg.objective),
+            static_cast<unsigned long long>(tr.seed));
+    else
+        std::printf("resuming %s after %d epochs (step %ld), of %d\n", rq.resume.c_str(), tr.epoch,
+                    static_cast<long>(tr.adam.t), tr.cfg.epochs);
+    run_training(ck, data, labels, rq);
+    write_train_outputs(ck, rq);
+    if (g_interrupted) {
+        std::printf(
+            "interrupted at epoch %d, step %ld: saved %s; continue with\n"
+            "  ddpm train --resume %s --out %s --epochs %d\n",
+            tr.epoch + 1, static_cast<long>(tr.adam.t), rq.out.c_str(), rq.out.c_str(),
+            rq.out.c_str(), tr.cfg.epochs);
+        return 128 + g_signal.load();
+    }
+    std::printf("final mean loss %.4f; wrote %s\n",
+                tr.epoch_loss.empty() ? 0.0f : tr.epoch_loss.back(), rq.out.c_str());
+    return 0;
+}
+
+}  // namespace ddpm_tool
