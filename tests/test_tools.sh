@@ -34,6 +34,21 @@ expect 2 "--lr: expected a finite number, got 'inf'" train --lr inf
 expect 2 "--lr: expected a number, got '1e-3x'" train --lr 1e-3x
 expect 2 "--epochs: must be in [0, 10000000], got 99999999999999999999" train --epochs 99999999999999999999
 expect 2 "unknown option --learning-rate" train --learning-rate 0.1
+expect 2 "--sampler does not apply here" eval s.csv --sampler ddim
+# Each command's --help is printed from its flag table, which the parser reads too: every flag the
+# help lists is one the parser knows (given without its value, it is refused for that, never as
+# unknown), and the help fits 92 columns.
+help_ok=1
+for c in train sample eval animate export predict encode; do
+    "$ddpm" $c --help > help.txt 2> help.err || { help_ok=0; echo "  ddpm $c --help failed: $(cat help.err)"; }
+    [ "$(awk '{ if (length($0) > 92) print }' help.txt)" = "" ] || { help_ok=0; echo "  ddpm $c --help is wider than 92 columns"; }
+    for flag in $(grep -o '^  --[a-z-]*' help.txt); do
+        "$ddpm" $c $flag > /dev/null 2> flag.err
+        if grep -q "unknown option" flag.err; then help_ok=0; echo "  ddpm $c --help lists $flag, which its parser refuses"; fi
+    done
+done
+[ $help_ok = 1 ] && ok "every command's --help fits 92 columns and lists only flags its parser takes" ||
+    not_ok "a --help and its parser disagree"
 expect 2 "--batch needs a value" train --batch
 expect 2 "unknown schedule 'cosin'" train --schedule cosin
 expect 2 "--embedding: expected learned or sinusoidal" train --embedding fourier

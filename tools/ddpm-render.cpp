@@ -19,33 +19,42 @@
 
 namespace {
 
-const char* kHelp =
-    "usage: ddpm-render INPUT [options]\n"
-    "  INPUT                  .npy (float32/float64, (frames, n, 2) or (n, 2)) or .csv\n"
-    "                         (frame,x,y or x,y; header optional)\n"
-    "outputs (at least one):\n"
-    "  --gif FILE             an animated GIF, one frame per point set\n"
-    "  --frames-dir DIR       one PNG per frame: DIR/frame_0000.png, ...\n"
-    "  --png FILE --grid RxC [--every K]\n"
-    "                         a panel figure (.png or .svg) of frames 0, K, 2K, ... and the\n"
-    "                         last frame in the last panel (R rows, C columns)\n"
-    "options:\n"
-    "  --size WxH             frame size in pixels (default 480x360)\n"
-    "  --delay MS             time per frame (default 100)\n"
-    "  --hold-last MS         extra time on the last frame (default 0)\n"
-    "  --loop N               0 = forever (default), N = repeat N times\n"
-    "  --point-size R         point radius in pixels (default 2)\n"
-    "  --color C              point colour: a name (red, blue, ...) or #rrggbb (default red)\n"
-    "  --edge-color C         point edge colour (default white)\n"
-    "  --limits L             'last' (default: one range for every frame, fitted to the last,\n"
-    "                         so the result fills the picture; early noise may run off it),\n"
-    "                         'all' (fitted to every frame), 'frame' (each its own) or\n"
-    "                         xmin,xmax,ymin,ymax\n"
-    "  --title TEMPLATE       markup, e.g. 'q(x_{t} | x_0)' or '\\\\bar\\\\alpha_{t}': {t} is the "
-    "frame\n"
-    "                         number, {r} counts down to 0\n"
+// ddpm-render's flags: name, value, range or choices, help and default, one row each.
+const cli::Command kRender = {
+    "ddpm-render INPUT [options]",
+    "  INPUT                .npy (float32/float64, (frames, n, 2) or (n, 2)) or .csv (frame,x,y\n"
+    "                       or x,y; header optional)\n",
+    {
+        cli::heading("outputs (at least one):"),
+        cli::text_flag("--gif", "FILE", "an animated GIF, one frame per point set"),
+        cli::text_flag("--frames-dir", "DIR", "one PNG per frame: DIR/frame_0000.png, ..."),
+        cli::text_flag("--png", "FILE",
+                       "a panel figure (.png or .svg) of frames 0, K, 2K, ... (--every K) and the "
+                       "last frame in the last panel, laid out by --grid"),
+        cli::text_flag("--grid", "RxC", "with --png: R rows, C columns of panels"),
+        cli::integer_flag("--every", "K", 1, 1000000, "with --png: every K-th frame", "1"),
+        cli::heading("options:"),
+        cli::text_flag("--size", "WxH", "frame size in pixels", "480x360"),
+        cli::integer_flag("--delay", "MS", 0, 655350, "time per frame", "100"),
+        cli::integer_flag("--hold-last", "MS", 0, 655350, "extra time on the last frame", "0"),
+        cli::integer_flag("--loop", "N", 0, 65535, "times to play: 0 for ever, N repeats N times",
+                          "0"),
+        cli::number_flag("--point-size", "R", 0.1, 100.0, "point radius in pixels", "2"),
+        cli::text_flag("--color", "C", "point colour: a name (red, blue, ...) or #rrggbb", "red"),
+        cli::text_flag("--edge-color", "C", "point edge colour", "white"),
+        cli::text_flag("--limits", "L",
+                       "the plot's range: one for every frame, fitted to the last ('last': the "
+                       "result fills the picture; early noise may run off it), fitted to every "
+                       "frame ('all'), each frame its own ('frame'), or xmin,xmax,ymin,ymax",
+                       "last"),
+        cli::text_flag("--title", "TEMPLATE",
+                       "markup, e.g. 'q(x_{t} | x_0)' or '\\\\bar\\\\alpha_{t}': {t} is the frame "
+                       "number, {r} counts down to 0"),
+        cli::toggle_flag("--help", "this text"),
+    },
     "exit status: 0 success, 1 the run failed (an input unreadable or malformed, an output\n"
-    "unwritable), 2 usage error (a flag or its value)\n";
+    "unwritable), 2 usage error (a flag or its value)\n",
+};
 
 std::string fill_title(std::string tmpl, int frame, int frames) {
     for (auto [key, value] :
@@ -117,24 +126,24 @@ void write_panels(const std::string& png, const std::string& grid, int every,
 }
 
 int run(int argc, char** argv) {
-    cli::Args args(argc, argv, 1);
-    if (args.flag("--help")) {
-        std::printf("%s", kHelp);
+    cli::Args args(argc, argv, 1, kRender);
+    if (args.toggle("--help")) {
+        std::printf("%s", cli::help_text(kRender).c_str());
         return 0;
     }
-    const std::string gif = args.text("--gif", ""), frames_dir = args.text("--frames-dir", "");
-    const std::string png = args.text("--png", ""), grid = args.text("--grid", "");
-    const int every = static_cast<int>(args.integer("--every", 1, 1, 1000000));
+    const std::string gif = args.text("--gif"), frames_dir = args.text("--frames-dir");
+    const std::string png = args.text("--png"), grid = args.text("--grid");
+    const int every = static_cast<int>(args.integer("--every"));
     ddpm::AnimationStyle style;
-    std::tie(style.width, style.height) = parse_size(args.text("--size", "480x360"));
-    style.delay_ms = static_cast<int>(args.integer("--delay", 100, 0, 655350));
-    style.hold_last_ms = static_cast<int>(args.integer("--hold-last", 0, 0, 655350));
-    style.loop = static_cast<int>(args.integer("--loop", 0, 0, 65535));
-    style.points.radius = static_cast<float>(args.number("--point-size", 2.0, 0.1, 100.0));
-    style.points.fill = ddpm::parse_color(args.text("--color", "red"));
-    style.points.edge = ddpm::parse_color(args.text("--edge-color", "white"));
-    const std::string limits = args.text("--limits", "last");
-    const std::string title = args.text("--title", "");
+    std::tie(style.width, style.height) = parse_size(args.text("--size"));
+    style.delay_ms = static_cast<int>(args.integer("--delay"));
+    style.hold_last_ms = static_cast<int>(args.integer("--hold-last"));
+    style.loop = static_cast<int>(args.integer("--loop"));
+    style.points.radius = static_cast<float>(args.number("--point-size"));
+    style.points.fill = ddpm::parse_color(args.text("--color"));
+    style.points.edge = ddpm::parse_color(args.text("--edge-color"));
+    const std::string limits = args.text("--limits");
+    const std::string title = args.text("--title");
     args.finish();
     if (args.positional().size() != 1)
         throw ddpm::UsageError("expected one input file (.npy or .csv); see --help");

@@ -22,37 +22,51 @@ namespace ddpm_tool {
 
 namespace {
 
-const char* kAnimateHelp =
-    "usage: ddpm animate --model FILE [options]\n"
-    "  --model FILE         a checkpoint written by ddpm train, or weights as .safetensors\n"
-    "  --out FILE           the GIF (default diffusion.gif)\n"
-    "  --n N                points per frame (default 10000)\n"
-    "  --weights NAME       raw (default; a .safetensors file: the weights it holds) | ema\n"
-    "  --class K, --guidance W   a conditional model's class, and the guidance (as ddpm sample)\n"
-    "  --delay MS           time per frame (default 100)\n"
-    "  --hold-last MS       extra time on the final sample (default 2000)\n"
-    "  --seed N             seed of the data, the forward noise and the sampler (default 1234)\n"
-    "  --threads N          threads (default 0: one per core)\n"
+// ddpm animate's flags: name, value, range or choices, help and default, one row each.
+const cli::Command kAnimate = {
+    "ddpm animate --model FILE [options]",
+    "",
+    rows({{
+              cli::text_flag("--model", "FILE",
+                             "a checkpoint written by ddpm train, or weights as .safetensors"),
+              cli::text_flag("--out", "FILE", "the GIF", "diffusion.gif"),
+              cli::integer_flag("--n", "N", 1, 1000000, "points per frame", "10000"),
+              cli::choice_flag("--weights", "NAME", {"raw", "ema"},
+                               "%C (default: raw; a .safetensors file: the weights it holds)"),
+          },
+          class_flags(),
+          {
+              cli::integer_flag("--delay", "MS", 0, 655350, "time per frame", "100"),
+              cli::integer_flag("--hold-last", "MS", 0, 655350, "extra time on the final sample",
+                                "2000"),
+              cli::integer_flag("--seed", "N", 0, 2147483647L,
+                                "seed of the data, the forward noise and the sampler", "1234"),
+              cli::integer_flag("--threads", "N", 0, 1024, "threads (default %D: one per core)",
+                                "0"),
+              cli::toggle_flag("--help", "this text"),
+          },
+          import_flags()}),
     "frames: q(x_t) for t = 0 ... T-1, then the reverse trajectory x_T ... x_0 (T + 1 frames);\n"
-    "a flow-matching model: its straight path at T times, then T Euler steps back.\n";
+    "a flow-matching model: its straight path at T times, then T Euler steps back.\n",
+};
 
 }  // namespace
 
-int animate(cli::Args& args) {
-    if (args.flag("--help")) {
-        std::printf("%s%s", kAnimateHelp, kImportHelp);
+int animate(int argc, char** argv) {
+    cli::Args args(argc, argv, 2, kAnimate);
+    if (args.toggle("--help")) {
+        std::printf("%s", cli::help_text(kAnimate).c_str());
         return 0;
     }
     if (!args.has("--model")) throw ddpm::UsageError("animate needs --model FILE");
-    const std::string model_path = args.text("--model", ""),
-                      out = args.text("--out", "diffusion.gif");
-    const int n = static_cast<int>(args.integer("--n", 10000, 1, 1000000));
-    std::string weights = optional_choice(args, "--weights", {"raw", "ema"});
+    const std::string model_path = args.text("--model"), out = args.text("--out");
+    const int n = static_cast<int>(args.integer("--n"));
+    std::string weights = args.choice("--weights");
     ddpm::AnimationStyle style;
-    style.delay_ms = static_cast<int>(args.integer("--delay", 100, 0, 655350));
-    style.hold_last_ms = static_cast<int>(args.integer("--hold-last", 2000, 0, 655350));
-    const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 1234, 0, 2147483647L));
-    ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
+    style.delay_ms = static_cast<int>(args.integer("--delay"));
+    style.hold_last_ms = static_cast<int>(args.integer("--hold-last"));
+    const uint64_t seed = static_cast<uint64_t>(args.integer("--seed"));
+    ddpm::set_num_threads(static_cast<int>(args.integer("--threads")));
     const ddpm::ImportSettings import = parse_import_flags(args);
     SampleRequest rq;  // for the class flags and their checks
     rq.model_path = model_path;

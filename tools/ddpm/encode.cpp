@@ -21,37 +21,47 @@ namespace ddpm_tool {
 
 namespace {
 
-const char* kEncodeHelp =
-    "usage: ddpm encode --model FILE --points FILE --out FILE [options]\n"
+// ddpm encode's flags: name, value, range or choices, help and default, one row each.
+const cli::Command kEncode = {
+    "ddpm encode --model FILE --points FILE --out FILE [options]",
     "  the deterministic encoding x_0 -> x_T: the exact inverse of ddpm sample --sampler ode (a\n"
     "  flow model's: --sampler heun) with the same steps, and each point's exact log-likelihood\n"
-    "  under that sampler (lesson 12)\n"
-    "  --model FILE         a checkpoint, or weights as .safetensors\n"
-    "  --points FILE        the points x_0 (.csv x,y or .npy (n, 2)), in the data's units\n"
-    "  --out FILE           x_T and log p(x_0) per point, (n, 3): .csv (x,y,log_p) or .npy; -\n"
-    "                       for CSV on standard output. log p is in nats, in the data's units\n"
-    "  --sample-steps S     ODE steps (default: T/2 Heun steps, T network calls)\n"
-    "  --prior NAME         standard (default) | matched (as ddpm sample)\n"
-    "  --weights NAME       raw | ema (default: as ddpm sample)\n"
-    "prints the mean log p(x_0) in nats per point and bits per dimension, in the data's units.\n";
+    "  under that sampler (lesson 12)\n",
+    rows({{
+              cli::text_flag("--model", "FILE", "a checkpoint, or weights as .safetensors"),
+              cli::text_flag("--points", "FILE",
+                             "the points x_0 (.csv x,y or .npy (n, 2)), in the data's units"),
+              cli::text_flag("--out", "FILE",
+                             "x_T and log p(x_0) per point, (n, 3): .csv (x,y,log_p) or .npy; - "
+                             "for CSV on standard output. log p is in nats, in the data's units"),
+              cli::integer_flag("--sample-steps", "S", 1, 100000,
+                                "ODE steps (default: T/2 Heun steps, T network calls)"),
+              cli::choice_flag("--prior", "NAME", {"standard", "matched"}, "%C (as ddpm sample)",
+                               "standard"),
+              cli::choice_flag("--weights", "NAME", {"raw", "ema"}, "%C (default: as ddpm sample)"),
+              cli::toggle_flag("--help", "this text"),
+          },
+          import_flags()}),
+    "prints the mean log p(x_0) in nats per point and bits per dimension, in the data's units.\n",
+};
 
 }  // namespace
 
-int encode(cli::Args& args) {
-    if (args.flag("--help")) {
-        std::printf("%s%s", kEncodeHelp, kImportHelp);
+int encode(int argc, char** argv) {
+    cli::Args args(argc, argv, 2, kEncode);
+    if (args.toggle("--help")) {
+        std::printf("%s", cli::help_text(kEncode).c_str());
         return 0;
     }
     for (const char* flag : {"--model", "--points", "--out"})
         if (!args.has(flag)) throw ddpm::UsageError(std::string("encode needs ") + flag);
-    const std::string model_path = args.text("--model", ""), points = args.text("--points", ""),
-                      out = args.text("--out", ""),
-                      weights = optional_choice(args, "--weights", {"raw", "ema"});
+    const std::string model_path = args.text("--model"), points = args.text("--points"),
+                      out = args.text("--out"), weights = args.choice("--weights");
     SampleRequest rq;  // the sampler it inverts: its steps and prior
     rq.model_path = model_path;
     rq.have_steps = args.has("--sample-steps");
-    rq.steps = static_cast<int>(args.integer("--sample-steps", 1, 1, 100000));
-    rq.prior = parse_prior_flag(args);
+    rq.steps = static_cast<int>(args.integer_or("--sample-steps", 1));
+    rq.prior = args.choice("--prior");
     const ddpm::ImportSettings import = parse_import_flags(args);
     args.finish();
     check_points_out(out);

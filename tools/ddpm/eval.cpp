@@ -26,26 +26,51 @@ namespace ddpm_tool {
 
 namespace {
 
-const char* kEvalHelp =
-    "usage: ddpm eval FILE [options]   or   ddpm eval --model FILE [options]\n"
-    "  FILE                 samples as CSV (x,y) or .npy ((n, 2))\n"
-    "  --model FILE         or a model (checkpoint or .safetensors): --n samples (default 3000)\n"
-    "                       drawn as ddpm sample draws them by default (--sample-seed, default 1;\n"
-    "                       --weights raw|ema; --threads N)\n"
-    "  --sampler, --sample-steps, --class K, --guidance W   with --model: as ddpm sample; with\n"
-    "                       --class the true distribution is that class's part of the data set\n"
-    "  --nll                with --model: also its negative log-likelihood beside the data's\n"
-    "                       entropy (the floor): the exact NLL of its ODE sampler (--sampler ode,\n"
-    "                       or heun for a flow model; --sample-steps, --prior) and the ELBO with\n"
-    "                       both variances (lesson 12), on 1000 fresh points of its data set, or\n"
-    "                       on your held-out points (--data FILE), in your units and the model's\n"
-    "  --dataset NAME       the true distribution: s_curve (default; with --model, the model's\n"
-    "                       data set), or another of ddpm train's\n"
-    "  --data FILE          or compare with your own points (.csv or .npy), split in two halves,\n"
-    "                       all measured in the model's units (training's normalisation)\n"
-    "  --seed N             seed of the true samples compared against (default 99)\n"
+// ddpm eval's flags: name, value, range or choices, help and default, one row each.
+const cli::Command kEval = {
+    "ddpm eval FILE [options]   or   ddpm eval --model FILE [options]",
+    "  FILE                 samples as CSV (x,y) or .npy ((n, 2))\n",
+    rows({{
+              cli::text_flag("--model", "FILE",
+                             "or a model (checkpoint or .safetensors): --n samples drawn as ddpm "
+                             "sample draws them by default"),
+              cli::integer_flag("--n", "N", 10, 1000000, "with --model: samples to draw", "3000"),
+              cli::integer_flag("--sample-seed", "N", 0, 2147483647L,
+                                "with --model: the sampler's seed", "1"),
+              cli::choice_flag("--weights", "NAME", {"raw", "ema"},
+                               "with --model: %C (default: as ddpm sample)"),
+              cli::integer_flag("--threads", "N", 0, 1024,
+                                "with --model: threads (default %D: one per core)", "0"),
+              cli::text_flag("--sampler", "NAME", "with --model: as ddpm sample"),
+              cli::integer_flag("--sample-steps", "S", 1, 100000, "with --model: as ddpm sample"),
+          },
+          class_flags(),
+          {
+              cli::toggle_flag(
+                  "--nll",
+                  "with --model: also its negative log-likelihood beside the data's entropy (the "
+                  "floor): the exact NLL of its ODE sampler (--sampler ode, or heun for a flow "
+                  "model; --sample-steps, --prior) and the ELBO with both variances (lesson 12), "
+                  "on 1000 fresh points of its data set, or on your held-out points (--data "
+                  "FILE), in your units and the model's"),
+              cli::choice_flag("--prior", "NAME", {"standard", "matched"},
+                               "with --nll: x_T's distribution, as ddpm sample", "standard"),
+              cli::text_flag("--dataset", "NAME",
+                             "the true distribution: s_curve, or another of ddpm train's (default "
+                             "%D; with --model, the model's data set)",
+                             "s_curve"),
+              cli::text_flag("--data", "FILE",
+                             "or compare with your own points (.csv or .npy), split in two halves, "
+                             "all measured in the model's units (training's normalisation)"),
+              cli::integer_flag("--seed", "N", 0, 2147483647L,
+                                "seed of the true samples compared against", "99"),
+              cli::toggle_flag("--help", "this text"),
+          },
+          import_flags()}),
     "prints a table (sliced Wasserstein, MMD^2, k-NN precision and recall, each with its noise\n"
-    "floor), then one JSON line.\n";
+    "floor), then one JSON line. With --class, the true distribution is that class's part of the\n"
+    "data set.\n",
+};
 
 // The class a conditional model was asked for, whose part of the data set is the reference.
 struct ClassRef {
@@ -150,19 +175,19 @@ void print_nll(const ddpm::SamplingModel& sm, const SampleRequest& rq, const std
 ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::string* data_file,
                                 ClassRef* cls) {
     SampleRequest rq;
-    rq.model_path = args.text("--model", "");
-    rq.n = static_cast<int>(args.integer("--n", 3000, 10, 1000000));
-    rq.seed = static_cast<uint64_t>(args.integer("--sample-seed", 1, 0, 2147483647L));
+    rq.model_path = args.text("--model");
+    rq.n = static_cast<int>(args.integer("--n"));
+    rq.seed = static_cast<uint64_t>(args.integer("--sample-seed"));
     rq.sampler = parse_sampler_flag(args);
     rq.have_steps = args.has("--sample-steps");
-    rq.steps = static_cast<int>(args.integer("--sample-steps", 0, 1, 100000));
+    rq.steps = static_cast<int>(args.integer_or("--sample-steps", 0));
     parse_class_flags(args, rq);
-    rq.weights = optional_choice(args, "--weights", {"raw", "ema"});
-    rq.prior = parse_prior_flag(args);
+    rq.weights = args.choice("--weights");
+    rq.prior = args.choice("--prior");
     rq.import = parse_import_flags(args);
-    ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
+    ddpm::set_num_threads(static_cast<int>(args.integer("--threads")));
     const bool reference_given = args.has("--dataset") || args.has("--data");
-    const bool nll = args.flag("--nll");
+    const bool nll = args.toggle("--nll");
     args.finish();
     if (!args.positional().empty())
         throw ddpm::UsageError("give a samples file or --model, not both");
@@ -196,23 +221,24 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
 
 }  // namespace
 
-int eval(cli::Args& args) {
-    if (args.flag("--help")) {
-        std::printf("%s%s", kEvalHelp, kImportHelp);
+int eval(int argc, char** argv) {
+    cli::Args args(argc, argv, 2, kEval);
+    if (args.toggle("--help")) {
+        std::printf("%s", cli::help_text(kEval).c_str());
         return 0;
     }
-    std::string dataset = args.text("--dataset", "s_curve");
-    std::string data_file = args.text("--data", "");
-    const uint64_t seed = static_cast<uint64_t>(args.integer("--seed", 99, 0, 2147483647L));
+    std::string dataset = args.text("--dataset");
+    std::string data_file = args.text("--data");
+    const uint64_t seed = static_cast<uint64_t>(args.integer("--seed"));
     std::string what;
     ddpm::Tensor samples;
     ClassRef cls;
-    if (!args.has("--model") && args.flag("--nll"))
+    if (!args.has("--model") && args.toggle("--nll"))
         throw ddpm::UsageError(
             "--nll needs --model FILE (a likelihood is the model's, not the "
             "samples')");
     if (args.has("--model")) {
-        what = args.text("--model", "");
+        what = args.text("--model");
         samples = samples_from_model(args, &dataset, &data_file, &cls);
     } else {
         args.finish();

@@ -17,14 +17,21 @@ namespace ddpm_tool {
 
 namespace {
 
-const char* kExportHelp =
-    "usage: ddpm export MODEL.ckpt OUT.safetensors [--weights raw|ema]\n"
+// ddpm export's flags: name, value, range or choices, help and default, one row each.
+const cli::Command kExport = {
+    "ddpm export MODEL.ckpt OUT.safetensors [--weights raw|ema]",
     "  writes the checkpoint's weights under the notebook's state_dict names and PyTorch's\n"
     "  shapes (float32), with its configuration as metadata. In Python (torch alone, or\n"
     "  safetensors.torch.load_file):\n"
     "    from notebook_io import load_file          # tools/notebook_io.py\n"
-    "    model.load_state_dict(load_file(\"OUT.safetensors\")[0], strict=True)\n"
-    "  --weights NAME       raw | ema (default: the recipe's: notebook raw, improved ema)\n";
+    "    model.load_state_dict(load_file(\"OUT.safetensors\")[0], strict=True)\n",
+    {
+        cli::choice_flag("--weights", "NAME", {"raw", "ema"},
+                         "%C (default: the recipe's: notebook raw, improved ema)"),
+        cli::toggle_flag("--help", "this text"),
+    },
+    "",
+};
 
 // What keeps the exported model from being the notebook's MLPDiffusion(n_steps, num_units)
 // sampled by its p_sample_loop: each difference, with what the notebook must do about it. Empty
@@ -62,12 +69,13 @@ std::vector<std::string> notebook_differences(const ddpm::ModelConfig& m, ddpm::
 
 }  // namespace
 
-int export_weights(cli::Args& args) {
-    if (args.flag("--help")) {
-        std::printf("%s", kExportHelp);
+int export_weights(int argc, char** argv) {
+    cli::Args args(argc, argv, 2, kExport);
+    if (args.toggle("--help")) {
+        std::printf("%s", cli::help_text(kExport).c_str());
         return 0;
     }
-    std::string weights = optional_choice(args, "--weights", {"raw", "ema"});
+    std::string weights = args.choice("--weights");
     args.finish();
     if (args.positional().size() != 2)
         throw ddpm::UsageError("export needs MODEL.ckpt and OUT.safetensors");

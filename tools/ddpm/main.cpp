@@ -34,14 +34,13 @@ const char* kUsage =
     "130 interrupted by Ctrl-C, 143 stopped by SIGTERM (both save the checkpoint first)\n";
 
 int run_command(const std::string& command, int argc, char** argv) {
-    cli::Args args(argc, argv, 2, {"--help", "--nll"});
-    if (command == "train") return train(args);
-    if (command == "sample") return sample(args);
-    if (command == "eval") return eval(args);
-    if (command == "animate") return animate(args);
-    if (command == "export") return export_weights(args);
-    if (command == "predict") return predict(args);
-    if (command == "encode") return encode(args);
+    if (command == "train") return train(argc, argv);
+    if (command == "sample") return sample(argc, argv);
+    if (command == "eval") return eval(argc, argv);
+    if (command == "animate") return animate(argc, argv);
+    if (command == "export") return export_weights(argc, argv);
+    if (command == "predict") return predict(argc, argv);
+    if (command == "encode") return encode(argc, argv);
     throw ddpm::UsageError("unknown command '" + command +
                            "' (train, sample, eval, animate, export, predict or encode)");
 }

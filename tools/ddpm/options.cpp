@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -10,35 +11,33 @@
 
 namespace ddpm_tool {
 
-const char* const kImportHelp =
-    "weights saved without our metadata (the notebook's, by safetensors.torch.save_file):\n"
-    "  --steps T --hidden N --depth N --schedule NAME   the model they are (default: the\n"
-    "                       notebook's, 100, 128, 3, sigmoid); a mismatch names the tensor\n";
-
-std::string one_of(const std::string& flag, const std::string& value,
-                   const std::vector<std::string>& allowed) {
-    for (const std::string& a : allowed)
-        if (value == a) return value;
-    std::string list;
-    for (size_t i = 0; i < allowed.size(); ++i)
-        list += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + allowed[i];
-    throw ddpm::UsageError(flag + ": expected " + list + ", got '" + value + "'");
+std::vector<cli::Flag> import_flags() {
+    return {
+        cli::heading("weights saved without our metadata (the notebook's, by "
+                     "safetensors.torch.save_file): the model they are; a mismatch names the "
+                     "tensor"),
+        cli::integer_flag("--steps", "T", 2, 100000, "diffusion steps", "100"),
+        cli::integer_flag("--hidden", "N", 1, 4096, "hidden units per layer", "128"),
+        cli::integer_flag("--depth", "N", 1, 16, "hidden blocks", "3"),
+        cli::text_flag("--schedule", "NAME", "sigmoid | linear | quadratic | cosine", "sigmoid"),
+    };
 }
 
-std::string optional_choice(cli::Args& args, const std::string& flag,
-                            const std::vector<std::string>& allowed) {
-    if (!args.has(flag)) return "";
-    return one_of(flag, args.text(flag, ""), allowed);
+std::vector<cli::Flag> rows(std::initializer_list<std::vector<cli::Flag>> groups) {
+    std::vector<cli::Flag> out;
+    for (const std::vector<cli::Flag>& group : groups)
+        out.insert(out.end(), group.begin(), group.end());
+    return out;
 }
 
 ddpm::ImportSettings parse_import_flags(cli::Args& args) {
     ddpm::ImportSettings s;
     s.given = args.has("--steps") || args.has("--hidden") || args.has("--depth") ||
               args.has("--schedule");
-    s.num_steps = static_cast<int>(args.integer("--steps", 100, 2, 100000));
-    s.hidden = static_cast<int>(args.integer("--hidden", 128, 1, 4096));
-    s.depth = static_cast<int>(args.integer("--depth", 3, 1, 16));
-    s.schedule = args.text("--schedule", "sigmoid");
+    s.num_steps = static_cast<int>(args.integer("--steps"));
+    s.hidden = static_cast<int>(args.integer("--hidden"));
+    s.depth = static_cast<int>(args.integer("--depth"));
+    s.schedule = args.text("--schedule");
     return s;
 }
 

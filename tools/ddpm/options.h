@@ -1,5 +1,6 @@
 // The flags and texts that several `ddpm` commands share.
 #pragma once
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -8,23 +9,15 @@
 
 namespace ddpm_tool {
 
-// The help of the flags for .safetensors weights without a configuration (the notebook's),
-// shared by sample, eval, animate, predict and encode.
-extern const char* const kImportHelp;
-
-// value, when it is one of `allowed`; else a UsageError naming the flag and the choices.
-std::string one_of(const std::string& flag, const std::string& value,
-                   const std::vector<std::string>& allowed);
-
-// A flag that picks one of a few names and whose default depends on what it is used with: "" when
-// it is not given; given, it must be one of them (an empty value is refused, never read as the
-// default).
-std::string optional_choice(cli::Args& args, const std::string& flag,
-                            const std::vector<std::string>& allowed);
-
-// --steps, --hidden, --depth, --schedule: the model that .safetensors weights without a
-// configuration are (lib/io/weights.h's ImportSettings, field for flag).
+// The rows of the flags for .safetensors weights without a configuration (the notebook's),
+// shared by sample, eval, animate, predict and encode: --steps, --hidden, --depth, --schedule.
+std::vector<cli::Flag> import_flags();
+// Those flags' values: the model the weights are (lib/io/weights.h's ImportSettings, field for
+// flag).
 ddpm::ImportSettings parse_import_flags(cli::Args& args);
+
+// A table's rows from groups of them, in order.
+std::vector<cli::Flag> rows(std::initializer_list<std::vector<cli::Flag>> groups);
 
 // --out for points: a .csv or .npy name, or - (CSV to standard output).
 void check_points_out(const std::string& out);

@@ -16,33 +16,45 @@ namespace ddpm_tool {
 
 namespace {
 
-const char* kPredictHelp =
-    "usage: ddpm predict --model FILE --points FILE --t T --out FILE [options]\n"
+// ddpm predict's flags: name, value, range or choices, help and default, one row each.
+const cli::Command kPredict = {
+    "ddpm predict --model FILE --points FILE --t T --out FILE [options]",
     "  the network's prediction eps_theta(x, t) at each point: what the notebook's model(x, t)\n"
     "  returns, to compare a model in both places (docs/notebook-and-back.md); an x0 or v model's\n"
-    "  output is turned into the eps it implies (lesson 14)\n"
-    "  --model FILE         a checkpoint, or weights as .safetensors\n"
-    "  --points FILE        the points x (.csv x,y or .npy (n, 2)), in the data's units (as ddpm\n"
-    "                       sample writes them)\n"
-    "  --t T                the step, 0 ... num_steps - 1 (the notebook's numbering)\n"
-    "  --out FILE           the predictions (n, 2) as .csv or .npy; - for CSV on standard output\n"
-    "  --class K            a conditional model's class (default: none)\n"
-    "  --weights NAME       raw | ema (default: as ddpm sample)\n";
+    "  output is turned into the eps it implies (lesson 14)\n",
+    rows(
+        {{
+             cli::text_flag("--model", "FILE", "a checkpoint, or weights as .safetensors"),
+             cli::text_flag("--points", "FILE",
+                            "the points x (.csv x,y or .npy (n, 2)), in the data's units (as ddpm "
+                            "sample writes them)"),
+             cli::integer_flag("--t", "T", 0, 99999,
+                               "the step, 0 ... num_steps - 1 (the notebook's numbering)"),
+             cli::text_flag("--out", "FILE",
+                            "the predictions (n, 2) as .csv or .npy; - for CSV on standard output"),
+             cli::integer_flag("--class", "K", 0, 1000,
+                               "a conditional model's class (default: none)"),
+             cli::choice_flag("--weights", "NAME", {"raw", "ema"}, "%C (default: as ddpm sample)"),
+             cli::toggle_flag("--help", "this text"),
+         },
+         import_flags()}),
+    "",
+};
 
 }  // namespace
 
-int predict(cli::Args& args) {
-    if (args.flag("--help")) {
-        std::printf("%s%s", kPredictHelp, kImportHelp);
+int predict(int argc, char** argv) {
+    cli::Args args(argc, argv, 2, kPredict);
+    if (args.toggle("--help")) {
+        std::printf("%s", cli::help_text(kPredict).c_str());
         return 0;
     }
     for (const char* flag : {"--model", "--points", "--t", "--out"})
         if (!args.has(flag)) throw ddpm::UsageError(std::string("predict needs ") + flag);
-    const std::string model_path = args.text("--model", ""), points = args.text("--points", ""),
-                      out = args.text("--out", ""),
-                      weights = optional_choice(args, "--weights", {"raw", "ema"});
-    const long t = args.integer("--t", 0, 0, 99999);
-    const int label = static_cast<int>(args.integer("--class", -1, 0, 1000));
+    const std::string model_path = args.text("--model"), points = args.text("--points"),
+                      out = args.text("--out"), weights = args.choice("--weights");
+    const long t = args.integer("--t");
+    const int label = static_cast<int>(args.integer_or("--class", -1));
     const ddpm::ImportSettings import = parse_import_flags(args);
     args.finish();
     check_points_out(out);

@@ -26,58 +26,81 @@ namespace ddpm_tool {
 
 namespace {
 
-const char* kSampleHelp =
-    "usage: ddpm sample --model FILE --out FILE [options]\n"
-    "  --model FILE         a checkpoint written by ddpm train, or weights as .safetensors\n"
-    "                       (ddpm export's, or the notebook's: docs/notebook-and-back.md)\n"
-    "  --out FILE           samples.csv (header x,y) or samples.npy (float32, (n, 2))\n"
-    "  --n N                number of samples (default 10000)\n"
-    "  --sampler NAME       ddpm (default: --variance, --last-step-noise) | notebook | algorithm2\n"
-    "                       (DDPM's Algorithm 2) | ddim | ode (the probability-flow ODE by\n"
-    "                       Heun's method, 2 network calls a step: lesson 12); a flow-matching\n"
-    "                       model: heun (default) | euler (lesson 14). ddim, ode, heun and euler\n"
-    "                       may name their steps, as ddim20\n"
-    "  --sample-steps S     the deterministic samplers' steps; the default gives each T network\n"
-    "                       calls (T the model's steps): ddim and euler T steps, ode and heun T/2\n"
-    "  --prior NAME         ddpm, ddim, ode: standard (N(0, I), default) | matched (q(x_T)'s own\n"
-    "                       mean and covariance: a schedule that stops short of noise, lesson 12)\n"
-    "  --class K            a conditional model's class to draw (default: none, unconditional)\n"
-    "  --guidance W         with --class: eps_uncond + W (eps_cond - eps_uncond) (default: the\n"
-    "                       checkpoint's, ddpm train --guidance; 0 ignores the class)\n"
-    "  --eta E              DDIM's noise, 0 (deterministic, default) .. 1\n"
-    "  --variance NAME      DDPM's step variance: beta | posterior\n"
-    "  --last-step-noise on|off   noise at the last DDPM step\n"
-    "  --weights NAME       raw | ema (a .safetensors file holds one of them)\n"
-    "                       defaults: the checkpoint's recipe (ddpm train --recipe): the "
-    "notebook's\n"
-    "                       beta, on, raw; the improved recipe's posterior, off, ema\n"
-    "  --seed N             seed of the sampler's noise (default 1)\n"
-    "  --threads N          threads (default 0: one per core); results are the same for any N\n"
-    "  --trajectory FILE    also write every step, (frames, n, 2), as .npy\n"
-    "  --panels FILE        also draw the notebook's 10 reverse-process panels (.png or .svg)\n";
+// ddpm sample's flags: name, value, range or choices, help and default, one row each.
+const cli::Command kSample = {
+    "ddpm sample --model FILE --out FILE [options]",
+    "",
+    rows({{
+              cli::text_flag("--model", "FILE",
+                             "a checkpoint written by ddpm train, or weights as .safetensors (ddpm "
+                             "export's, or the notebook's: docs/notebook-and-back.md)"),
+              cli::text_flag("--out", "FILE",
+                             "samples.csv (header x,y) or samples.npy (float32, (n, 2))"),
+              cli::integer_flag("--n", "N", 1, 10000000, "number of samples", "10000"),
+              cli::text_flag("--sampler", "NAME",
+                             "ddpm (default: --variance, --last-step-noise) | notebook | "
+                             "algorithm2 (DDPM's Algorithm 2) | ddim | ode (the probability-flow "
+                             "ODE by Heun's method, 2 network calls a step: lesson 12); a "
+                             "flow-matching model: heun (default) | euler (lesson 14). ddim, ode, "
+                             "heun and euler may name their steps, as ddim20"),
+              cli::integer_flag("--sample-steps", "S", 1, 100000,
+                                "the deterministic samplers' steps; the default gives each T "
+                                "network calls (T the model's steps): ddim and euler T steps, ode "
+                                "and heun T/2"),
+              cli::choice_flag("--prior", "NAME", {"standard", "matched"},
+                               "ddpm, ddim, ode: standard (N(0, I)) | matched (q(x_T)'s own mean "
+                               "and covariance: a schedule that stops short of noise, lesson 12)",
+                               "standard"),
+          },
+          class_flags(),
+          {
+              cli::number_flag("--eta", "E", 0.0, 1.0,
+                               "DDIM's noise, 0 (deterministic, default) .. 1"),
+              cli::choice_flag("--variance", "NAME", {"beta", "posterior"},
+                               "DDPM's step variance: %C"),
+              cli::choice_flag("--last-step-noise", "on|off", {"on", "off"},
+                               "noise at the last DDPM step"),
+              cli::choice_flag("--weights", "NAME", {"raw", "ema"},
+                               "%C (a .safetensors file holds one of them). Defaults: the "
+                               "checkpoint's recipe (ddpm train --recipe): the notebook's beta, "
+                               "on, raw; the improved recipe's posterior, off, ema"),
+              cli::integer_flag("--seed", "N", 0, 2147483647L, "seed of the sampler's noise", "1"),
+              cli::integer_flag("--threads", "N", 0, 1024,
+                                "threads (default %D: one per core); results are the same for "
+                                "any N",
+                                "0"),
+              cli::text_flag("--trajectory", "FILE",
+                             "also write every step, (frames, n, 2), as .npy"),
+              cli::text_flag("--panels", "FILE",
+                             "also draw the notebook's 10 reverse-process panels (.png or .svg)"),
+              cli::toggle_flag("--help", "this text"),
+          },
+          import_flags()}),
+    "",
+};
 
 SampleRequest parse_sample_flags(cli::Args& args) {
     if (!args.has("--model")) throw ddpm::UsageError("sample needs --model FILE");
     if (!args.has("--out")) throw ddpm::UsageError("sample needs --out FILE (.csv or .npy)");
     SampleRequest rq;
-    rq.model_path = args.text("--model", "");
-    rq.out = args.text("--out", "");
-    rq.n = static_cast<int>(args.integer("--n", 10000, 1, 10000000));
+    rq.model_path = args.text("--model");
+    rq.out = args.text("--out");
+    rq.n = static_cast<int>(args.integer("--n"));
     rq.sampler = parse_sampler_flag(args);  // "": the model's (model_defaults)
     parse_class_flags(args, rq);
-    rq.variance = optional_choice(args, "--variance", {"beta", "posterior"});
-    rq.last_noise = optional_choice(args, "--last-step-noise", {"on", "off"});
+    rq.variance = args.choice("--variance");
+    rq.last_noise = args.choice("--last-step-noise");
     rq.ddpm_settings_given = !rq.variance.empty() || !rq.last_noise.empty();
-    rq.weights = optional_choice(args, "--weights", {"raw", "ema"});
-    rq.seed = static_cast<uint64_t>(args.integer("--seed", 1, 0, 2147483647L));
-    ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
-    rq.trajectory = args.text("--trajectory", "");
-    rq.panels = args.text("--panels", "");
+    rq.weights = args.choice("--weights");
+    rq.seed = static_cast<uint64_t>(args.integer("--seed"));
+    ddpm::set_num_threads(static_cast<int>(args.integer("--threads")));
+    rq.trajectory = args.text("--trajectory");
+    rq.panels = args.text("--panels");
     if (!rq.panels.empty()) cli::check_figure_name("--panels", rq.panels);
     rq.have_steps = args.has("--sample-steps");
-    rq.steps = static_cast<int>(args.integer("--sample-steps", 0, 1, 100000));
-    rq.eta = static_cast<float>(args.number("--eta", 0.0, 0.0, 1.0));
-    rq.prior = parse_prior_flag(args);
+    rq.steps = static_cast<int>(args.integer_or("--sample-steps", 0));
+    rq.eta = static_cast<float>(args.number_or("--eta", 0.0));
+    rq.prior = args.choice("--prior");
     rq.import = parse_import_flags(args);
     args.finish();
     check_points_out(rq.out);
@@ -88,9 +111,10 @@ SampleRequest parse_sample_flags(cli::Args& args) {
 
 }  // namespace
 
-int sample(cli::Args& args) {
-    if (args.flag("--help")) {
-        std::printf("%s%s", kSampleHelp, kImportHelp);
+int sample(int argc, char** argv) {
+    cli::Args args(argc, argv, 2, kSample);
+    if (args.toggle("--help")) {
+        std::printf("%s", cli::help_text(kSample).c_str());
         return 0;
     }
     SampleRequest rq = parse_sample_flags(args);

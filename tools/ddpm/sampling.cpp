@@ -25,15 +25,25 @@ ddpm::Tensor run_data(const std::string& dataset, int n, uint64_t seed, ddpm::No
     return points;
 }
 
+std::vector<cli::Flag> class_flags() {
+    return {
+        cli::integer_flag("--class", "K", 0, 1000,
+                          "a conditional model's class to draw (default: none, unconditional)"),
+        cli::number_flag("--guidance", "W", 0.0, 100.0,
+                         "with --class: eps_uncond + W (eps_cond - eps_uncond) (default: the "
+                         "checkpoint's, ddpm train --guidance; 0 ignores the class)"),
+    };
+}
+
 void parse_class_flags(cli::Args& args, SampleRequest& rq) {
-    rq.label = static_cast<int>(args.integer("--class", -1, 0, 1000));
+    rq.label = static_cast<int>(args.integer_or("--class", -1));
     rq.have_guidance = args.has("--guidance");
-    rq.guidance = static_cast<float>(args.number("--guidance", 1.0, 0.0, 100.0));
+    rq.guidance = static_cast<float>(args.number_or("--guidance", 1.0));
 }
 
 std::string parse_sampler_flag(cli::Args& args) {
     if (!args.has("--sampler")) return "";
-    const std::string name = args.text("--sampler", "");
+    const std::string name = args.text("--sampler");
     try {
         ddpm::parse_sampler(name);
     } catch (const ddpm::UsageError& e) {
@@ -69,11 +79,6 @@ ddpm::Prior sampling_prior(const std::string& prior, const ddpm::SamplingModel& 
     if (prior != "matched") return ddpm::standard_prior();
     ddpm::Normalization unused;
     return ddpm::matched_prior(run_data(sm.run.dataset, 10000, 1, &unused), sm.sched);
-}
-
-std::string parse_prior_flag(cli::Args& args) {
-    const std::string prior = optional_choice(args, "--prior", {"standard", "matched"});
-    return prior.empty() ? "standard" : prior;
 }
 
 void model_defaults(SampleRequest& rq, const ddpm::SamplingModel& sm) {

@@ -35,7 +35,9 @@ struct SampleRequest {
 // read and normalised; *norm gets the normalisation).
 ddpm::Tensor run_data(const std::string& dataset, int n, uint64_t seed, ddpm::Normalization* norm);
 
-// The flags sample, eval --model and animate share: the class and its guidance.
+// The flags sample, eval --model and animate share: the class and its guidance. Their rows, then
+// their values.
+std::vector<cli::Flag> class_flags();
 void parse_class_flags(cli::Args& args, SampleRequest& rq);
 
 // --sampler: a name of lib's vocabulary (lib/diffusion/sampler.h), checked here so a wrong one is
@@ -52,9 +54,6 @@ int steps_of(const SampleRequest& rq, const ddpm::Schedule& sched);
 // x_T's distribution (--prior): N(0, I), or the matched prior, q(x_T)'s own mean and covariance
 // from the model's training data (lesson 12).
 ddpm::Prior sampling_prior(const std::string& prior, const ddpm::SamplingModel& sm);
-
-// --prior: standard (the default) or matched.
-std::string parse_prior_flag(cli::Args& args);
 
 // What depends on the model: its sampler (a flow-matching model's is heun, the others' ddpm),
 // which must suit what it predicts; its class and guidance.

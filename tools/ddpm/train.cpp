@@ -30,56 +30,82 @@ namespace ddpm_tool {
 
 namespace {
 
-const char* kTrainHelp =
-    "usage: ddpm train [options]\n"
-    "  --dataset NAME       s_curve (default) | swiss_roll | moons | circles | eight_gaussians |\n"
-    "                       checkerboard | gaussian (one correlated Gaussian)\n"
-    "  --data FILE          your own 2-D points instead (.csv x,y or .npy (n, 2), at least 200):\n"
-    "                       centred and scaled so the larger per-axis std is 0.14; samples are\n"
-    "                       written back in your units\n"
-    "  --n N                number of training points (default 10000)\n"
-    "  --epochs N           total epochs (default 4000, the notebook's; 0 saves the untrained "
-    "model)\n"
-    "  --batch N            batch size (default 128)\n"
-    "  --lr X               Adam's learning rate (default 1e-3)\n"
-    "  --steps T            diffusion steps (default 100)\n"
-    "  --schedule NAME      sigmoid (default) | linear | quadratic | cosine\n"
-    "  --hidden N           hidden units per layer (default 128)\n"
-    "  --depth N            hidden blocks Linear -> +Emb[t] -> ReLU (default 3)\n"
-    "  --embedding NAME     learned (default: a table per block, the notebook's) | sinusoidal\n"
-    "                       (one fixed table of sines and cosines of t, no parameters)\n"
-    "  --fourier F          also feed sin and cos of 2^f pi x, f < F, to the first layer (default "
-    "0)\n"
-    "  --ema MU             EMA weight of the new value (default 0.01, the notebook's mu)\n"
-    "  --seed N             seed of the data, the initialisation and the noise (default 1234)\n"
-    "  --threads N          threads (default 0: one per core); results are the same for any N\n"
-    "  --sample-every K     every K epochs, as the notebook: print the loss, sample n points and\n"
-    "                       write DIR/reverse_EPOCH.png (default 0: never)\n"
-    "  --panels-dir DIR     where those panels go (default .; made if missing)\n"
-    "  --panels-format F    png (default) or svg\n"
-    "  --out FILE           the checkpoint (default model.ckpt)\n"
-    "  --log FILE           the mean loss of every epoch as CSV: epoch,mean_loss\n"
-    "  --loss-plot FILE     the loss curve as a figure (.png or .svg)\n"
-    "  --objective NAME     what the network learns: eps (default, the notebook's) | x0 | v |\n"
-    "                       flow (flow matching: the straight path, sampled by euler or heun;\n"
-    "                       lesson 14)\n"
-    "  --classes K          a conditional model of K classes of the data set (lesson 13):\n"
-    "                       s_curve, swiss_roll (K arcs), moons, circles (2), eight_gaussians\n"
-    "                       (2, 4, 8); default 0, no classes\n"
-    "  --p-uncond P         with --classes: label dropout, the share of labels trained as \"no\n"
-    "                       class\" for classifier-free guidance (default 0.1)\n"
-    "  --guidance W         with --classes: the guidance weight ddpm sample uses by default\n"
-    "                       (default 1: the conditional model alone)\n"
-    "  --recipe NAME        notebook (default) | improved: the same training, and ddpm sample "
-    "then\n"
-    "                       defaults to the EMA weights with DDPM's Algorithm 2 (posterior "
-    "variance,\n"
-    "                       no noise at the last step), which measured best (docs/experiments.md)\n"
-    "  --resume FILE        continue the run saved in FILE (its model, data and settings);\n"
-    "                       --epochs stays the total, so 10 done + --epochs 20 runs 10 more\n"
+// ddpm train's flags: name, value, range or choices, help and default, one row each.
+const cli::Command kTrain = {
+    "ddpm train [options]",
+    "",
+    {
+        cli::text_flag("--dataset", "NAME",
+                       "s_curve | swiss_roll | moons | circles | eight_gaussians | checkerboard | "
+                       "gaussian (one correlated Gaussian)",
+                       "s_curve"),
+        cli::text_flag("--data", "FILE",
+                       "your own 2-D points instead (.csv x,y or .npy (n, 2), at least 200): "
+                       "centred and scaled so the larger per-axis std is 0.14; samples are "
+                       "written back in your units"),
+        cli::integer_flag("--n", "N", 16, 10000000, "number of training points", "10000"),
+        cli::integer_flag("--epochs", "N", 0, 10000000,
+                          "total epochs (default %D, the notebook's; 0 saves the untrained model)",
+                          "4000"),
+        cli::integer_flag("--batch", "N", 1, 1000000, "batch size", "128"),
+        cli::number_flag("--lr", "X", 1e-8, 1.0, "Adam's learning rate", "1e-3"),
+        cli::integer_flag("--steps", "T", 2, 100000, "diffusion steps", "100"),
+        cli::text_flag("--schedule", "NAME", "sigmoid | linear | quadratic | cosine", "sigmoid"),
+        cli::integer_flag("--hidden", "N", 1, 4096, "hidden units per layer", "128"),
+        cli::integer_flag("--depth", "N", 1, 16, "hidden blocks Linear -> +Emb[t] -> ReLU", "3"),
+        cli::choice_flag("--embedding", "NAME", {"learned", "sinusoidal"},
+                         "%C: a learned table per block (the notebook's), or one fixed table of "
+                         "sines and cosines of t, no parameters",
+                         "learned"),
+        cli::integer_flag("--fourier", "F", 0, 16,
+                          "also feed sin and cos of 2^f pi x, f < F, to the first layer", "0"),
+        cli::number_flag("--ema", "MU", 1e-6, 1.0,
+                         "EMA weight of the new value (default %D, the notebook's mu)", "0.01"),
+        cli::integer_flag("--seed", "N", 0, 2147483647L,
+                          "seed of the data, the initialisation and the noise", "1234"),
+        cli::integer_flag("--threads", "N", 0, 1024,
+                          "threads (default %D: one per core); results are the same for any N",
+                          "0"),
+        cli::integer_flag("--sample-every", "K", 0, 10000000,
+                          "every K epochs, as the notebook: print the loss, sample n points and "
+                          "write DIR/reverse_EPOCH.png (default %D: never)",
+                          "0"),
+        cli::text_flag("--panels-dir", "DIR", "where those panels go (default %D; made if missing)",
+                       "."),
+        cli::choice_flag("--panels-format", "F", {"png", "svg"}, "%C", "png"),
+        cli::text_flag("--out", "FILE", "the checkpoint", "model.ckpt"),
+        cli::text_flag("--log", "FILE", "the mean loss of every epoch as CSV: epoch,mean_loss"),
+        cli::text_flag("--loss-plot", "FILE", "the loss curve as a figure (.png or .svg)"),
+        cli::text_flag("--objective", "NAME",
+                       "what the network learns: eps (the notebook's) | x0 | v | flow (flow "
+                       "matching: the straight path, sampled by euler or heun; lesson 14)",
+                       "eps"),
+        cli::integer_flag("--classes", "K", 0, 64,
+                          "a conditional model of K classes of the data set (lesson 13): s_curve, "
+                          "swiss_roll (K arcs), moons, circles (2), eight_gaussians (2, 4, 8); "
+                          "default %D: no classes",
+                          "0"),
+        cli::number_flag("--p-uncond", "P", 0.0, 1.0,
+                         "with --classes: label dropout, the share of labels trained as \"no "
+                         "class\" for classifier-free guidance",
+                         "0.1"),
+        cli::number_flag("--guidance", "W", 0.0, 100.0,
+                         "with --classes: the guidance weight ddpm sample uses by default "
+                         "(default %D: the conditional model alone)",
+                         "1"),
+        cli::choice_flag("--recipe", "NAME", {"notebook", "improved"},
+                         "%C: the same training, and with improved ddpm sample then defaults to "
+                         "the EMA weights with DDPM's Algorithm 2 (posterior variance, no noise at "
+                         "the last step), which measured best (docs/experiments.md)",
+                         "notebook"),
+        cli::text_flag("--resume", "FILE",
+                       "continue the run saved in FILE (its model, data and settings); --epochs "
+                       "stays the total, so 10 done + --epochs 20 runs 10 more"),
+        cli::toggle_flag("--help", "this text"),
+    },
     "Ctrl-C (or SIGTERM) finishes the current step, saves the checkpoint and exits with status\n"
-    "130 (143); resume\n"
-    "with --resume. The result is bit-identical to an uninterrupted run.\n";
+    "130 (143); resume with --resume. The result is bit-identical to an uninterrupted run.\n",
+};
 
 // Ctrl-C (SIGINT) and SIGTERM (timeout, systemd, docker stop) ask the training loop to stop after
 // its current step; the run saves and exits with 128 + the signal (130, 143). Lock-free atomics
@@ -119,48 +145,46 @@ void refuse_settings_when_resuming(const cli::Args& args, const std::string& res
 
 TrainRequest parse_train_flags(cli::Args& args) {
     TrainRequest rq;
-    rq.resume = args.text("--resume", "");
+    rq.resume = args.text("--resume");
     if (!rq.resume.empty()) refuse_settings_when_resuming(args, rq.resume);
-    const std::string dataset = args.text("--dataset", "s_curve");
-    const std::string data_file = args.text("--data", "");
+    const std::string dataset = args.text("--dataset");
+    const std::string data_file = args.text("--data");
     if (!data_file.empty() && args.has("--dataset"))
         throw ddpm::UsageError("give --dataset or --data, not both");
     if (!data_file.empty() && args.has("--n"))
         throw ddpm::UsageError("--n is the number of points in --data's file");
     rq.run.dataset = data_file.empty() ? dataset : "file:" + data_file;
-    rq.run.dataset_n = static_cast<int>(args.integer("--n", 10000, 16, 10000000));
-    rq.train.epochs = static_cast<int>(args.integer("--epochs", 4000, 0, 10000000));
-    rq.train.batch = static_cast<int>(args.integer("--batch", 128, 1, 1000000));
-    rq.train.lr = static_cast<float>(args.number("--lr", 1e-3, 1e-8, 1.0));
-    rq.train.ema_mu = static_cast<float>(args.number("--ema", 0.01, 1e-6, 1.0));
-    rq.model.num_steps = static_cast<int>(args.integer("--steps", 100, 2, 100000));
-    rq.model.hidden = static_cast<int>(args.integer("--hidden", 128, 1, 4096));
-    rq.model.depth = static_cast<int>(args.integer("--depth", 3, 1, 16));
-    rq.model.fourier = static_cast<int>(args.integer("--fourier", 0, 0, 16));
-    if (one_of("--embedding", args.text("--embedding", "learned"), {"learned", "sinusoidal"}) ==
-        "sinusoidal")
+    rq.run.dataset_n = static_cast<int>(args.integer("--n"));
+    rq.train.epochs = static_cast<int>(args.integer("--epochs"));
+    rq.train.batch = static_cast<int>(args.integer("--batch"));
+    rq.train.lr = static_cast<float>(args.number("--lr"));
+    rq.train.ema_mu = static_cast<float>(args.number("--ema"));
+    rq.model.num_steps = static_cast<int>(args.integer("--steps"));
+    rq.model.hidden = static_cast<int>(args.integer("--hidden"));
+    rq.model.depth = static_cast<int>(args.integer("--depth"));
+    rq.model.fourier = static_cast<int>(args.integer("--fourier"));
+    if (args.choice("--embedding") == "sinusoidal")
         rq.model.embedding = ddpm::ModelConfig::Embedding::sinusoidal;
-    rq.schedule = args.text("--schedule", "sigmoid");
-    rq.run.recipe = one_of("--recipe", args.text("--recipe", "notebook"), {"notebook", "improved"});
-    rq.train.objective = ddpm::parse_objective(args.text("--objective", "eps"));
-    rq.model.num_classes = static_cast<int>(args.integer("--classes", 0, 0, 64));
+    rq.schedule = args.text("--schedule");
+    rq.run.recipe = args.choice("--recipe");
+    rq.train.objective = ddpm::parse_objective(args.text("--objective"));
+    rq.model.num_classes = static_cast<int>(args.integer("--classes"));
     if (rq.model.num_classes == 0 && (args.has("--p-uncond") || args.has("--guidance")))
         throw ddpm::UsageError("--p-uncond and --guidance are for a model with --classes K");
     if (rq.model.num_classes > 0 && !data_file.empty())
         throw ddpm::UsageError("--classes labels a named data set (" +
                                std::string(ddpm::kLabelledDatasetNames) +
                                "); --data has no labels");
-    rq.train.p_uncond = static_cast<float>(args.number("--p-uncond", 0.1, 0.0, 1.0));
-    rq.run.guidance = static_cast<float>(args.number("--guidance", 1.0, 0.0, 100.0));
-    rq.seed = static_cast<uint64_t>(args.integer("--seed", 1234, 0, 2147483647L));
-    ddpm::set_num_threads(static_cast<int>(args.integer("--threads", 0, 0, 1024)));
-    rq.sample_every = static_cast<int>(args.integer("--sample-every", 0, 0, 10000000));
-    rq.panels_dir = args.text("--panels-dir", ".");
-    rq.panels_format =
-        one_of("--panels-format", args.text("--panels-format", "png"), {"png", "svg"});
-    rq.out = args.text("--out", "model.ckpt");
-    rq.log = args.text("--log", "");
-    rq.loss_plot = args.text("--loss-plot", "");
+    rq.train.p_uncond = static_cast<float>(args.number("--p-uncond"));
+    rq.run.guidance = static_cast<float>(args.number("--guidance"));
+    rq.seed = static_cast<uint64_t>(args.integer("--seed"));
+    ddpm::set_num_threads(static_cast<int>(args.integer("--threads")));
+    rq.sample_every = static_cast<int>(args.integer("--sample-every"));
+    rq.panels_dir = args.text("--panels-dir");
+    rq.panels_format = args.choice("--panels-format");
+    rq.out = args.text("--out");
+    rq.log = args.text("--log");
+    rq.loss_plot = args.text("--loss-plot");
     if (!rq.loss_plot.empty()) cli::check_figure_name("--loss-plot", rq.loss_plot);
     args.finish();
     if (!args.positional().empty())
@@ -285,9 +309,10 @@ void write_train_outputs(const ddpm::Checkpoint& ck, const TrainRequest& rq) {
 
 }  // namespace
 
-int train(cli::Args& args) {
-    if (args.flag("--help")) {
-        std::printf("%s", kTrainHelp);
+int train(int argc, char** argv) {
+    cli::Args args(argc, argv, 2, kTrain);
+    if (args.toggle("--help")) {
+        std::printf("%s", cli::help_text(kTrain).c_str());
         return 0;
     }
     const TrainRequest rq = parse_train_flags(args);
