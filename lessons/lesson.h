@@ -1,4 +1,4 @@
-// What every lesson's main() shares: the --check flag and readable OK / NOT OK lines.
+// What every lesson's main() shares: the --check flag and readable OK / NOT OK lines (check_printer.h).
 // A lesson checks the claims it prints; `make test` runs each lesson with --check (a smaller,
 // faster run) and fails if any claim does not hold.
 #pragma once
@@ -8,14 +8,14 @@
 #include <cstring>
 #include <string>
 
+#include "check_printer.h"
 #include "fast/parallel.h"
 
 namespace lesson {
 
-struct Checks {
+struct Checks : checks::Printer {
+    Checks() : checks::Printer("OK", "NOT OK") {}
     bool quick = false;  // --check: a smaller run, same claims
-    int failures = 0;
-    int passes = 0;
 
     // The number of training epochs: `full`, or `quick` with --check, or the EPOCHS environment
     // variable when set (EPOCHS=4000 make runs the notebook's training). A bad value stops the
@@ -32,31 +32,10 @@ struct Checks {
         return static_cast<int>(v);
     }
 
-    // |got - want| <= tol, printed either way.
-    void near(const std::string& what, double got, double want, double tol) {
-        bool ok = std::fabs(got - want) <= tol;  // false for NaN
-        report(ok, what, "got %.6g, want %.6g +- %.2g", got, want, tol);
-    }
-    // A condition with its numbers already in the text.
-    void that(bool ok, const std::string& what) { report(ok, what, "%s", ""); }
-
-    template <typename... Args>
-    void report(bool ok, const std::string& what, const char* fmt, Args... args) {
-        std::printf("%-7s %s", ok ? "OK" : "NOT OK", what.c_str());
-        char detail[256];
-        std::snprintf(detail, sizeof detail, fmt, args...);
-        if (detail[0]) std::printf(": %s", detail);
-        std::printf("\n");
-        if (ok)
-            ++passes;
-        else
-            ++failures;
-    }
-
     // The exit status: 0 when every claim held.
     int finish() const {
-        std::printf("%d claims checked, %d failed\n", passes + failures, failures);
-        return failures ? 1 : 0;
+        std::printf("%d claims checked, %d failed\n", passes() + failures(), failures());
+        return failures() ? 1 : 0;
     }
 };
 

@@ -17,6 +17,7 @@
 
 #include "../figures.h"
 #include "../lesson.h"
+#include "core/gradcheck.h"
 #include "data/datasets.h"
 #include "data/metrics.h"
 #include "diffusion/forward.h"
@@ -108,21 +109,17 @@ void field_column(ddpm::Canvas& fig, int col, int t, const ddpm::MLPDiffusion& m
 void score_identity(const ddpm::IdealDenoiser& ideal, const ddpm::Schedule& sched,
                     lesson::Checks& check) {
     const int t = 30;
-    const float x[2] = {0.05f, 0.1f};
+    float x[2] = {0.05f, 0.1f};
     float eps[2], score[2];
     ideal.eps(eps, x, 1, t, sched);
     ddpm::score_from_eps(score, eps, 2, t, sched);
-    double numeric[2];
-    for (int d = 0; d < 2; ++d) {
-        const float h = 1e-4f;
-        float xp[2] = {x[0], x[1]}, xm[2] = {x[0], x[1]};
-        xp[d] += h;
-        xm[d] -= h;
-        double lp, lm;
-        ideal.log_density(&lp, xp, 1, t, sched);
-        ideal.log_density(&lm, xm, 1, t, sched);
-        numeric[d] = (lp - lm) / (2 * h);
-    }
+    auto log_q = [&] {  // log q(x_t) at x
+        double lp;
+        ideal.log_density(&lp, x, 1, t, sched);
+        return lp;
+    };
+    // grad log q by central differences (lib/core/gradcheck.h)
+    const std::vector<double> numeric = ddpm::numerical_gradient(log_q, x, 2, 1e-4f);
     std::printf(
         "\nat t = 30, x = (0.05, 0.1): -eps*/sqrt(1 - abar) = (%.3f, %.3f), grad log q by "
         "differences = (%.3f, %.3f)\n",

@@ -3,35 +3,168 @@
 // The network gets a third input, the class: a learned row per class added in every block, like
 // the step's (lib/nn/model.h), and one more row that means "no class". Training drops each label to
 // "no class" with probability 0.1 (label dropout), so one network learns both the conditional
-// eps(x_t, t, c) and the unconditional eps(x_t, t). Sampling mixes the two
-// (lib/diffusion/guidance.h):
+// eps(x_t, t, c) and the unconditional eps(x_t, t). Sampling mixes the two:
 //   eps = eps_uncond + w (eps_cond - eps_uncond)
-// w = 0 ignores the class, w = 1 is the conditional model, w > 1 overshoots it. The sweep below
-// measures what w buys and costs, class by class: precision (the samples lie on their class's
-// part of the data) against recall (they cover all of it).
+// w = 0 ignores the class, w = 1 is the conditional model, w > 1 overshoots it. Section 3 writes
+// the mix and a guided reverse step out and checks them against lib bit for bit; section 4
+// measures what w buys and costs, class by class: precision (the samples lie on their class's part
+// of the data) against recall (they cover all of it).
 //
 // The data: the notebook's S-curve, cut by its parameter into three arcs, three classes.
 // Train longer with:  EPOCHS=4000 make
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
-#include "../figures.h"
 #include "../lesson.h"
 #include "data/datasets.h"
 #include "data/metrics.h"
+#include "diffusion/guidance.h"
 #include "diffusion/sample.h"
 #include "diffusion/train.h"
 #include "io/progress.h"
-#include "render/plot.h"
+#include "sweep_figure.h"  // what one w gives (SweepRow), and the figure of the sweep
 
 namespace {
 
-const int kClasses = 3, kTrainPoints = 4000;
+const int kTrainPoints = 4000;
 const std::vector<float> kWeights = {0, 1, 2, 4, 8};
-const ddpm::Color kClassColor[kClasses] = {ddpm::colors::blue, ddpm::colors::orange,
-                                           ddpm::colors::green};
-const char* const kClassName[kClasses] = {"upper bend", "middle", "lower bend"};
+
+// The sections main() runs, in its order; each is defined below main().
+ddpm::Trainer train_conditional(const ddpm::LabelledData& data, int epochs);     // 2
+void guided_step_by_hand(ddpm::MLPDiffusion model, const ddpm::Schedule& sched,  // 3
+                         lesson::Checks& check);
+std::vector<SweepRow> guidance_sweep(const ddpm::MLPDiffusion& model,  // 4
+                                     const ddpm::Schedule& sched, const ddpm::LabelledData& truth,
+                                     const ddpm::LabelledData& truth_b, int n);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    lesson::Checks check = lesson::parse_args(argc, argv);
+    lesson::set_up_like_the_tools();
+    const int epochs = check.epochs(150, 400);
+    const int n_eval = check.quick ? 300 : 1000;
+
+    // 1. The labelled data: three arcs of the S-curve.
+    const ddpm::LabelledData data =
+        ddpm::make_labelled_dataset("s_curve", kTrainPoints, kClasses, 1234);
+    int count[kClasses] = {0, 0, 0};
+    for (int c : data.labels) ++count[c];
+    std::printf("the S-curve in %d classes by its parameter: %s %d, %s %d, %s %d points\n",
+                kClasses, kClassName[0], count[0], kClassName[1], count[1], kClassName[2],
+                count[2]);
+
+    // 2. One network for p(x | c) and p(x): the notebook's, with class rows, and label dropout.
+    const ddpm::Trainer tr = train_conditional(data, epochs);
+    const ddpm::MLPDiffusion model = ddpm::ema_model(tr);
+
+    // 3. The guided mix and one guided reverse step, by hand, against lib.
+    guided_step_by_hand(model, tr.sched, check);
+
+    // 4. The sweep over w, against fresh labelled points.
+    const ddpm::LabelledData truth =
+        ddpm::make_labelled_dataset("s_curve", 3 * n_eval, kClasses, 99);
+    const ddpm::LabelledData truth_b =
+        ddpm::make_labelled_dataset("s_curve", 3 * n_eval, kClasses, 100);
+    const std::vector<SweepRow> rows = guidance_sweep(model, tr.sched, truth, truth_b, n_eval);
+
+    // 5. The figure (sweep_figure.h).
+    lesson::save_figure(sweep_figure(rows, truth), "guidance", lesson::Svg::on_request);
+    std::printf("wrote guidance.png\n\n");
+
+    const SweepRow &w0 = rows[0], &w1 = rows[1], &w4 = rows[3], &w8 = rows[4];
+    check.that(w0.mean(w0.on_class) < 0.6,
+               "w = 0 ignores the class: the samples spread over every arc");
+    check.that(w1.mean(w1.on_class) > 0.85, "w = 1, the conditional model: on their own arc");
+    check.that(w4.mean(w4.precision) > w0.mean(w0.precision) &&
+                   w4.mean(w4.precision) >= w1.mean(w1.precision) - 0.01,
+               "more guidance, more precision (w = 4 against w = 0 and w = 1)");
+    check.that(w8.mean(w8.recall) < w1.mean(w1.recall),
+               "strong guidance costs recall: w = 8 covers its arc less than w = 1");
+    check.that(w4.mean(w4.swd_ratio) > 2 * w1.mean(w1.swd_ratio) &&
+                   w4.mean(w4.precision) > w1.mean(w1.precision),
+               "guidance moves the mass along the arc: at w = 4 the sliced Wasserstein over its "
+               "floor is more than twice w = 1's, while its precision is higher");
+    return check.finish();
+}
+
+namespace {
+
+// ---- 2. Training with label dropout --------------------------------------------------------
+
+ddpm::Trainer train_conditional(const ddpm::LabelledData& data, int epochs) {
+    ddpm::ModelConfig mc;
+    mc.num_classes = kClasses;
+    ddpm::TrainConfig cfg;
+    cfg.epochs = epochs;
+    cfg.p_uncond = 0.1f;  // each label dropped to "no class" with this probability
+    ddpm::Trainer tr(mc, cfg, ddpm::Schedule::sigmoid(100), 1234);
+    std::printf(
+        "training %zu parameters (72,066 + %d class rows of 128 in each of 3 blocks), "
+        "%d epochs, label dropout %.1f...\n",
+        tr.model.num_params(), kClasses + 1, epochs, cfg.p_uncond);
+    ddpm::Progress progress;
+    tr.train(data.points, data.labels, [&](const ddpm::EpochReport& r) {
+        progress.update(r);
+        return true;
+    });
+    progress.finish();
+    return tr;
+}
+
+// ---- 3. The guided mix and a guided step, by hand -------------------------------------------
+
+// At step t, for points x of class k with weight w: the network twice (with the class, and with
+// "no class"), the mix, then DDPM's Algorithm 2 step (Eq. 11, sigma^2 = beta~) with the mixed eps.
+// Each checked against lib's guided Denoiser, bit for bit.
+void guided_step_by_hand(ddpm::MLPDiffusion model, const ddpm::Schedule& sched,
+                         lesson::Checks& check) {
+    const int n = 256, t = 40, k = 2;
+    const float w = 3.0f;
+    ddpm::Rng rng(5);
+    const ddpm::Tensor x_t = ddpm::randn(n, 2, rng);
+    const std::vector<int> steps(n, t), labels(n, k);
+    ddpm::Conditioning with_class;
+    with_class.t = steps.data();
+    with_class.c = labels.data();
+    ddpm::Conditioning no_class;  // c = null: the "no class" row
+    no_class.t = steps.data();
+    std::vector<float> eps_cond(2 * n), eps_uncond(2 * n), eps(2 * n);
+    model.forward(eps_cond.data(), x_t.data(), with_class, n);  // eps(x_t, t, c = k)
+    model.forward(eps_uncond.data(), x_t.data(), no_class, n);  // eps(x_t, t)
+    for (int i = 0; i < 2 * n; ++i)
+        eps[i] = eps_uncond[i] + w * (eps_cond[i] - eps_uncond[i]);  // the guided mix
+
+    // lib's: a Denoiser asked for class k at weight w (lib/diffusion/denoiser.cpp, guidance.cpp)
+    const ddpm::Denoiser d{&model, ddpm::Objective::eps, k, w};
+    std::vector<float> lib_eps(2 * n);
+    ddpm::predict_eps(d, lib_eps.data(), x_t.data(), t, n, sched);
+    check.that(std::memcmp(eps.data(), lib_eps.data(), eps.size() * sizeof(float)) == 0,
+               "the guided mix by hand = lib's guided Denoiser, bit for bit (w = 3, class 2)");
+
+    // One reverse step with the guided eps: Eq. 11's mean, then sigma z with sigma^2 = beta~.
+    const float beta = sched.betas[t];
+    const float coeff = beta / sched.one_minus_alphas_bar_sqrt[t];  // beta_t / sqrt(1 - abar_t)
+    const float scale = 1.0f / std::sqrt(1.0f - beta);              // 1 / sqrt(alpha_t)
+    const float sigma = std::sqrt((1.0f - sched.alphas_prod_p[t]) / (1.0f - sched.alphas_prod[t]) *
+                                  beta);  // beta~_t, DDPM Eq. 7
+    ddpm::Rng noise(6), lib_noise(6);
+    std::vector<float> x(x_t.data(), x_t.data() + 2 * n);
+    for (int i = 0; i < 2 * n; ++i) {
+        const float mean = scale * (x[i] - coeff * eps[i]);  // mu_theta(x_t, t), Eq. 11
+        x[i] = mean + sigma * noise.normal();                // x_{t-1}
+    }
+    std::vector<float> lib_x(x_t.data(), x_t.data() + 2 * n), scratch(2 * n);
+    ddpm::p_sample(d, lib_x.data(), n, t, sched, lib_noise, ddpm::SamplerOptions::algorithm2(),
+                   scratch.data());
+    check.that(std::memcmp(x.data(), lib_x.data(), x.size() * sizeof(float)) == 0,
+               "a guided reverse step by hand = lib's p_sample with that Denoiser, bit for bit");
+}
+
+// ---- 4. The sweep over w --------------------------------------------------------------------
 
 // The share of samples whose nearest true point (of any class) is of class k: do they land on
 // their own arc?
@@ -53,15 +186,8 @@ double on_class_share(const ddpm::Tensor& samples, const ddpm::LabelledData& tru
     return static_cast<double>(hits) / samples.dim(0);
 }
 
-// What one guidance weight gives, class by class.
-struct SweepRow {
-    float w = 0;
-    double on_class[kClasses], precision[kClasses], recall[kClasses], swd_ratio[kClasses];
-    std::vector<ddpm::Tensor> samples;  // one set per class
-    double mean(const double* v) const { return (v[0] + v[1] + v[2]) / kClasses; }
-};
-
-// Algorithm 2 from the EMA weights (the improved recipe of lesson 10), n points of class k.
+// Algorithm 2 from the EMA weights (the improved recipe of lesson 10), n points of class k: the
+// loop of section 3's step over every t (exercise 13 writes it out).
 ddpm::Tensor sample_class(const ddpm::MLPDiffusion& model, const ddpm::Schedule& sched, int k,
                           float w, int n, ddpm::Rng& rng) {
     const ddpm::SamplerOptions alg2 = ddpm::SamplerOptions::algorithm2();
@@ -124,101 +250,4 @@ std::vector<SweepRow> guidance_sweep(const ddpm::MLPDiffusion& model, const ddpm
     return rows;
 }
 
-// The samples of each w, the three classes in their colours, and the trade-off as a chart.
-ddpm::Canvas sweep_figure(const std::vector<SweepRow>& rows, const ddpm::LabelledData& truth) {
-    const int panel = 200, n = static_cast<int>(rows.size());
-    ddpm::Canvas fig(panel * n + 380, 300);  // the panels, then the chart
-    const ddpm::Limits lim = ddpm::limits_of(truth.points, 0.15f);
-    for (int i = 0; i < n; ++i) {
-        char title[48];
-        std::snprintf(title, sizeof title, "w = %g", rows[i].w);
-        fig.text(i * panel + panel / 2.0f, 44, title, ddpm::colors::black,
-                 ddpm::text_size::panel_title, ddpm::Align::center);
-        for (int k = 0; k < kClasses; ++k) {
-            ddpm::ScatterStyle style;
-            style.radius = 1.4f;
-            style.fill = kClassColor[k];
-            style.edge = kClassColor[k];
-            ddpm::scatter_panel(fig, {i * panel, 52, panel, 244}, rows[i].samples[k], lim, style,
-                                "");
-        }
-    }
-    fig.text(8, 18, "samples of the three classes (upper bend, middle, lower bend) by guidance w",
-             ddpm::colors::black, ddpm::text_size::panel_title);
-    ddpm::Series precision{"precision", {}, {}, ddpm::colors::blue};
-    ddpm::Series recall{"recall", {}, {}, ddpm::colors::orange};
-    for (const SweepRow& r : rows) {
-        precision.x.push_back(r.w);
-        precision.y.push_back(static_cast<float>(r.mean(r.precision)));
-        recall.x.push_back(r.w);
-        recall.y.push_back(static_cast<float>(r.mean(r.recall)));
-    }
-    ddpm::LineChart chart;
-    chart.title = "the trade-off, mean over classes";
-    chart.xlabel = "guidance w";
-    chart.ylabel = "k-NN precision, recall";
-    chart.series = {precision, recall};
-    ddpm::draw_line_chart(fig, {panel * n, 0, 380, 300}, chart);
-    return fig;
-}
-
 }  // namespace
-
-int main(int argc, char** argv) {
-    lesson::Checks check = lesson::parse_args(argc, argv);
-    lesson::set_up_like_the_tools();
-    const int epochs = check.epochs(150, 400);
-    const int n_eval = check.quick ? 300 : 1000;
-
-    // 1. The labelled data: three arcs of the S-curve.
-    const ddpm::LabelledData data =
-        ddpm::make_labelled_dataset("s_curve", kTrainPoints, kClasses, 1234);
-    int count[kClasses] = {0, 0, 0};
-    for (int c : data.labels) ++count[c];
-    std::printf("the S-curve in %d classes by its parameter: %s %d, %s %d, %s %d points\n",
-                kClasses, kClassName[0], count[0], kClassName[1], count[1], kClassName[2],
-                count[2]);
-
-    // 2. One network for p(x | c) and p(x): the notebook's, with class rows, and label dropout.
-    ddpm::ModelConfig mc;
-    mc.num_classes = kClasses;
-    ddpm::TrainConfig cfg;
-    cfg.epochs = epochs;
-    cfg.p_uncond = 0.1f;
-    ddpm::Trainer tr(mc, cfg, ddpm::Schedule::sigmoid(100), 1234);
-    std::printf(
-        "training %zu parameters (72,066 + %d class rows of 128 in each of 3 blocks), "
-        "%d epochs, label dropout %.1f...\n",
-        tr.model.num_params(), kClasses + 1, epochs, cfg.p_uncond);
-    ddpm::Progress progress;
-    tr.train(data.points, data.labels, [&](const ddpm::EpochReport& r) {
-        progress.update(r);
-        return true;
-    });
-    progress.finish();
-    const ddpm::MLPDiffusion model = ddpm::ema_model(tr);
-
-    // 3. The sweep, against fresh labelled points.
-    const ddpm::LabelledData truth =
-        ddpm::make_labelled_dataset("s_curve", 3 * n_eval, kClasses, 99);
-    const ddpm::LabelledData truth_b =
-        ddpm::make_labelled_dataset("s_curve", 3 * n_eval, kClasses, 100);
-    const std::vector<SweepRow> rows = guidance_sweep(model, tr.sched, truth, truth_b, n_eval);
-    lesson::save_figure(sweep_figure(rows, truth), "guidance", lesson::Svg::on_request);
-    std::printf("wrote guidance.png\n\n");
-
-    const SweepRow &w0 = rows[0], &w1 = rows[1], &w4 = rows[3], &w8 = rows[4];
-    check.that(w0.mean(w0.on_class) < 0.6,
-               "w = 0 ignores the class: the samples spread over every arc");
-    check.that(w1.mean(w1.on_class) > 0.85, "w = 1, the conditional model: on their own arc");
-    check.that(w4.mean(w4.precision) > w0.mean(w0.precision) &&
-                   w4.mean(w4.precision) >= w1.mean(w1.precision) - 0.01,
-               "more guidance, more precision (w = 4 against w = 0 and w = 1)");
-    check.that(w8.mean(w8.recall) < w1.mean(w1.recall),
-               "strong guidance costs recall: w = 8 covers its arc less than w = 1");
-    check.that(w4.mean(w4.swd_ratio) > 2 * w1.mean(w1.swd_ratio) &&
-                   w4.mean(w4.precision) > w1.mean(w1.precision),
-               "guidance moves the mass along the arc: at w = 4 the sliced Wasserstein over its "
-               "floor is more than twice w = 1's, while its precision is higher");
-    return check.finish();
-}
