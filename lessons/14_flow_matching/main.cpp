@@ -9,17 +9,20 @@
 // Flow matching is an ODE, dx/dtau = v_theta(x, tau), solved from tau = 1 to 0 by Euler's or
 // Heun's method. Its time is continuous: the network reads it between its step table's rows.
 //
-// The comparison that matters is at equal network evaluations (NFE): DDPM's ancestral sampler
-// and DDIM on the eps model, Euler and Heun on the flow model, at NFE 5 to 100.
+// Section 2 writes flow matching's step out (Euler's and Heun's, on the velocity the network
+// predicts) and checks it against lib's flow_sample_loop bit for bit. The comparison that matters
+// is at equal network evaluations (NFE): DDPM's ancestral sampler and DDIM on the eps model, Euler
+// and Heun on the flow model, at NFE 5 to 100.
 //
 // The notebook's budget (4000 epochs of 10,000 points, about 8 minutes for the four models):
 //   EPOCHS=4000 make
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
 
-#include "../figures.h"
 #include "../lesson.h"
 #include "data/datasets.h"
 #include "data/metrics.h"
@@ -27,12 +30,83 @@
 #include "diffusion/sample.h"
 #include "diffusion/train.h"
 #include "io/progress.h"
-#include "render/plot.h"
+#include "nfe_figure.h"  // Score, SamplerRow and the chart over NFE
 
 namespace {
 
 const int kTrainPoints = 10000;  // the notebook's
 const std::vector<int> kBudgets = {5, 10, 20, 50, 100};
+
+// The sections main() runs, in its order; each is defined below main().
+ddpm::Trainer train_model(ddpm::Objective objective, int epochs);           // 1
+void flow_steps_by_hand(ddpm::MLPDiffusion model, const ddpm::Tensor& x_1,  // 2
+                        lesson::Checks& check);
+std::vector<Score> by_objective(const std::vector<ddpm::Trainer*>& runs,  // 3
+                                const ddpm::Tensor& x_T, const ddpm::Tensor& real_a,
+                                const ddpm::Tensor& real_b, std::vector<ddpm::Tensor>* samples);
+void by_size(const std::vector<ddpm::Tensor>& samples, const ddpm::Tensor& real_a,  // 3
+             const ddpm::Tensor& real_b);
+std::vector<SamplerRow> by_nfe(const ddpm::Trainer& eps_run, const ddpm::Trainer& flow_run,  // 4
+                               const ddpm::Tensor& x_T, const ddpm::Tensor& real_a,
+                               const ddpm::Tensor& real_b);
+Score score(const ddpm::Tensor& samples, const ddpm::Tensor& real_a, const ddpm::Tensor& real_b);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    lesson::Checks check = lesson::parse_args(argc, argv);
+    lesson::set_up_like_the_tools();
+    const int epochs = check.epochs(60, 200);
+    const int n_eval = check.quick ? 600 : 10000;
+
+    // 1. The same network trained for each of the four objectives.
+    std::vector<ddpm::Trainer> runs;
+    for (ddpm::Objective o :
+         {ddpm::Objective::eps, ddpm::Objective::x0, ddpm::Objective::v, ddpm::Objective::flow})
+        runs.push_back(train_model(o, epochs));
+    const ddpm::Tensor real_a = ddpm::make_dataset("s_curve", n_eval, 99),
+                       real_b = ddpm::make_dataset("s_curve", n_eval, 100);
+    ddpm::Rng prior(7);
+    const ddpm::Tensor x_T = ddpm::randn(n_eval, 2, prior);  // every sampler starts from these
+
+    // 2. Flow matching's steps, by hand, against lib.
+    flow_steps_by_hand(ddpm::ema_model(runs[3]), x_T, check);
+
+    // 3. The four objectives, each with its own sampler.
+    std::vector<ddpm::Tensor> samples;
+    const std::vector<Score> objectives =
+        by_objective({&runs[0], &runs[1], &runs[2], &runs[3]}, x_T, real_a, real_b, &samples);
+    if (!check.quick) by_size(samples, real_a, real_b);
+
+    // 4. The samplers at equal NFE, and their figure (nfe_figure.h).
+    const std::vector<SamplerRow> rows = by_nfe(runs[0], runs[3], x_T, real_a, real_b);
+    lesson::save_figure(nfe_chart(rows), "nfe", lesson::Svg::always);
+    std::printf("wrote nfe.png\n\n");
+
+    const SamplerRow &ddim = rows[1], &euler_even = rows[2], &euler = rows[3], &heun = rows[4];
+    // The noise the samplers start from, scored the same way: what "not learned at all" measures.
+    const double noise = score(x_T, real_a, real_b).swd_ratio;
+    bool all_sample = true;
+    for (const Score& o : objectives) all_sample = all_sample && o.swd_ratio < 0.1 * noise;
+    char text[200];
+    std::snprintf(text, sizeof text,
+                  "every objective samples the S-curve (SWD / floor under a tenth of the starting "
+                  "noise's, %.0f): x0 and v through DDPM's sampler after turning them into eps",
+                  noise);
+    check.that(all_sample, text);
+    check.that(heun.scores[2].swd_ratio < ddim.scores[2].swd_ratio,
+               "at 20 evaluations, flow matching by Heun beats DDIM");
+    check.that(euler.scores[1].swd_ratio < euler_even.scores[1].swd_ratio,
+               "at 10 evaluations, the tau^2 grid beats the even one");
+    check.that(heun.scores[4].swd_ratio < heun.scores[0].swd_ratio &&
+                   euler.scores[4].swd_ratio < euler.scores[0].swd_ratio,
+               "more evaluations, closer to the data (the ODE's discretisation error shrinks)");
+    return check.finish();
+}
+
+namespace {
+
+// ---- 1. Training ----------------------------------------------------------------------------
 
 ddpm::Trainer train_model(ddpm::Objective objective, int epochs) {
     ddpm::TrainConfig cfg;
@@ -50,11 +124,48 @@ ddpm::Trainer train_model(ddpm::Objective objective, int epochs) {
     return tr;
 }
 
-// Samples against a fresh true sample: SWD over its noise floor (two fresh true samples of the
-// same size), k-NN precision and recall.
-struct Score {
-    double swd_ratio = 0, precision = 0, recall = 0;
-};
+// ---- 2. Flow matching's steps, by hand -------------------------------------------------------
+
+// d x / d tau = v_theta(x, tau) from tau = 1 (noise) down to 0 on the grid tau_i = (1 - i/S)^2,
+// h = tau_{i+1} - tau_i < 0, by Euler's and by Heun's method, with the network asked for its
+// velocity at x and tau directly: its time input is the position s = tau (T - 1) between its
+// step table's rows. Each checked against lib's flow_sample_loop, bit for bit.
+void flow_steps_by_hand(ddpm::MLPDiffusion model, const ddpm::Tensor& x_1, lesson::Checks& check) {
+    const int n = 256, S = 5, T = model.config().num_steps;
+    const ddpm::Tensor start = x_1.slice(0, n);
+    std::vector<float> tau(S + 1);
+    for (int i = 0; i <= S; ++i)
+        tau[i] = static_cast<float>(std::pow(1.0 - static_cast<double>(i) / S, 2.0));  // (1-i/S)^2
+    // v_theta(x, tau) at n points
+    auto velocity = [&](float* v, const float* x, float at) {
+        const std::vector<float> s(n, at * static_cast<float>(T - 1));  // position s = tau (T - 1)
+        ddpm::Conditioning time;
+        time.s = s.data();
+        model.forward(v, x, time, n);
+    };
+    std::vector<float> x(start.data(), start.data() + 2 * n), v(2 * n), guess(2 * n), v2(2 * n);
+    std::vector<float> y = x;  // Heun's run
+    for (int i = 0; i < S; ++i) {
+        const float h = tau[i + 1] - tau[i];
+        velocity(v.data(), x.data(), tau[i]);
+        for (int j = 0; j < 2 * n; ++j) x[j] += h * v[j];  // Euler: x += h v(x, tau_i)
+        velocity(v.data(), y.data(), tau[i]);
+        for (int j = 0; j < 2 * n; ++j) guess[j] = y[j] + h * v[j];  // Euler's guess x~
+        velocity(v2.data(), guess.data(), tau[i + 1]);
+        for (int j = 0; j < 2 * n; ++j)
+            y[j] += h * 0.5f * (v[j] + v2[j]);  // Heun: x += h (v(x) + v(x~)) / 2
+    }
+    const ddpm::Denoiser flow{&model, ddpm::Objective::flow};
+    const ddpm::Tensor euler = ddpm::flow_sample_loop(flow, start, S, ddpm::FlowSolver::euler);
+    const ddpm::Tensor heun = ddpm::flow_sample_loop(flow, start, S, ddpm::FlowSolver::heun);
+    check.that(std::memcmp(x.data(), euler.frame(S).data(), x.size() * sizeof(float)) == 0,
+               "5 Euler steps by hand = lib's flow_sample_loop, bit for bit");
+    check.that(std::memcmp(y.data(), heun.frame(S).data(), y.size() * sizeof(float)) == 0,
+               "5 Heun steps by hand = lib's flow_sample_loop, bit for bit");
+}
+
+// ---- 3. The objectives, each with its own sampler -------------------------------------------
+
 Score score(const ddpm::Tensor& samples, const ddpm::Tensor& real_a, const ddpm::Tensor& real_b) {
     const int n = std::min(samples.dim(0), real_a.dim(0));
     const ddpm::Tensor s = samples.slice(0, n), a = real_a.slice(0, n), b = real_b.slice(0, n);
@@ -95,12 +206,25 @@ std::vector<Score> by_objective(const std::vector<ddpm::Trainer*>& runs, const d
     return out;
 }
 
-// One sampler's row of the NFE table: its samples at each budget.
-struct SamplerRow {
-    std::string name;
-    std::vector<int> nfe;
-    std::vector<Score> scores;
-};
+// How the ratio to the floor depends on the number of points n: the floor, a distance between
+// two true samples, shrinks like 1 / sqrt(n), while a model's own distance to the data does not;
+// at small n the floor's noise hides the differences between models.
+void by_size(const std::vector<ddpm::Tensor>& samples, const ddpm::Tensor& real_a,
+             const ddpm::Tensor& real_b) {
+    std::printf(
+        "\nSWD / floor by the number of points n (the table above's samples, cut to n)\n"
+        "objective   n = 1000   n = 3000   n = %d\n",
+        real_a.dim(0));
+    const char* names[] = {"eps", "x0", "v", "flow"};
+    for (size_t k = 0; k < samples.size(); ++k) {
+        std::printf("%-9s", names[k]);
+        for (int n : {1000, 3000, real_a.dim(0)})
+            std::printf("   %8.2f", score(samples[k].slice(0, n), real_a, real_b).swd_ratio);
+        std::printf("\n");
+    }
+}
+
+// ---- 4. The samplers at equal network evaluations --------------------------------------------
 
 std::vector<SamplerRow> by_nfe(const ddpm::Trainer& eps_run, const ddpm::Trainer& flow_run,
                                const ddpm::Tensor& x_T, const ddpm::Tensor& real_a,
@@ -162,100 +286,4 @@ std::vector<SamplerRow> by_nfe(const ddpm::Trainer& eps_run, const ddpm::Trainer
     return rows;
 }
 
-// Two charts over NFE, and one legend below them both (inside either chart it would cover lines).
-ddpm::Canvas nfe_chart(const std::vector<SamplerRow>& rows) {
-    const ddpm::Color colors[] = {ddpm::colors::gray, ddpm::colors::blue, ddpm::colors::purple,
-                                  ddpm::colors::orange, ddpm::colors::green};
-    ddpm::Canvas fig(1000, 470);
-    for (int panel = 0; panel < 2; ++panel) {
-        ddpm::LineChart chart;
-        chart.title = panel == 0 ? "sliced Wasserstein / noise floor" : "k-NN precision";
-        chart.xlabel = "network evaluations (NFE)";
-        chart.ylabel = panel == 0 ? "SWD / floor" : "precision";
-        chart.log_y = panel == 0;
-        for (size_t r = 0; r < rows.size(); ++r) {
-            ddpm::Series s{"", {}, {}, colors[r % 5]};
-            for (size_t i = 0; i < rows[r].nfe.size(); ++i) {
-                s.x.push_back(static_cast<float>(rows[r].nfe[i]));
-                s.y.push_back(static_cast<float>(panel == 0 ? rows[r].scores[i].swd_ratio
-                                                            : rows[r].scores[i].precision));
-            }
-            chart.series.push_back(s);
-        }
-        ddpm::draw_line_chart(fig, {panel * 500, 0, 500, 420}, chart);
-    }
-    float x = 20;
-    for (size_t r = 0; r < rows.size(); ++r) {
-        fig.line(x, 445, x + 24, 445, colors[r % 5], 2.5f);
-        fig.text(x + 30, 437, rows[r].name, ddpm::colors::black, ddpm::text_size::tick);
-        x += 40 + ddpm::Canvas::text_width(rows[r].name, ddpm::text_size::tick);
-    }
-    return fig;
-}
-
-// How the ratio to the floor depends on the number of points n: the floor, a distance between
-// two true samples, shrinks like 1 / sqrt(n), while a model's own distance to the data does not;
-// at small n the floor's noise hides the differences between models.
-void by_size(const std::vector<ddpm::Tensor>& samples, const ddpm::Tensor& real_a,
-             const ddpm::Tensor& real_b) {
-    std::printf(
-        "\nSWD / floor by the number of points n (the table above's samples, cut to n)\n"
-        "objective   n = 1000   n = 3000   n = %d\n",
-        real_a.dim(0));
-    const char* names[] = {"eps", "x0", "v", "flow"};
-    for (size_t k = 0; k < samples.size(); ++k) {
-        std::printf("%-9s", names[k]);
-        for (int n : {1000, 3000, real_a.dim(0)})
-            std::printf("   %8.2f", score(samples[k].slice(0, n), real_a, real_b).swd_ratio);
-        std::printf("\n");
-    }
-}
-
 }  // namespace
-
-int main(int argc, char** argv) {
-    lesson::Checks check = lesson::parse_args(argc, argv);
-    lesson::set_up_like_the_tools();
-    const int epochs = check.epochs(60, 200);
-    const int n_eval = check.quick ? 600 : 10000;
-
-    std::vector<ddpm::Trainer> runs;
-    for (ddpm::Objective o :
-         {ddpm::Objective::eps, ddpm::Objective::x0, ddpm::Objective::v, ddpm::Objective::flow})
-        runs.push_back(train_model(o, epochs));
-    const ddpm::Tensor real_a = ddpm::make_dataset("s_curve", n_eval, 99),
-                       real_b = ddpm::make_dataset("s_curve", n_eval, 100);
-    ddpm::Rng prior(7);
-    const ddpm::Tensor x_T = ddpm::randn(n_eval, 2, prior);  // every sampler starts from these
-
-    // 1. The four objectives, each with its own sampler.
-    std::vector<ddpm::Tensor> samples;
-    const std::vector<Score> objectives =
-        by_objective({&runs[0], &runs[1], &runs[2], &runs[3]}, x_T, real_a, real_b, &samples);
-    if (!check.quick) by_size(samples, real_a, real_b);
-
-    // 2. The samplers at equal NFE.
-    const std::vector<SamplerRow> rows = by_nfe(runs[0], runs[3], x_T, real_a, real_b);
-    lesson::save_figure(nfe_chart(rows), "nfe", lesson::Svg::always);
-    std::printf("wrote nfe.png\n\n");
-
-    const SamplerRow &ddim = rows[1], &euler_even = rows[2], &euler = rows[3], &heun = rows[4];
-    // The noise the samplers start from, scored the same way: what "not learned at all" measures.
-    const double noise = score(x_T, real_a, real_b).swd_ratio;
-    bool all_sample = true;
-    for (const Score& o : objectives) all_sample = all_sample && o.swd_ratio < 0.1 * noise;
-    char text[200];
-    std::snprintf(text, sizeof text,
-                  "every objective samples the S-curve (SWD / floor under a tenth of the starting "
-                  "noise's, %.0f): x0 and v through DDPM's sampler after turning them into eps",
-                  noise);
-    check.that(all_sample, text);
-    check.that(heun.scores[2].swd_ratio < ddim.scores[2].swd_ratio,
-               "at 20 evaluations, flow matching by Heun beats DDIM");
-    check.that(euler.scores[1].swd_ratio < euler_even.scores[1].swd_ratio,
-               "at 10 evaluations, the tau^2 grid beats the even one");
-    check.that(heun.scores[4].swd_ratio < heun.scores[0].swd_ratio &&
-                   euler.scores[4].swd_ratio < euler.scores[0].swd_ratio,
-               "more evaluations, closer to the data (the ODE's discretisation error shrinks)");
-    return check.finish();
-}
