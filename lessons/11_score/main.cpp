@@ -15,7 +15,6 @@
 #include <cstdio>
 #include <vector>
 
-#include "../figures.h"
 #include "../lesson.h"
 #include "core/gradcheck.h"
 #include "data/datasets.h"
@@ -26,7 +25,7 @@
 #include "fast/predict.h"
 #include "io/progress.h"
 #include "likelihood/score.h"
-#include "render/plot.h"
+#include "score_figures.h"  // the score fields (section 3) and the samplers' figure
 
 namespace {
 
@@ -54,176 +53,15 @@ double median_nearest(const ddpm::Tensor& a, const ddpm::Tensor& b) {
     return d[d.size() / 2];
 }
 
-// One column of the field figure: the learned and the exact score at step t on a grid of arrows,
-// each over the exact density q(x_t), drawn at the same scale.
-void field_column(ddpm::Canvas& fig, int col, int t, const ddpm::MLPDiffusion& model,
-                  const ddpm::IdealDenoiser& ideal, const ddpm::Schedule& sched, ddpm::Rng& rng) {
-    const ddpm::Limits lim = ddpm::limits_of(ddpm::q_x(ideal.points(), t, sched, rng), 0.08f);
-    const int arrows = 15, cells = 60;
-    ddpm::Tensor tails({arrows * arrows, 2}), centres({cells * cells, 2});
-    for (int i = 0; i < arrows * arrows; ++i) {
-        tails.at(i, 0) = lim.xmin + (i % arrows + 0.5f) * (lim.xmax - lim.xmin) / arrows;
-        tails.at(i, 1) = lim.ymin + (i / arrows + 0.5f) * (lim.ymax - lim.ymin) / arrows;
-    }
-    for (int i = 0; i < cells * cells; ++i) {
-        centres.at(i, 0) = lim.xmin + (i % cells + 0.5f) * (lim.xmax - lim.xmin) / cells;
-        centres.at(i, 1) = lim.ymin + (i / cells + 0.5f) * (lim.ymax - lim.ymin) / cells;
-    }
-    std::vector<double> log_q(cells * cells), density(cells * cells);
-    ideal.log_density(log_q.data(), centres.data(), cells * cells, t, sched);
-    for (int i = 0; i < cells * cells; ++i) density[i] = std::exp(log_q[i]);
-    // The two scores at the arrows' tails.
-    const int m = arrows * arrows;
-    std::vector<float> learned(2 * m), exact(2 * m), eps_star(2 * m);
-    const std::vector<float> eps = network_eps(model, tails.data(), m, t);
-    ideal.eps(eps_star.data(), tails.data(), m, t, sched);
-    ddpm::score_from_eps(learned.data(), eps.data(), 2 * m, t, sched);
-    ddpm::score_from_eps(exact.data(), eps_star.data(), 2 * m, t, sched);
-    // One scale for both rows: the exact field's median arrow spans 0.6 of a grid cell, and no
-    // arrow more than one cell (far from the data the exact score grows as distance / s^2).
-    std::vector<double> lengths(m);
-    for (int i = 0; i < m; ++i)
-        lengths[i] = std::hypot(double(exact[2 * i]), double(exact[2 * i + 1]));
-    std::nth_element(lengths.begin(), lengths.begin() + m / 2, lengths.end());
-    const double cell = (lim.xmax - lim.xmin) / arrows, scale = 0.6 * cell / lengths[m / 2];
-    for (int row = 0; row < 2; ++row) {
-        ddpm::FieldPanel panel{
-            lim, cells, density, tails, ddpm::Tensor({m, 2}), ddpm::colors::black};
-        const std::vector<float>& s = row == 0 ? learned : exact;
-        for (int i = 0; i < m; ++i) {
-            const double len = scale * std::hypot(double(s[2 * i]), double(s[2 * i + 1]));
-            const double shrink = len > cell ? cell / len : 1.0;
-            panel.vectors[2 * i] = static_cast<float>(scale * shrink * s[2 * i]);
-            panel.vectors[2 * i + 1] = static_cast<float>(scale * shrink * s[2 * i + 1]);
-        }
-        panel.color = row == 0 ? ddpm::Color{200, 40, 30} : ddpm::colors::black;
-        const std::string title =
-            (row == 0 ? "learned s_\\theta, t = " : "exact \\nabla log q(x_t), t = ") +
-            std::to_string(t);
-        ddpm::field_panel(fig, {10 + col * 250, 40 + row * 265, 240, 260}, panel, title);
-    }
-}
-
-// 1. The ideal denoiser's eps is the score, rescaled: -eps* / sqrt(1 - abar) = grad log q, here
-//    against central differences of log q at one point.
-void score_identity(const ddpm::IdealDenoiser& ideal, const ddpm::Schedule& sched,
-                    lesson::Checks& check) {
-    const int t = 30;
-    float x[2] = {0.05f, 0.1f};
-    float eps[2], score[2];
-    ideal.eps(eps, x, 1, t, sched);
-    ddpm::score_from_eps(score, eps, 2, t, sched);
-    auto log_q = [&] {  // log q(x_t) at x
-        double lp;
-        ideal.log_density(&lp, x, 1, t, sched);
-        return lp;
-    };
-    // grad log q by central differences (lib/core/gradcheck.h)
-    const std::vector<double> numeric = ddpm::numerical_gradient(log_q, x, 2, 1e-4f);
-    std::printf(
-        "\nat t = 30, x = (0.05, 0.1): -eps*/sqrt(1 - abar) = (%.3f, %.3f), grad log q by "
-        "differences = (%.3f, %.3f)\n",
-        score[0], score[1], numeric[0], numeric[1]);
-    check.near("the ideal denoiser's score vs the gradient of log q(x_t)",
-               std::hypot(score[0] - numeric[0], score[1] - numeric[1]) /
-                   std::hypot(numeric[0], numeric[1]),
-               0, 1e-3);
-}
-
-// 2. The two fields at four steps, over the density q(x_t).
-void field_figure(const ddpm::MLPDiffusion& model, const ddpm::IdealDenoiser& ideal,
-                  const ddpm::Schedule& sched, ddpm::Rng& rng) {
-    ddpm::Canvas fig(1010, 580);
-    fig.text(505, 8,
-             "the score, learned (top) and exact for the training set (bottom), over q(x_t); "
-             "arrows capped at one cell",
-             ddpm::colors::black, ddpm::text_size::title, ddpm::Align::center);
-    const int shown[4] = {5, 20, 50, 99};
-    for (int col = 0; col < 4; ++col) field_column(fig, col, shown[col], model, ideal, sched, rng);
-    lesson::save_figure(fig, "score_field", lesson::Svg::on_request);
-    std::printf("wrote score_field.png\n");
-}
-
-// 3. Where is the network furthest from the exact field? x_t ~ q(x_t) from the training points;
-//    the network's loss beside the best any network can reach on this set (the ideal
-//    denoiser's), and the two predictions' distance, relative to the ideal's size.
-void error_by_step(const ddpm::MLPDiffusion& model, const ddpm::IdealDenoiser& ideal,
-                   const ddpm::Schedule& sched, int n, ddpm::Rng& rng, lesson::Checks& check) {
-    const ddpm::Tensor& train = ideal.points();
-    std::printf(
-        "\n   t   loss of eps_theta   loss of eps* (the floor)   |eps_theta - eps*|^2 / "
-        "|eps*|^2\n");
-    double worst = 0;
-    int worst_t = 0;
-    bool above_floor = true;
-    for (int t : {0, 1, 2, 5, 10, 20, 50, 99}) {
-        ddpm::Tensor x_0({n, 2}), eps({n, 2}), x_t({n, 2});
-        for (int i = 0; i < n; ++i) {
-            const int j = rng.randint(train.dim(0));
-            x_0.at(i, 0) = train.at(j, 0);
-            x_0.at(i, 1) = train.at(j, 1);
-        }
-        for (size_t i = 0; i < eps.size(); ++i) eps[i] = rng.normal();
-        const std::vector<int> steps(n, t);
-        ddpm::q_x(x_t.data(), x_0.data(), eps.data(), steps.data(), n, 2, sched);
-        const std::vector<float> net = network_eps(model, x_t.data(), n, t);
-        std::vector<float> best(2 * n);
-        ideal.eps(best.data(), x_t.data(), n, t, sched);
-        double loss_net = 0, loss_best = 0, gap = 0, size = 0;
-        for (int i = 0; i < 2 * n; ++i) {
-            loss_net += (eps[i] - net[i]) * (eps[i] - net[i]) / (2.0 * n);
-            loss_best += (eps[i] - best[i]) * (eps[i] - best[i]) / (2.0 * n);
-            gap += (net[i] - best[i]) * (net[i] - best[i]);
-            size += best[i] * best[i];
-        }
-        std::printf("%4d   %17.4f   %24.4f   %31.4f\n", t, loss_net, loss_best, gap / size);
-        if (gap / size > worst) {
-            worst = gap / size;
-            worst_t = t;
-        }
-        above_floor = above_floor && loss_net >= 0.97 * loss_best;
-    }
-    std::printf("the network is furthest from the exact field at t = %d\n", worst_t);
-    check.that(above_floor, "no step's loss is below the ideal denoiser's (it is the minimum)");
-}
-
-// 4. Sampling with the exact field: eps* in place of eps_theta, through the same step p_step.
-ddpm::Tensor ideal_samples(const ddpm::IdealDenoiser& ideal, const ddpm::Schedule& sched, int m,
-                           const ddpm::SamplerOptions& opt, ddpm::Rng& rng) {
-    ddpm::Tensor x = ddpm::randn(m, 2, rng);
-    std::vector<float> eps_star(2 * m);
-    for (int t = sched.num_steps - 1; t >= 0; --t) {
-        ideal.eps(eps_star.data(), x.data(), m, t, sched);
-        ddpm::p_step(x.data(), eps_star.data(), 2 * m, t, sched, rng, opt);
-    }
-    return x;
-}
-
-// 5. Langevin dynamics with the learned score at one noise level t, `iterations` times:
-//      x <- x + delta / 2 * s_theta(x, t) + sqrt(delta) z,   delta = 0.1 (1 - abar_t)
-void langevin(const ddpm::MLPDiffusion& model, const ddpm::Schedule& sched, ddpm::Tensor& x, int t,
-              int iterations, ddpm::Rng& rng) {
-    const double delta = 0.1 * (1 - sched.alphas_prod[t]);
-    std::vector<float> score(x.size());
-    for (int k = 0; k < iterations; ++k) {
-        const std::vector<float> eps = network_eps(model, x.data(), x.dim(0), t);
-        ddpm::score_from_eps(score.data(), eps.data(), static_cast<int>(x.size()), t, sched);
-        for (size_t i = 0; i < x.size(); ++i)
-            x[i] += static_cast<float>(0.5 * delta * score[i] + std::sqrt(delta) * rng.normal());
-    }
-}
-
-ddpm::Canvas samplers_figure(const std::vector<ddpm::Tensor>& sets) {
-    ddpm::ScatterStyle style;
-    style.radius = 1.6f;
-    style.edge_width = 0;
-    const ddpm::Limits shared{-0.2f, 0.2f, -0.3f, 0.3f};
-    return ddpm::panel_figure(
-        sets,
-        {"the " + std::to_string(kTrainPoints) + " training points", "ideal denoiser:\nits samples",
-         "the network:\np\\_sample\\_loop", "Langevin, s_\\theta at t = 10", "annealed Langevin"},
-        1, 5, style, &shared, 200, 240);
-}
+// The sections main() runs, in its order; each is defined below main().
+ddpm::Tensor ideal_samples(const ddpm::IdealDenoiser& ideal, const ddpm::Schedule& sched,  // 1
+                           int m, const ddpm::SamplerOptions& opt, ddpm::Rng& rng);
+void score_identity(const ddpm::IdealDenoiser& ideal, const ddpm::Schedule& sched,  // 2
+                    lesson::Checks& check);
+void error_by_step(const ddpm::MLPDiffusion& model, const ddpm::IdealDenoiser& ideal,  // 4
+                   const ddpm::Schedule& sched, int n, ddpm::Rng& rng, lesson::Checks& check);
+void langevin(const ddpm::MLPDiffusion& model, const ddpm::Schedule& sched,  // 5
+              ddpm::Tensor& x, int t, int iterations, ddpm::Rng& rng);
 
 }  // namespace
 
@@ -243,7 +81,7 @@ int main(int argc, char** argv) {
     const int m = check.quick ? 300 : 1000;
     const ddpm::Tensor fresh = ddpm::make_dataset("s_curve", m, 99);  // new points of the curve
 
-    // Memorisation: the distance from each sample to its nearest training point, for the ideal
+    // 1. Memorisation: the distance from each sample to its nearest training point, for the ideal
     // denoiser's samples (the 100 % end: it gives back training points), the network's as
     // training goes on, and fresh points of the curve (0 %). Both samplers by DDPM's Algorithm
     // 2: noise at the last step would blur every sample by sqrt(1 - abar_0) = 0.0047.
@@ -286,11 +124,14 @@ int main(int argc, char** argv) {
                               "fresh points do: it has not begun to copy them");
     const ddpm::MLPDiffusion& model = tr.model;
 
+    // 2. The ideal denoiser's eps is the score, against differences of log q.
     score_identity(ideal, sched, check);
+    // 3. The learned and the exact fields (score_figures.h).
     field_figure(model, ideal, sched, rng);
+    // 4. Where the network is furthest from the exact field.
     error_by_step(model, ideal, sched, check.quick ? 500 : 2000, rng, check);
 
-    // Langevin from points spread over the plane: at t = 10 alone, then annealed, level after
+    // 5. Langevin from points spread over the plane: at t = 10 alone, then annealed, level after
     // level from t = 99 down.
     ddpm::Tensor start({m, 2});
     for (size_t i = 0; i < start.size(); ++i) start[i] = rng.uniform(-0.3f, 0.3f);
@@ -319,8 +160,115 @@ int main(int argc, char** argv) {
         swd(x_net), precision(x_net));
     check.that(swd_annealed < 0.5 * swd_start,
                "annealed Langevin with the learned score pulls points onto the curve");
-    lesson::save_figure(samplers_figure({train, x_ideal, x_net, fixed, annealed}), "samplers",
-                        lesson::Svg::on_request);
+    lesson::save_figure(samplers_figure({train, x_ideal, x_net, fixed, annealed}, kTrainPoints),
+                        "samplers", lesson::Svg::on_request);
     std::printf("wrote samplers.png\n\n");
     return check.finish();
 }
+
+namespace {
+
+// ---- 1. Memorisation ----------------------------------------------------------------------
+
+// Sampling with the exact field: eps* in place of eps_theta, through the same step p_step.
+ddpm::Tensor ideal_samples(const ddpm::IdealDenoiser& ideal, const ddpm::Schedule& sched, int m,
+                           const ddpm::SamplerOptions& opt, ddpm::Rng& rng) {
+    ddpm::Tensor x = ddpm::randn(m, 2, rng);
+    std::vector<float> eps_star(2 * m);
+    for (int t = sched.num_steps - 1; t >= 0; --t) {
+        ideal.eps(eps_star.data(), x.data(), m, t, sched);
+        ddpm::p_step(x.data(), eps_star.data(), 2 * m, t, sched, rng, opt);
+    }
+    return x;
+}
+
+// ---- 2. The score identity ---------------------------------------------------------------
+
+// The ideal denoiser's eps is the score, rescaled: -eps* / sqrt(1 - abar) = grad log q, here
+// against central differences of log q at one point.
+void score_identity(const ddpm::IdealDenoiser& ideal, const ddpm::Schedule& sched,
+                    lesson::Checks& check) {
+    const int t = 30;
+    float x[2] = {0.05f, 0.1f};
+    float eps[2], score[2];
+    ideal.eps(eps, x, 1, t, sched);
+    ddpm::score_from_eps(score, eps, 2, t, sched);
+    auto log_q = [&] {  // log q(x_t) at x
+        double lp;
+        ideal.log_density(&lp, x, 1, t, sched);
+        return lp;
+    };
+    // grad log q by central differences (lib/core/gradcheck.h)
+    const std::vector<double> numeric = ddpm::numerical_gradient(log_q, x, 2, 1e-4f);
+    std::printf(
+        "\nat t = 30, x = (0.05, 0.1): -eps*/sqrt(1 - abar) = (%.3f, %.3f), grad log q by "
+        "differences = (%.3f, %.3f)\n",
+        score[0], score[1], numeric[0], numeric[1]);
+    check.near("the ideal denoiser's score vs the gradient of log q(x_t)",
+               std::hypot(score[0] - numeric[0], score[1] - numeric[1]) /
+                   std::hypot(numeric[0], numeric[1]),
+               0, 1e-3);
+}
+
+// ---- 4. Where the network is furthest from the exact field ------------------------------------
+
+// x_t ~ q(x_t) from the training points; the network's loss beside the best any network can reach
+// on this set (the ideal denoiser's), and the two predictions' distance, relative to the ideal's
+// size.
+void error_by_step(const ddpm::MLPDiffusion& model, const ddpm::IdealDenoiser& ideal,
+                   const ddpm::Schedule& sched, int n, ddpm::Rng& rng, lesson::Checks& check) {
+    const ddpm::Tensor& train = ideal.points();
+    std::printf(
+        "\n   t   loss of eps_theta   loss of eps* (the floor)   |eps_theta - eps*|^2 / "
+        "|eps*|^2\n");
+    double worst = 0;
+    int worst_t = 0;
+    bool above_floor = true;
+    for (int t : {0, 1, 2, 5, 10, 20, 50, 99}) {
+        ddpm::Tensor x_0({n, 2}), eps({n, 2}), x_t({n, 2});
+        for (int i = 0; i < n; ++i) {
+            const int j = rng.randint(train.dim(0));
+            x_0.at(i, 0) = train.at(j, 0);
+            x_0.at(i, 1) = train.at(j, 1);
+        }
+        for (size_t i = 0; i < eps.size(); ++i) eps[i] = rng.normal();
+        const std::vector<int> steps(n, t);
+        ddpm::q_x(x_t.data(), x_0.data(), eps.data(), steps.data(), n, 2, sched);
+        const std::vector<float> net = network_eps(model, x_t.data(), n, t);
+        std::vector<float> best(2 * n);
+        ideal.eps(best.data(), x_t.data(), n, t, sched);
+        double loss_net = 0, loss_best = 0, gap = 0, size = 0;
+        for (int i = 0; i < 2 * n; ++i) {
+            loss_net += (eps[i] - net[i]) * (eps[i] - net[i]) / (2.0 * n);
+            loss_best += (eps[i] - best[i]) * (eps[i] - best[i]) / (2.0 * n);
+            gap += (net[i] - best[i]) * (net[i] - best[i]);
+            size += best[i] * best[i];
+        }
+        std::printf("%4d   %17.4f   %24.4f   %31.4f\n", t, loss_net, loss_best, gap / size);
+        if (gap / size > worst) {
+            worst = gap / size;
+            worst_t = t;
+        }
+        above_floor = above_floor && loss_net >= 0.97 * loss_best;
+    }
+    std::printf("the network is furthest from the exact field at t = %d\n", worst_t);
+    check.that(above_floor, "no step's loss is below the ideal denoiser's (it is the minimum)");
+}
+
+// ---- 5. Langevin dynamics -------------------------------------------------------------------
+
+// The learned score at one noise level t, `iterations` times:
+//      x <- x + delta / 2 * s_theta(x, t) + sqrt(delta) z,   delta = 0.1 (1 - abar_t)
+void langevin(const ddpm::MLPDiffusion& model, const ddpm::Schedule& sched, ddpm::Tensor& x, int t,
+              int iterations, ddpm::Rng& rng) {
+    const double delta = 0.1 * (1 - sched.alphas_prod[t]);
+    std::vector<float> score(x.size());
+    for (int k = 0; k < iterations; ++k) {
+        const std::vector<float> eps = network_eps(model, x.data(), x.dim(0), t);
+        ddpm::score_from_eps(score.data(), eps.data(), static_cast<int>(x.size()), t, sched);
+        for (size_t i = 0; i < x.size(); ++i)
+            x[i] += static_cast<float>(0.5 * delta * score[i] + std::sqrt(delta) * rng.normal());
+    }
+}
+
+}  // namespace
