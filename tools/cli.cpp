@@ -128,10 +128,13 @@ std::string help_text(const Command& c) {
         label += label.size() + 1 < kIndent ? std::string(kIndent - label.size(), ' ') : "  ";
         out += wrapped(label, help, kWidth, kIndent);
     }
+    out += wrapped(std::string("  --help") + std::string(kIndent - 8, ' '), "this text", kWidth,
+                   kIndent);
     return out + c.after;
 }
 
 Args::Args(int argc, char** argv, int first, const Command& c) : flags_(c.flags) {
+    flags_.push_back(toggle_flag("--help", "this text"));  // every command's
     for (int i = first; i < argc; ++i) {
         std::string a = argv[i];
         if (a.size() > 2 && a.compare(0, 2, "--") == 0) {
@@ -167,6 +170,12 @@ bool Args::toggle(const std::string& name) {
     row(name);
     used_.insert(name);
     return toggles_given_.count(name) > 0;
+}
+
+bool Args::help(const Command& c) {
+    if (!toggle("--help")) return false;
+    std::printf("%s", help_text(c).c_str());
+    return true;
 }
 
 bool Args::has(const std::string& name) const {

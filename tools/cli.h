@@ -40,7 +40,7 @@ Flag toggle_flag(const std::string& name, const std::string& help);
 Flag heading(const std::string& text);
 
 // A command: its usage line, what it does, its flags in the order --help lists them, and what
-// --help says after them.
+// --help says after them. Every command also takes --help, which needs no row.
 struct Command {
     std::string usage;  // "ddpm train [options]"
     std::string about;  // lines after the usage line, or ""
@@ -59,7 +59,9 @@ public:
     // name the table lacks is a UsageError; so is a flag given twice or without its value.
     Args(int argc, char** argv, int first, const Command& c);
 
-    bool toggle(const std::string& name);     // a toggle was given
+    bool toggle(const std::string& name);  // a toggle was given
+    // --help was given: prints c's help (help_text) on standard output and returns true.
+    bool help(const Command& c);
     bool has(const std::string& name) const;  // a flag was given
     // The flag's value, or its default when not given; a number is checked against its range,
     // a choice against its choices.

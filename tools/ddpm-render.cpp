@@ -50,7 +50,6 @@ const cli::Command kRender = {
         cli::text_flag("--title", "TEMPLATE",
                        "markup, e.g. 'q(x_{t} | x_0)' or '\\\\bar\\\\alpha_{t}': {t} is the frame "
                        "number, {r} counts down to 0"),
-        cli::toggle_flag("--help", "this text"),
     },
     "exit status: 0 success, 1 the run failed (an input unreadable or malformed, an output\n"
     "unwritable), 2 usage error (a flag or its value)\n",
@@ -127,10 +126,7 @@ void write_panels(const std::string& png, const std::string& grid, int every,
 
 int run(int argc, char** argv) {
     cli::Args args(argc, argv, 1, kRender);
-    if (args.toggle("--help")) {
-        std::printf("%s", cli::help_text(kRender).c_str());
-        return 0;
-    }
+    if (args.help(kRender)) return 0;  // --help: printed from the table
     const std::string gif = args.text("--gif"), frames_dir = args.text("--frames-dir");
     const std::string png = args.text("--png"), grid = args.text("--grid");
     const int every = static_cast<int>(args.integer("--every"));

@@ -43,7 +43,6 @@ const cli::Command kAnimate = {
                                 "seed of the data, the forward noise and the sampler", "1234"),
               cli::integer_flag("--threads", "N", 0, 1024, "threads (default %D: one per core)",
                                 "0"),
-              cli::toggle_flag("--help", "this text"),
           },
           import_flags()}),
     "frames: q(x_t) for t = 0 ... T-1, then the reverse trajectory x_T ... x_0 (T + 1 frames);\n"
@@ -54,10 +53,7 @@ const cli::Command kAnimate = {
 
 int animate(int argc, char** argv) {
     cli::Args args(argc, argv, 2, kAnimate);
-    if (args.toggle("--help")) {
-        std::printf("%s", cli::help_text(kAnimate).c_str());
-        return 0;
-    }
+    if (args.help(kAnimate)) return 0;  // --help: printed from the table
     if (!args.has("--model")) throw ddpm::UsageError("animate needs --model FILE");
     const std::string model_path = args.text("--model"), out = args.text("--out");
     const int n = static_cast<int>(args.integer("--n"));

@@ -39,7 +39,6 @@ const cli::Command kEncode = {
               cli::choice_flag("--prior", "NAME", {"standard", "matched"}, "%C (as ddpm sample)",
                                "standard"),
               cli::choice_flag("--weights", "NAME", {"raw", "ema"}, "%C (default: as ddpm sample)"),
-              cli::toggle_flag("--help", "this text"),
           },
           import_flags()}),
     "prints the mean log p(x_0) in nats per point and bits per dimension, in the data's units.\n",
@@ -49,10 +48,7 @@ const cli::Command kEncode = {
 
 int encode(int argc, char** argv) {
     cli::Args args(argc, argv, 2, kEncode);
-    if (args.toggle("--help")) {
-        std::printf("%s", cli::help_text(kEncode).c_str());
-        return 0;
-    }
+    if (args.help(kEncode)) return 0;  // --help: printed from the table
     for (const char* flag : {"--model", "--points", "--out"})
         if (!args.has(flag)) throw ddpm::UsageError(std::string("encode needs ") + flag);
     const std::string model_path = args.text("--model"), points = args.text("--points"),

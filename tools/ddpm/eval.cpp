@@ -64,7 +64,6 @@ const cli::Command kEval = {
                              "all measured in the model's units (training's normalisation)"),
               cli::integer_flag("--seed", "N", 0, 2147483647L,
                                 "seed of the true samples compared against", "99"),
-              cli::toggle_flag("--help", "this text"),
           },
           import_flags()}),
     "prints a table (sliced Wasserstein, MMD^2, k-NN precision and recall, each with its noise\n"
@@ -223,10 +222,7 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
 
 int eval(int argc, char** argv) {
     cli::Args args(argc, argv, 2, kEval);
-    if (args.toggle("--help")) {
-        std::printf("%s", cli::help_text(kEval).c_str());
-        return 0;
-    }
+    if (args.help(kEval)) return 0;  // --help: printed from the table
     std::string dataset = args.text("--dataset");
     std::string data_file = args.text("--data");
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed"));

@@ -28,7 +28,6 @@ const cli::Command kExport = {
     {
         cli::choice_flag("--weights", "NAME", {"raw", "ema"},
                          "%C (default: the recipe's: notebook raw, improved ema)"),
-        cli::toggle_flag("--help", "this text"),
     },
     "",
 };
@@ -71,10 +70,7 @@ std::vector<std::string> notebook_differences(const ddpm::ModelConfig& m, ddpm::
 
 int export_weights(int argc, char** argv) {
     cli::Args args(argc, argv, 2, kExport);
-    if (args.toggle("--help")) {
-        std::printf("%s", cli::help_text(kExport).c_str());
-        return 0;
-    }
+    if (args.help(kExport)) return 0;  // --help: printed from the table
     std::string weights = args.choice("--weights");
     args.finish();
     if (args.positional().size() != 2)

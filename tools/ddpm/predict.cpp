@@ -35,7 +35,6 @@ const cli::Command kPredict = {
              cli::integer_flag("--class", "K", 0, 1000,
                                "a conditional model's class (default: none)"),
              cli::choice_flag("--weights", "NAME", {"raw", "ema"}, "%C (default: as ddpm sample)"),
-             cli::toggle_flag("--help", "this text"),
          },
          import_flags()}),
     "",
@@ -45,10 +44,7 @@ const cli::Command kPredict = {
 
 int predict(int argc, char** argv) {
     cli::Args args(argc, argv, 2, kPredict);
-    if (args.toggle("--help")) {
-        std::printf("%s", cli::help_text(kPredict).c_str());
-        return 0;
-    }
+    if (args.help(kPredict)) return 0;  // --help: printed from the table
     for (const char* flag : {"--model", "--points", "--t", "--out"})
         if (!args.has(flag)) throw ddpm::UsageError(std::string("predict needs ") + flag);
     const std::string model_path = args.text("--model"), points = args.text("--points"),

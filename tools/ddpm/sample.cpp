@@ -73,7 +73,6 @@ const cli::Command kSample = {
                              "also write every step, (frames, n, 2), as .npy"),
               cli::text_flag("--panels", "FILE",
                              "also draw the notebook's 10 reverse-process panels (.png or .svg)"),
-              cli::toggle_flag("--help", "this text"),
           },
           import_flags()}),
     "",
@@ -113,10 +112,7 @@ SampleRequest parse_sample_flags(cli::Args& args) {
 
 int sample(int argc, char** argv) {
     cli::Args args(argc, argv, 2, kSample);
-    if (args.toggle("--help")) {
-        std::printf("%s", cli::help_text(kSample).c_str());
-        return 0;
-    }
+    if (args.help(kSample)) return 0;  // --help: printed from the table
     SampleRequest rq = parse_sample_flags(args);
     const ddpm::SamplingModel sm = ddpm::load_sampling_model(rq.model_path, rq.weights, rq.import);
     rq.weights = sm.weights;

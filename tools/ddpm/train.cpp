@@ -101,7 +101,6 @@ const cli::Command kTrain = {
         cli::text_flag("--resume", "FILE",
                        "continue the run saved in FILE (its model, data and settings); --epochs "
                        "stays the total, so 10 done + --epochs 20 runs 10 more"),
-        cli::toggle_flag("--help", "this text"),
     },
     "Ctrl-C (or SIGTERM) finishes the current step, saves the checkpoint and exits with status\n"
     "130 (143); resume with --resume. The result is bit-identical to an uninterrupted run.\n",
@@ -311,10 +310,7 @@ void write_train_outputs(const ddpm::Checkpoint& ck, const TrainRequest& rq) {
 
 int train(int argc, char** argv) {
     cli::Args args(argc, argv, 2, kTrain);
-    if (args.toggle("--help")) {
-        std::printf("%s", cli::help_text(kTrain).c_str());
-        return 0;
-    }
+    if (args.help(kTrain)) return 0;  // --help: printed from the table
     const TrainRequest rq = parse_train_flags(args);
     ddpm::Checkpoint ck = start_or_resume(rq);
     const ddpm::Trainer& tr = ck.trainer;
