@@ -123,8 +123,8 @@ double exact_nll(const ddpm::NoiseField& field, const ddpm::Tensor& x_0,
 
 Likelihoods likelihoods(ddpm::MLPDiffusion& model, const ddpm::Schedule& sched,
                         const ddpm::Tensor& x_0, const ddpm::Prior& matched, ddpm::Rng& rng) {
-    ddpm::SamplerOptions posterior;
-    posterior.variance = ddpm::SamplerOptions::Variance::posterior;
+    // sigma^2 = beta~, Algorithm 2's (the ELBO reads only the variance)
+    const ddpm::SamplerOptions posterior = ddpm::SamplerOptions::algorithm2();
     const ddpm::NoiseField field = ddpm::network_field(ddpm::Denoiser{&model}, sched);
     Likelihoods out;
     out.elbo_beta = ddpm::elbo(model, x_0, sched, {}, rng);

@@ -159,8 +159,8 @@ void print_nll(const ddpm::SamplingModel& sm, const SampleRequest& rq, const std
         return;
     }
     ddpm::Rng rng(seed, /*stream=*/0xe1b0);
-    ddpm::SamplerOptions posterior;
-    posterior.variance = ddpm::SamplerOptions::Variance::posterior;
+    // sigma^2 = beta~, Algorithm 2's (the ELBO reads only the variance)
+    const ddpm::SamplerOptions posterior = ddpm::SamplerOptions::algorithm2();
     const ddpm::NoiseField field = ddpm::network_field(d, sm.sched);
     const double beta = ddpm::elbo(field, x_0, sm.sched, {}, rng).total();
     const double tilde = ddpm::elbo(field, x_0, sm.sched, posterior, rng).total();
