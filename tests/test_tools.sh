@@ -327,6 +327,7 @@ expect 2 "--variance and --last-step-noise set the ddpm sampler's steps; the ddi
 expect 2 "the ode sampler adds no noise to set" sample --model w.ckpt --sampler ode --last-step-noise off --out s.csv
 expect 2 '--sampler "": use notebook, algorithm2, ddpm, ddim, ode, euler or heun' sample --model w.ckpt --sampler "" --out s.csv
 expect 2 "only ddim, ode, euler and heun take a count of steps" sample --model w.ckpt --sampler ddpm20 --out s.csv
+expect 2 "the count of steps must be 1 to 999999" sample --model w.ckpt --sampler ode0 --out s.csv
 expect 2 "--sample-steps: --sampler ddim20 names its steps already" sample --model w.ckpt --sampler ddim20 --sample-steps 10 --out s.csv
 expect 2 "algorithm2 fixes them (give --sampler ddpm)" sample --model w.ckpt --sampler algorithm2 --variance beta --out s.csv
 # One vocabulary: the samplers by name are the flags they stand for, bit for bit.

@@ -41,11 +41,13 @@ Sampler parse_sampler(const std::string& name) {
                          "\": use notebook, algorithm2, ddpm, ddim, ode, euler or heun");
     }
     if (!count.empty()) {
-        const bool has_steps = s.kind != Sampler::Kind::ddpm;
-        if (!has_steps || count.size() > 6 || count[0] == '0')
+        if (s.kind == Sampler::Kind::ddpm)
             throw UsageError("sampler \"" + name +
-                             "\": only ddim, ode, euler and heun take a count of steps (1 to "
-                             "999999), as in ddim20");
+                             "\": only ddim, ode, euler and heun take a count of steps, as in "
+                             "ddim20");
+        if (count.size() > 6 || count[0] == '0')
+            throw UsageError("sampler \"" + name +
+                             "\": the count of steps must be 1 to 999999, as in ddim20");
         s.steps = std::stoi(count);
     }
     return s;
