@@ -5,7 +5,8 @@
 //   L = E |eps - eps_theta(x_t, t)|^2
 // The notebook's diffusion_loss_fn draws half the batch's steps at random and gives the other
 // half T-1-t ("antithetic" steps): small and large t always come in pairs.
-// Here: ddpm::diffusion_loss_fn in lib/diffusion/loss.cpp.
+// Section 1 writes it out and checks it against ddpm::diffusion_loss_fn (lib/diffusion/loss.cpp),
+// the loss the tools train with, bit for bit.
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -34,9 +35,35 @@ int main(int argc, char** argv) {
     ddpm::MLPDiffusion& model = tr.model;
     ddpm::Rng& rng = tr.rng;
 
-    // 1. The loss of one batch of 128, with antithetic steps.
+    // 1. The notebook's diffusion_loss_fn on one batch of 128, written out, then lib's on the same
+    //    draws (a copy of the generator): the same bits.
+    const int B = 128;
+    const ddpm::Schedule& sched = tr.sched;
+    ddpm::Rng same = rng;
+    std::vector<int> t(B);
+    float by_hand = 0;
+    {
+        for (int i = 0; i < B / 2; ++i) t[i] = same.randint(T);       // t = randint(0, T, B/2)
+        for (int i = 0; i < B / 2; ++i) t[B / 2 + i] = T - 1 - t[i];  // cat([t, T-1-t])
+        std::vector<float> e(2 * B), x_t(2 * B), pred(2 * B);
+        for (float& v : e) v = same.normal();  // e ~ N(0, I)
+        for (int b = 0; b < B; ++b)
+            for (int d = 0; d < 2; ++d)  // x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) e, Eq. 4
+                x_t[2 * b + d] = sched.alphas_bar_sqrt[t[b]] * data[2 * b + d] +
+                                 sched.one_minus_alphas_bar_sqrt[t[b]] * e[2 * b + d];
+        model.forward(pred.data(), x_t.data(), t.data(), B);  // eps_theta(x_t, t)
+        double sum = 0;
+        for (int i = 0; i < 2 * B; ++i) {
+            const double d = static_cast<double>(pred[i]) - e[i];
+            sum += d * d;  // |e - eps_theta(x_t, t)|^2
+        }
+        by_hand = static_cast<float>(sum / (2 * B));  // the mean, Eq. 14
+    }
+
     ddpm::LossBuffers buf;
-    float batch_loss = ddpm::diffusion_loss_fn(model, data.data(), 128, tr.sched, rng, buf);
+    float batch_loss = ddpm::diffusion_loss_fn(model, data.data(), B, sched, rng, buf);
+    check.that(by_hand == batch_loss && buf.t == t,
+               "the notebook's loss written out = lib's diffusion_loss_fn, bit for bit");
     std::printf(
         "\nloss of one batch of 128: %.4f; its steps pair up: t = %d with %d, %d with %d, ...\n",
         batch_loss, buf.t[0], buf.t[64], buf.t[1], buf.t[65]);
