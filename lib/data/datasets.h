@@ -42,7 +42,7 @@ double gaussian_log_density(double x, double y);
 double gaussian_entropy();
 
 // The true density of each named data set, the floor of every model's negative log-likelihood
-// (lesson 12, ddpm eval --nll). A curve with Gaussian noise (s_curve, swiss_roll, moons, circles)
+// (lesson 12). A curve with Gaussian noise (s_curve, swiss_roll, moons, circles)
 // has q(x) = mean over its parameter u of N(x; c(u), noise^2 I), found by quadrature over u (4000
 // nodes, far finer than the noise); eight_gaussians is a mixture, checkerboard uniform on its dark
 // squares, gaussian a closed form. log q(x, y) in nats, in the data set's units (-inf where q is 0).

@@ -1,5 +1,5 @@
 // Every sampler by name: one value names a sampler and its settings, from one vocabulary that the
-// CLI's --sampler, the page's list and lesson 10's table all read, and one call runs it. Each
+// command line, the page and lesson 10 all read, and one call runs it. Each
 // sampler goes through the reverse process's one loop (reverse_loop, lib/diffusion/sample.h);
 // what differs is its step:
 //

@@ -1,5 +1,5 @@
 // Background: one job at a time on a thread of its own, so training goes on while the last
-// sampling is drawn and written (ddpm train --sample-every, make bench).
+// sampling is drawn and written (the tools' training every few epochs, the benchmark).
 //
 // run() first waits for the job before it, so jobs run in the order given and jobs that share a
 // random generator draw from it in turn: the results are the same as running each job in place.

@@ -29,7 +29,7 @@ static std::string base_of(const std::string& path) {
 }
 
 // The folders on the way to path that do not exist yet, made as `mkdir -p` would: an output into
-// a new folder (--panels-dir panels, --out runs/a.ckpt) just works.
+// a new folder (panels/reverse_10.png, runs/a.ckpt) just works.
 static void make_parent_folders(const std::string& path) {
     for (size_t at = path.find('/', 1); at != std::string::npos; at = path.find('/', at + 1)) {
         const std::string folder = path.substr(0, at);

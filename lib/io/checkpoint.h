@@ -18,17 +18,17 @@
 namespace ddpm {
 
 // What the tools record about a run beside the training state: where its data came from, so a
-// resumed run regenerates the same points, and the recipe ddpm sample takes its defaults from.
+// resumed run regenerates the same points, and the recipe that sampling takes its defaults from.
 struct RunInfo {
-    // A data set's name, or "file:PATH" for a learner's own points (ddpm train --data), with the
-    // normalisation that maps them to the model's scale (samples are mapped back with it).
+    // A data set's name, or "file:PATH" for a learner's own points, with the normalisation that
+    // maps them to the model's scale (samples are mapped back with it).
     std::string dataset = "s_curve";
     int dataset_n = 0;
     Normalization data_norm;
     // "notebook", or "improved": the same training, sampled by default from the EMA weights with
     // DDPM's Algorithm 2 (docs/experiments.md says why).
     std::string recipe = "notebook";
-    // For a conditional model: the guidance weight ddpm sample uses when not told (lesson 13).
+    // For a conditional model: the guidance weight sampling uses when not told (lesson 13).
     float guidance = 1.0f;
 };
 

@@ -6,7 +6,7 @@
 
 namespace ddpm {
 
-// A path with the flag that named it ("--out", "input"), for messages.
+// A path with the name the caller gave it (a tool passes its flag), for messages.
 struct NamedPath {
     std::string flag, path;
 };

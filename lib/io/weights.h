@@ -1,5 +1,5 @@
-// The network in the ecosystem's format: what `ddpm export` writes and `--model FILE.safetensors`
-// reads, so weights cross between the notebook and this course (docs/notebook-and-back.md).
+// The network in the ecosystem's format (safetensors), written from a checkpoint and read back as a
+// model to sample, so weights cross between the notebook and this course (docs/notebook-and-back.md).
 //
 // The tensors are MLP::layout()'s, under the notebook's state_dict names and PyTorch's shapes:
 //   linears.0.weight (hidden, 2)   linears.0.bias (hidden)   ...   linears.6.weight (2, hidden)
