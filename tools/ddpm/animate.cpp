@@ -64,38 +64,40 @@ int animate(int argc, char** argv) {
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed"));
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads")));
     const ddpm::ImportSettings import = parse_import_flags(args);
-    SampleRequest rq;  // for the class flags and their checks
-    rq.model_path = model_path;
-    parse_class_flags(args, rq);
+    SampleRequest request;  // for the class flags and their checks
+    request.model_path = model_path;
+    parse_class_flags(args, request);
     args.finish();
     if (!ddpm::has_extension(out, ".gif"))
         throw ddpm::UsageError("--out: expected a .gif file name");
     // A checkpoint animates its raw weights unless told (the notebook's); a .safetensors file, the
     // weights it holds.
     if (weights.empty() && !ddpm::has_extension(model_path, ".safetensors")) weights = "raw";
-    const ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
-    ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), static_cast<uint64_t>(n)),
-                               "animating " + std::to_string(n) + " points", "use a smaller --n");
-    model_defaults(rq, sm);
+    const ddpm::SamplingModel loaded = ddpm::load_sampling_model(model_path, weights, import);
+    ddpm::check_fits_in_memory(
+        ddpm::sampling_bytes(loaded.model.config(), static_cast<uint64_t>(n)),
+        "animating " + std::to_string(n) + " points", "use a smaller --n");
+    model_defaults(request, loaded);
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}});
     ddpm::Normalization unused;
-    const int K = sm.model.config().num_classes;  // with --class, the forward frames its points
-    const ddpm::Tensor dataset = rq.label >= 0 ? class_sample(sm.run.dataset, K, rq.label, n, seed)
-                                               : run_data(sm.run.dataset, n, seed, &unused);
+    const int K = loaded.model.config().num_classes;  // with --class, the forward frames its points
+    const ddpm::Tensor dataset = request.label >= 0
+                                     ? class_sample(loaded.run.dataset, K, request.label, n, seed)
+                                     : run_data(loaded.run.dataset, n, seed, &unused);
     ddpm::Rng rng(seed, /*stream=*/0xa1);
-    const ddpm::Denoiser d{&sm.model, sm.objective, rq.label, rq.guidance};
-    const ddpm::Tensor x_T = ddpm::randn(n, sm.model.config().dim, rng);
+    const ddpm::Denoiser d{&loaded.model, loaded.objective, request.label, request.guidance};
+    const ddpm::Tensor x_T = ddpm::randn(n, loaded.model.config().dim, rng);
     style.points.radius = 1.5f;
-    const bool flow = sm.objective == ddpm::Objective::flow;
+    const bool flow = loaded.objective == ddpm::Objective::flow;
     const ddpm::Sampler how = ddpm::parse_sampler(flow ? "euler" : "notebook");  // a frame a step
-    const ddpm::Tensor x_seq = ddpm::sample(d, x_T, sm.sched, rng, how);
+    const ddpm::Tensor x_seq = ddpm::sample(d, x_T, loaded.sched, rng, how);
     ddpm::AnimationResult r =
         flow ? ddpm::write_flow_gif(dataset, x_seq, rng, style, out)
-             : ddpm::write_diffusion_gif(dataset, x_seq, sm.sched, rng, style, out);
+             : ddpm::write_diffusion_gif(dataset, x_seq, loaded.sched, rng, style, out);
     if (r.delay_raised)
         std::fprintf(stderr, "ddpm animate: note: delays under 20 ms were raised to 20 ms\n");
     std::printf("wrote %s: %d frames (%d forward, %d reverse including the final sample)\n",
-                out.c_str(), r.frames, sm.sched.num_steps, sm.sched.num_steps + 1);
+                out.c_str(), r.frames, loaded.sched.num_steps, loaded.sched.num_steps + 1);
     return 0;
 }
 

@@ -53,25 +53,26 @@ int encode(int argc, char** argv) {
         if (!args.has(flag)) throw ddpm::UsageError(std::string("encode needs ") + flag);
     const std::string model_path = args.text("--model"), points = args.text("--points"),
                       out = args.text("--out"), weights = args.choice("--weights");
-    SampleRequest rq;  // the sampler it inverts: its steps and prior
-    rq.model_path = model_path;
-    rq.have_steps = args.has("--sample-steps");
-    rq.steps = static_cast<int>(args.integer_or("--sample-steps", 1));
-    rq.prior = args.choice("--prior");
+    SampleRequest request;  // the sampler it inverts: its steps and prior
+    request.model_path = model_path;
+    request.have_steps = args.has("--sample-steps");
+    request.steps = static_cast<int>(args.integer_or("--sample-steps", 1));
+    request.prior = args.choice("--prior");
     const ddpm::ImportSettings import = parse_import_flags(args);
     args.finish();
     check_points_out(out);
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}, {"--points", points}});
-    ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
-    const bool flow = sm.objective == ddpm::Objective::flow;
-    rq.sampler = flow ? "heun" : "ode";
-    model_defaults(rq, sm);
-    const int S = steps_of(rq, sm.sched);
-    const ddpm::Tensor x_0 = points_in_model_units(points, sm);
-    const ddpm::Denoiser d{&sm.model, sm.objective};
-    const ddpm::OdeEncoding enc = exact_likelihood(sm, d, x_0, S, sampling_prior(rq.prior, sm));
+    ddpm::SamplingModel loaded = ddpm::load_sampling_model(model_path, weights, import);
+    const bool flow = loaded.objective == ddpm::Objective::flow;
+    request.sampler = flow ? "heun" : "ode";
+    model_defaults(request, loaded);
+    const int S = steps_of(request, loaded.sched);
+    const ddpm::Tensor x_0 = points_in_model_units(points, loaded);
+    const ddpm::Denoiser d{&loaded.model, loaded.objective};
+    const ddpm::OdeEncoding enc =
+        exact_likelihood(loaded, d, x_0, S, sampling_prior(request.prior, loaded));
     // Each point's x_T, and its log p in the data's units: log p(x) = log p(x_model) - 2 log scale.
-    const double to_data = 2 * std::log(static_cast<double>(sm.run.data_norm.scale));
+    const double to_data = 2 * std::log(static_cast<double>(loaded.run.data_norm.scale));
     ddpm::Tensor table({x_0.dim(0), 3});
     for (int p = 0; p < x_0.dim(0); ++p) {
         table.at(p, 0) = enc.x_T.at(p, 0);
@@ -90,8 +91,8 @@ int encode(int argc, char** argv) {
         "wrote x_T and log p(x_0) of %d points to %s (the exact inverse of the %s sampler, "
         "%d steps, %s prior, %s weights); mean log p(x_0) %.4f nats per point, %.4f bits "
         "per dimension\n",
-        x_0.dim(0), output_name(out).c_str(), rq.sampler.c_str(), S, rq.prior.c_str(),
-        sm.weights.c_str(), mean, -ddpm::bits_per_dim(-mean, 2));
+        x_0.dim(0), output_name(out).c_str(), request.sampler.c_str(), S, request.prior.c_str(),
+        loaded.weights.c_str(), mean, -ddpm::bits_per_dim(-mean, 2));
     return 0;
 }
 

@@ -105,32 +105,32 @@ void reference_points(const std::string& dataset, const std::string& data_file, 
 // 1000 fresh points of its data set (of its class, with --class), or the learner's file
 // (--data), beside the floor no model goes below, the data's entropy (where it is known). The
 // exact NLL of the deterministic sampler; for a DDPM model also the ELBO with either variance.
-void print_nll(const ddpm::SamplingModel& sm, const SampleRequest& rq, const std::string& dataset,
-               const std::string& data_file, uint64_t seed) {
-    const int K = sm.model.config().num_classes;
+void print_nll(const ddpm::SamplingModel& loaded, const SampleRequest& request,
+               const std::string& dataset, const std::string& data_file, uint64_t seed) {
+    const int K = loaded.model.config().num_classes;
     ddpm::Tensor x_0;
     std::string what;
     if (!data_file.empty()) {  // the learner's points, in the model's units
-        x_0 = points_in_model_units(data_file, sm);
-        const bool training_file = sm.run.dataset == "file:" + data_file;
+        x_0 = points_in_model_units(data_file, loaded);
+        const bool training_file = loaded.run.dataset == "file:" + data_file;
         what = std::to_string(x_0.dim(0)) + " points of " + data_file +
                (training_file ? " (the training points: give held-out ones with --data FILE)" : "");
     } else {
-        x_0 = rq.label >= 0 ? class_sample(dataset, K, rq.label, 1000, 1000 + seed)
-                            : ddpm::make_dataset(dataset, 1000, 1000 + seed);
+        x_0 = request.label >= 0 ? class_sample(dataset, K, request.label, 1000, 1000 + seed)
+                                 : ddpm::make_dataset(dataset, 1000, 1000 + seed);
         what = "1000 fresh points of " + dataset +
-               (rq.label >= 0 ? ", class " + std::to_string(rq.label) : "");
+               (request.label >= 0 ? ", class " + std::to_string(request.label) : "");
     }
-    const ddpm::Denoiser d{&sm.model, sm.objective, rq.label, rq.guidance};
-    SampleRequest ode = rq;  // the deterministic sampler whose likelihood is exact
-    ode.sampler = sm.objective == ddpm::Objective::flow ? "heun" : "ode";
+    const ddpm::Denoiser d{&loaded.model, loaded.objective, request.label, request.guidance};
+    SampleRequest ode = request;  // the deterministic sampler whose likelihood is exact
+    ode.sampler = loaded.objective == ddpm::Objective::flow ? "heun" : "ode";
     const std::string& sampler = ode.sampler;
-    const int S = steps_of(ode, sm.sched);
-    const ddpm::Prior prior = sampling_prior(rq.prior, sm);
-    const double exact = -mean_of(exact_likelihood(sm, d, x_0, S, prior).log_p);
+    const int S = steps_of(ode, loaded.sched);
+    const ddpm::Prior prior = sampling_prior(request.prior, loaded);
+    const double exact = -mean_of(exact_likelihood(loaded, d, x_0, S, prior).log_p);
     if (!std::isfinite(exact)) throw ddpm::Error("the negative log-likelihood is not finite");
     // In the learner's units x = scale x_model + mean: log p(x) = log p(x_model) - 2 log scale.
-    const double to_data = 2 * std::log(static_cast<double>(sm.run.data_norm.scale));
+    const double to_data = 2 * std::log(static_cast<double>(loaded.run.data_norm.scale));
     const bool rescaled = to_data != 0;
     std::printf("negative log-likelihood of %s, nats per point (bits per dimension)%s:\n",
                 what.c_str(), rescaled ? ", in your units [in the model's]" : "");
@@ -140,7 +140,7 @@ void print_nll(const ddpm::SamplingModel& sm, const SampleRequest& rq, const std
         if (rescaled) std::printf("  [%8.4f (%7.4f)]", nll, ddpm::bits_per_dim(nll, 2));
         std::printf("\n");
     };
-    if (data_file.empty() && rq.label < 0) {
+    if (data_file.empty() && request.label < 0) {
         const ddpm::Entropy h = ddpm::dataset_entropy(dataset, 4000, 2000 + seed);
         char name[64];
         std::snprintf(name, sizeof name, "the data's entropy (the floor; +-%.4f)",
@@ -152,18 +152,18 @@ void print_nll(const ddpm::SamplingModel& sm, const SampleRequest& rq, const std
     }
     char name[64];
     std::snprintf(name, sizeof name, "exact, the %s sampler, %d steps%s", sampler.c_str(), S,
-                  rq.prior == "matched" ? ", matched" : "");
+                  request.prior == "matched" ? ", matched" : "");
     row(name, exact);
-    if (sm.objective == ddpm::Objective::flow) {
+    if (loaded.objective == ddpm::Objective::flow) {
         std::printf("  (a flow-matching model has no ELBO: it has no noisy reverse steps)\n");
         return;
     }
     ddpm::Rng rng(seed, /*stream=*/0xe1b0);
     // sigma^2 = beta~, Algorithm 2's (the ELBO reads only the variance)
     const ddpm::SamplerOptions posterior = ddpm::SamplerOptions::algorithm2();
-    const ddpm::NoiseField field = ddpm::network_field(d, sm.sched);
-    const double beta = ddpm::elbo(field, x_0, sm.sched, {}, rng).total();
-    const double tilde = ddpm::elbo(field, x_0, sm.sched, posterior, rng).total();
+    const ddpm::NoiseField field = ddpm::network_field(d, loaded.sched);
+    const double beta = ddpm::elbo(field, x_0, loaded.sched, {}, rng).total();
+    const double tilde = ddpm::elbo(field, x_0, loaded.sched, posterior, rng).total();
     if (!std::isfinite(beta) || !std::isfinite(tilde)) throw ddpm::Error("the ELBO is not finite");
     row("ELBO bound of ddpm, sigma^2 = beta", beta);
     row("ELBO bound of ddpm, sigma^2 = beta~", tilde);
@@ -173,48 +173,50 @@ void print_nll(const ddpm::SamplingModel& sm, const SampleRequest& rq, const std
 // model's data set becomes the default reference (*dataset or *data_file, unless given).
 ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::string* data_file,
                                 ClassRef* cls) {
-    SampleRequest rq;
-    rq.model_path = args.text("--model");
-    rq.n = static_cast<int>(args.integer("--n"));
-    rq.seed = static_cast<uint64_t>(args.integer("--sample-seed"));
-    rq.sampler = parse_sampler_flag(args);
-    rq.have_steps = args.has("--sample-steps");
-    rq.steps = static_cast<int>(args.integer_or("--sample-steps", 0));
-    parse_class_flags(args, rq);
-    rq.weights = args.choice("--weights");
-    rq.prior = args.choice("--prior");
-    rq.import = parse_import_flags(args);
+    SampleRequest request;
+    request.model_path = args.text("--model");
+    request.n = static_cast<int>(args.integer("--n"));
+    request.seed = static_cast<uint64_t>(args.integer("--sample-seed"));
+    request.sampler = parse_sampler_flag(args);
+    request.have_steps = args.has("--sample-steps");
+    request.steps = static_cast<int>(args.integer_or("--sample-steps", 0));
+    parse_class_flags(args, request);
+    request.weights = args.choice("--weights");
+    request.prior = args.choice("--prior");
+    request.import = parse_import_flags(args);
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads")));
     const bool reference_given = args.has("--dataset") || args.has("--data");
     const bool nll = args.toggle("--nll");
     args.finish();
     if (!args.positional().empty())
         throw ddpm::UsageError("give a samples file or --model, not both");
-    ddpm::SamplingModel sm = ddpm::load_sampling_model(rq.model_path, rq.weights, rq.import);
-    recipe_defaults(rq, sm.run.recipe);
-    model_defaults(rq, sm);
-    note_prior_mismatch(rq, sm);
-    cls->label = rq.label;
-    cls->classes = sm.model.config().num_classes;
-    if (rq.label >= 0 && args.has("--data"))
+    ddpm::SamplingModel loaded =
+        ddpm::load_sampling_model(request.model_path, request.weights, request.import);
+    recipe_defaults(request, loaded.run.recipe);
+    model_defaults(request, loaded);
+    note_prior_mismatch(request, loaded);
+    cls->label = request.label;
+    cls->classes = loaded.model.config().num_classes;
+    if (request.label >= 0 && args.has("--data"))
         throw ddpm::UsageError("--class compares with its class of a named data set, not --data");
-    ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), static_cast<uint64_t>(rq.n)),
-                               "sampling " + std::to_string(rq.n) + " points", "use a smaller --n");
+    ddpm::check_fits_in_memory(
+        ddpm::sampling_bytes(loaded.model.config(), static_cast<uint64_t>(request.n)),
+        "sampling " + std::to_string(request.n) + " points", "use a smaller --n");
     if (!reference_given) {
-        const bool from_file = sm.run.dataset.rfind("file:", 0) == 0;
-        *dataset = from_file ? "s_curve" : sm.run.dataset;
-        *data_file = from_file ? sm.run.dataset.substr(5) : "";
+        const bool from_file = loaded.run.dataset.rfind("file:", 0) == 0;
+        *dataset = from_file ? "s_curve" : loaded.run.dataset;
+        *data_file = from_file ? loaded.run.dataset.substr(5) : "";
     }
-    if (nll) print_nll(sm, rq, *dataset, *data_file, rq.seed);
-    ddpm::Tensor seq = draw_trajectory(rq, sm);
+    if (nll) print_nll(loaded, request, *dataset, *data_file, request.seed);
+    ddpm::Tensor seq = draw_trajectory(request, loaded);
     ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
-    ddpm::denormalize_points(samples, sm.run.data_norm);
+    ddpm::denormalize_points(samples, loaded.run.data_norm);
     const std::string how =
-        sampler_text(rq) + (sampler_of(rq).kind == ddpm::Sampler::Kind::ddpm
-                                ? ""
-                                : ", " + std::to_string(seq.dim(0) - 1) + " steps");
-    std::printf("%d samples of %s (%s%s, %s weights)\n", rq.n, rq.model_path.c_str(), how.c_str(),
-                class_text(rq).c_str(), sm.weights.c_str());
+        sampler_text(request) + (sampler_of(request).kind == ddpm::Sampler::Kind::ddpm
+                                     ? ""
+                                     : ", " + std::to_string(seq.dim(0) - 1) + " steps");
+    std::printf("%d samples of %s (%s%s, %s weights)\n", request.n, request.model_path.c_str(),
+                how.c_str(), class_text(request).c_str(), loaded.weights.c_str());
     return samples;
 }
 

@@ -79,15 +79,16 @@ int export_weights(int argc, char** argv) {
     if (!ddpm::has_extension(out, ".safetensors"))
         throw ddpm::UsageError("expected OUT to be a .safetensors file name, got '" + out + "'");
     ddpm::check_outputs({{"OUT", out}}, {{"MODEL", in}});
-    const ddpm::Checkpoint ck = ddpm::load_checkpoint(in);
-    if (weights.empty()) weights = ck.run.recipe == "improved" ? "ema" : "raw";
-    const ddpm::SafeTensors file = ddpm::model_safetensors(ck, weights);
+    const ddpm::Checkpoint checkpoint = ddpm::load_checkpoint(in);
+    if (weights.empty()) weights = checkpoint.run.recipe == "improved" ? "ema" : "raw";
+    const ddpm::SafeTensors file = ddpm::model_safetensors(checkpoint, weights);
     ddpm::save_safetensors(file, out);
-    const ddpm::ModelConfig& m = ck.trainer.model_cfg;
+    const ddpm::ModelConfig& m = checkpoint.trainer.model_cfg;
     std::printf("wrote %s: %zu tensors, %zu parameters (the %s weights after %d epochs)\n",
-                out.c_str(), file.tensors.size(), ck.trainer.model.num_params(), weights.c_str(),
-                ck.trainer.epoch);
-    const std::vector<std::string> differences = notebook_differences(m, ck.trainer.cfg.objective);
+                out.c_str(), file.tensors.size(), checkpoint.trainer.model.num_params(),
+                weights.c_str(), checkpoint.trainer.epoch);
+    const std::vector<std::string> differences =
+        notebook_differences(m, checkpoint.trainer.cfg.objective);
     if (differences.empty())
         std::printf(
             "it loads into the notebook's MLPDiffusion(%d, num_units=%d) with "

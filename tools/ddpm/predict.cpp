@@ -55,34 +55,35 @@ int predict(int argc, char** argv) {
     args.finish();
     check_points_out(out);
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}, {"--points", points}});
-    const ddpm::SamplingModel sm = ddpm::load_sampling_model(model_path, weights, import);
-    if (sm.objective == ddpm::Objective::flow)
+    const ddpm::SamplingModel loaded = ddpm::load_sampling_model(model_path, weights, import);
+    if (loaded.objective == ddpm::Objective::flow)
         throw ddpm::UsageError(model_path +
                                " was trained by flow matching: its network predicts a velocity at "
                                "a continuous time, which has no eps_theta(x, t) to give");
-    const int K = sm.model.config().num_classes;
+    const int K = loaded.model.config().num_classes;
     if (label >= 0 && label >= K)
         throw ddpm::UsageError(
             "--class " + std::to_string(label) + ": " + model_path +
             (K == 0 ? " has no classes" : " has classes 0 to " + std::to_string(K - 1)));
-    if (t >= sm.sched.num_steps)
+    if (t >= loaded.sched.num_steps)
         throw ddpm::UsageError("--t: the model has steps 0 ... " +
-                               std::to_string(sm.sched.num_steps - 1) + ", got " +
+                               std::to_string(loaded.sched.num_steps - 1) + ", got " +
                                std::to_string(t));
-    const ddpm::Tensor x = points_in_model_units(points, sm);
+    const ddpm::Tensor x = points_in_model_units(points, loaded);
     ddpm::Tensor eps({x.dim(0), 2});
-    const ddpm::Denoiser d{&sm.model, sm.objective, label};  // its output as eps (objective.h)
-    ddpm::predict_eps(d, eps.data(), x.data(), static_cast<int>(t), x.dim(0), sm.sched);
+    const ddpm::Denoiser d{&loaded.model, loaded.objective,
+                           label};  // its output as eps (objective.h)
+    ddpm::predict_eps(d, eps.data(), x.data(), static_cast<int>(t), x.dim(0), loaded.sched);
     if (!ddpm::all_finite(eps)) throw ddpm::Error("the network's output is not finite");
     ddpm::save_points(eps, out);
     std::FILE* report = ddpm::is_standard_output(out) ? stderr : stdout;
     std::fprintf(
         report, "wrote eps_theta(x, %ld%s) at %d points to %s (%s weights%s)\n", t,
         label >= 0 ? (", class " + std::to_string(label)).c_str() : "", x.dim(0),
-        output_name(out).c_str(), sm.weights.c_str(),
-        sm.objective == ddpm::Objective::eps
+        output_name(out).c_str(), loaded.weights.c_str(),
+        loaded.objective == ddpm::Objective::eps
             ? ""
-            : (std::string(", from its ") + ddpm::objective_name(sm.objective) + " prediction")
+            : (std::string(", from its ") + ddpm::objective_name(loaded.objective) + " prediction")
                   .c_str());
     return 0;
 }

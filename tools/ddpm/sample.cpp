@@ -81,31 +81,31 @@ const cli::Command kSample = {
 SampleRequest parse_sample_flags(cli::Args& args) {
     if (!args.has("--model")) throw ddpm::UsageError("sample needs --model FILE");
     if (!args.has("--out")) throw ddpm::UsageError("sample needs --out FILE (.csv or .npy)");
-    SampleRequest rq;
-    rq.model_path = args.text("--model");
-    rq.out = args.text("--out");
-    rq.n = static_cast<int>(args.integer("--n"));
-    rq.sampler = parse_sampler_flag(args);  // "": the model's (model_defaults)
-    parse_class_flags(args, rq);
-    rq.variance = args.choice("--variance");
-    rq.last_noise = args.choice("--last-step-noise");
-    rq.ddpm_settings_given = !rq.variance.empty() || !rq.last_noise.empty();
-    rq.weights = args.choice("--weights");
-    rq.seed = static_cast<uint64_t>(args.integer("--seed"));
+    SampleRequest request;
+    request.model_path = args.text("--model");
+    request.out = args.text("--out");
+    request.n = static_cast<int>(args.integer("--n"));
+    request.sampler = parse_sampler_flag(args);  // "": the model's (model_defaults)
+    parse_class_flags(args, request);
+    request.variance = args.choice("--variance");
+    request.last_noise = args.choice("--last-step-noise");
+    request.ddpm_settings_given = !request.variance.empty() || !request.last_noise.empty();
+    request.weights = args.choice("--weights");
+    request.seed = static_cast<uint64_t>(args.integer("--seed"));
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads")));
-    rq.trajectory = args.text("--trajectory");
-    rq.panels = args.text("--panels");
-    if (!rq.panels.empty()) cli::check_figure_name("--panels", rq.panels);
-    rq.have_steps = args.has("--sample-steps");
-    rq.steps = static_cast<int>(args.integer_or("--sample-steps", 0));
-    rq.eta = static_cast<float>(args.number_or("--eta", 0.0));
-    rq.prior = args.choice("--prior");
-    rq.import = parse_import_flags(args);
+    request.trajectory = args.text("--trajectory");
+    request.panels = args.text("--panels");
+    if (!request.panels.empty()) cli::check_figure_name("--panels", request.panels);
+    request.have_steps = args.has("--sample-steps");
+    request.steps = static_cast<int>(args.integer_or("--sample-steps", 0));
+    request.eta = static_cast<float>(args.number_or("--eta", 0.0));
+    request.prior = args.choice("--prior");
+    request.import = parse_import_flags(args);
     args.finish();
-    check_points_out(rq.out);
-    if (!rq.trajectory.empty() && !ddpm::has_extension(rq.trajectory, ".npy"))
+    check_points_out(request.out);
+    if (!request.trajectory.empty() && !ddpm::has_extension(request.trajectory, ".npy"))
         throw ddpm::UsageError("--trajectory: expected a .npy file name");
-    return rq;
+    return request;
 }
 
 }  // namespace
@@ -113,39 +113,42 @@ SampleRequest parse_sample_flags(cli::Args& args) {
 int sample(int argc, char** argv) {
     cli::Args args(argc, argv, 2, kSample);
     if (args.help(kSample)) return 0;  // --help: printed from the table
-    SampleRequest rq = parse_sample_flags(args);
-    const ddpm::SamplingModel sm = ddpm::load_sampling_model(rq.model_path, rq.weights, rq.import);
-    rq.weights = sm.weights;
-    recipe_defaults(rq, sm.run.recipe);
-    model_defaults(rq, sm);
-    note_prior_mismatch(rq, sm);
-    ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), static_cast<uint64_t>(rq.n)),
-                               "sampling " + std::to_string(rq.n) + " points", "use a smaller --n");
-    std::vector<ddpm::NamedPath> outputs = {{"--out", rq.out}};
-    if (!rq.trajectory.empty()) outputs.push_back({"--trajectory", rq.trajectory});
-    if (!rq.panels.empty()) outputs.push_back({"--panels", rq.panels});
-    ddpm::check_outputs(outputs, {{"--model", rq.model_path}});
-    ddpm::Tensor seq = draw_trajectory(rq, sm);
-    ddpm::denormalize_points(seq, sm.run.data_norm);  // back to the data's own units (--data)
+    SampleRequest request = parse_sample_flags(args);
+    const ddpm::SamplingModel loaded =
+        ddpm::load_sampling_model(request.model_path, request.weights, request.import);
+    request.weights = loaded.weights;
+    recipe_defaults(request, loaded.run.recipe);
+    model_defaults(request, loaded);
+    note_prior_mismatch(request, loaded);
+    ddpm::check_fits_in_memory(
+        ddpm::sampling_bytes(loaded.model.config(), static_cast<uint64_t>(request.n)),
+        "sampling " + std::to_string(request.n) + " points", "use a smaller --n");
+    std::vector<ddpm::NamedPath> outputs = {{"--out", request.out}};
+    if (!request.trajectory.empty()) outputs.push_back({"--trajectory", request.trajectory});
+    if (!request.panels.empty()) outputs.push_back({"--panels", request.panels});
+    ddpm::check_outputs(outputs, {{"--model", request.model_path}});
+    ddpm::Tensor seq = draw_trajectory(request, loaded);
+    ddpm::denormalize_points(seq, loaded.run.data_norm);  // back to the data's own units (--data)
     const ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
     if (!ddpm::all_finite(samples)) throw ddpm::Error("sampling produced NaN or infinite values");
     // All outputs as one: none replaced unless all were written.
-    std::vector<ddpm::FileBytes> files = {{rq.out, ddpm::points_bytes(samples, rq.out)}};
-    if (!rq.trajectory.empty()) files.push_back({rq.trajectory, ddpm::npy_bytes(seq)});
-    if (!rq.panels.empty()) {
+    std::vector<ddpm::FileBytes> files = {{request.out, ddpm::points_bytes(samples, request.out)}};
+    if (!request.trajectory.empty()) files.push_back({request.trajectory, ddpm::npy_bytes(seq)});
+    if (!request.panels.empty()) {
         const ddpm::Canvas panels = ddpm::reverse_panels(
-            seq, "reverse process p_\\theta (" + ddpm::markup_escape(rq.sampler) + ", " +
-                     ddpm::markup_escape(rq.weights) + " weights)");
-        files.push_back({rq.panels, ddpm::figure_bytes(panels, rq.panels)});
+            seq, "reverse process p_\\theta (" + ddpm::markup_escape(request.sampler) + ", " +
+                     ddpm::markup_escape(request.weights) + " weights)");
+        files.push_back({request.panels, ddpm::figure_bytes(panels, request.panels)});
     }
     ddpm::write_files_atomic(files);
-    const std::string how = sampler_text(rq) + class_text(rq);
+    const std::string how = sampler_text(request) + class_text(request);
     // With the samples on standard output, the report goes to standard error.
-    std::FILE* report = ddpm::is_standard_output(rq.out) ? stderr : stdout;
-    std::fprintf(report, "wrote %d samples to %s (%s, %d steps, %s weights; recipe %s)%s%s\n", rq.n,
-                 output_name(rq.out).c_str(), how.c_str(), seq.dim(0) - 1, rq.weights.c_str(),
-                 sm.run.recipe.c_str(), rq.trajectory.empty() ? "" : " and the trajectory to ",
-                 rq.trajectory.c_str());
+    std::FILE* report = ddpm::is_standard_output(request.out) ? stderr : stdout;
+    std::fprintf(report, "wrote %d samples to %s (%s, %d steps, %s weights; recipe %s)%s%s\n",
+                 request.n, output_name(request.out).c_str(), how.c_str(), seq.dim(0) - 1,
+                 request.weights.c_str(), loaded.run.recipe.c_str(),
+                 request.trajectory.empty() ? "" : " and the trajectory to ",
+                 request.trajectory.c_str());
     return 0;
 }
 

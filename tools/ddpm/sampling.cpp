@@ -35,10 +35,10 @@ std::vector<cli::Flag> class_flags() {
     };
 }
 
-void parse_class_flags(cli::Args& args, SampleRequest& rq) {
-    rq.label = static_cast<int>(args.integer_or("--class", -1));
-    rq.have_guidance = args.has("--guidance");
-    rq.guidance = static_cast<float>(args.number_or("--guidance", 1.0));
+void parse_class_flags(cli::Args& args, SampleRequest& request) {
+    request.label = static_cast<int>(args.integer_or("--class", -1));
+    request.have_guidance = args.has("--guidance");
+    request.guidance = static_cast<float>(args.number_or("--guidance", 1.0));
 }
 
 std::string parse_sampler_flag(cli::Args& args) {
@@ -52,20 +52,21 @@ std::string parse_sampler_flag(cli::Args& args) {
     return name;
 }
 
-ddpm::Sampler sampler_of(const SampleRequest& rq) {
-    ddpm::Sampler s = ddpm::parse_sampler(rq.sampler);
-    if (rq.sampler == "ddpm") {
-        s.ddpm.variance = rq.variance == "posterior" ? ddpm::SamplerOptions::Variance::posterior
-                                                     : ddpm::SamplerOptions::Variance::beta;
-        s.ddpm.noise_at_last_step = rq.last_noise == "on";
+ddpm::Sampler sampler_of(const SampleRequest& request) {
+    ddpm::Sampler s = ddpm::parse_sampler(request.sampler);
+    if (request.sampler == "ddpm") {
+        s.ddpm.variance = request.variance == "posterior"
+                              ? ddpm::SamplerOptions::Variance::posterior
+                              : ddpm::SamplerOptions::Variance::beta;
+        s.ddpm.noise_at_last_step = request.last_noise == "on";
     }
-    if (rq.have_steps) s.steps = rq.steps;
-    s.eta = rq.eta;
+    if (request.have_steps) s.steps = request.steps;
+    s.eta = request.eta;
     return s;
 }
 
-int steps_of(const SampleRequest& rq, const ddpm::Schedule& sched) {
-    const ddpm::Sampler s = sampler_of(rq);
+int steps_of(const SampleRequest& request, const ddpm::Schedule& sched) {
+    const ddpm::Sampler s = sampler_of(request);
     const int S = ddpm::sampler_steps(s, sched.num_steps);
     const bool on_the_grid =  // DDIM's subsequence of T
         s.kind == ddpm::Sampler::Kind::ddim || s.kind == ddpm::Sampler::Kind::ode;
@@ -75,63 +76,64 @@ int steps_of(const SampleRequest& rq, const ddpm::Schedule& sched) {
     return S;
 }
 
-ddpm::Prior sampling_prior(const std::string& prior, const ddpm::SamplingModel& sm) {
+ddpm::Prior sampling_prior(const std::string& prior, const ddpm::SamplingModel& loaded) {
     if (prior != "matched") return ddpm::standard_prior();
     ddpm::Normalization unused;
-    return ddpm::matched_prior(run_data(sm.run.dataset, 10000, 1, &unused), sm.sched);
+    return ddpm::matched_prior(run_data(loaded.run.dataset, 10000, 1, &unused), loaded.sched);
 }
 
-void model_defaults(SampleRequest& rq, const ddpm::SamplingModel& sm) {
-    const bool flow = sm.objective == ddpm::Objective::flow;
-    if (rq.sampler.empty()) rq.sampler = flow ? "heun" : "ddpm";
-    const ddpm::Sampler named = ddpm::parse_sampler(rq.sampler);
+void model_defaults(SampleRequest& request, const ddpm::SamplingModel& loaded) {
+    const bool flow = loaded.objective == ddpm::Objective::flow;
+    if (request.sampler.empty()) request.sampler = flow ? "heun" : "ddpm";
+    const ddpm::Sampler named = ddpm::parse_sampler(request.sampler);
     const bool flow_sampler = ddpm::is_flow_sampler(named);
     const bool ddpm_kind = named.kind == ddpm::Sampler::Kind::ddpm;
-    const std::string predicts = std::string(" predicts ") + ddpm::objective_name(sm.objective);
+    const std::string predicts = std::string(" predicts ") + ddpm::objective_name(loaded.objective);
     if (flow && !flow_sampler)
-        throw ddpm::UsageError("--sampler " + rq.sampler + ": " + rq.model_path +
+        throw ddpm::UsageError("--sampler " + request.sampler + ": " + request.model_path +
                                " was trained by flow matching; use --sampler euler or heun");
     if (!flow && flow_sampler)
-        throw ddpm::UsageError("--sampler " + rq.sampler +
+        throw ddpm::UsageError("--sampler " + request.sampler +
                                ": euler and heun integrate a flow-matching model (ddpm train "
                                "--objective flow); " +
-                               rq.model_path + predicts);
-    if (rq.ddpm_settings_given && ddpm_kind && rq.sampler != "ddpm")
+                               request.model_path + predicts);
+    if (request.ddpm_settings_given && ddpm_kind && request.sampler != "ddpm")
         throw ddpm::UsageError("--variance and --last-step-noise set the ddpm sampler's steps; " +
-                               rq.sampler + " fixes them (give --sampler ddpm)");
-    if (rq.ddpm_settings_given && !ddpm_kind)
+                               request.sampler + " fixes them (give --sampler ddpm)");
+    if (request.ddpm_settings_given && !ddpm_kind)
         throw ddpm::UsageError(
-            "--variance and --last-step-noise set the ddpm sampler's steps; the " + rq.sampler +
-            " sampler adds no noise to set");
-    if (rq.have_steps && named.steps > 0)
-        throw ddpm::UsageError("--sample-steps: --sampler " + rq.sampler +
+            "--variance and --last-step-noise set the ddpm sampler's steps; the " +
+            request.sampler + " sampler adds no noise to set");
+    if (request.have_steps && named.steps > 0)
+        throw ddpm::UsageError("--sample-steps: --sampler " + request.sampler +
                                " names its steps already");
-    if (flow && rq.prior == "matched")
-        throw ddpm::UsageError("--prior matched: " + rq.model_path +
+    if (flow && request.prior == "matched")
+        throw ddpm::UsageError("--prior matched: " + request.model_path +
                                " was trained by flow matching, whose path ends at N(0, I) exactly");
-    if (ddpm_kind && (rq.have_steps || rq.eta != 0.0f))
+    if (ddpm_kind && (request.have_steps || request.eta != 0.0f))
         throw ddpm::UsageError("--sample-steps and --eta are DDIM's (add --sampler ddim)");
-    if (named.kind != ddpm::Sampler::Kind::ddim && rq.eta != 0.0f)
-        throw ddpm::UsageError("--eta is DDIM's; the " + rq.sampler + " sampler adds no noise");
-    const int K = sm.model.config().num_classes;
-    if (rq.label >= 0 && K == 0)
-        throw ddpm::UsageError("--class: " + rq.model_path +
+    if (named.kind != ddpm::Sampler::Kind::ddim && request.eta != 0.0f)
+        throw ddpm::UsageError("--eta is DDIM's; the " + request.sampler +
+                               " sampler adds no noise");
+    const int K = loaded.model.config().num_classes;
+    if (request.label >= 0 && K == 0)
+        throw ddpm::UsageError("--class: " + request.model_path +
                                " has no classes (ddpm train --classes K makes one that has)");
-    if (rq.label >= K && K > 0)
-        throw ddpm::UsageError("--class " + std::to_string(rq.label) + ": " + rq.model_path +
-                               " has classes 0 to " + std::to_string(K - 1));
-    if (rq.have_guidance && rq.label < 0)
+    if (request.label >= K && K > 0)
+        throw ddpm::UsageError("--class " + std::to_string(request.label) + ": " +
+                               request.model_path + " has classes 0 to " + std::to_string(K - 1));
+    if (request.have_guidance && request.label < 0)
         throw ddpm::UsageError(
             "--guidance mixes a class's prediction with the unconditional one: give --class K");
-    if (!rq.have_guidance) rq.guidance = sm.run.guidance;
+    if (!request.have_guidance) request.guidance = loaded.run.guidance;
 }
 
-void note_prior_mismatch(const SampleRequest& rq, const ddpm::SamplingModel& sm) {
-    const double abar_T = sm.sched.alphas_prod[sm.sched.num_steps - 1];
-    const ddpm::Sampler::Kind kind = ddpm::parse_sampler(rq.sampler).kind;
+void note_prior_mismatch(const SampleRequest& request, const ddpm::SamplingModel& loaded) {
+    const double abar_T = loaded.sched.alphas_prod[loaded.sched.num_steps - 1];
+    const ddpm::Sampler::Kind kind = ddpm::parse_sampler(request.sampler).kind;
     const bool deterministic =
         kind == ddpm::Sampler::Kind::ode || kind == ddpm::Sampler::Kind::ddim;
-    if (!deterministic || rq.prior == "matched" || abar_T < 0.01) return;
+    if (!deterministic || request.prior == "matched" || abar_T < 0.01) return;
     std::fprintf(stderr,
                  "ddpm: note: the schedule ends at abar_T = %.2f, short of noise: a deterministic "
                  "sampler started from N(0, I) keeps that mismatch and lands off the data "
@@ -139,32 +141,33 @@ void note_prior_mismatch(const SampleRequest& rq, const ddpm::SamplingModel& sm)
                  abar_T);
 }
 
-void recipe_defaults(SampleRequest& rq, const std::string& recipe) {
+void recipe_defaults(SampleRequest& request, const std::string& recipe) {
     const bool improved = recipe == "improved";
-    if (rq.variance.empty()) rq.variance = improved ? "posterior" : "beta";
-    if (rq.last_noise.empty()) rq.last_noise = improved ? "off" : "on";
+    if (request.variance.empty()) request.variance = improved ? "posterior" : "beta";
+    if (request.last_noise.empty()) request.last_noise = improved ? "off" : "on";
 }
 
-ddpm::Tensor draw_trajectory(const SampleRequest& rq, const ddpm::SamplingModel& sm) {
-    const ddpm::MLPDiffusion& model = sm.model;
-    const ddpm::Schedule& sched = sm.sched;
-    ddpm::Rng rng(rq.seed);
-    const ddpm::Tensor x_T = ddpm::sample_prior(sampling_prior(rq.prior, sm), rq.n, rng);
-    const ddpm::Denoiser d{&model, sm.objective, rq.label, rq.guidance};
-    steps_of(rq, sched);  // --sample-steps within the model's
-    return ddpm::sample(d, x_T, sched, rng, sampler_of(rq));
+ddpm::Tensor draw_trajectory(const SampleRequest& request, const ddpm::SamplingModel& loaded) {
+    const ddpm::MLPDiffusion& model = loaded.model;
+    const ddpm::Schedule& sched = loaded.sched;
+    ddpm::Rng rng(request.seed);
+    const ddpm::Tensor x_T =
+        ddpm::sample_prior(sampling_prior(request.prior, loaded), request.n, rng);
+    const ddpm::Denoiser d{&model, loaded.objective, request.label, request.guidance};
+    steps_of(request, sched);  // --sample-steps within the model's
+    return ddpm::sample(d, x_T, sched, rng, sampler_of(request));
 }
 
-std::string sampler_text(const SampleRequest& rq) {
-    if (rq.sampler != "ddpm") return rq.sampler;
-    return "ddpm, " + rq.variance + " variance, last-step noise " + rq.last_noise;
+std::string sampler_text(const SampleRequest& request) {
+    if (request.sampler != "ddpm") return request.sampler;
+    return "ddpm, " + request.variance + " variance, last-step noise " + request.last_noise;
 }
 
-std::string class_text(const SampleRequest& rq) {
-    if (rq.label < 0) return "";
+std::string class_text(const SampleRequest& request) {
+    if (request.label < 0) return "";
     char w[32];
-    std::snprintf(w, sizeof w, "%g", rq.guidance);
-    return ", class " + std::to_string(rq.label) + ", guidance " + w;
+    std::snprintf(w, sizeof w, "%g", request.guidance);
+    return ", class " + std::to_string(request.label) + ", guidance " + w;
 }
 
 ddpm::Tensor class_sample(const std::string& dataset, int classes, int label, int n,
@@ -177,23 +180,23 @@ ddpm::Tensor class_sample(const std::string& dataset, int classes, int label, in
     return all.slice(0, n);
 }
 
-ddpm::Tensor points_in_model_units(const std::string& path, const ddpm::SamplingModel& sm) {
+ddpm::Tensor points_in_model_units(const std::string& path, const ddpm::SamplingModel& loaded) {
     ddpm::Tensor x = ddpm::load_points(path);
     if (x.ndim() != 2 || x.dim(1) != 2 || x.dim(0) < 1)
         throw ddpm::Error(path + ": expected points (n, 2), got " + x.shape_str());
     if (!ddpm::all_finite(x)) throw ddpm::Error(path + ": holds a non-finite value");
-    ddpm::check_fits_in_memory(ddpm::sampling_bytes(sm.model.config(), x.dim(0)),
+    ddpm::check_fits_in_memory(ddpm::sampling_bytes(loaded.model.config(), x.dim(0)),
                                "the " + std::to_string(x.dim(0)) + " points of " + path,
                                "use fewer points");
-    ddpm::apply_normalization(x, sm.run.data_norm);
+    ddpm::apply_normalization(x, loaded.run.data_norm);
     return x;
 }
 
-ddpm::OdeEncoding exact_likelihood(const ddpm::SamplingModel& sm, const ddpm::Denoiser& d,
+ddpm::OdeEncoding exact_likelihood(const ddpm::SamplingModel& loaded, const ddpm::Denoiser& d,
                                    const ddpm::Tensor& x_0, int S, const ddpm::Prior& prior) {
-    if (sm.objective == ddpm::Objective::flow)
+    if (loaded.objective == ddpm::Objective::flow)
         return ddpm::flow_encode(d, x_0, S, ddpm::FlowSolver::heun);
-    return ddpm::ode_encode(ddpm::network_field(d, sm.sched), x_0, sm.sched, S, prior);
+    return ddpm::ode_encode(ddpm::network_field(d, loaded.sched), x_0, loaded.sched, S, prior);
 }
 
 double mean_of(const std::vector<double>& v) {

@@ -38,45 +38,45 @@ ddpm::Tensor run_data(const std::string& dataset, int n, uint64_t seed, ddpm::No
 // The flags sample, eval --model and animate share: the class and its guidance. Their rows, then
 // their values.
 std::vector<cli::Flag> class_flags();
-void parse_class_flags(cli::Args& args, SampleRequest& rq);
+void parse_class_flags(cli::Args& args, SampleRequest& request);
 
 // --sampler: a name of lib's vocabulary (lib/diffusion/sampler.h), checked here so a wrong one is
 // reported before the model loads; "" when not given (the model's, model_defaults).
 std::string parse_sampler_flag(cli::Args& args);
 
-// The sampler rq names, with the ddpm sampler's settings and the steps from their own flags.
-ddpm::Sampler sampler_of(const SampleRequest& rq);
+// The sampler request names, with the ddpm sampler's settings and the steps from their own flags.
+ddpm::Sampler sampler_of(const SampleRequest& request);
 
-// The steps rq's sampler takes: --sample-steps (or the count in its name) if given, else one
+// The steps request's sampler takes: --sample-steps (or the count in its name) if given, else one
 // budget for all of them, T network calls (ddpm::sampler_steps).
-int steps_of(const SampleRequest& rq, const ddpm::Schedule& sched);
+int steps_of(const SampleRequest& request, const ddpm::Schedule& sched);
 
 // x_T's distribution (--prior): N(0, I), or the matched prior, q(x_T)'s own mean and covariance
 // from the model's training data (lesson 12).
-ddpm::Prior sampling_prior(const std::string& prior, const ddpm::SamplingModel& sm);
+ddpm::Prior sampling_prior(const std::string& prior, const ddpm::SamplingModel& loaded);
 
 // What depends on the model: its sampler (a flow-matching model's is heun, the others' ddpm),
 // which must suit what it predicts; its class and guidance.
-void model_defaults(SampleRequest& rq, const ddpm::SamplingModel& sm);
+void model_defaults(SampleRequest& request, const ddpm::SamplingModel& loaded);
 
 // A deterministic sampler started from N(0, I) on a schedule that stops short of noise lands off
 // the data (lesson 12): say so, once, on standard error.
-void note_prior_mismatch(const SampleRequest& rq, const ddpm::SamplingModel& sm);
+void note_prior_mismatch(const SampleRequest& request, const ddpm::SamplingModel& loaded);
 
 // The notebook's recipe samples as the notebook does (beta variance, noise at the last step, raw
 // weights); the improved one by DDPM's Algorithm 2 from the EMA weights (docs/experiments.md).
 // The weights are chosen when the model is loaded (load_sampling_model).
-void recipe_defaults(SampleRequest& rq, const std::string& recipe);
+void recipe_defaults(SampleRequest& request, const std::string& recipe);
 
 // The whole trajectory (steps + 1, n, dim), x_T first, by the sampler asked for.
-ddpm::Tensor draw_trajectory(const SampleRequest& rq, const ddpm::SamplingModel& sm);
+ddpm::Tensor draw_trajectory(const SampleRequest& request, const ddpm::SamplingModel& loaded);
 
 // How the samples were drawn, for the report: "ddpm, beta variance, last-step noise on", or the
 // sampler's name.
-std::string sampler_text(const SampleRequest& rq);
+std::string sampler_text(const SampleRequest& request);
 
 // ", class K, guidance W" for a conditional draw.
-std::string class_text(const SampleRequest& rq);
+std::string class_text(const SampleRequest& request);
 
 // n points of one class of a labelled data set: drawn from make_labelled_dataset, the first n
 // of the class's kept.
@@ -84,12 +84,12 @@ ddpm::Tensor class_sample(const std::string& dataset, int classes, int label, in
 
 // Points from a learner's file for predict, encode and eval --nll: (n, 2), finite, moved into
 // the model's units.
-ddpm::Tensor points_in_model_units(const std::string& path, const ddpm::SamplingModel& sm);
+ddpm::Tensor points_in_model_units(const std::string& path, const ddpm::SamplingModel& loaded);
 
 // The exact log p(x_0) of a model's deterministic sampler, in the model's units, and the x_T it
 // maps to each point: the probability-flow ODE by Heun's method (--sampler ode) for an eps, x0 or
 // v model, a flow model's own ODE by heun; S steps, x_T from `prior` (lib/likelihood/ode.h).
-ddpm::OdeEncoding exact_likelihood(const ddpm::SamplingModel& sm, const ddpm::Denoiser& d,
+ddpm::OdeEncoding exact_likelihood(const ddpm::SamplingModel& loaded, const ddpm::Denoiser& d,
                                    const ddpm::Tensor& x_0, int S, const ddpm::Prior& prior);
 
 // The mean of log p over points.

@@ -143,68 +143,70 @@ void refuse_settings_when_resuming(const cli::Args& args, const std::string& res
 }
 
 TrainRequest parse_train_flags(cli::Args& args) {
-    TrainRequest rq;
-    rq.resume = args.text("--resume");
-    if (!rq.resume.empty()) refuse_settings_when_resuming(args, rq.resume);
+    TrainRequest request;
+    request.resume = args.text("--resume");
+    if (!request.resume.empty()) refuse_settings_when_resuming(args, request.resume);
     const std::string dataset = args.text("--dataset");
     const std::string data_file = args.text("--data");
     if (!data_file.empty() && args.has("--dataset"))
         throw ddpm::UsageError("give --dataset or --data, not both");
     if (!data_file.empty() && args.has("--n"))
         throw ddpm::UsageError("--n is the number of points in --data's file");
-    rq.run.dataset = data_file.empty() ? dataset : "file:" + data_file;
-    rq.run.dataset_n = static_cast<int>(args.integer("--n"));
-    rq.train.epochs = static_cast<int>(args.integer("--epochs"));
-    rq.train.batch = static_cast<int>(args.integer("--batch"));
-    rq.train.lr = static_cast<float>(args.number("--lr"));
-    rq.train.ema_mu = static_cast<float>(args.number("--ema"));
-    rq.model.num_steps = static_cast<int>(args.integer("--steps"));
-    rq.model.hidden = static_cast<int>(args.integer("--hidden"));
-    rq.model.depth = static_cast<int>(args.integer("--depth"));
-    rq.model.fourier = static_cast<int>(args.integer("--fourier"));
+    request.run.dataset = data_file.empty() ? dataset : "file:" + data_file;
+    request.run.dataset_n = static_cast<int>(args.integer("--n"));
+    request.train.epochs = static_cast<int>(args.integer("--epochs"));
+    request.train.batch = static_cast<int>(args.integer("--batch"));
+    request.train.lr = static_cast<float>(args.number("--lr"));
+    request.train.ema_mu = static_cast<float>(args.number("--ema"));
+    request.model.num_steps = static_cast<int>(args.integer("--steps"));
+    request.model.hidden = static_cast<int>(args.integer("--hidden"));
+    request.model.depth = static_cast<int>(args.integer("--depth"));
+    request.model.fourier = static_cast<int>(args.integer("--fourier"));
     if (args.choice("--embedding") == "sinusoidal")
-        rq.model.embedding = ddpm::ModelConfig::Embedding::sinusoidal;
-    rq.schedule = args.text("--schedule");
-    rq.run.recipe = args.choice("--recipe");
-    rq.train.objective = ddpm::parse_objective(args.text("--objective"));
-    rq.model.num_classes = static_cast<int>(args.integer("--classes"));
-    if (rq.model.num_classes == 0 && (args.has("--p-uncond") || args.has("--guidance")))
+        request.model.embedding = ddpm::ModelConfig::Embedding::sinusoidal;
+    request.schedule = args.text("--schedule");
+    request.run.recipe = args.choice("--recipe");
+    request.train.objective = ddpm::parse_objective(args.text("--objective"));
+    request.model.num_classes = static_cast<int>(args.integer("--classes"));
+    if (request.model.num_classes == 0 && (args.has("--p-uncond") || args.has("--guidance")))
         throw ddpm::UsageError("--p-uncond and --guidance are for a model with --classes K");
-    if (rq.model.num_classes > 0 && !data_file.empty())
+    if (request.model.num_classes > 0 && !data_file.empty())
         throw ddpm::UsageError("--classes labels a named data set (" +
                                std::string(ddpm::kLabelledDatasetNames) +
                                "); --data has no labels");
-    rq.train.p_uncond = static_cast<float>(args.number("--p-uncond"));
-    rq.run.guidance = static_cast<float>(args.number("--guidance"));
-    rq.seed = static_cast<uint64_t>(args.integer("--seed"));
+    request.train.p_uncond = static_cast<float>(args.number("--p-uncond"));
+    request.run.guidance = static_cast<float>(args.number("--guidance"));
+    request.seed = static_cast<uint64_t>(args.integer("--seed"));
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads")));
-    rq.sample_every = static_cast<int>(args.integer("--sample-every"));
-    rq.panels_dir = args.text("--panels-dir");
-    rq.panels_format = args.choice("--panels-format");
-    rq.out = args.text("--out");
-    rq.log = args.text("--log");
-    rq.loss_plot = args.text("--loss-plot");
-    if (!rq.loss_plot.empty()) cli::check_figure_name("--loss-plot", rq.loss_plot);
+    request.sample_every = static_cast<int>(args.integer("--sample-every"));
+    request.panels_dir = args.text("--panels-dir");
+    request.panels_format = args.choice("--panels-format");
+    request.out = args.text("--out");
+    request.log = args.text("--log");
+    request.loss_plot = args.text("--loss-plot");
+    if (!request.loss_plot.empty()) cli::check_figure_name("--loss-plot", request.loss_plot);
     args.finish();
     if (!args.positional().empty())
         throw ddpm::UsageError("unexpected argument '" + args.positional()[0] + "'");
-    ddpm::check_fits_in_memory(ddpm::training_bytes(rq.model, rq.train),
-                               "training with --hidden " + std::to_string(rq.model.hidden) +
-                                   " --depth " + std::to_string(rq.model.depth) + " --batch " +
-                                   std::to_string(rq.train.batch),
+    ddpm::check_fits_in_memory(ddpm::training_bytes(request.model, request.train),
+                               "training with --hidden " + std::to_string(request.model.hidden) +
+                                   " --depth " + std::to_string(request.model.depth) + " --batch " +
+                                   std::to_string(request.train.batch),
                                "use a smaller --hidden, --depth, --steps or --batch");
-    return rq;
+    return request;
 }
 
 // A new run from the request, or the saved one with --resume (its total becomes --epochs).
-ddpm::Checkpoint start_or_resume(const TrainRequest& rq) {
-    if (rq.resume.empty()) {
-        ddpm::Schedule sched = ddpm::Schedule::by_name(rq.schedule, rq.model.num_steps);
-        return ddpm::Checkpoint{ddpm::Trainer(rq.model, rq.train, sched, rq.seed), rq.run};
+ddpm::Checkpoint start_or_resume(const TrainRequest& request) {
+    if (request.resume.empty()) {
+        ddpm::Schedule sched = ddpm::Schedule::by_name(request.schedule, request.model.num_steps);
+        return ddpm::Checkpoint{ddpm::Trainer(request.model, request.train, sched, request.seed),
+                                request.run};
     }
-    ddpm::Checkpoint ck = ddpm::load_checkpoint(rq.resume);
-    ck.trainer.cfg.epochs = rq.train.epochs;  // the total, counted from the run's start
-    return ck;
+    ddpm::Checkpoint checkpoint = ddpm::load_checkpoint(request.resume);
+    checkpoint.trainer.cfg.epochs =
+        request.train.epochs;  // the total, counted from the run's start
+    return checkpoint;
 }
 
 // The learner's data file of a run ("file:PATH"), or "" for a named data set.
@@ -214,18 +216,18 @@ std::string data_file_of(const ddpm::RunInfo& run) {
 
 // The run's training data, and for a conditional model its labels; a learner's file must not
 // have changed since a resumed run began.
-ddpm::Tensor training_data(ddpm::Checkpoint& ck, const std::string& resume,
+ddpm::Tensor training_data(ddpm::Checkpoint& checkpoint, const std::string& resume,
                            std::vector<int>* labels) {
-    ddpm::RunInfo& run = ck.run;
-    const int classes = ck.trainer.model_cfg.num_classes;
+    ddpm::RunInfo& run = checkpoint.run;
+    const int classes = checkpoint.trainer.model_cfg.num_classes;
     if (classes > 0) {
-        ddpm::LabelledData d =
-            ddpm::make_labelled_dataset(run.dataset, run.dataset_n, classes, ck.trainer.seed);
+        ddpm::LabelledData d = ddpm::make_labelled_dataset(run.dataset, run.dataset_n, classes,
+                                                           checkpoint.trainer.seed);
         *labels = std::move(d.labels);
         return d.points;
     }
     ddpm::Normalization norm;
-    ddpm::Tensor data = run_data(run.dataset, run.dataset_n, ck.trainer.seed, &norm);
+    ddpm::Tensor data = run_data(run.dataset, run.dataset_n, checkpoint.trainer.seed, &norm);
     if (!data_file_of(run).empty()) {
         if (!resume.empty() && (norm.scale != run.data_norm.scale || data.dim(0) != run.dataset_n))
             throw ddpm::Error(data_file_of(run) + " changed since " + resume + " was saved");
@@ -237,12 +239,13 @@ ddpm::Tensor training_data(ddpm::Checkpoint& ck, const std::string& resume,
 
 // Every output at once, before training: none the same as another or as the learner's data (the
 // resumed checkpoint may be --out: that is how a run is continued in place).
-void check_train_outputs(const TrainRequest& rq, const std::string& data_file) {
-    std::vector<ddpm::NamedPath> outputs = {{"--out", rq.out}};
-    if (!rq.log.empty()) outputs.push_back({"--log", rq.log});
-    if (!rq.loss_plot.empty()) outputs.push_back({"--loss-plot", rq.loss_plot});
-    if (rq.sample_every)
-        outputs.push_back({"--panels-dir", rq.panels_dir + "/reverse_0." + rq.panels_format});
+void check_train_outputs(const TrainRequest& request, const std::string& data_file) {
+    std::vector<ddpm::NamedPath> outputs = {{"--out", request.out}};
+    if (!request.log.empty()) outputs.push_back({"--log", request.log});
+    if (!request.loss_plot.empty()) outputs.push_back({"--loss-plot", request.loss_plot});
+    if (request.sample_every)
+        outputs.push_back(
+            {"--panels-dir", request.panels_dir + "/reverse_0." + request.panels_format});
     std::vector<ddpm::NamedPath> inputs;
     if (!data_file.empty()) inputs.push_back({"--data", data_file});
     ddpm::check_outputs(outputs, inputs);
@@ -251,23 +254,23 @@ void check_train_outputs(const TrainRequest& rq, const std::string& data_file) {
 // Trains to the end (or to Ctrl-C). Every --sample-every epochs: the loss is printed, the
 // checkpoint saved, and the reverse process sampled and drawn on a second thread from a copy of
 // that epoch's model while training goes on.
-void run_training(ddpm::Checkpoint& ck, const ddpm::Tensor& data, const std::vector<int>& labels,
-                  const TrainRequest& rq) {
-    ddpm::Trainer& tr = ck.trainer;
+void run_training(ddpm::Checkpoint& checkpoint, const ddpm::Tensor& data,
+                  const std::vector<int>& labels, const TrainRequest& request) {
+    ddpm::Trainer& tr = checkpoint.trainer;
     ddpm::Progress progress;
     ddpm::Rng sample_rng(tr.seed, /*stream=*/0x5a3b1e);  // never disturbs training's stream
     ddpm::Background sampling;
     auto on_epoch = [&](const ddpm::EpochReport& r) {
         progress.update(r);
-        if (!rq.sample_every || (r.epoch % rq.sample_every != 0 && r.epoch != r.epochs))
+        if (!request.sample_every || (r.epoch % request.sample_every != 0 && r.epoch != r.epochs))
             return true;
         progress.finish();
         std::printf("epoch %d: loss %.4f (last batch)  mean %.4f\n", r.epoch, r.last_loss,
                     r.mean_loss);
-        const std::string panels =
-            rq.panels_dir + "/reverse_" + std::to_string(r.epoch) + "." + rq.panels_format;
+        const std::string panels = request.panels_dir + "/reverse_" + std::to_string(r.epoch) +
+                                   "." + request.panels_format;
         const std::string title = "reverse process p_\\theta, epoch " + std::to_string(r.epoch);
-        sampling.run([model = tr.model, objective = tr.cfg.objective, n = ck.run.dataset_n,
+        sampling.run([model = tr.model, objective = tr.cfg.objective, n = checkpoint.run.dataset_n,
                       sched = tr.sched, &sample_rng, panels, title] {
             const ddpm::Denoiser d{&model, objective};  // unconditional, the default sampler
             const ddpm::Tensor x_T = ddpm::randn(n, model.config().dim, sample_rng);
@@ -276,7 +279,8 @@ void run_training(ddpm::Checkpoint& ck, const ddpm::Tensor& data, const std::vec
             const ddpm::Tensor seq = ddpm::sample(d, x_T, sched, sample_rng, how);
             ddpm::save_figure(ddpm::reverse_panels(seq, title), panels);
         });
-        ddpm::save_checkpoint(tr, ck.run, rq.out);  // a long run keeps its latest state on disk
+        ddpm::save_checkpoint(tr, checkpoint.run,
+                              request.out);  // a long run keeps its latest state on disk
         return true;
     };
     std::signal(SIGINT, on_stop_signal);
@@ -287,23 +291,23 @@ void run_training(ddpm::Checkpoint& ck, const ddpm::Tensor& data, const std::vec
     } catch (const ddpm::Error&) {
         progress.finish();
         std::fprintf(stderr, "ddpm train: the last good checkpoint, if any, is %s\n",
-                     rq.out.c_str());
+                     request.out.c_str());
         throw;
     }
     progress.finish();
 }
 
-void write_train_outputs(const ddpm::Checkpoint& ck, const TrainRequest& rq) {
-    const ddpm::Trainer& tr = ck.trainer;
-    ddpm::save_checkpoint(tr, ck.run, rq.out);
-    if (!rq.log.empty()) {
+void write_train_outputs(const ddpm::Checkpoint& checkpoint, const TrainRequest& request) {
+    const ddpm::Trainer& tr = checkpoint.trainer;
+    ddpm::save_checkpoint(tr, checkpoint.run, request.out);
+    if (!request.log.empty()) {
         std::string csv = "epoch,mean_loss\n";
         for (size_t i = 0; i < tr.epoch_loss.size(); ++i)
             csv += std::to_string(i + 1) + "," + std::to_string(tr.epoch_loss[i]) + "\n";
-        ddpm::write_file_atomic(rq.log, csv);
+        ddpm::write_file_atomic(request.log, csv);
     }
-    if (!rq.loss_plot.empty() && !tr.epoch_loss.empty())
-        ddpm::save_figure(ddpm::loss_chart(tr.epoch_loss), rq.loss_plot);
+    if (!request.loss_plot.empty() && !tr.epoch_loss.empty())
+        ddpm::save_figure(ddpm::loss_chart(tr.epoch_loss), request.loss_plot);
 }
 
 }  // namespace
@@ -311,37 +315,37 @@ void write_train_outputs(const ddpm::Checkpoint& ck, const TrainRequest& rq) {
 int train(int argc, char** argv) {
     cli::Args args(argc, argv, 2, kTrain);
     if (args.help(kTrain)) return 0;  // --help: printed from the table
-    const TrainRequest rq = parse_train_flags(args);
-    ddpm::Checkpoint ck = start_or_resume(rq);
-    const ddpm::Trainer& tr = ck.trainer;
+    const TrainRequest request = parse_train_flags(args);
+    ddpm::Checkpoint checkpoint = start_or_resume(request);
+    const ddpm::Trainer& tr = checkpoint.trainer;
     std::vector<int> labels;
-    const ddpm::Tensor data = training_data(ck, rq.resume, &labels);
-    check_train_outputs(rq, data_file_of(ck.run));
+    const ddpm::Tensor data = training_data(checkpoint, request.resume, &labels);
+    check_train_outputs(request, data_file_of(checkpoint.run));
     const std::string classes = tr.model_cfg.num_classes > 0
                                     ? ", " + std::to_string(tr.model_cfg.num_classes) + " classes"
                                     : "";
-    if (rq.resume.empty())
+    if (request.resume.empty())
         std::printf(
             "training %zu parameters on %s (%d points%s), %d epochs, schedule %s, objective %s, "
             "seed %llu\n",
-            tr.model.num_params(), ck.run.dataset.c_str(), ck.run.dataset_n, classes.c_str(),
-            tr.cfg.epochs, tr.sched.name.c_str(), ddpm::objective_name(tr.cfg.objective),
-            static_cast<unsigned long long>(tr.seed));
+            tr.model.num_params(), checkpoint.run.dataset.c_str(), checkpoint.run.dataset_n,
+            classes.c_str(), tr.cfg.epochs, tr.sched.name.c_str(),
+            ddpm::objective_name(tr.cfg.objective), static_cast<unsigned long long>(tr.seed));
     else
-        std::printf("resuming %s after %d epochs (step %ld), of %d\n", rq.resume.c_str(), tr.epoch,
-                    static_cast<long>(tr.adam.t), tr.cfg.epochs);
-    run_training(ck, data, labels, rq);
-    write_train_outputs(ck, rq);
+        std::printf("resuming %s after %d epochs (step %ld), of %d\n", request.resume.c_str(),
+                    tr.epoch, static_cast<long>(tr.adam.t), tr.cfg.epochs);
+    run_training(checkpoint, data, labels, request);
+    write_train_outputs(checkpoint, request);
     if (g_interrupted) {
         std::printf(
             "interrupted at epoch %d, step %ld: saved %s; continue with\n"
             "  ddpm train --resume %s --out %s --epochs %d\n",
-            tr.epoch + 1, static_cast<long>(tr.adam.t), rq.out.c_str(), rq.out.c_str(),
-            rq.out.c_str(), tr.cfg.epochs);
+            tr.epoch + 1, static_cast<long>(tr.adam.t), request.out.c_str(), request.out.c_str(),
+            request.out.c_str(), tr.cfg.epochs);
         return 128 + g_signal.load();
     }
     std::printf("final mean loss %.4f; wrote %s\n",
-                tr.epoch_loss.empty() ? 0.0f : tr.epoch_loss.back(), rq.out.c_str());
+                tr.epoch_loss.empty() ? 0.0f : tr.epoch_loss.back(), request.out.c_str());
     return 0;
 }
 
