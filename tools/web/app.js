@@ -108,12 +108,16 @@ function view() {
            label: Number($("label").value), guidance: Number($("guidance").value) };
 }
 
+// The page's longest run, declared once: the epochs box's limit, its check and its message. (lib
+// takes up to 10,000,000; a browser tab should not be asked for hours.)
+const MAX_EPOCHS = 20000;
+
 // Start a run; `paused` (the Step button) starts it without training, for Step to go on.
 function start(paused) {
   const s = settings();
   s.paused = paused === true;
-  if (!(s.epochs >= 1 && s.epochs <= 20000 && Number.isInteger(s.epochs)))
-    return fail(say("badEpochs"));
+  if (!(s.epochs >= 1 && s.epochs <= MAX_EPOCHS && Number.isInteger(s.epochs)))
+    return fail(say("badEpochs", MAX_EPOCHS));
   if (!(s.seed >= 0 && s.seed <= 2147483647 && Number.isInteger(s.seed)))
     return fail(say("badSeed"));
   if ($("model").value === "classes" && !s.classes)
@@ -222,13 +226,15 @@ function preview() {
 }
 
 // The learner's spray of points: a few around the pointer for every move while pressed, uniform
-// in a disc of radius SPRAY (tools/web/api.cpp's kSprayRadius, which scores a drawing).
+// in a disc of radius SPRAY (tools/web/api.cpp's kSprayRadius, which scores a drawing), up to
+// MAX_DRAWN points.
 const SPRAY = 0.03;
+const MAX_DRAWN = 20000;
 function drawAt(e) {
   if ($("dataset").value !== "drawn" || run.points) return;
   const c = $("data-canvas"), box = c.getBoundingClientRect();
   const [x, y] = toPlane(DRAW_VIEW, box.width, e.clientX - box.left, e.clientY - box.top);
-  for (let k = 0; k < 4 && drawn.length < 2 * 20000; ++k) {
+  for (let k = 0; k < 4 && drawn.length < 2 * MAX_DRAWN; ++k) {
     const a = Math.random() * 2 * Math.PI, r = SPRAY * Math.sqrt(Math.random());
     drawn.push(x + r * Math.cos(a), y + r * Math.sin(a));
   }
@@ -480,4 +486,5 @@ $("data-canvas").onpointerdown = (e) => {
 $("data-canvas").onpointermove = (e) => { if (pressed) drawAt(e); };
 window.addEventListener("pointerup", () => { pressed = false; });
 window.addEventListener("pointercancel", () => { pressed = false; });
+$("epochs").max = MAX_EPOCHS;
 applyLanguage(lang);
