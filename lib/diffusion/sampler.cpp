@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "core/error.h"
 #include "diffusion/flow.h"
@@ -15,6 +16,21 @@ const std::vector<std::string>& sampler_names() {
     return names;
 }
 
+namespace {
+
+// The kinds by name. "notebook" and "algorithm2" are the ddpm kind with its two named settings.
+struct KindName {
+    const char* name;
+    Sampler::Kind kind;
+};
+const KindName kKinds[] = {{"ddpm", Sampler::Kind::ddpm},
+                           {"ddim", Sampler::Kind::ddim},
+                           {"ode", Sampler::Kind::ode},
+                           {"euler", Sampler::Kind::euler},
+                           {"heun", Sampler::Kind::heun}};
+
+}  // namespace
+
 Sampler parse_sampler(const std::string& name) {
     // A kind's name, then for the deterministic ones an optional count of steps ("algorithm2"'s
     // 2 is part of its name).
@@ -24,21 +40,15 @@ Sampler parse_sampler(const std::string& name) {
         while (digits > 0 && std::isdigit(static_cast<unsigned char>(name[digits - 1]))) --digits;
     const std::string kind = name.substr(0, digits), count = name.substr(digits);
     Sampler s;
-    if (kind == "notebook" || kind == "ddpm") {
-        s.ddpm = SamplerOptions::notebook();
-    } else if (kind == "algorithm2") {
+    if (kind == "algorithm2") {
         s.ddpm = SamplerOptions::algorithm2();
-    } else if (kind == "ddim") {
-        s.kind = Sampler::Kind::ddim;
-    } else if (kind == "ode") {
-        s.kind = Sampler::Kind::ode;
-    } else if (kind == "euler") {
-        s.kind = Sampler::Kind::euler;
-    } else if (kind == "heun") {
-        s.kind = Sampler::Kind::heun;
-    } else {
-        throw UsageError("sampler \"" + name +
-                         "\": use notebook, algorithm2, ddpm, ddim, ode, euler or heun");
+    } else if (kind != "notebook") {  // the default Sampler is the notebook's
+        const KindName* k = std::find_if(std::begin(kKinds), std::end(kKinds),
+                                         [&](const KindName& kn) { return kind == kn.name; });
+        if (k == std::end(kKinds))
+            throw UsageError("sampler \"" + name +
+                             "\": use notebook, algorithm2, ddpm, ddim, ode, euler or heun");
+        s.kind = k->kind;
     }
     if (!count.empty()) {
         if (s.kind == Sampler::Kind::ddpm)
@@ -54,18 +64,9 @@ Sampler parse_sampler(const std::string& name) {
 }
 
 std::string sampler_name(const Sampler& s) {
-    const std::string steps = s.steps > 0 ? std::to_string(s.steps) : "";
-    switch (s.kind) {
-        case Sampler::Kind::ddim:
-            return "ddim" + steps;
-        case Sampler::Kind::ode:
-            return "ode" + steps;
-        case Sampler::Kind::euler:
-            return "euler" + steps;
-        case Sampler::Kind::heun:
-            return "heun" + steps;
-        case Sampler::Kind::ddpm:
-            break;
+    if (s.kind != Sampler::Kind::ddpm) {
+        for (const KindName& k : kKinds)
+            if (k.kind == s.kind) return k.name + (s.steps > 0 ? std::to_string(s.steps) : "");
     }
     const bool posterior = s.ddpm.variance == SamplerOptions::Variance::posterior;
     if (!posterior && s.ddpm.noise_at_last_step) return "notebook";

@@ -65,15 +65,18 @@ ddpm::Sampler sampler_of(const SampleRequest& request) {
     return s;
 }
 
-int steps_of(const SampleRequest& request, const ddpm::Schedule& sched) {
+ddpm::Sampler checked_sampler(const SampleRequest& request, const ddpm::Schedule& sched) {
     const ddpm::Sampler s = sampler_of(request);
-    const int S = ddpm::sampler_steps(s, sched.num_steps);
     const bool on_the_grid =  // DDIM's subsequence of T
         s.kind == ddpm::Sampler::Kind::ddim || s.kind == ddpm::Sampler::Kind::ode;
-    if (on_the_grid && S > sched.num_steps)
+    if (on_the_grid && ddpm::sampler_steps(s, sched.num_steps) > sched.num_steps)
         throw ddpm::UsageError("--sample-steps: the model has only " +
                                std::to_string(sched.num_steps) + " steps");
-    return S;
+    return s;
+}
+
+int steps_of(const SampleRequest& request, const ddpm::Schedule& sched) {
+    return ddpm::sampler_steps(checked_sampler(request, sched), sched.num_steps);
 }
 
 ddpm::Prior sampling_prior(const std::string& prior, const ddpm::SamplingModel& loaded) {
@@ -154,8 +157,7 @@ ddpm::Tensor draw_trajectory(const SampleRequest& request, const ddpm::SamplingM
     const ddpm::Tensor x_T =
         ddpm::sample_prior(sampling_prior(request.prior, loaded), request.n, rng);
     const ddpm::Denoiser d{&model, loaded.objective, request.label, request.guidance};
-    steps_of(request, sched);  // --sample-steps within the model's
-    return ddpm::sample(d, x_T, sched, rng, sampler_of(request));
+    return ddpm::sample(d, x_T, sched, rng, checked_sampler(request, sched));
 }
 
 std::string sampler_text(const SampleRequest& request) {

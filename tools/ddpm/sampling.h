@@ -47,6 +47,10 @@ std::string parse_sampler_flag(cli::Args& args);
 // The sampler request names, with the ddpm sampler's settings and the steps from their own flags.
 ddpm::Sampler sampler_of(const SampleRequest& request);
 
+// sampler_of, with DDIM's and the ODE's steps checked against the model's T (a UsageError naming
+// --sample-steps).
+ddpm::Sampler checked_sampler(const SampleRequest& request, const ddpm::Schedule& sched);
+
 // The steps request's sampler takes: --sample-steps (or the count in its name) if given, else one
 // budget for all of them, T network calls (ddpm::sampler_steps).
 int steps_of(const SampleRequest& request, const ddpm::Schedule& sched);
