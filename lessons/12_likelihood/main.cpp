@@ -285,10 +285,9 @@ void heun_by_hand(ddpm::MLPDiffusion model, const ddpm::Schedule& sched, lesson:
     const double a_top = std::sqrt(static_cast<double>(sched.alphas_prod[t_at[S]]));
     std::vector<double> y(2 * n), log_p(n);
     for (int i = 0; i < 2 * n; ++i) y[i] = x_T[i] / a_top;
-    for (int p = 0; p < n; ++p) {
-        const double r2 = x_T.at(p, 0) * x_T.at(p, 0) + x_T.at(p, 1) * x_T.at(p, 1);
-        log_p[p] = -0.5 * r2 - std::log(2 * M_PI) + 2 * std::log(a_top);
-    }
+    for (int p = 0; p < n; ++p)
+        log_p[p] = ddpm::prior_log_density(ddpm::standard_prior(), x_T.at(p, 0), x_T.at(p, 1)) +
+                   2 * std::log(a_top);
     std::vector<double> f0, A, f1, B, ahead(2 * n);
     ddpm::Tensor x_0({n, 2});
     for (int k = S; k >= 1; --k) {

@@ -133,12 +133,10 @@ ddpm::Trainer train_model(ddpm::Objective objective, int epochs) {
 void flow_steps_by_hand(ddpm::MLPDiffusion model, const ddpm::Tensor& x_1, lesson::Checks& check) {
     const int n = 256, S = 5, T = model.config().num_steps;
     const ddpm::Tensor start = x_1.slice(0, n);
-    std::vector<float> tau(S + 1);
-    for (int i = 0; i <= S; ++i)
-        tau[i] = static_cast<float>(std::pow(1.0 - static_cast<double>(i) / S, 2.0));  // (1-i/S)^2
+    const std::vector<float> tau = ddpm::flow_times(S, 2.0f);  // tau_i = (1 - i/S)^2
     // v_theta(x, tau) at n points
     auto velocity = [&](float* v, const float* x, float at) {
-        const std::vector<float> s(n, at * static_cast<float>(T - 1));  // position s = tau (T - 1)
+        const std::vector<float> s(n, ddpm::flow_position(at, T));  // s = tau (T - 1)
         ddpm::Conditioning time;
         time.s = s.data();
         model.forward(v, x, time, n);
