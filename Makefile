@@ -23,9 +23,11 @@
 #   B=build/clang        another build folder
 #   DOCTEST_INC=DIR      folder holding doctest/doctest.h        (default /usr/include)
 #   STB_INC=DIR          folder holding stb/stb_image_write.h    (default /usr/include)
+#   ZLIB_INC=DIR         folder holding zlib.h (gzip, for the data sets' files; default /usr/include)
 
 DOCTEST_INC ?= /usr/include
 STB_INC     ?= /usr/include
+ZLIB_INC    ?= /usr/include
 
 # A sanitizer's instrumentation keeps clang's vectorizer from the loops marked `omp simd`, and clang
 # warns that it could not vectorize them; in a sanitized build that is expected, so it stays quiet.
@@ -62,7 +64,7 @@ CXXFLAGS ?=
 CXXFLAGS += -std=c++17 $(OPT) -fopenmp-simd -Wall -Wextra -MMD -MP -Ilib \
             $(foreach d,$(sort $(DOCTEST_INC) $(STB_INC)),$(call inc,$(d)))
 LDFLAGS  += $(OPT)
-LDLIBS   += -lpthread
+LDLIBS   += -lpthread -lz
 
 LIB_SRC   := $(sort $(wildcard lib/*/*.cpp))
 LIB_OBJ   := $(LIB_SRC:%.cpp=$(B)/obj/%.o)
@@ -79,7 +81,7 @@ TEST_BIN  := $(B)/tests/run_tests
 
 # The third-party headers, from packages (never copied into the repo).
 HEADERS := $(DOCTEST_INC)/doctest/doctest.h $(STB_INC)/stb/stb_image_write.h \
-           $(STB_INC)/stb/stb_truetype.h $(STB_INC)/stb/stb_image.h
+           $(STB_INC)/stb/stb_truetype.h $(STB_INC)/stb/stb_image.h $(ZLIB_INC)/zlib.h
 # The figures' font (render/font.h): DejaVu Sans from the system, or DDPM_FONT; and xmllint, with
 # which the tests check the SVG files.
 FONT_FILES := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/TTF/DejaVuSans.ttf \
@@ -93,7 +95,7 @@ DEPS     = $(if $(MISSING),deps)
 # Keep object files (make would delete intermediates of pattern rules and rebuild them).
 .SECONDARY:
 
-.PHONY: all lib lessons tools tests test demo bench deps clean format format-check fuzz \
+.PHONY: all lib lessons tools tests test demo bench deps data data-if-possible clean format format-check fuzz \
         exercise exercises hint grade reset watch pristine-ids experiments web web-deps bench-web
 all: lib lessons tools tests
 
@@ -212,8 +214,17 @@ pristine-ids:
 # The README's test command: unit tests, then every lesson's quick self-check, then one
 # closing line "N passed, N failed".
 test: $(TEST_BIN) $(LESSON_BIN) $(TOOL_BIN) $(EXERCISES:%=$(B)/exercises/%.pristine) \
-      $(EXERCISES:%=$(B)/exercises/%.solution)
+      $(EXERCISES:%=$(B)/exercises/%.solution) data-if-possible
 	@EXERCISES="$(EXERCISES)" WEB_TEST=$(if $(filter build,$(B)),1,0) sh tests/run_all.sh $(B) $(LESSONS)
+
+# The pictures' data (lessons 15 and 16): Debian's dataset-fashion-mnist, installed when make can
+# (as root), named otherwise. `make test` tries, and runs the picture tests when the data is there
+# (it says "skipped" otherwise); the lessons that need it stop at `data` with the package's name.
+FASHION_MNIST := $(or $(DDPM_FASHION_MNIST),/usr/share/datasets/fashion-mnist)
+data:
+	@[ -f $(FASHION_MNIST)/train-images-idx3-ubyte.gz ] || sh tools/install-deps.sh dataset-fashion-mnist
+data-if-possible:
+	@[ -f $(FASHION_MNIST)/train-images-idx3-ubyte.gz ] || sh tools/install-deps.sh dataset-fashion-mnist || true
 
 # The README's main job.
 demo: $(LESSON_BIN) $(TOOL_BIN)
@@ -259,13 +270,13 @@ bench-web: build/wasm/ddpm.js $(B)/ddpm
 	@command -v chromium >/dev/null || sh tools/install-deps.sh chromium
 	@python3 tools/web/bench-web.py $(B)
 
-# Fuzzing: clang's libFuzzer on the four readers of outside files. Each target runs for
+# Fuzzing: clang's libFuzzer on the five readers of outside files. Each target runs for
 # FUZZ_SECONDS, starting from the corpus in tests/corpus/ (new inputs go to build/fuzz/corpus/).
 FUZZ_SECONDS ?= 20
 FUZZ_CXX     ?= clang++
 FUZZ_FLAGS   := -std=c++17 -O1 -g -fopenmp-simd -Wall -Wextra -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=all -Wno-pass-failed -Ilib -MMD -MP
-FUZZ_TARGETS := npy csv checkpoint safetensors
+FUZZ_TARGETS := npy csv checkpoint safetensors idx
 FUZZ_OBJ     := $(LIB_SRC:%.cpp=build/fuzz/obj/%.o)
 
 build/fuzz/obj/%.o: %.cpp | $(DEPS)
@@ -273,7 +284,7 @@ build/fuzz/obj/%.o: %.cpp | $(DEPS)
 	$(FUZZ_CXX) $(FUZZ_FLAGS) -c $< -o $@
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_reader.cpp $(FUZZ_OBJ)
-	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer -DFUZZ_$(shell echo $* | tr a-z A-Z) $^ -o $@
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer -DFUZZ_$(shell echo $* | tr a-z A-Z) $^ -lz -o $@
 
 fuzz:
 	@command -v $(FUZZ_CXX) >/dev/null || { echo "make fuzz needs clang++ (Debian: apt-get install clang libclang-rt-dev)"; exit 1; }

@@ -1,5 +1,5 @@
-// The corpus of tests/corpus/: inputs for the three readers of outside files (.npy, CSV,
-// checkpoints), also the seeds of `make fuzz`. Each good_* file must load; each bad_* file must be
+// The corpus of tests/corpus/: inputs for the readers of outside files (.npy, CSV, checkpoints,
+// safetensors, IDX), also the seeds of `make fuzz`. Each good_* file must load; each bad_* file must be
 // refused with a ddpm::Error that names the file: never a crash, another exception, or a huge
 // allocation. (Run under `make test SANITIZE=1`, a stray read would also be caught.)
 #include <doctest/doctest.h>
@@ -15,6 +15,7 @@
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
 #include "io/csv.h"
+#include "io/idx.h"
 #include "io/npy.h"
 #include "io/weights.h"
 
@@ -61,4 +62,8 @@ TEST_CASE(
     run_corpus("safetensors", [](const std::string& f) {
         ddpm::load_sampling_model(f, "", ddpm::ImportSettings{});
     });
+}
+
+TEST_CASE("the IDX corpus: good files load, bad ones are refused with a message") {
+    run_corpus("idx", [](const std::string& f) { ddpm::read_idx(f); });
 }

@@ -78,14 +78,21 @@ double mmd2(const Tensor& a, const Tensor& b, const std::vector<double>& bandwid
 }
 
 // For each point of x, the squared distance to its k-th nearest other point of x.
+// Squared Euclidean distance between row i of a and row j of b, over their d columns.
+static double distance2(const Tensor& a, int i, const Tensor& b, int j) {
+    double sum = 0;
+    for (int c = 0; c < a.dim(1); ++c) {
+        const double diff = a.at(i, c) - b.at(j, c);  // the difference in float, as before
+        sum += diff * diff;
+    }
+    return sum;
+}
+
 static std::vector<double> kth_neighbour_radius2(const Tensor& x, int k) {
     const int n = x.dim(0);
     std::vector<double> r(n), d(n);
     for (int i = 0; i < n; ++i) {
-        for (int j = 0; j < n; ++j) {
-            double dx = x.at(i, 0) - x.at(j, 0), dy = x.at(i, 1) - x.at(j, 1);
-            d[j] = dx * dx + dy * dy;
-        }
+        for (int j = 0; j < n; ++j) d[j] = distance2(x, i, x, j);
         d[i] = INFINITY;  // not its own neighbour
         std::nth_element(d.begin(), d.begin() + (k - 1), d.end());
         r[i] = d[k - 1];
@@ -98,8 +105,7 @@ static double coverage(const Tensor& query, const Tensor& ref, const std::vector
     int inside = 0;
     for (int i = 0; i < query.dim(0); ++i)
         for (int j = 0; j < ref.dim(0); ++j) {
-            double dx = query.at(i, 0) - ref.at(j, 0), dy = query.at(i, 1) - ref.at(j, 1);
-            if (dx * dx + dy * dy <= r2[j]) {
+            if (distance2(query, i, ref, j) <= r2[j]) {
                 ++inside;
                 break;
             }
@@ -108,8 +114,12 @@ static double coverage(const Tensor& query, const Tensor& ref, const std::vector
 }
 
 PrecisionRecall knn_precision_recall(const Tensor& generated, const Tensor& real, int k) {
-    check_points(generated, "knn_precision_recall");
-    check_points(real, "knn_precision_recall");
+    if (generated.ndim() != 2 || real.ndim() != 2 || generated.dim(1) != real.dim(1) ||
+        generated.dim(1) < 1)
+        throw Error("knn_precision_recall: expected two sets (n, d) and (m, d), got " +
+                    generated.shape_str() + " and " + real.shape_str());
+    if (!all_finite(generated) || !all_finite(real))
+        throw Error("knn_precision_recall: points contain NaN or infinity");
     if (k < 1 || generated.dim(0) <= k || real.dim(0) <= k)
         throw Error("knn_precision_recall: each set needs more than k = " + std::to_string(k) +
                     " points");

@@ -30,6 +30,7 @@ double mmd2(const Tensor& a, const Tensor& b, const std::vector<double>& bandwid
 struct PrecisionRecall {
     double precision = 0, recall = 0;
 };
+// generated (n, d), real (m, d): points of any dimension d (pictures' features: lesson 15).
 PrecisionRecall knn_precision_recall(const Tensor& generated, const Tensor& real, int k = 5);
 
 struct Quality {

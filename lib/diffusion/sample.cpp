@@ -33,6 +33,23 @@ static void p_step_with(float* x, const float* eps, int n_values, int t, const S
     const float scale = 1.0f / std::sqrt(1.0f - sched.betas[t]);
     const float sigma = std::sqrt(reverse_variance(t, sched, opt));
     const bool noise = t > 0 || opt.noise_at_last_step;
+    if (opt.clip_x0 > 0.0f) {
+        // Eq. 7's two coefficients, of x_0 and of x_t, in double and rounded once
+        const double abar = sched.alphas_prod[t], abar_prev = sched.alphas_prod_p[t];
+        const float c_x0 = static_cast<float>(std::sqrt(abar_prev) * sched.betas[t] / (1 - abar));
+        const float c_xt =
+            static_cast<float>(std::sqrt(sched.alphas[t]) * (1 - abar_prev) / (1 - abar));
+        const float c = opt.clip_x0;
+        for (int i = 0; i < n_values; ++i) {
+            // x_0 = (x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t), Eq. 4 solved, then clipped
+            const float x0 =
+                (x[i] - sched.one_minus_alphas_bar_sqrt[t] * eps[i]) / sched.alphas_bar_sqrt[t];
+            const float x0_clipped = std::min(c, std::max(-c, x0));
+            const float mean = c_x0 * x0_clipped + c_xt * x[i];  // mu~_t(x_t, x_0), Eq. 7
+            x[i] = noise ? mean + sigma * z(i) : mean;
+        }
+        return;
+    }
     for (int i = 0; i < n_values; ++i) {
         const float mean = scale * (x[i] - coeff * eps[i]);  // mu_theta(x_t, t), Eq. 11
         x[i] = noise ? mean + sigma * z(i) : mean;           // x_{t-1}, Algorithm 2 line 4

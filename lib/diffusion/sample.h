@@ -19,6 +19,12 @@ struct SamplerOptions {
     enum class Variance { beta, posterior } variance = Variance::beta;
     // Add noise at the last step (t = 0)? The notebook does (its quirk 6); Algorithm 2 does not.
     bool noise_at_last_step = true;
+    // Clip the estimate of x_0? 0 (the notebook's, and for points) keeps Eq. 11 as written. c > 0
+    // (pictures, lesson 15: 1, the data's range) estimates x_0 from eps (Eq. 4 solved for x_0),
+    // clips it to [-c, c] and takes the posterior's mean (Eq. 7) from it: the same step as Eq. 11
+    // wherever nothing is clipped, but a step that never leaves the data's range for long, so an
+    // error of the network's cannot grow from step to step. (DDPM's own code does this.)
+    float clip_x0 = 0.0f;
 
     // The two the course names: the notebook's (sigma^2 = beta_t, noise at every step: the
     // defaults) and DDPM's Algorithm 2 as written (sigma^2 = beta~_t, no noise at t = 0).

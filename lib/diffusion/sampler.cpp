@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <iterator>
 
 #include "core/error.h"
@@ -69,10 +70,15 @@ std::string sampler_name(const Sampler& s) {
             if (k.kind == s.kind) return k.name + (s.steps > 0 ? std::to_string(s.steps) : "");
     }
     const bool posterior = s.ddpm.variance == SamplerOptions::Variance::posterior;
-    if (!posterior && s.ddpm.noise_at_last_step) return "notebook";
-    if (posterior && !s.ddpm.noise_at_last_step) return "algorithm2";
+    const bool clipped = s.ddpm.clip_x0 > 0.0f;
+    if (!posterior && s.ddpm.noise_at_last_step && !clipped) return "notebook";
+    if (posterior && !s.ddpm.noise_at_last_step && !clipped) return "algorithm2";
+    char clip[64] = "";
+    if (clipped)
+        std::snprintf(clip, sizeof clip, ", x_0 clipped to [-%g, %g]", s.ddpm.clip_x0,
+                      s.ddpm.clip_x0);
     return std::string("ddpm, ") + (posterior ? "posterior" : "beta") +
-           " variance, last-step noise " + (s.ddpm.noise_at_last_step ? "on" : "off");
+           " variance, last-step noise " + (s.ddpm.noise_at_last_step ? "on" : "off") + clip;
 }
 
 bool is_flow_sampler(const Sampler& s) {

@@ -87,6 +87,8 @@ std::string checkpoint_bytes(const Trainer& tr, const RunInfo& run) {
     p.put<int32_t>(static_cast<int32_t>(m.embedding));
     p.put<int32_t>(m.fourier);
     p.put<int32_t>(m.num_classes);
+    p.put<int32_t>(m.skip ? 1 : 0);
+    p.put<int32_t>(m.norm ? 1 : 0);
     p.put<int32_t>(tr.cfg.epochs);
     p.put<int32_t>(tr.cfg.batch);
     p.put<float>(tr.cfg.lr);
@@ -166,6 +168,17 @@ static Trainer read_trainer_settings(Reader& r, uint32_t version) {
     m.embedding = static_cast<ModelConfig::Embedding>(r.get<int32_t>());  // validate() checks it
     m.fourier = r.get<int32_t>();
     if (version >= 6) m.num_classes = r.get<int32_t>();
+    if (version >= 7) {
+        auto flag = [&r](const char* what) {
+            const int32_t v = r.get<int32_t>();
+            if (v != 0 && v != 1)
+                throw Error(r.name + ": bad configuration in checkpoint (" + what + " is " +
+                            std::to_string(v) + ", not 0 or 1)");
+            return v == 1;
+        };
+        m.skip = flag("skip");
+        m.norm = flag("norm");
+    }
     TrainConfig c;
     c.epochs = r.get<int32_t>();
     c.batch = r.get<int32_t>();

@@ -39,8 +39,9 @@ struct Checkpoint {
 };
 
 // 2 normalisation, 3 embedding, 4 recipe, 5 fourier, 6 classes, objective, label dropout and
-// guidance. Version 5 files still load (as eps models without classes).
-constexpr uint32_t kCheckpointVersion = 6;
+// guidance, 7 the input-to-output skip and the layer norm. Versions 5 and 6 still load (5 as eps models without
+// classes; both without a skip).
+constexpr uint32_t kCheckpointVersion = 7;
 constexpr uint32_t kOldestCheckpointVersion = 5;
 
 // Writes the trainer's whole state and the run's description (atomically: temp file, then

@@ -18,14 +18,16 @@ uint64_t parameter_count(const ModelConfig& cfg) {
     if (cfg.embedding == ModelConfig::Embedding::learned)
         n += depth * static_cast<uint64_t>(cfg.num_steps) * H;  // a table per block
     if (cfg.num_classes > 0) n += depth * static_cast<uint64_t>(cfg.num_classes + 1) * H;
+    if (cfg.skip) n += dim * in;  // the input-to-output skip
     return n;
 }
 
 uint64_t training_bytes(const ModelConfig& m, const TrainConfig& c) {
     const uint64_t params = parameter_count(m);
     const uint64_t B = static_cast<uint64_t>(c.batch);
-    const uint64_t activations = B * static_cast<uint64_t>(m.depth) * m.hidden * 3 +  // h, dh, da
-                                 B * static_cast<uint64_t>(m.input_width()) + B * m.dim * 4;
+    const uint64_t activations =
+        B * static_cast<uint64_t>(m.depth) * m.hidden * 4 +  // h, dh, da, the norm's
+        B * static_cast<uint64_t>(m.input_width()) + B * m.dim * 5;
     return 4 * (params * 5 + activations);
 }
 

@@ -47,6 +47,8 @@ Metadata run_metadata(const Checkpoint& ck, const std::string& weights) {
         {"embedding", learned ? "learned" : "sinusoidal"},
         {"fourier", std::to_string(m.fourier)},
         {"classes", std::to_string(m.num_classes)},
+        {"skip", m.skip ? "1" : "0"},
+        {"norm", m.norm ? "1" : "0"},
         {"objective", objective_name(tr.cfg.objective)},
         {"guidance", exact_text(ck.run.guidance)},
         {"schedule", tr.sched.name},
@@ -115,6 +117,8 @@ ModelConfig config_from_metadata(const MetaReader& meta) {
     m.dim = meta.integer("dim", 2, 2);
     m.fourier = meta.integer("fourier", 0, 16);
     m.num_classes = meta.file.meta("classes") ? meta.integer("classes", 0, 1000) : 0;
+    m.skip = meta.file.meta("skip") ? meta.integer("skip", 0, 1) == 1 : false;
+    m.norm = meta.file.meta("norm") ? meta.integer("norm", 0, 1) == 1 : false;
     const std::string& embedding = meta.text("embedding");
     if (embedding != "learned" && embedding != "sinusoidal")
         throw Error(meta.name + ": metadata 'embedding' is '" + embedding +

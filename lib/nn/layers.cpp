@@ -115,6 +115,37 @@ void relu_backward(T* din, const T* dout, const T* out, int N) {
 }
 
 template <typename T>
+void layer_norm_forward(T* out, T* rstd, const T* in, int B, int C) {
+    for (int b = 0; b < B; ++b) {
+        const T* x = in + static_cast<size_t>(b) * C;
+        T* y = out + static_cast<size_t>(b) * C;
+        double sum = 0, sum2 = 0;  // the row's moments in double: C may be large
+        for (int c = 0; c < C; ++c) sum += x[c];
+        const double mean = sum / C;
+        for (int c = 0; c < C; ++c) sum2 += (x[c] - mean) * (x[c] - mean);
+        const T r = static_cast<T>(1.0 / std::sqrt(sum2 / C + 1e-5));
+        rstd[b] = r;
+        for (int c = 0; c < C; ++c) y[c] = (x[c] - static_cast<T>(mean)) * r;
+    }
+}
+
+template <typename T>
+void layer_norm_backward(T* din, const T* dout, const T* out, const T* rstd, int B, int C) {
+    for (int b = 0; b < B; ++b) {
+        const T* g = dout + static_cast<size_t>(b) * C;
+        const T* y = out + static_cast<size_t>(b) * C;
+        double g_sum = 0, gy_sum = 0;
+        for (int c = 0; c < C; ++c) {
+            g_sum += g[c];
+            gy_sum += static_cast<double>(g[c]) * y[c];
+        }
+        const T g_mean = static_cast<T>(g_sum / C), gy_mean = static_cast<T>(gy_sum / C);
+        for (int c = 0; c < C; ++c)
+            din[static_cast<size_t>(b) * C + c] += rstd[b] * (g[c] - g_mean - y[c] * gy_mean);
+    }
+}
+
+template <typename T>
 T mse_forward(const T* pred, const T* target, int N) {
     double sum = 0;  // in double, so a large batch's mean does not drift
     for (int i = 0; i < N; ++i) {
@@ -130,6 +161,36 @@ void mse_backward(T* dpred, const T* pred, const T* target, int N) {
     for (int i = 0; i < N; ++i) dpred[i] += scale * (pred[i] - target[i]);
 }
 
+template <typename T>
+T softmax_cross_entropy_forward(T* probs, const T* logits, const int* labels, int B, int K) {
+    double sum = 0;  // in double, as mse's
+    for (int b = 0; b < B; ++b) {
+        const T* z = logits + static_cast<size_t>(b) * K;
+        T* p = probs + static_cast<size_t>(b) * K;
+        // Subtract the largest logit first: exp never overflows, and softmax is unchanged.
+        const T z_max = *std::max_element(z, z + K);
+        T total = T(0);
+        for (int k = 0; k < K; ++k) {
+            p[k] = std::exp(z[k] - z_max);
+            total += p[k];
+        }
+        for (int k = 0; k < K; ++k) p[k] /= total;
+        // -log softmax(z)[label] = log sum exp(z - z_max) - (z[label] - z_max)
+        sum += static_cast<double>(std::log(total)) - (z[labels[b]] - z_max);
+    }
+    return static_cast<T>(sum / B);
+}
+
+template <typename T>
+void softmax_cross_entropy_backward(T* dlogits, const T* probs, const int* labels, int B, int K) {
+    const T scale = T(1) / static_cast<T>(B);
+    for (int b = 0; b < B; ++b)
+        for (int k = 0; k < K; ++k) {
+            const T onehot = k == labels[b] ? T(1) : T(0);
+            dlogits[b * K + k] += scale * (probs[b * K + k] - onehot);
+        }
+}
+
 // The two number types the course uses.
 #define DDPM_INSTANTIATE(T)                                                                    \
     template void linear_forward<T>(T*, const T*, const T*, const T*, int, int, int);          \
@@ -140,8 +201,12 @@ void mse_backward(T* dpred, const T* pred, const T* target, int N) {
     template void embedding_lerp_backward<T>(T*, const T*, const float*, int, int, int);       \
     template void relu_forward<T>(T*, const T*, int);                                          \
     template void relu_backward<T>(T*, const T*, const T*, int);                               \
+    template void layer_norm_forward<T>(T*, T*, const T*, int, int);                           \
+    template void layer_norm_backward<T>(T*, const T*, const T*, const T*, int, int);          \
     template T mse_forward<T>(const T*, const T*, int);                                        \
-    template void mse_backward<T>(T*, const T*, const T*, int);
+    template void mse_backward<T>(T*, const T*, const T*, int);                                \
+    template T softmax_cross_entropy_forward<T>(T*, const T*, const int*, int, int);           \
+    template void softmax_cross_entropy_backward<T>(T*, const T*, const int*, int, int);
 DDPM_INSTANTIATE(float)
 DDPM_INSTANTIATE(double)
 #undef DDPM_INSTANTIATE

@@ -59,6 +59,18 @@ void relu_forward(T* out, const T* in, int N);
 template <typename T>
 void relu_backward(T* din, const T* dout, const T* out, int N);
 
+// layer_norm without a learned scale or shift (PyTorch's F.layer_norm(x, (C,))): each row of
+// in (B, C) moved to mean 0 and scaled to variance 1,
+//   out = (in - mean) / sqrt(var + 1e-5),   var the row's population variance
+// and each row's 1 / sqrt(var + 1e-5) kept in rstd (B,) for the backward.
+template <typename T>
+void layer_norm_forward(T* out, T* rstd, const T* in, int B, int C);
+
+// Backward of layer_norm, given its OUTPUT y and rstd: for each row,
+//   din += rstd * (dout - mean(dout) - y * mean(dout * y))
+template <typename T>
+void layer_norm_backward(T* din, const T* dout, const T* out, const T* rstd, int B, int C);
+
 // mse: the mean over all N values of (pred - target)^2.
 template <typename T>
 T mse_forward(const T* pred, const T* target, int N);
@@ -66,5 +78,16 @@ T mse_forward(const T* pred, const T* target, int N);
 // Backward of mse: dpred += 2 (pred - target) / N.
 template <typename T>
 void mse_backward(T* dpred, const T* pred, const T* target, int N);
+
+// softmax cross-entropy (PyTorch's F.cross_entropy): the mean over B samples of
+//   -log softmax(logits)[label] = log sum_k exp(logits_k) - logits_label
+// Keeps each sample's softmax in probs (B, K) for the backward.
+//   logits (B, K)   labels (B,) in [0, K)   ->   probs (B, K), returns the mean loss
+template <typename T>
+T softmax_cross_entropy_forward(T* probs, const T* logits, const int* labels, int B, int K);
+
+// Backward of softmax cross-entropy: dlogits += (probs - onehot(label)) / B.
+template <typename T>
+void softmax_cross_entropy_backward(T* dlogits, const T* probs, const int* labels, int B, int K);
 
 }  // namespace ddpm

@@ -16,7 +16,7 @@ void validate(const ModelConfig& cfg) {
     need(cfg.num_steps >= 2 && cfg.num_steps <= 100000, "num_steps must be in [2, 100000]");
     need(cfg.hidden >= 1 && cfg.hidden <= 4096, "hidden must be in [1, 4096]");
     need(cfg.depth >= 1 && cfg.depth <= 16, "depth must be in [1, 16]");
-    need(cfg.dim >= 1 && cfg.dim <= 16, "dim must be in [1, 16]");
+    need(cfg.dim >= 1 && cfg.dim <= 4096, "dim must be in [1, 4096]");
     need(cfg.embedding == ModelConfig::Embedding::learned ||
              cfg.embedding == ModelConfig::Embedding::sinusoidal,
          "embedding must be learned or sinusoidal");
@@ -65,6 +65,7 @@ MLP<T>::MLP(const ModelConfig& cfg) : cfg_(cfg) {
     for (int k = 0; k < cfg.depth && cfg.num_classes > 0; ++k)
         class_offset_.push_back(
             add("class_embeddings." + std::to_string(k) + ".weight", {cfg.num_classes + 1, H}));
+    if (cfg.skip) skip_offset_ = add("skip.weight", {cfg.dim, cfg.input_width()});
     params.assign(offset, T(0));
     grads.assign(offset, T(0));
 }
@@ -112,6 +113,11 @@ void MLP<T>::reserve_activations(Activations<T>& acts, const ModelConfig& cfg, i
     if (acts.s.size() < rows) acts.s.resize(rows);
     if (acts.c.size() < rows) acts.c.resize(rows);
     if (acts.h.size() < cfg.depth * rows * cfg.hidden) acts.h.resize(cfg.depth * rows * cfg.hidden);
+    if (cfg.skip && acts.y_skip.size() < rows * cfg.dim) acts.y_skip.resize(rows * cfg.dim);
+    if (cfg.norm && acts.y_norm.size() < cfg.depth * rows * cfg.hidden) {
+        acts.y_norm.resize(cfg.depth * rows * cfg.hidden);
+        acts.rstd.resize(cfg.depth * rows);
+    }
 }
 
 template <typename T>
@@ -119,6 +125,7 @@ void MLP<T>::reserve(int B) {
     reserve_activations(acts_, cfg_, B);
     dh_.resize(std::max(dh_.size(), static_cast<size_t>(cfg_.depth) * B * cfg_.hidden));
     da_.resize(dh_.size());
+    if (cfg_.norm) dnorm_.resize(std::max(dnorm_.size(), static_cast<size_t>(B) * cfg_.hidden));
     dfeatures_.resize(std::max(dfeatures_.size(), static_cast<size_t>(B) * cfg_.input_width()));
 }
 
@@ -231,7 +238,7 @@ void MLP<T>::forward(T* out, const T* x, const Conditioning& in, int B) {
 }
 
 // eps_theta(x_t, t): for each block k, h_k = ReLU(Linear_k(h_{k-1}) + Emb_k[t] (+ EmbC_k[c])),
-// from h_{-1} = x; then out = Linear_L(h_{L-1}).
+// from h_{-1} = x; then out = Linear_L(h_{L-1}) (+ Skip(x)).
 template <typename T>
 void MLP<T>::forward(Activations<T>& a, T* out, const T* x, const Conditioning& in, int B) const {
     check_inputs(in, B);
@@ -245,9 +252,20 @@ void MLP<T>::forward(Activations<T>& a, T* out, const T* x, const Conditioning& 
         const T* prev = k == 0 ? a.x.data() : h(k - 1);
         linear_forward(h(k), prev, weight(k), bias(k), B, width_in(k), H);
         add_conditioning(h(k), a, k);
-        relu_forward(h(k), h(k), B * H);
+        if (cfg_.norm) {  // normalised into y_norm, then the ReLU from there
+            T* y = a.y_norm.data() + static_cast<size_t>(k) * B * H;
+            layer_norm_forward(y, a.rstd.data() + static_cast<size_t>(k) * B, h(k), B, H);
+            relu_forward(h(k), y, B * H);
+        } else {
+            relu_forward(h(k), h(k), B * H);
+        }
     }
     linear_forward(out, h(L - 1), weight(L), bias(L), B, H, D);
+    if (cfg_.skip) {
+        linear_forward(a.y_skip.data(), a.x.data(), skip_weight(), static_cast<const T*>(nullptr),
+                       B, cfg_.input_width(), D);
+        for (int i = 0; i < B * D; ++i) out[i] += a.y_skip[i];  // the two paths added
+    }
 }
 
 // The forward pass read from the bottom up, each layer's backward in place of its forward.
@@ -267,8 +285,19 @@ void MLP<T>::backward(const T* dout, T* dx) {
     std::fill(da_.begin(), da_.begin() + L * B * H, T(0));
     if (dx) std::fill(dfeatures_.begin(), dfeatures_.begin() + B * cfg_.input_width(), T(0));
     linear_backward(dh(L - 1), weight_grad(L), bias_grad(L), dout, h(L - 1), weight(L), B, H, D);
+    if (cfg_.skip)  // the skip's share: the same dout, straight to the input
+        linear_backward(dx ? dfeatures_.data() : nullptr, skip_weight_grad(),
+                        static_cast<T*>(nullptr), dout, a.x.data(), skip_weight(), B,
+                        cfg_.input_width(), D);
     for (int k = L - 1; k >= 0; --k) {
         relu_backward(da(k), dh(k), h(k), B * H);
+        if (cfg_.norm) {  // da holds the gradient at the norm's output: take it back through
+            std::copy(da(k), da(k) + B * H, dnorm_.begin());
+            std::fill(da(k), da(k) + B * H, T(0));
+            layer_norm_backward(da(k), dnorm_.data(),
+                                a.y_norm.data() + static_cast<size_t>(k) * B * H,
+                                a.rstd.data() + static_cast<size_t>(k) * B, B, H);
+        }
         conditioning_backward(da(k), a, k);
         const T* in = k == 0 ? a.x.data() : h(k - 1);
         T* din = k > 0 ? dh(k - 1) : dx ? dfeatures_.data() : nullptr;  // training needs no dx

@@ -3,6 +3,9 @@
 //   x_t (B, 2) ─ Linear(2,128) ─ +Emb1[t] ─ ReLU ─ Linear(128,128) ─ +Emb2[t] ─ ReLU
 //              ─ Linear(128,128) ─ +Emb3[t] ─ ReLU ─ Linear(128,2) ─▶ eps_theta (B, 2)
 //
+// For pictures (lesson 15) two options: a layer norm before each ReLU, and a skip, a Linear
+// without bias straight from the input to the output, added: eps_theta = Linear(h_3) + Skip(x_t).
+//
 // Each Emb is a (num_steps, hidden) table: the step's row is added to the linear's output before
 // the ReLU, so each step gets its own shift of every hidden unit (its own "mode" of the network).
 // Width (hidden), depth (number of Linear+Emb+ReLU blocks) and num_steps are parameters; the
@@ -42,6 +45,16 @@ struct ModelConfig {
     // means "no class": classifier-free guidance trains it by dropping labels and asks it for
     // the unconditional prediction.
     int num_classes = 0;
+    // An input-to-output skip (lesson 15): false (the notebook's) or a (dim, input_width) Linear
+    // without bias from the first layer's input straight to the output, added to the last
+    // Linear's. On pictures, where x_t already says much of eps, the blocks then learn only the
+    // rest; without it a plain MLP stalls there (lesson 15 measures both).
+    bool skip = false;
+    // Layer normalisation (lesson 15): false (the notebook's) or each block's sum, Linear + Emb[t]
+    // (+ EmbC[c]), normalised over its hidden units before the ReLU (layers.h's layer_norm). On
+    // pictures Adam's first steps move a wide layer's weights together and can silence every unit
+    // of a block for good; normalised, a block's units keep mean 0 and variance 1.
+    bool norm = false;
     int input_width() const { return dim + 2 * dim * fourier; }
 };
 void validate(const ModelConfig& cfg);  // throws UsageError naming the bad field
@@ -77,6 +90,9 @@ struct Activations {
     bool continuous = false;  // which of the two
     std::vector<int> c;       // (B,): the classes (num_classes: none), for a conditional model
     AlignedVector<T> h;       // (depth, B, hidden): each block's output, after its ReLU
+    AlignedVector<T> y_skip;  // (B, dim): the skip's output, for a model with one
+    AlignedVector<T> y_norm;  // (depth, B, hidden): each block's normalised sum, before its ReLU
+    AlignedVector<T> rstd;    // (depth, B): each row's 1 / sqrt(var + eps), for a model with norm
 };
 
 // A template over the number type, like the layers (layers.h): MLP<float> trains and samples,
@@ -128,6 +144,8 @@ private:
     T* step_table_grad(int k);  // null for the fixed sinusoidal table
     const T* class_table(int k) const { return params.data() + class_offset_[k]; }
     T* class_table_grad(int k) { return grads.data() + class_offset_[k]; }
+    const T* skip_weight() const { return params.data() + skip_offset_; }
+    T* skip_weight_grad() { return grads.data() + skip_offset_; }
     int width_in(int k) const { return k == 0 ? cfg_.input_width() : cfg_.hidden; }
     void check_inputs(const Conditioning& in, int B) const;
     void copy_inputs(Activations<T>& a, const Conditioning& in, int B) const;
@@ -141,11 +159,13 @@ private:
     std::vector<ParamInfo> layout_;
     // Where each Linear's weight and bias, and each block's step embedding, start in params.
     std::vector<size_t> weight_offset_, bias_offset_, table_offset_, class_offset_;
+    size_t skip_offset_ = 0;      // the skip's weight, when the model has one
     std::vector<T> sinusoidal_;   // (num_steps, hidden): the fixed step table, when asked for
     Activations<T> acts_;         // the last forward pass's, for backward
     AlignedVector<T> dh_, da_;    // (depth, B, hidden) each: gradients at each block's output,
                                   // and before its ReLU
     AlignedVector<T> dfeatures_;  // (B, input_width): the gradient at the first layer's input
+    AlignedVector<T> dnorm_;      // (B, hidden): the gradient at a block's layer norm's output
 };
 
 using MLPDiffusion = MLP<float>;

@@ -10,6 +10,8 @@
 #include "core/error.h"
 #include "io/checkpoint.h"
 #include "io/csv.h"
+#include "io/gzip.h"
+#include "io/idx.h"
 #include "io/npy.h"
 #include "io/weights.h"
 
@@ -25,8 +27,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 #elif defined(FUZZ_SAFETENSORS)
         const ddpm::SafeTensors file = ddpm::safetensors_from_bytes(bytes, "fuzz.safetensors");
         ddpm::sampling_model_from_safetensors(file, "fuzz.safetensors", "", {});
+#elif defined(FUZZ_IDX)
+        // The same path as read_idx, with a limit a fuzzer's inputs can reach.
+        ddpm::idx_from_bytes(
+            ddpm::is_gzip(bytes) ? ddpm::gunzip(bytes, "fuzz.idx.gz", size_t(1) << 24) : bytes,
+            "fuzz.idx");
 #else
-#error "define FUZZ_NPY, FUZZ_CSV, FUZZ_CHECKPOINT or FUZZ_SAFETENSORS"
+#error "define FUZZ_NPY, FUZZ_CSV, FUZZ_CHECKPOINT, FUZZ_SAFETENSORS or FUZZ_IDX"
 #endif
     } catch (const ddpm::Error&) {
         // refused with a message: fine
