@@ -54,11 +54,13 @@ std::vector<std::string> notebook_differences(const ddpm::ModelConfig& m, ddpm::
                       " classes (class_embeddings.k.weight, one row a class and one for \"no "
                       "class\", added in each block: the notebook's class has no such input)");
     if (m.norm)
-        out.push_back("a layer norm before each ReLU (F.layer_norm over the hidden units, no "
-                      "learned scale or shift)");
+        out.push_back(
+            "a layer norm before each ReLU (F.layer_norm over the hidden units, no "
+            "learned scale or shift)");
     if (m.skip)
-        out.push_back("an input-to-output skip (skip.weight, no bias: add x_t times its "
-                      "transpose to the last Linear's output)");
+        out.push_back(
+            "an input-to-output skip (skip.weight, no bias: add x_t times its "
+            "transpose to the last Linear's output)");
     if (o == ddpm::Objective::x0 || o == ddpm::Objective::v)
         out.push_back(std::string("it predicts ") + ddpm::objective_name(o) +
                       ", and the notebook's p_sample reads the output as eps: convert first, " +
