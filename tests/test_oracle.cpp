@@ -1,6 +1,7 @@
 // PyTorch as the oracle, the llm.c way: tests/fixtures/oracle.safetensors holds what the notebook's
 // own code computed on fixed weights (tests/fixtures/make_oracle.py writes it; see its list of
-// contents). Here our network, loss, backward pass, clipping, Adam and p_sample must reproduce it
+// contents), and tests/fixtures/picture_oracle.safetensors what PyTorch's own layers computed for
+// lessons 15 and 16's classifier, VAE and layer norm (make_picture_oracle.py). Here our network, loss, backward pass, clipping, Adam and p_sample must reproduce it
 // to 1e-5, relative to each tensor's largest value. No Python runs.
 #include <doctest/doctest.h>
 
@@ -15,6 +16,9 @@
 #include "diffusion/sample.h"
 #include "diffusion/schedule.h"
 #include "io/safetensors.h"
+#include "nn/autoencoder.h"
+#include "nn/classifier.h"
+#include "nn/layers.h"
 #include "nn/model.h"
 #include "nn/optim.h"
 
@@ -218,4 +222,98 @@ TEST_CASE("oracle: the comparison fails when a gradient is perturbed") {
               0.0f);
     CHECK(relative_error(model.grads.data() + emb.offset,
                          values("grad.step_embeddings.1.weight")) == doctest::Approx(1.0));
+}
+
+// ---- Lessons 15 and 16's networks against PyTorch (tests/fixtures/make_picture_oracle.py) ----
+
+namespace {
+
+constexpr const char* kPictureFixture = "tests/fixtures/picture_oracle.safetensors";
+
+const ddpm::SafeTensors& picture_fixture() {
+    static const ddpm::SafeTensors file = ddpm::load_safetensors(kPictureFixture);
+    return file;
+}
+
+std::vector<float> picture_values(const std::string& name) {
+    const ddpm::SafeTensor* t = picture_fixture().find(name);
+    if (!t) throw ddpm::Error(std::string(kPictureFixture) + " has no tensor " + name);
+    return t->floats(kPictureFixture);
+}
+
+int picture_meta(const std::string& key) {
+    const std::string* v = picture_fixture().meta(key);
+    if (!v) throw ddpm::Error(std::string(kPictureFixture) + " has no metadata " + key);
+    return std::stoi(*v);
+}
+
+// A FeedForward network with the fixture's weights: ours is named layers.0.weight where
+// nn.Sequential's is 0.weight.
+void load_feedforward(ddpm::FeedForward<float>& net, const std::string& prefix) {
+    for (const ddpm::ParamInfo& p : net.layout()) {
+        const std::vector<float> v = picture_values(prefix + p.name.substr(7));  // "layers."
+        REQUIRE(v.size() == p.size());
+        std::copy(v.begin(), v.end(), net.params.begin() + p.offset);
+    }
+}
+
+void check_gradients(const ddpm::FeedForward<float>& net, const std::string& prefix) {
+    for (const ddpm::ParamInfo& p : net.layout()) {
+        CAPTURE(p.name);
+        CHECK(relative_error(net.grads.data() + p.offset,
+                             picture_values(prefix + p.name.substr(7))) <= kTolerance);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("oracle: the classifier and softmax cross-entropy match PyTorch's") {
+    REQUIRE(picture_meta("version") == 1);
+    const int B = picture_meta("batch"), K = picture_meta("classes");
+    ddpm::Classifier<float> clf(
+        ddpm::ClassifierConfig{picture_meta("inputs"), picture_meta("hidden"), 2, K});
+    load_feedforward(clf, "classifier.param.");
+    const std::vector<float> x = picture_values("classifier.x");
+    const std::vector<int64_t> labels64 =
+        picture_fixture().find("classifier.labels")->integers(kPictureFixture);
+    const std::vector<int> labels(labels64.begin(), labels64.end());
+    std::vector<float> logits(B * K), probs(B * K), dlogits(B * K, 0.0f);
+    clf.forward(logits.data(), x.data(), B);
+    CHECK(relative_error(logits.data(), picture_values("classifier.logits")) <= kTolerance);
+    const float loss =
+        ddpm::softmax_cross_entropy_forward(probs.data(), logits.data(), labels.data(), B, K);
+    CHECK(relative_error(&loss, picture_values("classifier.loss")) <= kTolerance);
+    clf.zero_grad();
+    ddpm::softmax_cross_entropy_backward(dlogits.data(), probs.data(), labels.data(), B, K);
+    clf.backward(dlogits.data());
+    check_gradients(clf, "classifier.grad.");
+}
+
+TEST_CASE("oracle: the VAE's loss and gradients match PyTorch's") {
+    const int B = picture_meta("batch"), D = picture_meta("inputs");
+    ddpm::AutoencoderConfig cfg{D, picture_meta("hidden"), 2, picture_meta("latent"), true, 0.5f};
+    ddpm::Autoencoder<float> vae(cfg);
+    load_feedforward(vae.encoder, "vae.encoder.param.");
+    load_feedforward(vae.decoder, "vae.decoder.param.");
+    const ddpm::AutoencoderLoss loss =
+        vae.forward(picture_values("vae.x").data(), picture_values("vae.e").data(), B);
+    CHECK(relative_error(vae.reconstruction(), picture_values("vae.x_hat")) <= kTolerance);
+    const float parts[3] = {static_cast<float>(loss.reconstruction), static_cast<float>(loss.kl),
+                            static_cast<float>(loss.total)};
+    const std::vector<float> want = picture_values("vae.loss");
+    for (int i = 0; i < 3; ++i) CHECK(relative_error(&parts[i], {want[i]}) <= kTolerance);
+    vae.zero_grad();
+    vae.backward();
+    check_gradients(vae.encoder, "vae.encoder.grad.");
+    check_gradients(vae.decoder, "vae.decoder.grad.");
+}
+
+TEST_CASE("oracle: the layer norm and its gradient match PyTorch's F.layer_norm") {
+    const int B = picture_meta("batch"), C = picture_meta("hidden");
+    const std::vector<float> x = picture_values("norm.x"), r = picture_values("norm.r");
+    std::vector<float> y(B * C), rstd(B), dx(B * C, 0.0f);
+    ddpm::layer_norm_forward(y.data(), rstd.data(), x.data(), B, C);
+    CHECK(relative_error(y.data(), picture_values("norm.y")) <= kTolerance);
+    ddpm::layer_norm_backward(dx.data(), r.data(), y.data(), rstd.data(), B, C);
+    CHECK(relative_error(dx.data(), picture_values("norm.dx")) <= kTolerance);
 }

@@ -23,6 +23,7 @@
 #include "io/checkpoint.h"
 #include "io/fashion_mnist.h"
 #include "io/gzip.h"
+#include "nn/autoencoder.h"
 #include "nn/classifier.h"
 #include "nn/layers.h"
 #include "nn/model.h"
@@ -342,4 +343,58 @@ TEST_CASE("x_0 clipping: the step of Eq. 11 wherever nothing is clipped, in rang
     for (int i = 0; i < n; ++i) y[i] = 5 * x[i];
     ddpm::p_step(y.data(), eps.data(), n, 0, sched, rng, opt);
     for (float v : y) REQUIRE(std::fabs(v) <= 1.0f + 1e-4f);
+}
+
+TEST_CASE("the autoencoder's gradient matches differences, variational and plain") {
+    for (bool variational : {true, false}) {
+        CAPTURE(variational);
+        ddpm::AutoencoderConfig cfg{9, 7, 2, 3, variational, 0.7f};
+        ddpm::Autoencoder<double> ae(cfg);
+        ddpm::Rng rng(12);
+        ae.init(rng);
+        const int B = 4;
+        std::vector<double> x(B * 9), e(B * 3);
+        for (double& v : x) v = rng.normal();
+        for (double& v : e) v = rng.normal();
+        auto f = [&] { return ae.forward(x.data(), e.data(), B).total; };
+        f();
+        ae.zero_grad();
+        ae.backward();
+        double worst = 0;
+        for (ddpm::FeedForward<double>* net : {&ae.encoder, &ae.decoder})
+            worst = std::fmax(
+                worst, ddpm::max_relative_error(
+                           net->grads.data(), ddpm::numerical_gradient(f, net->params.data(),
+                                                                       net->params.size(), 1e-6)));
+        MESSAGE("autoencoder's gradient against central differences: " << worst);
+        CHECK(worst < 1e-6);
+    }
+}
+
+TEST_CASE("the autoencoder learns to reconstruct points on a plane in 6 dimensions") {
+    // Points a u + b v of two fixed directions: a 2-D latent holds them exactly.
+    ddpm::Rng rng(13);
+    const int n = 512;
+    ddpm::Tensor points({n, 6});
+    for (int i = 0; i < n; ++i) {
+        const float a = rng.normal(), b = rng.normal();
+        for (int d = 0; d < 6; ++d)
+            points.at(i, d) = 0.3f * (a * (d % 2 ? 1.0f : -0.5f) + b * d / 6.0f);
+    }
+    ddpm::AutoencoderConfig cfg{6, 32, 2, 2, false, 0.0f};
+    ddpm::Autoencoder<float> ae(cfg);
+    ae.init(rng);
+    std::vector<float> losses;
+    ddpm::AutoencoderTraining how;
+    how.epochs = 60;
+    how.batch = 32;
+    ddpm::train_autoencoder(ae, points, how, [&](int, const ddpm::AutoencoderLoss& l) {
+        losses.push_back(static_cast<float>(l.reconstruction));
+    });
+    MESSAGE("reconstruction: first epoch " << losses.front() << ", last " << losses.back());
+    CHECK(losses.back() < 0.1f * losses.front());
+    const ddpm::Tensor z = ddpm::encode_all(ae, points);
+    CHECK(z.shape() == std::vector<int>{n, 2});
+    CHECK(ddpm::decode_all(ae, z).shape() == std::vector<int>{n, 6});
+    CHECK_THROWS_AS(ddpm::decode_all(ae, points), ddpm::Error);
 }

@@ -186,7 +186,7 @@ ddpm::Classifier<float> train_yardstick(const ddpm::ImageSet& train, const ddpm:
     std::printf(
         "the yardstick: a classifier %d -> %d -> %d -> %d, softmax cross-entropy, %d "
         "epochs\n",
-        cc.inputs, cc.hidden, cc.hidden, cc.classes, how.epochs);
+        cc.inputs, cc.hidden, cc.hidden, cc.outputs, how.epochs);
     ddpm::train_classifier(judge, train.images, train.labels, how, [](int epoch, float loss) {
         std::printf("  epoch %d: mean loss %.4f\n", epoch, loss);
     });

@@ -12,49 +12,15 @@
 #include <functional>
 #include <vector>
 
-#include "core/aligned.h"
-#include "core/rng.h"
 #include "core/tensor.h"
-#include "nn/model.h"
+#include "nn/feedforward.h"
 
 namespace ddpm {
 
-struct ClassifierConfig {
-    int inputs = 196;  // values a picture: 14 x 14
-    int hidden = 256;  // each hidden layer's width, and the features'
-    int depth = 2;     // Linear -> ReLU blocks before the output Linear
-    int classes = 10;
-};
-void validate(const ClassifierConfig& cfg);  // throws UsageError naming the bad field
-
+// The classifier is a FeedForward network whose outputs are the classes' logits.
+using ClassifierConfig = FeedForwardConfig;
 template <typename T>
-class Classifier {
-public:
-    explicit Classifier(const ClassifierConfig& cfg = {});
-    // PyTorch's Linear initialisation, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), in layout order.
-    void init(Rng& rng);
-
-    const ClassifierConfig& config() const { return cfg_; }
-    const std::vector<ParamInfo>& layout() const { return layout_; }
-
-    // logits (B, classes) from x (B, inputs); keeps what backward needs.
-    void forward(T* logits, const T* x, int B);
-    // dlogits (B, classes) -> accumulates into grads.
-    void backward(const T* dlogits);
-    void zero_grad();
-    // The last forward's features: the last hidden layer's output, (B, hidden).
-    const T* features() const;
-
-    AlignedVector<T> params, grads;
-
-private:
-    ClassifierConfig cfg_;
-    std::vector<ParamInfo> layout_;
-    int B_ = 0;
-    AlignedVector<T> x_;            // (B, inputs): the last forward's input
-    AlignedVector<T> h_, dh_, da_;  // (depth, B, hidden) each: each block's output, the gradient
-                                    // there, and before its ReLU
-};
+using Classifier = FeedForward<T>;
 
 // How the classifier is trained: Adam on softmax cross-entropy over shuffled mini-batches.
 struct ClassifierTraining {
