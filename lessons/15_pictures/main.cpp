@@ -26,6 +26,7 @@
 
 #include "../figures.h"
 #include "../lesson.h"
+#include "../yardstick.h"  // the classifier that judges the pictures (section 2)
 #include "core/error.h"
 #include "io/fashion_mnist.h"
 #include "data/feature_metrics.h"
@@ -51,8 +52,6 @@ ddpm::Schedule picture_schedule() {
 }
 
 // The sections main() runs, in its order; each is defined below main().
-ddpm::Classifier<float> train_yardstick(const ddpm::ImageSet& train,  // 2
-                                        const ddpm::ImageSet& test, lesson::Checks& check);
 ddpm::Trainer train_pictures(const ddpm::ImageSet& train, int epochs,  // 3
                              const ddpm::ModelConfig& mc, ddpm::Objective objective);
 ddpm::Tensor sample_class(const ddpm::MLPDiffusion& model, ddpm::Objective objective,  // 4
@@ -101,7 +100,7 @@ int main(int argc, char** argv) {
         "more than 0.8 of a picture in x_T");
 
     // 2. The yardstick: a classifier trained here, its accuracy on the test pictures.
-    ddpm::Classifier<float> judge = train_yardstick(train, test, check);
+    ddpm::Classifier<float> judge = lesson::train_yardstick(train, test, check);
 
     // 6. (On request, before the rest: it trains four models.) Each choice, measured.
     const char* asked = std::getenv("ABLATION");
@@ -171,30 +170,6 @@ int main(int argc, char** argv) {
 }
 
 namespace {
-
-// ---- 2. The yardstick ------------------------------------------------------------------------
-
-ddpm::Classifier<float> train_yardstick(const ddpm::ImageSet& train, const ddpm::ImageSet& test,
-                                        lesson::Checks& check) {
-    ddpm::ClassifierConfig cc;
-    cc.inputs = kSide * kSide;
-    ddpm::Classifier<float> judge(cc);
-    ddpm::Rng rng(7);
-    judge.init(rng);
-    ddpm::ClassifierTraining how;
-    how.seed = 7;
-    std::printf(
-        "the yardstick: a classifier %d -> %d -> %d -> %d, softmax cross-entropy, %d "
-        "epochs\n",
-        cc.inputs, cc.hidden, cc.hidden, cc.outputs, how.epochs);
-    ddpm::train_classifier(judge, train.images, train.labels, how, [](int epoch, float loss) {
-        std::printf("  epoch %d: mean loss %.4f\n", epoch, loss);
-    });
-    const double accuracy = ddpm::classifier_accuracy(judge, test.images, test.labels);
-    std::printf("  accuracy on the 10,000 test pictures: %.4f\n\n", accuracy);
-    check.that(accuracy > 0.82, "the yardstick classifies more than 82% of the test pictures");
-    return judge;
-}
 
 // ---- 3. Training on pictures -----------------------------------------------------------------
 

@@ -1,0 +1,38 @@
+// The yardstick of lessons 15 and 16: a classifier trained here on Fashion-MNIST (no pretrained
+// network may be downloaded), whose accuracy on generated pictures and whose features (for the
+// Fréchet distance) judge them. Lesson 15 introduces it; lib/nn/classifier.h holds the network
+// and its training.
+#pragma once
+#include <cstdio>
+
+#include "io/fashion_mnist.h"
+#include "lesson.h"
+#include "nn/classifier.h"
+
+namespace lesson {
+
+// The classifier 196 -> 256 -> 256 -> 10, trained 4 epochs with softmax cross-entropy; prints its
+// accuracy on the test pictures and checks it.
+inline ddpm::Classifier<float> train_yardstick(const ddpm::ImageSet& train,
+                                               const ddpm::ImageSet& test, Checks& check) {
+    ddpm::ClassifierConfig cc;
+    cc.inputs = train.side * train.side;
+    ddpm::Classifier<float> judge(cc);
+    ddpm::Rng rng(7);
+    judge.init(rng);
+    ddpm::ClassifierTraining how;
+    how.seed = 7;
+    std::printf(
+        "the yardstick: a classifier %d -> %d -> %d -> %d, softmax cross-entropy, %d "
+        "epochs\n",
+        cc.inputs, cc.hidden, cc.hidden, cc.outputs, how.epochs);
+    ddpm::train_classifier(judge, train.images, train.labels, how, [](int epoch, float loss) {
+        std::printf("  epoch %d: mean loss %.4f\n", epoch, loss);
+    });
+    const double accuracy = ddpm::classifier_accuracy(judge, test.images, test.labels);
+    std::printf("  accuracy on the 10,000 test pictures: %.4f\n\n", accuracy);
+    check.that(accuracy > 0.82, "the yardstick classifies more than 82% of the test pictures");
+    return judge;
+}
+
+}  // namespace lesson
