@@ -215,7 +215,8 @@ pristine-ids:
 # closing line "N passed, N failed".
 test: $(TEST_BIN) $(LESSON_BIN) $(TOOL_BIN) $(EXERCISES:%=$(B)/exercises/%.pristine) \
       $(EXERCISES:%=$(B)/exercises/%.solution) data-if-possible
-	@EXERCISES="$(EXERCISES)" WEB_TEST=$(if $(filter build,$(B)),1,0) sh tests/run_all.sh $(B) $(LESSONS)
+	@EXERCISES="$(EXERCISES)" WEB_TEST=$(if $(filter build,$(B)),1,0) \
+	  SANITIZED=$(if $(filter 1,$(SANITIZE) $(DEBUG)),1,0) sh tests/run_all.sh $(B) $(LESSONS)
 
 # The pictures' data (lessons 15 and 16): Debian's dataset-fashion-mnist, installed when make can
 # (as root), named otherwise. `make test` tries, and runs the picture tests when the data is there

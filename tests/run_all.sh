@@ -121,6 +121,12 @@ for lesson in "$@"; do
     case $lesson in
     1[5-9]_*) if [ ! -f "$fashion" ]; then
                   echo "skipped: $lesson (install dataset-fashion-mnist)"; continue
+              fi
+              # Under the sanitizers their training runs take many minutes; their code is
+              # checked there by the unit tests (test_pictures, the oracle, the IDX corpus).
+              if [ "${SANITIZED:-0}" = 1 ]; then
+                  echo "skipped: $lesson (too slow under the sanitizers; its code is in the unit tests)"
+                  continue
               fi ;;
     esac
     dir="$build/check/$lesson"
