@@ -9,7 +9,14 @@
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 BIN  := $(ROOT)/$(if $(filter 1,$(DEBUG)),build/debug,build)/lessons/$(LESSON)
 
-.PHONY: run check build exercise hint watch reset
+.PHONY: run check build exercise hint watch reset data
+# A lesson that sets NEEDS_DATA := 1 (the pictures' lessons) first makes sure Fashion-MNIST is
+# there (`make data` installs it when it can and names it otherwise).
+ifeq ($(NEEDS_DATA),1)
+run check: data
+endif
+data:
+	@$(MAKE) --no-print-directory -C $(ROOT) data
 run: build
 	@$(BIN) $(ARGS)
 check: build

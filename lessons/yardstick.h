@@ -5,11 +5,26 @@
 #pragma once
 #include <cstdio>
 
+#include "core/error.h"
+
 #include "io/fashion_mnist.h"
 #include "lesson.h"
 #include "nn/classifier.h"
 
 namespace lesson {
+
+// Fashion-MNIST's training and test pictures at `side` pixels a side; without the data, prints
+// the one line that says how to get it and returns false (the lesson then exits with status 2).
+inline bool load_pictures(int side, ddpm::ImageSet& train, ddpm::ImageSet& test) {
+    try {
+        train = ddpm::load_fashion_mnist("train", side);
+        test = ddpm::load_fashion_mnist("test", side);
+    } catch (const ddpm::Error& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        return false;
+    }
+    return true;
+}
 
 // The classifier 196 -> 256 -> 256 -> 10, trained 4 epochs with softmax cross-entropy; prints its
 // accuracy on the test pictures and checks it.

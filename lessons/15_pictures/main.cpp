@@ -75,13 +75,7 @@ int main(int argc, char** argv) {
 
     // 1. The pictures: 60,000 to train on, 10,000 to test with, 14 x 14, values in [-1, 1].
     ddpm::ImageSet train, test;
-    try {
-        train = ddpm::load_fashion_mnist("train", kSide);
-        test = ddpm::load_fashion_mnist("test", kSide);
-    } catch (const ddpm::Error& e) {
-        std::fprintf(stderr, "%s\n", e.what());
-        return 2;
-    }
+    if (!lesson::load_pictures(kSide, train, test)) return 2;
     std::printf("Fashion-MNIST at %d x %d: train %s, test %s, values in [-1, 1]\n", kSide, kSide,
                 train.images.shape_str().c_str(), test.images.shape_str().c_str());
     // The schedule (picture_schedule, above), against the notebook's.

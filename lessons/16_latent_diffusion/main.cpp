@@ -63,13 +63,7 @@ int main(int argc, char** argv) {
 
     // 1. The pictures, and the yardstick of lesson 15.
     ddpm::ImageSet train, test;
-    try {
-        train = ddpm::load_fashion_mnist("train", kSide);
-        test = ddpm::load_fashion_mnist("test", kSide);
-    } catch (const ddpm::Error& e) {
-        std::fprintf(stderr, "%s\n", e.what());
-        return 2;
-    }
+    if (!lesson::load_pictures(kSide, train, test)) return 2;
     std::printf("Fashion-MNIST at %d x %d: train %s, test %s\n\n", kSide, kSide,
                 train.images.shape_str().c_str(), test.images.shape_str().c_str());
     ddpm::Classifier<float> judge = lesson::train_yardstick(train, test, check);

@@ -82,7 +82,8 @@ double mmd2(const Tensor& a, const Tensor& b, const std::vector<double>& bandwid
 static double distance2(const Tensor& a, int i, const Tensor& b, int j) {
     double sum = 0;
     for (int c = 0; c < a.dim(1); ++c) {
-        const double diff = a.at(i, c) - b.at(j, c);  // the difference in float, as before
+        const double diff =
+            a.at(i, c) - b.at(j, c);  // the difference in float, then squared in double
         sum += diff * diff;
     }
     return sum;
