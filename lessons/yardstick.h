@@ -1,7 +1,7 @@
 // The yardstick of lessons 15 and 16: a classifier trained here on Fashion-MNIST (no pretrained
 // network may be downloaded), whose accuracy on generated pictures and whose features (for the
 // Fréchet distance) judge them. Lesson 15 introduces it; lib/nn/classifier.h holds the network
-// and its training.
+// and its training, lib/nn/picture_quality.h its one definition and the measures.
 #pragma once
 #include <cstdio>
 
@@ -10,6 +10,7 @@
 #include "io/fashion_mnist.h"
 #include "lesson.h"
 #include "nn/classifier.h"
+#include "nn/picture_quality.h"
 
 namespace lesson {
 
@@ -26,24 +27,18 @@ inline bool load_pictures(int side, ddpm::ImageSet& train, ddpm::ImageSet& test)
     return true;
 }
 
-// The classifier 196 -> 256 -> 256 -> 10, trained 4 epochs with softmax cross-entropy; prints its
-// accuracy on the test pictures and checks it.
+// The yardstick (lib/nn/picture_quality.h: 196 -> 256 -> 256 -> 10, 4 epochs of softmax
+// cross-entropy), trained here; prints its accuracy on the test pictures and checks it.
 inline ddpm::Classifier<float> train_yardstick(const ddpm::ImageSet& train,
                                                const ddpm::ImageSet& test, Checks& check) {
-    ddpm::ClassifierConfig cc;
-    cc.inputs = train.side * train.side;
-    ddpm::Classifier<float> judge(cc);
-    ddpm::Rng rng(7);
-    judge.init(rng);
-    ddpm::ClassifierTraining how;
-    how.seed = 7;
+    const ddpm::ClassifierConfig cc = ddpm::yardstick_config(train.side * train.side);
     std::printf(
         "the yardstick: a classifier %d -> %d -> %d -> %d, softmax cross-entropy, %d "
         "epochs\n",
-        cc.inputs, cc.hidden, cc.hidden, cc.outputs, how.epochs);
-    ddpm::train_classifier(judge, train.images, train.labels, how, [](int epoch, float loss) {
-        std::printf("  epoch %d: mean loss %.4f\n", epoch, loss);
-    });
+        cc.inputs, cc.hidden, cc.hidden, cc.outputs, ddpm::yardstick_training().epochs);
+    ddpm::Classifier<float> judge = ddpm::train_yardstick(
+        train.images, train.labels,
+        [](int epoch, float loss) { std::printf("  epoch %d: mean loss %.4f\n", epoch, loss); });
     const double accuracy = ddpm::classifier_accuracy(judge, test.images, test.labels);
     std::printf("  accuracy on the 10,000 test pictures: %.4f\n\n", accuracy);
     check.that(accuracy > 0.82, "the yardstick classifies more than 82% of the test pictures");

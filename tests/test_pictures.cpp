@@ -1,7 +1,7 @@
 // The pieces lessons 15 and 16 add for pictures: the layer norm and softmax cross-entropy (their
 // gradients against finite differences), the MLP's norm and skip, the classifier, the feature
 // measures (Fréchet distance against its closed form), gzip's limit, Fashion-MNIST's files, and
-// the sampler's x_0 clipping.
+// the sampler's x_0 clipping, the yardstick's measures and its file, and the pictures' GIF.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -27,6 +27,11 @@
 #include "nn/classifier.h"
 #include "nn/layers.h"
 #include "nn/model.h"
+#include "nn/picture_quality.h"
+#include "io/safetensors.h"
+#include "io/yardstick_file.h"
+#include "render/pictures.h"
+#include "helpers.h"
 
 namespace {
 
@@ -397,4 +402,89 @@ TEST_CASE("the autoencoder learns to reconstruct points on a plane in 6 dimensio
     CHECK(z.shape() == std::vector<int>{n, 2});
     CHECK(ddpm::decode_all(ae, z).shape() == std::vector<int>{n, 6});
     CHECK_THROWS_AS(ddpm::decode_all(ae, points), ddpm::Error);
+}
+
+namespace {
+
+// n random "pictures" of side 14 in [-1, 1], with labels k % 10.
+ddpm::ImageSet random_pictures(int n, uint64_t seed) {
+    ddpm::ImageSet set;
+    set.side = 14;
+    set.images = ddpm::Tensor({n, 196});
+    ddpm::Rng rng(seed);
+    for (size_t i = 0; i < set.images.size(); ++i)
+        set.images[i] = static_cast<float>(2 * rng.uniform() - 1);
+    for (int i = 0; i < n; ++i) set.labels.push_back(i % 10);
+    return set;
+}
+
+}  // namespace
+
+TEST_CASE("judge_pictures: test pictures score their floor, copies of training ones 0 apart") {
+    const ddpm::ImageSet train = random_pictures(300, 1), test = random_pictures(200, 2);
+    ddpm::Classifier<float> judge(ddpm::yardstick_config(196));
+    ddpm::Rng rng(7);
+    judge.init(rng);
+    const ddpm::Tensor a = test.images.slice(0, 100), b = test.images.slice(100, 200);
+    const ddpm::PictureReference ref = ddpm::picture_reference(judge, a, b, train.images);
+    // b judged against a is the floor itself, measure for measure.
+    const ddpm::PictureQuality same = ddpm::judge_pictures(judge, b, {}, ref, train.images);
+    CHECK(same.accuracy == -1);
+    CHECK(same.fd == doctest::Approx(ref.fd_floor).epsilon(1e-6));
+    CHECK(same.precision == ref.floor.precision);
+    CHECK(same.recall == ref.floor.recall);
+    CHECK(same.memorisation == doctest::Approx(1.0));
+    // Copies of training pictures sit at distance 0 from them: memorisation 0.
+    const ddpm::PictureQuality copies =
+        ddpm::judge_pictures(judge, train.images.slice(0, 50), {}, ref, train.images);
+    CHECK(copies.memorisation == 0.0);
+    // The accuracy is the classifier's on the classes asked for.
+    const std::vector<int> given = ddpm::classify(judge, b);
+    const ddpm::PictureQuality asked = ddpm::judge_pictures(judge, b, given, ref, train.images);
+    CHECK(asked.accuracy == 1.0);
+    CHECK(ddpm::median({3, 1, 2}) == 2.0);
+    CHECK(ddpm::median({4, 1, 2, 3}) == 2.5);
+}
+
+TEST_CASE("the yardstick's file: trained once and written, read back the same; others refused") {
+    TempDir dir;
+    const ddpm::ImageSet train = random_pictures(256, 3), test = random_pictures(100, 4);
+    const std::string path = dir.file("cache/yardstick_14.safetensors");
+    ddpm::KeptYardstick first = ddpm::load_or_train_yardstick(path, train, test);
+    CHECK(first.trained);
+    CHECK(first.test_accuracy == ddpm::classifier_accuracy(first.judge, test.images, test.labels));
+    const ddpm::KeptYardstick again = ddpm::load_or_train_yardstick(path, train, test);
+    CHECK_FALSE(again.trained);
+    CHECK(again.test_accuracy == doctest::Approx(first.test_accuracy).epsilon(1e-6));
+    REQUIRE(again.judge.params.size() == first.judge.params.size());
+    for (size_t i = 0; i < first.judge.params.size(); ++i)
+        REQUIRE(again.judge.params[i] == first.judge.params[i]);
+    // A yardstick of another side, and a file that is not one, are refused and left alone.
+    ddpm::ImageSet train28 = train;
+    train28.side = 28;
+    CHECK_THROWS_WITH(ddpm::load_or_train_yardstick(path, train28, test),
+                      doctest::Contains("a yardstick of pictures of side 14, not 28"));
+    ddpm::SafeTensors other;
+    const float v[2] = {1, 2};
+    other.tensors.push_back(ddpm::f32_tensor("x", {2}, v));
+    ddpm::save_safetensors(other, dir.file("other.safetensors"));
+    CHECK_THROWS_WITH(ddpm::load_or_train_yardstick(dir.file("other.safetensors"), train, test),
+                      doctest::Contains("not a yardstick written by ddpm eval"));
+    CHECK(ddpm::load_safetensors(dir.file("other.safetensors")).tensors.size() == 1);
+}
+
+TEST_CASE("write_picture_gif: every k-th frame and the last, the grid's size") {
+    TempDir dir;
+    ddpm::Tensor trajectory({11, 4, 196});
+    for (size_t i = 0; i < trajectory.size(); ++i) trajectory[i] = (i % 7) / 3.5f - 1;
+    const int frames = ddpm::write_picture_gif(trajectory, 14, 2, 2, 5, 8, 300, dir.file("p.gif"));
+    CHECK(frames == 3);  // frames 0, 5 and the last, 10
+    const std::string bytes = ddpm::read_file(dir.file("p.gif"));
+    REQUIRE(bytes.size() > 13);
+    CHECK(bytes.substr(0, 6) == "GIF89a");
+    // Two columns of 28-pixel pictures, 2-pixel gaps: 2 + 2 * 30 wide, 2 rows as high.
+    const int width = static_cast<uint8_t>(bytes[6]) | static_cast<uint8_t>(bytes[7]) << 8;
+    const int height = static_cast<uint8_t>(bytes[8]) | static_cast<uint8_t>(bytes[9]) << 8;
+    CHECK(width == 62);
+    CHECK(height == 62);
 }

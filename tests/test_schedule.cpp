@@ -28,7 +28,7 @@ TEST_CASE("sigmoid schedule matches the notebook's facts (relative error <= 1e-6
 }
 
 TEST_CASE("derived arrays follow their definitions") {
-    for (const char* name : {"sigmoid", "linear", "quadratic", "cosine"}) {
+    for (const char* name : {"sigmoid", "linear", "linear_scaled", "quadratic", "cosine"}) {
         CAPTURE(name);
         Schedule s = Schedule::by_name(name, 50);
         double prod = 1;
@@ -104,6 +104,24 @@ TEST_CASE("sigmoid schedule agrees with the notebook's float32 arrays") {
         MESSAGE(a.name << ": largest difference " << worst);
         CHECK(worst < 1e-6);
     }
+}
+
+TEST_CASE("linear_scaled: DDPM's linear betas scaled by 1000 / T, ending in noise for any T") {
+    // T = 100: 1e-3 ... 0.2, lesson 15's; T = 1000: DDPM's own.
+    const Schedule s100 = Schedule::linear_scaled(100);
+    const Schedule lin = Schedule::linear(100, 1e-3, 0.2);
+    CHECK(s100.name == "linear_scaled");
+    for (int t = 0; t < 100; ++t)
+        CHECK(std::fabs(s100.betas[t] - lin.betas[t]) <= 1e-7f * lin.betas[t]);
+    const Schedule s1000 = Schedule::linear_scaled(1000);
+    const Schedule ddpm = Schedule::linear(1000);
+    for (int t = 0; t < 1000; t += 111) CHECK(s1000.betas[t] == doctest::Approx(ddpm.betas[t]));
+    for (int T : {25, 50, 100, 400, 1000}) {
+        CAPTURE(T);
+        CHECK(Schedule::linear_scaled(T).alphas_bar_sqrt[T - 1] < 0.01f);  // x_T is noise
+    }
+    CHECK_THROWS_WITH(Schedule::linear_scaled(20), doctest::Contains("at least 21 steps"));
+    CHECK(Schedule::by_name("linear_scaled", 100).betas == s100.betas);
 }
 
 TEST_CASE("bad schedule requests are refused with a message") {

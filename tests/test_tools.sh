@@ -42,7 +42,7 @@ help_ok=1
 for c in train sample eval animate export predict encode; do
     "$ddpm" $c --help > help.txt 2> help.err || { help_ok=0; echo "  ddpm $c --help failed: $(cat help.err)"; }
     [ "$(awk '{ if (length($0) > 92) print }' help.txt)" = "" ] || { help_ok=0; echo "  ddpm $c --help is wider than 92 columns"; }
-    for flag in $(grep -o '^  --[a-z-]*' help.txt); do
+    for flag in $(grep -o '^  --[a-z0-9-]*' help.txt); do
         "$ddpm" $c $flag > /dev/null 2> flag.err
         if grep -q "unknown option" flag.err; then help_ok=0; echo "  ddpm $c --help lists $flag, which its parser refuses"; fi
     done
@@ -427,6 +427,74 @@ expect 2 "unknown objective 'score': use one of eps, x0, v, flow" train --object
 expect 2 "flow.ckpt was trained by flow matching: its network predicts a velocity" predict --model flow.ckpt --points at.csv --t 3 --out p.csv
 expect 2 "--prior matched: flow.ckpt was trained by flow matching" sample --model flow.ckpt --prior matched --out s.csv
 expect 2 "the heun sampler adds no noise to set" sample --model flow.ckpt --variance posterior --out s.csv
+
+# Pictures (lesson 15), when Debian's dataset-fashion-mnist is installed: train, sample a grid and
+# .npy, export, animate, and eval by the yardstick, which is trained once and kept in the cache.
+fashion="${DDPM_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}/train-images-idx3-ubyte.gz"
+if [ -f "$fashion" ]; then
+    export XDG_CACHE_HOME="$tmp/cache"
+    "$ddpm" train --dataset fashion_mnist --classes 10 --epochs 2 --sample-every 2 --panels-dir pics \
+        --out pic.ckpt > pic.txt 2>&1 &&
+        grep -q "60000 pictures of 14 x 14, 10 classes" pic.txt && grep -q "schedule linear_scaled" pic.txt &&
+        grep -q "3 blocks of 512, a layer norm before each ReLU, a linear skip" pic.txt &&
+        [ "$(head -c 4 pics/reverse_2.png | tail -c 3)" = "PNG" ] &&
+        ok "ddpm train --dataset fashion_mnist: lesson 15's model (512 wide, layer norm, skip, linear_scaled) and a grid every --sample-every" ||
+        not_ok "train on pictures: $(tail -n 3 pic.txt)"
+    "$ddpm" sample --model pic.ckpt --out grid.png > ps.txt 2>&1 &&
+        grep -q "wrote 100 samples to grid.png (ddpm, posterior variance, last-step noise off, x_0 clipped to \[-1, 1\], each class in turn, guidance 3" ps.txt &&
+        [ "$(head -c 4 grid.png | tail -c 3)" = "PNG" ] &&
+        "$ddpm" sample --model pic.ckpt --out p1.npy --n 30 --class 7 --threads 1 > /dev/null 2>&1 &&
+        "$ddpm" sample --model pic.ckpt --out p2.npy --n 30 --class 7 --threads 2 > /dev/null 2>&1 &&
+        cmp -s p1.npy p2.npy && grep -q "'shape': (30, 196)" p1.npy &&
+        ok "ddpm sample: a picture model's grid (PNG) and .npy (30, 196), the same bits for 1 and 2 threads" ||
+        not_ok "sample pictures: $(cat ps.txt) $(cmp p1.npy p2.npy 2>&1)"
+    "$ddpm" export pic.ckpt pic.safetensors > /dev/null 2>&1 &&
+        "$ddpm" sample --model pic.safetensors --out p3.npy --n 30 --class 7 > /dev/null 2>&1 && cmp -s p1.npy p3.npy &&
+        ok "ddpm export of a picture model: its .safetensors samples the same bits as the checkpoint" ||
+        not_ok "export pictures: $(cmp p1.npy p3.npy 2>&1)"
+    "$ddpm" animate --model pic.ckpt --n 20 --out pic.gif > pa.txt 2>&1 && grep -q "21 frames of 20 pictures" pa.txt &&
+        [ "$(head -c 6 pic.gif)" = "GIF89a" ] &&
+        ok "ddpm animate: a picture model's grid out of noise, 21 frames" || not_ok "animate pictures: $(cat pa.txt)"
+    "$ddpm" eval --model pic.ckpt --n 200 > pe.txt 2>&1 && grep -q "(trained now and kept)" pe.txt &&
+        [ -f "$XDG_CACHE_HOME/ddpm-from-scratch/yardstick_14.safetensors" ] &&
+        "$ddpm" eval p1.npy --class 7 > pe7.txt 2>&1 && grep -q "yardstick_14.safetensors (kept)" pe7.txt &&
+        grep -q "against the test pictures of class 7 (Sneaker)" pe7.txt
+    if [ $? = 0 ]; then
+        acc=$(tail -n 1 pe.txt | sed 's/.*"accuracy": \([0-9.]*\),.*/\1/')
+        fd=$(tail -n 1 pe.txt | sed 's/.*"fd": \([0-9.e+-]*\),.*/\1/')
+        floor=$(tail -n 1 pe.txt | sed 's/.*"fd_floor": \([0-9.e+-]*\),.*/\1/')
+        if awk "BEGIN { exit !($acc > 0.4 && $fd > $floor) }"; then
+            ok "ddpm eval on pictures: 2 epochs' guided samples classified as their class $acc (chance 0.1); Frechet distance $fd above its floor $floor; the yardstick kept and reused"
+        else
+            not_ok "eval pictures: accuracy $acc, FD $fd, floor $floor"
+        fi
+    else
+        not_ok "eval pictures: $(cat pe.txt pe7.txt | tail -n 4)"
+    fi
+    "$ddpm" train --dataset fashion_mnist --size 28 --epochs 0 --hidden 16 --out p28.ckpt > /dev/null 2>&1 &&
+        "$ddpm" sample --model p28.ckpt --n 4 --out p28.npy > /dev/null 2>&1 && grep -q "'shape': (4, 784)" p28.npy &&
+        ok "--size 28: pictures of 784 values" || not_ok "--size 28"
+    printf 'not a yardstick\n' > bad.safetensors
+    expect 1 "bad.safetensors" eval p1.npy --classifier bad.safetensors
+    "$ddpm" export w.ckpt notjudge.safetensors > /dev/null 2>&1
+    expect 1 "notjudge.safetensors: not a yardstick written by ddpm eval (delete it to train the yardstick again)" eval p1.npy --classifier notjudge.safetensors
+    expect 2 "--classifier judges pictures; fh.csv holds points" eval fh.csv --classifier j.safetensors
+    expect 2 "--size: expected 14 or 28, got '15'" train --dataset fashion_mnist --size 15
+    expect 2 "--size is the pictures' (--dataset fashion_mnist)" train --size 28
+    expect 2 "--classes 3: fashion_mnist has 10 classes" train --dataset fashion_mnist --classes 3
+    expect 2 "--n 70000: fashion_mnist has 60000 training pictures" train --dataset fashion_mnist --n 70000
+    expect 2 "--out s.csv: pic.ckpt draws pictures: give a grid (.png or .svg) or .npy" sample --model pic.ckpt --out s.csv
+    expect 2 "--out g.png: a grid of pictures is a picture model's; w.ckpt draws points" sample --model w.ckpt --out g.png
+    expect 2 "--nll: the likelihood is computed for 2-D points; pic.ckpt draws pictures" eval --model pic.ckpt --nll
+    expect 2 "ddim has none to clip" sample --model pic.ckpt --sampler ddim --clip-x0 1 --out g.png
+    expect 2 "--class 12: Fashion-MNIST's classes are 0 to 9" eval p1.npy --class 12
+    saved_dir="${DDPM_FASHION_MNIST:-}"
+    DDPM_FASHION_MNIST="$tmp/nowhere"; export DDPM_FASHION_MNIST
+    expect 2 "install Debian's package dataset-fashion-mnist" train --dataset fashion_mnist
+    if [ -n "$saved_dir" ]; then DDPM_FASHION_MNIST="$saved_dir"; else unset DDPM_FASHION_MNIST; fi
+else
+    echo "skipped: the tools on pictures (install dataset-fashion-mnist)"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

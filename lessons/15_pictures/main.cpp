@@ -48,7 +48,7 @@ const float kGridWeight = 3;                       // the grid's guidance
 // larger, so that x_T is noise: the notebook's sigmoid schedule leaves sqrt(abar_T) = 0.88 of a
 // picture in x_T (its points were 0.2 wide, not 2).
 ddpm::Schedule picture_schedule() {
-    return ddpm::Schedule::linear(kSteps, 1e-3, 0.2);
+    return ddpm::Schedule::linear_scaled(kSteps);
 }
 
 // The sections main() runs, in its order; each is defined below main().
@@ -139,7 +139,8 @@ int main(int argc, char** argv) {
     }
     lesson::save_figure(grids_figure(guided, unguided, kSide, kGridWeight), "samples",
                         lesson::Svg::on_request);
-    write_grid_gif(trajectory, kSide, "samples.gif");
+    // The guided grid at every 5th step of its way from noise, the samples held at the end.
+    ddpm::write_picture_gif(trajectory, kSide, 10, 2, 5, 8, 300, "samples.gif");
     std::printf("wrote samples.png and samples.gif\n\n");
 
     // 5. The measures, for each guidance weight of the sweep.
@@ -219,11 +220,7 @@ std::vector<SweepResult> measure_sweep(const ddpm::MLPDiffusion& model, ddpm::Ob
     const int n = per_class * ddpm::kFashionClasses;
     // The reference: two halves of the test set, n pictures each (their distance is the floor).
     const ddpm::Tensor test_a = test.images.slice(0, n), test_b = test.images.slice(n, 2 * n);
-    const ddpm::Tensor feat_a = ddpm::classifier_features(judge, test_a);
-    const ddpm::Tensor feat_b = ddpm::classifier_features(judge, test_b);
-    const double fd_floor = ddpm::frechet_distance(feat_a, feat_b);
-    const ddpm::PrecisionRecall pr_floor = ddpm::knn_precision_recall(feat_b, feat_a, 5);
-    const std::vector<double> test_near = ddpm::nearest_distances(test_b, train.images);
+    const ddpm::PictureReference ref = ddpm::picture_reference(judge, test_a, test_b, train.images);
     const double judge_accuracy = ddpm::classifier_accuracy(judge, test.images, test.labels);
 
     const double test_background = background(test_b);
@@ -235,7 +232,7 @@ std::vector<SweepResult> measure_sweep(const ddpm::MLPDiffusion& model, ddpm::Ob
     std::printf(
         "       their class     (floor %.2f)       (k = 5)    (k = 5)  picture / test's"
         "   (test %.3f)\n",
-        fd_floor, test_background);
+        ref.fd_floor, test_background);
     std::vector<SweepResult> rows;
     for (float w : kWeights) {
         ddpm::Tensor samples({0, 0});
@@ -245,19 +242,19 @@ std::vector<SweepResult> measure_sweep(const ddpm::MLPDiffusion& model, ddpm::Ob
                                   sample_class(model, objective, sched, k, w, per_class, 1000 + k));
             labels.insert(labels.end(), per_class, k);
         }
+        // Classified as their class, the Fréchet distance, precision and recall in the
+        // classifier's features, and memorisation: lib/nn/picture_quality.h.
+        const ddpm::PictureQuality q =
+            ddpm::judge_pictures(judge, samples, labels, ref, train.images);
         SweepResult r;
         r.w = w;
         r.judge_accuracy = judge_accuracy;
-        r.accuracy = ddpm::classifier_accuracy(judge, samples, labels);
-        const ddpm::Tensor feat = ddpm::classifier_features(judge, samples);
-        r.fd = ddpm::frechet_distance(feat, feat_a);
-        r.fd_floor = fd_floor;
-        const ddpm::PrecisionRecall pr = ddpm::knn_precision_recall(feat, feat_a, 5);
-        r.precision = pr.precision;
-        r.recall = pr.recall;
-        // Memorisation: the median distance (in pixels' values) from a sample to its nearest
-        // training picture, over a test picture's.
-        r.memorisation = median(ddpm::nearest_distances(samples, train.images)) / median(test_near);
+        r.accuracy = q.accuracy;
+        r.fd = q.fd;
+        r.fd_floor = ref.fd_floor;
+        r.precision = q.precision;
+        r.recall = q.recall;
+        r.memorisation = q.memorisation;
         r.background = background(samples);
         r.examples = ddpm::Tensor({ddpm::kFashionClasses, samples.dim(1)});
         for (int k = 0; k < ddpm::kFashionClasses; ++k)
@@ -272,7 +269,7 @@ std::vector<SweepResult> measure_sweep(const ddpm::MLPDiffusion& model, ddpm::Ob
     std::printf(
         "  (the classifier on real test pictures: %.3f; their precision and recall "
         "against the other half: %.3f, %.3f)\n",
-        judge_accuracy, pr_floor.precision, pr_floor.recall);
+        judge_accuracy, ref.floor.precision, ref.floor.recall);
     return rows;
 }
 

@@ -1,6 +1,6 @@
 // Lesson 15's figures and the small helpers they share with main.cpp: the forward process on a
-// picture of each class, the two grids (guided and unguided), the guided grid's way out of noise
-// as a GIF, and the guidance sweep. The drawing of a picture is lib's (render/pictures.h).
+// picture of each class, the two grids (guided and unguided), and the guidance sweep (the GIF of
+// the guided grid's way out of noise is lib's write_picture_gif). The drawing of a picture is lib's (render/pictures.h).
 #pragma once
 #include <algorithm>
 #include <string>
@@ -11,7 +11,6 @@
 #include "diffusion/forward.h"
 #include "diffusion/schedule.h"
 #include "render/canvas.h"
-#include "render/gif.h"
 #include "render/pictures.h"
 #include "render/plot.h"
 
@@ -26,12 +25,6 @@ struct SweepResult {
     double background = 0;    // the outer ring's mean distance from black
     ddpm::Tensor examples;    // (10, 196): the first sample of each class
 };
-
-inline double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 // b's rows after a's (a may be empty: shape (0, 0)).
 inline ddpm::Tensor append_rows(const ddpm::Tensor& a, const ddpm::Tensor& b) {
@@ -111,26 +104,6 @@ inline ddpm::Canvas grids_figure(const ddpm::Tensor& guided, const ddpm::Tensor&
     fig.paste(b, left + a.width() + 30, top);
     class_names(fig, left - 6, top + kGap, cell);
     return fig;
-}
-
-// The guided grid at every 5th step of its way from noise, and the last frame held.
-inline void write_grid_gif(const ddpm::Tensor& trajectory, int side, const std::string& path) {
-    std::vector<ddpm::Color> grey(256);
-    for (int v = 0; v < 256; ++v)
-        grey[v] =
-            ddpm::Color{static_cast<uint8_t>(v), static_cast<uint8_t>(v), static_cast<uint8_t>(v)};
-    const int frames = trajectory.dim(0);
-    int width = 0, height = 0;
-    ddpm::picture_grid_grey(trajectory.frame(0), side, 10, 2, 2, &width, &height);
-    ddpm::GifWriter gif(path, width, height, grey);
-    for (int f = 0; f < frames; f += 5) {
-        const bool last = f + 5 >= frames;
-        const int frame = last ? frames - 1 : f;
-        gif.add_frame(
-            ddpm::picture_grid_grey(trajectory.frame(frame), side, 10, 2, 2, &width, &height),
-            last ? 300 : 8);
-    }
-    gif.finish();
 }
 
 // One row a guidance weight: the first sample of each class, and the row's share classified as

@@ -7,7 +7,7 @@
 
 namespace ddpm {
 
-const char* const kScheduleNames = "sigmoid|linear|quadratic|cosine";
+const char* const kScheduleNames = "sigmoid|linear|linear_scaled|quadratic|cosine";
 
 static void check_steps(int T) {
     if (T < 2 || T > 100000)
@@ -57,6 +57,17 @@ Schedule Schedule::linear(int T, double start, double end) {
     return from_betas("linear", betas);
 }
 
+Schedule Schedule::linear_scaled(int T) {
+    check_steps(T);
+    const double scale = 1000.0 / T;
+    if (scale * 0.02 >= 1.0)
+        throw UsageError("the linear_scaled schedule needs at least 21 steps, got " +
+                         std::to_string(T));
+    Schedule s = linear(T, scale * 1e-4, scale * 0.02);
+    s.name = "linear_scaled";
+    return s;
+}
+
 Schedule Schedule::quadratic(int T, double start, double end) {
     check_steps(T);
     std::vector<double> betas(T);
@@ -83,6 +94,7 @@ Schedule Schedule::cosine(int T, double s) {
 Schedule Schedule::by_name(const std::string& name, int T) {
     if (name == "sigmoid") return sigmoid(T);
     if (name == "linear") return linear(T);
+    if (name == "linear_scaled") return linear_scaled(T);
     if (name == "quadratic") return quadratic(T);
     if (name == "cosine") return cosine(T);
     throw UsageError("unknown schedule '" + name + "' (expected " + kScheduleNames + ")");

@@ -26,11 +26,15 @@ struct Schedule {
     static Schedule sigmoid(int T, double start = 1e-5, double end = 0.5e-2);
     // DDPM (Ho et al. 2020): linspace(start, end, T).
     static Schedule linear(int T, double start = 1e-4, double end = 0.02);
+    // DDPM's linear betas for 1000 steps scaled to T (Improved DDPM's rule): 1000/T times
+    // linspace(1e-4, 0.02, T), so x_T is noise for any T (1e-3 ... 0.2 for T = 100: pictures).
+    static Schedule linear_scaled(int T);
     // linspace(sqrt(start), sqrt(end), T) squared: slow at first, faster later.
     static Schedule quadratic(int T, double start = 1e-4, double end = 0.02);
     // Improved DDPM (Nichol & Dhariwal 2021): alpha-bar follows cos^2, betas capped at 0.999.
     static Schedule cosine(int T, double s = 0.008);
-    // "sigmoid", "linear", "quadratic" or "cosine"; anything else throws UsageError.
+    // "sigmoid", "linear", "linear_scaled", "quadratic" or "cosine"; anything else throws
+    // UsageError.
     static Schedule by_name(const std::string& name, int T);
     // Derives every array from the betas (in double).
     static Schedule from_betas(const std::string& name, const std::vector<double>& betas);

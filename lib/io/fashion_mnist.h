@@ -14,6 +14,7 @@
 namespace ddpm {
 
 constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+constexpr const char* kFashionMnistName = "fashion_mnist";  // the data set's name in the tools
 constexpr int kFashionClasses = 10;
 // Class k's name, as the data set's authors give them: T-shirt/top, Trouser, ..., Ankle boot.
 extern const char* const kFashionClassNames[kFashionClasses];

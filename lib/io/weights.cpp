@@ -114,7 +114,7 @@ ModelConfig config_from_metadata(const MetaReader& meta) {
     m.num_steps = meta.integer("num_steps", 2, 100000);
     m.hidden = meta.integer("hidden", 1, 4096);
     m.depth = meta.integer("depth", 1, 16);
-    m.dim = meta.integer("dim", 2, 2);
+    m.dim = meta.integer("dim", 1, 4096);  // 2 for points, 196 or 784 for pictures
     m.fourier = meta.integer("fourier", 0, 16);
     m.num_classes = meta.file.meta("classes") ? meta.integer("classes", 0, 1000) : 0;
     m.skip = meta.file.meta("skip") ? meta.integer("skip", 0, 1) == 1 : false;

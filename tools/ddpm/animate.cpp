@@ -1,6 +1,8 @@
-// ddpm animate: the forward and reverse processes of a checkpoint as one GIF.
+// ddpm animate: the forward and reverse processes of a checkpoint as one GIF; a picture model's
+// grid of samples coming out of noise.
 #include "commands.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -17,6 +19,7 @@
 #include "io/points.h"
 #include "io/weights.h"
 #include "render/animation.h"
+#include "render/pictures.h"
 
 namespace ddpm_tool {
 
@@ -30,12 +33,14 @@ const cli::Command kAnimate = {
               cli::text_flag("--model", "FILE",
                              "a checkpoint written by ddpm train, or weights as .safetensors"),
               cli::text_flag("--out", "FILE", "the GIF", "diffusion.gif"),
-              cli::integer_flag("--n", "N", 1, 1000000, "points per frame", "10000"),
+              cli::integer_flag("--n", "N", 1, 1000000,
+                                "points per frame (default 10000; pictures: 100, 10 a row)"),
               cli::choice_flag("--weights", "NAME", {"raw", "ema"},
                                "%C (default: raw; a .safetensors file: the weights it holds)"),
           },
           class_flags(),
           {
+              clip_flag(),
               cli::integer_flag("--delay", "MS", 0, 655350, "time per frame", "100"),
               cli::integer_flag("--hold-last", "MS", 0, 655350, "extra time on the final sample",
                                 "2000"),
@@ -46,8 +51,32 @@ const cli::Command kAnimate = {
           },
           import_flags()}),
     "frames: q(x_t) for t = 0 ... T-1, then the reverse trajectory x_T ... x_0 (T + 1 frames);\n"
-    "a flow-matching model: its straight path at T times, then T Euler steps back.\n",
+    "a flow-matching model: its straight path at T times, then T Euler steps back; a picture\n"
+    "model: its grid of samples at every (T/20)-th step from x_T to x_0, drawn as ddpm sample\n"
+    "draws them.\n",
 };
+
+// A picture model's grid of n samples (ddpm sample's defaults) at every (T/20)-th step from x_T,
+// then the samples held.
+int animate_pictures(SampleRequest& request, const ddpm::SamplingModel& loaded, int n,
+                     uint64_t seed, const ddpm::AnimationStyle& style, const std::string& out) {
+    request.n = n;
+    request.seed = seed;
+    request.prior = "standard";
+    recipe_defaults(request, loaded.run.recipe);
+    model_defaults(request, loaded);
+    ddpm::check_outputs({{"--out", out}}, {{"--model", request.model_path}});
+    const ddpm::Tensor seq = draw_trajectory(request, loaded);
+    const int every = std::max(1, loaded.sched.num_steps / 20);
+    const int delay_cs = std::max(2, style.delay_ms / 10),
+              hold_cs = std::max(2, style.hold_last_ms / 10);
+    const int frames =
+        ddpm::write_picture_gif(seq, picture_side(loaded), 10, 2, every, delay_cs, hold_cs, out);
+    std::printf("wrote %s: %d frames of %d pictures (%s%s), every %d of %d steps\n", out.c_str(),
+                frames, n, sampler_text(request).c_str(), class_text(request).c_str(), every,
+                loaded.sched.num_steps);
+    return 0;
+}
 
 }  // namespace
 
@@ -56,7 +85,7 @@ int animate(int argc, char** argv) {
     if (args.help(kAnimate)) return 0;  // --help: printed from the table
     if (!args.has("--model")) throw ddpm::UsageError("animate needs --model FILE");
     const std::string model_path = args.text("--model"), out = args.text("--out");
-    const int n = static_cast<int>(args.integer("--n"));
+    int n = static_cast<int>(args.integer_or("--n", 0));  // 0: the model's default
     std::string weights = args.choice("--weights");
     ddpm::AnimationStyle style;
     style.delay_ms = static_cast<int>(args.integer("--delay"));
@@ -67,6 +96,7 @@ int animate(int argc, char** argv) {
     SampleRequest request;  // for the class flags and their checks
     request.model_path = model_path;
     parse_class_flags(args, request);
+    parse_clip_flag(args, request);
     args.finish();
     if (!ddpm::has_extension(out, ".gif"))
         throw ddpm::UsageError("--out: expected a .gif file name");
@@ -74,9 +104,15 @@ int animate(int argc, char** argv) {
     // weights it holds.
     if (weights.empty() && !ddpm::has_extension(model_path, ".safetensors")) weights = "raw";
     const ddpm::SamplingModel loaded = ddpm::load_sampling_model(model_path, weights, import);
+    if (n == 0) n = is_pictures(loaded.run) ? 100 : 10000;
     ddpm::check_fits_in_memory(
         ddpm::sampling_bytes(loaded.model.config(), static_cast<uint64_t>(n)),
         "animating " + std::to_string(n) + " points", "use a smaller --n");
+    if (is_pictures(loaded.run)) return animate_pictures(request, loaded, n, seed, style, out);
+    if (request.clip_x0 >= 0)
+        throw ddpm::UsageError(
+            "--clip-x0 is for a picture model; points are animated by the "
+            "notebook's sampler as it stands");
     model_defaults(request, loaded);
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}});
     ddpm::Normalization unused;

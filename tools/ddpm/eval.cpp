@@ -1,5 +1,6 @@
 // ddpm eval: samples (a file, or drawn from --model) scored against the true distribution beside
-// the noise floor; with --nll the model's likelihood beside the data's entropy.
+// the noise floor; with --nll the model's likelihood beside the data's entropy. Pictures are scored
+// in the yardstick classifier's features against Fashion-MNIST's test pictures (lesson 15).
 #include "commands.h"
 
 #include <algorithm>
@@ -17,10 +18,14 @@
 #include "diffusion/sampler.h"
 #include "fast/parallel.h"
 #include "io/memory.h"
+#include "io/atomic_file.h"
+#include "io/fashion_mnist.h"
 #include "io/points.h"
 #include "io/weights.h"
+#include "io/yardstick_file.h"
 #include "likelihood/elbo.h"
 #include "likelihood/ode.h"
+#include "nn/picture_quality.h"
 
 namespace ddpm_tool {
 
@@ -29,12 +34,14 @@ namespace {
 // ddpm eval's flags: name, value, range or choices, help and default, one row each.
 const cli::Command kEval = {
     "ddpm eval FILE [options]   or   ddpm eval --model FILE [options]",
-    "  FILE                 samples as CSV (x,y) or .npy ((n, 2))\n",
+    "  FILE                 samples as CSV (x,y) or .npy ((n, 2)); pictures as .npy ((n, 196)\n"
+    "                       or (n, 784), -1 black to 1 white, as ddpm sample writes them)\n",
     rows({{
               cli::text_flag("--model", "FILE",
                              "or a model (checkpoint or .safetensors): --n samples drawn as ddpm "
                              "sample draws them by default"),
-              cli::integer_flag("--n", "N", 10, 1000000, "with --model: samples to draw", "3000"),
+              cli::integer_flag("--n", "N", 10, 1000000,
+                                "with --model: samples to draw (default 3000; pictures: 1000)"),
               cli::integer_flag("--sample-seed", "N", 0, 2147483647L,
                                 "with --model: the sampler's seed", "1"),
               cli::choice_flag("--weights", "NAME", {"raw", "ema"},
@@ -46,6 +53,12 @@ const cli::Command kEval = {
           },
           class_flags(),
           {
+              clip_flag(),
+              cli::text_flag("--classifier", "FILE",
+                             "pictures: the yardstick classifier's file (default: "
+                             "$XDG_CACHE_HOME/ddpm-from-scratch/yardstick_SIDE.safetensors, or "
+                             "under ~/.cache); trained there on first use (seconds; lesson 15's, "
+                             "86% right on test pictures) and kept"),
               cli::toggle_flag(
                   "--nll",
                   "with --model: also its negative log-likelihood beside the data's entropy (the "
@@ -68,7 +81,9 @@ const cli::Command kEval = {
           import_flags()}),
     "prints a table (sliced Wasserstein, MMD^2, k-NN precision and recall, each with its noise\n"
     "floor), then one JSON line. With --class, the true distribution is that class's part of the\n"
-    "data set.\n",
+    "data set. Pictures: the share classified as the class asked for, the Frechet distance and\n"
+    "k-NN precision and recall in the yardstick's features, and the nearest training picture,\n"
+    "each beside its floor (two halves of the test pictures); then one JSON line.\n",
 };
 
 // The class a conditional model was asked for, whose part of the data set is the reference.
@@ -169,18 +184,27 @@ void print_nll(const ddpm::SamplingModel& loaded, const SampleRequest& request,
     row("ELBO bound of ddpm, sigma^2 = beta~", tilde);
 }
 
+// What eval knows of samples that are pictures: their side (0 for points) and the class each was
+// asked for (empty: none).
+struct PictureDraw {
+    int side = 0;
+    std::vector<int> asked;
+};
+
 // eval --model: n samples drawn as ddpm sample draws them by default, in the data's units. The
-// model's data set becomes the default reference (*dataset or *data_file, unless given).
+// model's data set becomes the default reference (*dataset or *data_file, unless given). A picture
+// model's samples fill *pictures.
 ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::string* data_file,
-                                ClassRef* cls) {
+                                ClassRef* cls, PictureDraw* pictures) {
     SampleRequest request;
     request.model_path = args.text("--model");
-    request.n = static_cast<int>(args.integer("--n"));
+    request.n = static_cast<int>(args.integer_or("--n", 0));  // 0: the model's default
     request.seed = static_cast<uint64_t>(args.integer("--sample-seed"));
     request.sampler = parse_sampler_flag(args);
     request.have_steps = args.has("--sample-steps");
     request.steps = static_cast<int>(args.integer_or("--sample-steps", 0));
     parse_class_flags(args, request);
+    parse_clip_flag(args, request);
     request.weights = args.choice("--weights");
     request.prior = args.choice("--prior");
     request.import = parse_import_flags(args);
@@ -192,6 +216,14 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
         throw ddpm::UsageError("give a samples file or --model, not both");
     ddpm::SamplingModel loaded =
         ddpm::load_sampling_model(request.model_path, request.weights, request.import);
+    const bool picture_model = is_pictures(loaded.run);
+    if (request.n == 0) request.n = picture_model ? 1000 : 3000;
+    if (picture_model && nll)
+        throw ddpm::UsageError("--nll: the likelihood is computed for 2-D points; " +
+                               request.model_path + " draws pictures");
+    if (picture_model && reference_given)
+        throw ddpm::UsageError("--dataset and --data: " + request.model_path +
+                               " draws pictures, measured against Fashion-MNIST's test pictures");
     recipe_defaults(request, loaded.run.recipe);
     model_defaults(request, loaded);
     note_prior_mismatch(request, loaded);
@@ -210,14 +242,83 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
     if (nll) print_nll(loaded, request, *dataset, *data_file, request.seed);
     ddpm::Tensor seq = draw_trajectory(request, loaded);
     ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
-    ddpm::denormalize_points(samples, loaded.run.data_norm);
+    if (picture_model) {
+        pictures->side = picture_side(loaded);
+        pictures->asked = asked_classes(request, loaded);
+    } else {
+        ddpm::denormalize_points(samples, loaded.run.data_norm);
+    }
     const std::string how =
         sampler_text(request) + (sampler_of(request).kind == ddpm::Sampler::Kind::ddpm
                                      ? ""
                                      : ", " + std::to_string(seq.dim(0) - 1) + " steps");
-    std::printf("%d samples of %s (%s%s, %s weights)\n", request.n, request.model_path.c_str(),
-                how.c_str(), class_text(request).c_str(), loaded.weights.c_str());
+    std::printf("%d %s of %s (%s%s, %s weights)\n", request.n,
+                picture_model ? "pictures" : "samples", request.model_path.c_str(), how.c_str(),
+                class_text(request).c_str(), loaded.weights.c_str());
     return samples;
+}
+
+// Pictures (n, side^2) measured by the yardstick against Fashion-MNIST's test pictures: two
+// disjoint sets of them (of the class asked for, when every sample asked for one), the second the
+// floor of each measure. Prints the table, then one JSON line.
+void eval_pictures(const ddpm::Tensor& samples, const PictureDraw& draw, const std::string& what,
+                   std::string classifier) {
+    const int side = draw.side, n = samples.dim(0);
+    const ddpm::ImageSet train = training_pictures(side, 0);
+    const ddpm::ImageSet test = test_pictures(side);
+    if (classifier.empty()) classifier = ddpm::yardstick_cache_path(side);
+    ddpm::check_output_target(classifier);
+    ddpm::KeptYardstick yardstick = ddpm::load_or_train_yardstick(classifier, train, test);
+    std::printf("the yardstick: %s (%s), %.4f right on the 10,000 test pictures\n",
+                classifier.c_str(), yardstick.trained ? "trained now and kept" : "kept",
+                yardstick.test_accuracy);
+    // The reference: the test pictures, or those of the one class every sample asked for.
+    const bool one_class =
+        !draw.asked.empty() && std::all_of(draw.asked.begin(), draw.asked.end(),
+                                           [&](int k) { return k == draw.asked[0]; });
+    const int per_class = test.images.dim(0) / ddpm::kFashionClasses;  // 1000 of each
+    const ddpm::Tensor pool =
+        one_class ? ddpm::first_of_each_class(test, per_class)
+                        .slice(draw.asked[0] * per_class, (draw.asked[0] + 1) * per_class)
+                  : test.images;
+    const int m = std::min(n, pool.dim(0) / 2);
+    // The floor of "classified as the class asked for": the yardstick on real pictures of it.
+    const double real_accuracy =
+        one_class ? ddpm::classifier_accuracy(yardstick.judge, pool,
+                                              std::vector<int>(pool.dim(0), draw.asked[0]))
+                  : yardstick.test_accuracy;
+    const ddpm::PictureReference ref = ddpm::picture_reference(yardstick.judge, pool.slice(0, m),
+                                                               pool.slice(m, 2 * m), train.images);
+    const ddpm::PictureQuality q =
+        ddpm::judge_pictures(yardstick.judge, samples, draw.asked, ref, train.images);
+    for (double v : {q.fd, q.precision, q.recall, q.memorisation})
+        if (!std::isfinite(v))
+            throw ddpm::Error(what + ": the measures are not finite; check the file's values");
+    const std::string reference = one_class ? std::string("the test pictures of class ") +
+                                                  std::to_string(draw.asked[0]) + " (" +
+                                                  ddpm::kFashionClassNames[draw.asked[0]] + ")"
+                                            : std::string("the test pictures");
+    std::printf("%d pictures of %d x %d against %s: two sets of %d, the second the floor\n", n,
+                side, side, reference.c_str(), m);
+    std::printf("  %-50s %9s %9s\n", "", "samples", "floor");
+    if (q.accuracy >= 0)
+        std::printf("  %-50s %9.4f %9.4f\n", "classified as the class asked for", q.accuracy,
+                    real_accuracy);
+    std::printf("  %-50s %9.3f %9.3f\n", "Frechet distance in the yardstick's features", q.fd,
+                ref.fd_floor);
+    std::printf("  %-50s %9.3f %9.3f\n", "precision (k = 5)", q.precision, ref.floor.precision);
+    std::printf("  %-50s %9.3f %9.3f\n", "recall (k = 5)", q.recall, ref.floor.recall);
+    std::printf("  %-50s %9.3f %9.3f\n", "nearest training picture, over a test picture's",
+                q.memorisation, 1.0);
+    char json[512];
+    std::snprintf(json, sizeof json,
+                  "{\"accuracy\": %s, \"yardstick_accuracy\": %.6f, \"fd\": %.6g, "
+                  "\"fd_floor\": %.6g, \"precision\": %.6g, \"precision_floor\": %.6g, "
+                  "\"recall\": %.6g, \"recall_floor\": %.6g, \"memorisation\": %.6g}",
+                  q.accuracy >= 0 ? std::to_string(q.accuracy).c_str() : "null",
+                  yardstick.test_accuracy, q.fd, ref.fd_floor, q.precision, ref.floor.precision,
+                  q.recall, ref.floor.recall, q.memorisation);
+    std::printf("%s\n", json);
 }
 
 }  // namespace
@@ -228,25 +329,47 @@ int eval(int argc, char** argv) {
     std::string dataset = args.text("--dataset");
     std::string data_file = args.text("--data");
     const uint64_t seed = static_cast<uint64_t>(args.integer("--seed"));
+    const std::string classifier = args.text("--classifier");
     std::string what;
     ddpm::Tensor samples;
     ClassRef cls;
+    PictureDraw pictures;
     if (!args.has("--model") && args.toggle("--nll"))
         throw ddpm::UsageError(
             "--nll needs --model FILE (a likelihood is the model's, not the "
             "samples')");
     if (args.has("--model")) {
         what = args.text("--model");
-        samples = samples_from_model(args, &dataset, &data_file, &cls);
+        samples = samples_from_model(args, &dataset, &data_file, &cls, &pictures);
     } else {
+        const int label = static_cast<int>(args.integer_or("--class", -1));
         args.finish();
         if (args.positional().size() != 1)
             throw ddpm::UsageError("eval needs one samples file (.csv or .npy), or --model FILE");
         what = args.positional()[0];
         samples = ddpm::load_points(what);
+        const int width = samples.ndim() == 2 ? samples.dim(1) : 0;
+        if (width == 14 * 14 || width == 28 * 28) pictures.side = width == 196 ? 14 : 28;
+        if (label >= 0 && pictures.side == 0)
+            throw ddpm::UsageError(
+                "--class with a samples file: for pictures (with --model, "
+                "the model's class)");
+        if (label >= ddpm::kFashionClasses)
+            throw ddpm::UsageError("--class " + std::to_string(label) +
+                                   ": Fashion-MNIST's classes are 0 to 9");
+        if (label >= 0) pictures.asked.assign(samples.dim(0), label);
+    }
+    if (!classifier.empty() && pictures.side == 0)
+        throw ddpm::UsageError("--classifier judges pictures; " + what + " holds points");
+    if (pictures.side > 0) {
+        if (samples.dim(0) < 10) throw ddpm::Error(what + ": needs at least 10 pictures");
+        if (!ddpm::all_finite(samples)) throw ddpm::Error(what + ": holds a non-finite value");
+        eval_pictures(samples, pictures, what, classifier);
+        return 0;
     }
     if (samples.ndim() != 2 || samples.dim(1) != 2)
-        throw ddpm::Error(what + ": expected points (n, 2), got " + samples.shape_str());
+        throw ddpm::Error(what + ": expected points (n, 2) or pictures (n, 196) or (n, 784), got " +
+                          samples.shape_str());
     if (samples.dim(0) < 10) throw ddpm::Error(what + ": needs at least 10 points");
     int n = std::min(samples.dim(0), 3000);
     ddpm::Tensor real_a, real_b;

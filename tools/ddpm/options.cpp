@@ -19,7 +19,8 @@ std::vector<cli::Flag> import_flags() {
         cli::integer_flag("--steps", "T", 2, 100000, "diffusion steps", "100"),
         cli::integer_flag("--hidden", "N", 1, 4096, "hidden units per layer", "128"),
         cli::integer_flag("--depth", "N", 1, 16, "hidden blocks", "3"),
-        cli::text_flag("--schedule", "NAME", "sigmoid | linear | quadratic | cosine", "sigmoid"),
+        cli::text_flag("--schedule", "NAME",
+                       "sigmoid | linear | linear_scaled | quadratic | cosine", "sigmoid"),
     };
 }
 

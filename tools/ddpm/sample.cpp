@@ -1,5 +1,6 @@
 // ddpm sample: samples of a checkpoint (or .safetensors weights) by any sampler of lib's vocabulary,
-// as CSV or .npy, with the trajectory and the notebook's panels if asked.
+// as CSV or .npy, with the trajectory and the notebook's panels if asked; a picture model's as a
+// grid (PNG or SVG) or .npy.
 #include "commands.h"
 
 #include <cstdint>
@@ -19,6 +20,7 @@
 #include "io/points.h"
 #include "io/weights.h"
 #include "render/markup.h"
+#include "render/pictures.h"
 #include "render/plot.h"
 #include "render/svg.h"
 
@@ -35,8 +37,11 @@ const cli::Command kSample = {
                              "a checkpoint written by ddpm train, or weights as .safetensors (ddpm "
                              "export's, or the notebook's: docs/notebook-and-back.md)"),
               cli::text_flag("--out", "FILE",
-                             "samples.csv (header x,y) or samples.npy (float32, (n, 2))"),
-              cli::integer_flag("--n", "N", 1, 10000000, "number of samples", "10000"),
+                             "samples.csv (header x,y) or samples.npy (float32, (n, 2)); a "
+                             "picture model's: samples.png (or .svg; a grid, 10 a row) or "
+                             "samples.npy ((n, 196 or 784), values in [-1, 1])"),
+              cli::integer_flag("--n", "N", 1, 10000000,
+                                "number of samples (default 10000; pictures: 100)"),
               cli::text_flag("--sampler", "NAME",
                              "ddpm (default: --variance, --last-step-noise) | notebook | "
                              "algorithm2 (DDPM's Algorithm 2) | ddim | ode (the probability-flow "
@@ -54,6 +59,7 @@ const cli::Command kSample = {
           },
           class_flags(),
           {
+              clip_flag(),
               cli::number_flag("--eta", "E", 0.0, 1.0,
                                "DDIM's noise, 0 (deterministic, default) .. 1"),
               cli::choice_flag("--variance", "NAME", {"beta", "posterior"},
@@ -78,15 +84,40 @@ const cli::Command kSample = {
     "",
 };
 
+// A picture grid's name: .png or .svg.
+bool is_grid_name(const std::string& out) {
+    return ddpm::has_extension(out, ".png") || ddpm::has_extension(out, ".svg");
+}
+
+// What a picture model may write and a point model may not, and back; --n's default for each.
+void check_for_model(SampleRequest& request, const ddpm::SamplingModel& loaded) {
+    const bool pictures = is_pictures(loaded.run);
+    if (request.n == 0) request.n = pictures ? 100 : 10000;
+    if (!pictures && is_grid_name(request.out))
+        throw ddpm::UsageError("--out " + request.out +
+                               ": a grid of pictures is a picture "
+                               "model's; " +
+                               request.model_path + " draws points (.csv or .npy)");
+    if (pictures && !ddpm::has_extension(request.out, ".npy") && !is_grid_name(request.out))
+        throw ddpm::UsageError("--out " + request.out + ": " + request.model_path +
+                               " draws pictures: give a grid (.png or .svg) or .npy");
+    if (pictures && !request.panels.empty())
+        throw ddpm::UsageError(
+            "--panels draws points; a picture model's way out of noise is "
+            "ddpm animate's GIF");
+}
+
 SampleRequest parse_sample_flags(cli::Args& args) {
     if (!args.has("--model")) throw ddpm::UsageError("sample needs --model FILE");
-    if (!args.has("--out")) throw ddpm::UsageError("sample needs --out FILE (.csv or .npy)");
+    if (!args.has("--out"))
+        throw ddpm::UsageError("sample needs --out FILE (.csv or .npy; .png for pictures)");
     SampleRequest request;
     request.model_path = args.text("--model");
     request.out = args.text("--out");
-    request.n = static_cast<int>(args.integer("--n"));
-    request.sampler = parse_sampler_flag(args);  // "": the model's (model_defaults)
+    request.n = static_cast<int>(args.integer_or("--n", 0));  // 0: the model's (sample())
+    request.sampler = parse_sampler_flag(args);               // "": the model's (model_defaults)
     parse_class_flags(args, request);
+    parse_clip_flag(args, request);
     request.variance = args.choice("--variance");
     request.last_noise = args.choice("--last-step-noise");
     request.ddpm_settings_given = !request.variance.empty() || !request.last_noise.empty();
@@ -102,7 +133,7 @@ SampleRequest parse_sample_flags(cli::Args& args) {
     request.prior = args.choice("--prior");
     request.import = parse_import_flags(args);
     args.finish();
-    check_points_out(request.out);
+    if (!is_grid_name(request.out)) check_points_out(request.out);
     if (!request.trajectory.empty() && !ddpm::has_extension(request.trajectory, ".npy"))
         throw ddpm::UsageError("--trajectory: expected a .npy file name");
     return request;
@@ -117,6 +148,7 @@ int sample(int argc, char** argv) {
     const ddpm::SamplingModel loaded =
         ddpm::load_sampling_model(request.model_path, request.weights, request.import);
     request.weights = loaded.weights;
+    check_for_model(request, loaded);
     recipe_defaults(request, loaded.run.recipe);
     model_defaults(request, loaded);
     note_prior_mismatch(request, loaded);
@@ -128,11 +160,24 @@ int sample(int argc, char** argv) {
     if (!request.panels.empty()) outputs.push_back({"--panels", request.panels});
     ddpm::check_outputs(outputs, {{"--model", request.model_path}});
     ddpm::Tensor seq = draw_trajectory(request, loaded);
-    ddpm::denormalize_points(seq, loaded.run.data_norm);  // back to the data's own units (--data)
+    const bool pictures = is_pictures(loaded.run);
+    if (!pictures)
+        ddpm::denormalize_points(seq, loaded.run.data_norm);  // the data's units (--data)
     const ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
     if (!ddpm::all_finite(samples)) throw ddpm::Error("sampling produced NaN or infinite values");
+    const std::string how = sampler_text(request) + class_text(request);
     // All outputs as one: none replaced unless all were written.
-    std::vector<ddpm::FileBytes> files = {{request.out, ddpm::points_bytes(samples, request.out)}};
+    std::vector<ddpm::FileBytes> files;
+    if (is_grid_name(request.out)) {
+        const ddpm::Canvas grid = ddpm::picture_grid_figure(
+            samples, picture_side(loaded), 10,
+            picture_row_labels(asked_classes(request, loaded), 10),
+            ddpm::markup_escape(std::to_string(request.n) + " samples of " + request.model_path +
+                                " (" + how + ")"));
+        files.push_back({request.out, ddpm::figure_bytes(grid, request.out)});
+    } else {
+        files.push_back({request.out, ddpm::points_bytes(samples, request.out)});
+    }
     if (!request.trajectory.empty()) files.push_back({request.trajectory, ddpm::npy_bytes(seq)});
     if (!request.panels.empty()) {
         const ddpm::Canvas panels = ddpm::reverse_panels(
@@ -141,7 +186,6 @@ int sample(int argc, char** argv) {
         files.push_back({request.panels, ddpm::figure_bytes(panels, request.panels)});
     }
     ddpm::write_files_atomic(files);
-    const std::string how = sampler_text(request) + class_text(request);
     // With the samples on standard output, the report goes to standard error.
     std::FILE* report = ddpm::is_standard_output(request.out) ? stderr : stdout;
     std::fprintf(report, "wrote %d samples to %s (%s, %d steps, %s weights; recipe %s)%s%s\n",

@@ -1,5 +1,6 @@
 #include "sampling.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -25,12 +26,70 @@ ddpm::Tensor run_data(const std::string& dataset, int n, uint64_t seed, ddpm::No
     return points;
 }
 
+bool is_pictures(const ddpm::RunInfo& run) {
+    return run.dataset == ddpm::kFashionMnistName;
+}
+
+int picture_side(const ddpm::SamplingModel& loaded) {
+    const int dim = loaded.model.config().dim;
+    if (dim != 14 * 14 && dim != 28 * 28)
+        throw ddpm::Error("a fashion_mnist model takes pictures of 196 or 784 values, not " +
+                          std::to_string(dim));
+    return dim == 196 ? 14 : 28;
+}
+
+ddpm::ImageSet training_pictures(int side, int n) {
+    ddpm::ImageSet set = ddpm::load_fashion_mnist("train", side);
+    const int all = set.images.dim(0);
+    if (n > all)
+        throw ddpm::UsageError("--n " + std::to_string(n) + ": fashion_mnist has " +
+                               std::to_string(all) + " training pictures");
+    if (n > 0 && n < all) {
+        set.images = set.images.slice(0, n);
+        set.labels.resize(n);
+    }
+    return set;
+}
+
+ddpm::ImageSet test_pictures(int side) {
+    return ddpm::load_fashion_mnist("test", side);
+}
+
+bool classes_in_turn(const SampleRequest& request, const ddpm::SamplingModel& loaded) {
+    return is_pictures(loaded.run) && loaded.model.config().num_classes > 0 && request.label < 0;
+}
+
+std::vector<int> asked_classes(const SampleRequest& request, const ddpm::SamplingModel& loaded) {
+    if (request.label >= 0) return std::vector<int>(request.n, request.label);
+    if (!classes_in_turn(request, loaded)) return {};
+    const long K = loaded.model.config().num_classes;
+    std::vector<int> classes(request.n);
+    for (long i = 0; i < request.n; ++i) classes[i] = static_cast<int>(i * K / request.n);
+    return classes;
+}
+
+std::vector<std::string> picture_row_labels(const std::vector<int>& classes, int columns) {
+    std::vector<std::string> labels;
+    int previous = -1;
+    for (size_t start = 0; start < classes.size(); start += columns) {
+        const size_t end = std::min(classes.size(), start + columns);
+        const int k = classes[start];
+        const bool one_class = std::all_of(classes.begin() + start, classes.begin() + end,
+                                           [&](int c) { return c == k; });
+        const bool named = one_class && k != previous && k < ddpm::kFashionClasses;
+        labels.push_back(named ? ddpm::kFashionClassNames[k] : "");
+        previous = one_class ? k : -1;
+    }
+    return labels;
+}
+
 std::vector<cli::Flag> class_flags() {
     return {
         cli::integer_flag("--class", "K", 0, 1000,
-                          "a conditional model's class to draw (default: none, unconditional)"),
+                          "a conditional model's class to draw (default: none, unconditional; a "
+                          "picture model: each class in turn, n/K each)"),
         cli::number_flag("--guidance", "W", 0.0, 100.0,
-                         "with --class: eps_uncond + W (eps_cond - eps_uncond) (default: the "
+                         "with a class: eps_uncond + W (eps_cond - eps_uncond) (default: the "
                          "checkpoint's, ddpm train --guidance; 0 ignores the class)"),
     };
 }
@@ -39,6 +98,16 @@ void parse_class_flags(cli::Args& args, SampleRequest& request) {
     request.label = static_cast<int>(args.integer_or("--class", -1));
     request.have_guidance = args.has("--guidance");
     request.guidance = static_cast<float>(args.number_or("--guidance", 1.0));
+}
+
+cli::Flag clip_flag() {
+    return cli::number_flag("--clip-x0", "C", 0.0, 1000.0,
+                            "the ddpm sampler's estimate of x_0 clipped to [-C, C] (lesson 15; 0: "
+                            "not clipped; default 1, the values' range, for pictures, else 0)");
+}
+
+void parse_clip_flag(cli::Args& args, SampleRequest& request) {
+    request.clip_x0 = static_cast<float>(args.number_or("--clip-x0", -1.0));
 }
 
 std::string parse_sampler_flag(cli::Args& args) {
@@ -60,6 +129,7 @@ ddpm::Sampler sampler_of(const SampleRequest& request) {
                               : ddpm::SamplerOptions::Variance::beta;
         s.ddpm.noise_at_last_step = request.last_noise == "on";
     }
+    if (s.kind == ddpm::Sampler::Kind::ddpm) s.ddpm.clip_x0 = std::max(request.clip_x0, 0.0f);
     if (request.have_steps) s.steps = request.steps;
     s.eta = request.eta;
     return s;
@@ -125,10 +195,17 @@ void model_defaults(SampleRequest& request, const ddpm::SamplingModel& loaded) {
     if (request.label >= K && K > 0)
         throw ddpm::UsageError("--class " + std::to_string(request.label) + ": " +
                                request.model_path + " has classes 0 to " + std::to_string(K - 1));
-    if (request.have_guidance && request.label < 0)
+    request.classes_in_turn = classes_in_turn(request, loaded);
+    if (request.have_guidance && request.label < 0 && !request.classes_in_turn)
         throw ddpm::UsageError(
             "--guidance mixes a class's prediction with the unconditional one: give --class K");
     if (!request.have_guidance) request.guidance = loaded.run.guidance;
+    if (request.clip_x0 > 0 && !ddpm_kind)
+        throw ddpm::UsageError(
+            "--clip-x0 clips the ddpm samplers' estimate of x_0 (notebook, "
+            "algorithm2, ddpm); " +
+            request.sampler + " has none to clip");
+    if (request.clip_x0 < 0) request.clip_x0 = is_pictures(loaded.run) && ddpm_kind ? 1.0f : 0.0f;
 }
 
 void note_prior_mismatch(const SampleRequest& request, const ddpm::SamplingModel& loaded) {
@@ -153,19 +230,61 @@ void recipe_defaults(SampleRequest& request, const std::string& recipe) {
 ddpm::Tensor draw_trajectory(const SampleRequest& request, const ddpm::SamplingModel& loaded) {
     const ddpm::MLPDiffusion& model = loaded.model;
     const ddpm::Schedule& sched = loaded.sched;
-    ddpm::Rng rng(request.seed);
-    const ddpm::Tensor x_T =
-        ddpm::sample_prior(sampling_prior(request.prior, loaded), request.n, rng);
-    const ddpm::Denoiser d{&model, loaded.objective, request.label, request.guidance};
-    return ddpm::sample(d, x_T, sched, rng, checked_sampler(request, sched));
+    const ddpm::Sampler how = checked_sampler(request, sched);
+    // x_T: the prior's for points (lesson 12's matched one too), N(0, I) for pictures.
+    const int dim = model.config().dim;
+    if (dim != 2 && request.prior == "matched")
+        throw ddpm::UsageError(
+            "--prior matched: fitted for 2-D points; this model's samples "
+            "have " +
+            std::to_string(dim) + " values");
+    const ddpm::Prior prior = dim == 2 ? sampling_prior(request.prior, loaded) : ddpm::Prior{};
+    auto draw_x_T = [&](int n, ddpm::Rng& rng) {
+        return dim == 2 ? ddpm::sample_prior(prior, n, rng) : ddpm::randn(n, dim, rng);
+    };
+    if (!classes_in_turn(request, loaded)) {
+        ddpm::Rng rng(request.seed);
+        const ddpm::Tensor x_T = draw_x_T(request.n, rng);
+        const ddpm::Denoiser d{&model, loaded.objective, request.label, request.guidance};
+        return ddpm::sample(d, x_T, sched, rng, how);
+    }
+    // Each class's samples from their own stream, into their rows of the whole trajectory.
+    const std::vector<int> classes = asked_classes(request, loaded);
+    ddpm::Tensor all;
+    for (int k = 0, first = 0; first < request.n; ++k) {
+        int count = 0;
+        while (first + count < request.n && classes[first + count] == k) ++count;
+        if (count == 0) continue;
+        ddpm::Rng rng(request.seed, /*stream=*/1 + static_cast<uint64_t>(k));
+        const ddpm::Tensor x_T = draw_x_T(count, rng);
+        const ddpm::Denoiser d{&model, loaded.objective, k, request.guidance};
+        const ddpm::Tensor seq = ddpm::sample(d, x_T, sched, rng, how);
+        const int frames = seq.dim(0), D = seq.dim(2);
+        if (all.size() == 0) all = ddpm::Tensor({frames, request.n, D});
+        for (int f = 0; f < frames; ++f)
+            std::copy(seq.data() + static_cast<size_t>(f) * count * D,
+                      seq.data() + static_cast<size_t>(f + 1) * count * D,
+                      all.data() + (static_cast<size_t>(f) * request.n + first) * D);
+        first += count;
+    }
+    return all;
 }
 
 std::string sampler_text(const SampleRequest& request) {
-    if (request.sampler != "ddpm") return request.sampler;
-    return "ddpm, " + request.variance + " variance, last-step noise " + request.last_noise;
+    char clip[48] = "";
+    if (request.clip_x0 > 0)
+        std::snprintf(clip, sizeof clip, ", x_0 clipped to [-%g, %g]", request.clip_x0,
+                      request.clip_x0);
+    if (request.sampler != "ddpm") return request.sampler + clip;
+    return "ddpm, " + request.variance + " variance, last-step noise " + request.last_noise + clip;
 }
 
 std::string class_text(const SampleRequest& request) {
+    if (request.label < 0 && request.classes_in_turn) {
+        char w[48];
+        std::snprintf(w, sizeof w, ", each class in turn, guidance %g", request.guidance);
+        return w;
+    }
     if (request.label < 0) return "";
     char w[32];
     std::snprintf(w, sizeof w, "%g", request.guidance);

@@ -9,6 +9,7 @@
 #include "../cli.h"
 #include "data/datasets.h"
 #include "diffusion/sampler.h"
+#include "io/fashion_mnist.h"
 #include "io/weights.h"
 #include "likelihood/ode.h"
 
@@ -25,8 +26,10 @@ struct SampleRequest {
     bool have_steps = false;  // --sample-steps given (DDIM's)
     int steps = 0;
     float eta = 0;
-    int label = -1;              // --class, or -1
-    bool have_guidance = false;  // --guidance given (else the checkpoint's)
+    int label = -1;                // --class, or -1
+    float clip_x0 = -1;            // --clip-x0, or -1 for the model's (1 for pictures, else 0)
+    bool classes_in_turn = false;  // set by model_defaults (classes_in_turn, below)
+    bool have_guidance = false;    // --guidance given (else the checkpoint's)
     float guidance = 1;
     ddpm::ImportSettings import;  // for .safetensors weights without a configuration
 };
@@ -35,10 +38,35 @@ struct SampleRequest {
 // read and normalised; *norm gets the normalisation).
 ddpm::Tensor run_data(const std::string& dataset, int n, uint64_t seed, ddpm::Normalization* norm);
 
+// Pictures (lesson 15): a run on Fashion-MNIST, whose model's width is a picture's pixels.
+bool is_pictures(const ddpm::RunInfo& run);
+// The side of a picture model's pictures, 14 or 28, from its width (an Error otherwise).
+int picture_side(const ddpm::SamplingModel& loaded);
+// The first n training pictures at `side` (all 60,000 when n is 0), with their labels; n beyond
+// them is refused naming --n.
+ddpm::ImageSet training_pictures(int side, int n);
+// The test pictures at `side`.
+ddpm::ImageSet test_pictures(int side);
+
+// A conditional picture model asked for no class draws its classes in turn: sample i of class
+// i K / n (with n = 10 K, one class a row of a grid of 10), each class from its own stream of the
+// seed. Each sample's class, or --class's for all, or empty for an unconditional draw.
+bool classes_in_turn(const SampleRequest& request, const ddpm::SamplingModel& loaded);
+std::vector<int> asked_classes(const SampleRequest& request, const ddpm::SamplingModel& loaded);
+
+// A grid's row labels for samples of these classes in rows of `columns`: a row all of one class
+// that the row above was not gets the class's name (empty classes: no labels).
+std::vector<std::string> picture_row_labels(const std::vector<int>& classes, int columns);
+
 // The flags sample, eval --model and animate share: the class and its guidance. Their rows, then
 // their values.
 std::vector<cli::Flag> class_flags();
 void parse_class_flags(cli::Args& args, SampleRequest& request);
+
+// --clip-x0: the ddpm sampler's estimate of x_0 clipped to [-C, C] (lesson 15); its row, and its
+// value into request.clip_x0 (-1 when not given: model_defaults decides).
+cli::Flag clip_flag();
+void parse_clip_flag(cli::Args& args, SampleRequest& request);
 
 // --sampler: a name of lib's vocabulary (lib/diffusion/sampler.h), checked here so a wrong one is
 // reported before the model loads; "" when not given (the model's, model_defaults).
@@ -72,7 +100,8 @@ void note_prior_mismatch(const SampleRequest& request, const ddpm::SamplingModel
 // The weights are chosen when the model is loaded (load_sampling_model).
 void recipe_defaults(SampleRequest& request, const std::string& recipe);
 
-// The whole trajectory (steps + 1, n, dim), x_T first, by the sampler asked for.
+// The whole trajectory (steps + 1, n, dim), x_T first, by the sampler asked for (a conditional
+// picture model without --class: its classes in turn, classes_in_turn).
 ddpm::Tensor draw_trajectory(const SampleRequest& request, const ddpm::SamplingModel& loaded);
 
 // How the samples were drawn, for the report: "ddpm, beta variance, last-step noise on", or the

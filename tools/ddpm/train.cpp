@@ -1,5 +1,6 @@
-// ddpm train: a model trained on a 2-D data set (or the learner's points), saved as a checkpoint;
-// Ctrl-C or SIGTERM saves and stops, and --resume goes on bit for bit.
+// ddpm train: a model trained on a 2-D data set, the learner's points, or Fashion-MNIST's pictures
+// (lesson 15), saved as a checkpoint; Ctrl-C or SIGTERM saves and stops, and --resume goes on bit
+// for bit.
 #include "commands.h"
 
 #include <atomic>
@@ -20,9 +21,12 @@
 #include "fast/parallel.h"
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
+#include "io/fashion_mnist.h"
 #include "io/memory.h"
 #include "io/outputs.h"
 #include "io/progress.h"
+#include "render/markup.h"
+#include "render/pictures.h"
 #include "render/plot.h"
 #include "render/svg.h"
 
@@ -37,26 +41,42 @@ const cli::Command kTrain = {
     {
         cli::text_flag("--dataset", "NAME",
                        "s_curve | swiss_roll | moons | circles | eight_gaussians | checkerboard | "
-                       "gaussian (one correlated Gaussian)",
+                       "gaussian (one correlated Gaussian) | fashion_mnist (pictures, from "
+                       "Debian's dataset-fashion-mnist: lesson 15's model by default, as the "
+                       "\"pictures:\" defaults below say)",
                        "s_curve"),
+        cli::choice_flag("--size", "S", {"14", "28"},
+                         "fashion_mnist: pictures of S x S pixels, %C (14: the 2 x 2 means)", "14"),
         cli::text_flag("--data", "FILE",
                        "your own 2-D points instead (.csv x,y or .npy (n, 2), at least 200): "
                        "centred and scaled so the larger per-axis std is 0.14; samples are "
                        "written back in your units"),
-        cli::integer_flag("--n", "N", 16, 10000000, "number of training points", "10000"),
+        cli::integer_flag("--n", "N", 16, 10000000,
+                          "number of training points (default 10000; pictures: the first N of "
+                          "the 60000, default all)"),
         cli::integer_flag("--epochs", "N", 0, 10000000,
-                          "total epochs (default %D, the notebook's; 0 saves the untrained model)",
-                          "4000"),
+                          "total epochs (default 4000, the notebook's; pictures: 4; 0 saves the "
+                          "untrained model)"),
         cli::integer_flag("--batch", "N", 1, 1000000, "batch size", "128"),
         cli::number_flag("--lr", "X", 1e-8, 1.0, "Adam's learning rate", "1e-3"),
         cli::integer_flag("--steps", "T", 2, 100000, "diffusion steps", "100"),
-        cli::text_flag("--schedule", "NAME", "sigmoid | linear | quadratic | cosine", "sigmoid"),
-        cli::integer_flag("--hidden", "N", 1, 4096, "hidden units per layer", "128"),
+        cli::text_flag("--schedule", "NAME",
+                       "sigmoid | linear | linear_scaled (DDPM's betas scaled to T steps) | "
+                       "quadratic | cosine (default sigmoid, the notebook's; pictures: "
+                       "linear_scaled, whose x_T is noise)"),
+        cli::integer_flag("--hidden", "N", 1, 4096,
+                          "hidden units per layer (default 128; pictures: 512)"),
         cli::integer_flag("--depth", "N", 1, 16, "hidden blocks Linear -> +Emb[t] -> ReLU", "3"),
         cli::choice_flag("--embedding", "NAME", {"learned", "sinusoidal"},
                          "%C: a learned table per block (the notebook's), or one fixed table of "
                          "sines and cosines of t, no parameters",
                          "learned"),
+        cli::choice_flag("--layer-norm", "on|off", {"on", "off"},
+                         "a layer norm before each block's ReLU (lesson 15; default off; "
+                         "pictures: on)"),
+        cli::choice_flag("--skip", "on|off", {"on", "off"},
+                         "a linear map of the input added to the output (lesson 15; default off; "
+                         "pictures: on)"),
         cli::integer_flag("--fourier", "F", 0, 16,
                           "also feed sin and cos of 2^f pi x, f < F, to the first layer", "0"),
         cli::number_flag("--ema", "MU", 1e-6, 1.0,
@@ -82,8 +102,8 @@ const cli::Command kTrain = {
                        "eps"),
         cli::integer_flag("--classes", "K", 0, 64,
                           "a conditional model of K classes of the data set (lesson 13): s_curve, "
-                          "swiss_roll (K arcs), moons, circles (2), eight_gaussians (2, 4, 8); "
-                          "default %D: no classes",
+                          "swiss_roll (K arcs), moons, circles (2), eight_gaussians (2, 4, 8), "
+                          "fashion_mnist (10); default %D: no classes",
                           "0"),
         cli::number_flag("--p-uncond", "P", 0.0, 1.0,
                          "with --classes: label dropout, the share of labels trained as \"no "
@@ -91,13 +111,12 @@ const cli::Command kTrain = {
                          "0.1"),
         cli::number_flag("--guidance", "W", 0.0, 100.0,
                          "with --classes: the guidance weight ddpm sample uses by default "
-                         "(default %D: the conditional model alone)",
-                         "1"),
+                         "(default 1: the conditional model alone; pictures: 3)"),
         cli::choice_flag("--recipe", "NAME", {"notebook", "improved"},
                          "%C: the same training, and with improved ddpm sample then defaults to "
                          "the EMA weights with DDPM's Algorithm 2 (posterior variance, no noise at "
-                         "the last step), which measured best (docs/experiments.md)",
-                         "notebook"),
+                         "the last step), which measured best (docs/experiments.md); default "
+                         "notebook; pictures: improved"),
         cli::text_flag("--resume", "FILE",
                        "continue the run saved in FILE (its model, data and settings); --epochs "
                        "stays the total, so 10 done + --epochs 20 runs 10 more"),
@@ -131,10 +150,11 @@ struct TrainRequest {
 // With --resume the run's settings come from the checkpoint: only the flags about length and
 // outputs may be given.
 void refuse_settings_when_resuming(const cli::Args& args, const std::string& resume) {
-    const char* settings[] = {"--dataset",  "--data",     "--n",      "--batch",     "--lr",
-                              "--steps",    "--schedule", "--hidden", "--depth",     "--embedding",
-                              "--ema",      "--seed",     "--recipe", "--objective", "--classes",
-                              "--p-uncond", "--guidance"};
+    const char* settings[] = {
+        "--dataset", "--data",     "--size",    "--n",     "--batch",     "--lr",
+        "--steps",   "--schedule", "--hidden",  "--depth", "--embedding", "--layer-norm",
+        "--skip",    "--fourier",  "--ema",     "--seed",  "--recipe",    "--objective",
+        "--classes", "--p-uncond", "--guidance"};
     for (const char* flag : settings)
         if (args.has(flag))
             throw ddpm::UsageError(std::string(flag) +
@@ -152,20 +172,33 @@ TrainRequest parse_train_flags(cli::Args& args) {
         throw ddpm::UsageError("give --dataset or --data, not both");
     if (!data_file.empty() && args.has("--n"))
         throw ddpm::UsageError("--n is the number of points in --data's file");
+    // Pictures (lesson 15) change the defaults of the flags that say "pictures:".
+    const bool pictures = dataset == ddpm::kFashionMnistName;
+    if (!pictures && args.has("--size"))
+        throw ddpm::UsageError("--size is the pictures' (--dataset fashion_mnist)");
+    const int side = std::stoi(args.choice("--size"));
     request.run.dataset = data_file.empty() ? dataset : "file:" + data_file;
-    request.run.dataset_n = static_cast<int>(args.integer("--n"));
-    request.train.epochs = static_cast<int>(args.integer("--epochs"));
+    request.run.dataset_n = static_cast<int>(args.integer_or("--n", pictures ? 0 : 10000));
+    request.train.epochs = static_cast<int>(args.integer_or("--epochs", pictures ? 4 : 4000));
     request.train.batch = static_cast<int>(args.integer("--batch"));
     request.train.lr = static_cast<float>(args.number("--lr"));
     request.train.ema_mu = static_cast<float>(args.number("--ema"));
     request.model.num_steps = static_cast<int>(args.integer("--steps"));
-    request.model.hidden = static_cast<int>(args.integer("--hidden"));
+    request.model.hidden = static_cast<int>(args.integer_or("--hidden", pictures ? 512 : 128));
+    const std::string norm = args.choice("--layer-norm"), skip = args.choice("--skip");  // "": none
+    request.model.norm = norm.empty() ? pictures : norm == "on";
+    request.model.skip = skip.empty() ? pictures : skip == "on";
+    if (pictures) request.model.dim = side * side;
     request.model.depth = static_cast<int>(args.integer("--depth"));
     request.model.fourier = static_cast<int>(args.integer("--fourier"));
     if (args.choice("--embedding") == "sinusoidal")
         request.model.embedding = ddpm::ModelConfig::Embedding::sinusoidal;
-    request.schedule = args.text("--schedule");
-    request.run.recipe = args.choice("--recipe");
+    request.schedule = args.has("--schedule") ? args.text("--schedule")
+                       : pictures             ? "linear_scaled"
+                                              : "sigmoid";
+    request.run.recipe = args.has("--recipe") ? args.choice("--recipe")
+                         : pictures           ? "improved"
+                                              : "notebook";
     request.train.objective = ddpm::parse_objective(args.text("--objective"));
     request.model.num_classes = static_cast<int>(args.integer("--classes"));
     if (request.model.num_classes == 0 && (args.has("--p-uncond") || args.has("--guidance")))
@@ -173,9 +206,13 @@ TrainRequest parse_train_flags(cli::Args& args) {
     if (request.model.num_classes > 0 && !data_file.empty())
         throw ddpm::UsageError("--classes labels a named data set (" +
                                std::string(ddpm::kLabelledDatasetNames) +
-                               "); --data has no labels");
+                               ", fashion_mnist); --data has no labels");
+    if (pictures && request.model.num_classes != 0 &&
+        request.model.num_classes != ddpm::kFashionClasses)
+        throw ddpm::UsageError("--classes " + std::to_string(request.model.num_classes) +
+                               ": fashion_mnist has 10 classes (give --classes 10, or none)");
     request.train.p_uncond = static_cast<float>(args.number("--p-uncond"));
-    request.run.guidance = static_cast<float>(args.number("--guidance"));
+    request.run.guidance = static_cast<float>(args.number_or("--guidance", pictures ? 3 : 1));
     request.seed = static_cast<uint64_t>(args.integer("--seed"));
     ddpm::set_num_threads(static_cast<int>(args.integer("--threads")));
     request.sample_every = static_cast<int>(args.integer("--sample-every"));
@@ -220,6 +257,15 @@ ddpm::Tensor training_data(ddpm::Checkpoint& checkpoint, const std::string& resu
                            std::vector<int>* labels) {
     ddpm::RunInfo& run = checkpoint.run;
     const int classes = checkpoint.trainer.model_cfg.num_classes;
+    if (is_pictures(run)) {  // Fashion-MNIST's first dataset_n (0: all) training pictures
+        const int side = checkpoint.trainer.model_cfg.dim == 196 ? 14 : 28;
+        ddpm::ImageSet set = training_pictures(side, run.dataset_n);
+        if (!resume.empty() && set.images.dim(0) != run.dataset_n)
+            throw ddpm::Error("the fashion_mnist pictures changed since " + resume + " was saved");
+        run.dataset_n = set.images.dim(0);
+        if (classes > 0) *labels = std::move(set.labels);
+        return set.images;
+    }
     if (classes > 0) {
         ddpm::LabelledData d = ddpm::make_labelled_dataset(run.dataset, run.dataset_n, classes,
                                                            checkpoint.trainer.seed);
@@ -251,6 +297,26 @@ void check_train_outputs(const TrainRequest& request, const std::string& data_fi
     ddpm::check_outputs(outputs, inputs);
 }
 
+// A picture model's panel: 100 samples (ten of each class, guided by `guidance`, for a conditional
+// model) by Algorithm 2 with x_0 clipped, as ddpm sample draws them, from a fixed seed, so the
+// panels of successive epochs start from the same noise.
+ddpm::Canvas pictures_panel(const ddpm::MLPDiffusion& model, ddpm::Objective objective,
+                            const ddpm::Schedule& sched, float guidance, int epoch) {
+    ddpm::SamplingModel loaded{model, sched, {}, "raw", objective};
+    loaded.run.dataset = ddpm::kFashionMnistName;
+    SampleRequest request;
+    request.n = 100;
+    request.sampler = "algorithm2";
+    request.clip_x0 = 1;
+    request.guidance = guidance;
+    request.seed = 1;
+    const ddpm::Tensor seq = draw_trajectory(request, loaded);
+    const int side = model.config().dim == 196 ? 14 : 28;
+    return ddpm::picture_grid_figure(
+        seq.frame(seq.dim(0) - 1), side, 10, picture_row_labels(asked_classes(request, loaded), 10),
+        "samples after epoch " + std::to_string(epoch) + " (Algorithm 2, x_0 clipped)");
+}
+
 // Trains to the end (or to Ctrl-C). Every --sample-every epochs: the loss is printed, the
 // checkpoint saved, and the reverse process sampled and drawn on a second thread from a copy of
 // that epoch's model while training goes on.
@@ -269,6 +335,14 @@ void run_training(ddpm::Checkpoint& checkpoint, const ddpm::Tensor& data,
                     r.mean_loss);
         const std::string panels = request.panels_dir + "/reverse_" + std::to_string(r.epoch) +
                                    "." + request.panels_format;
+        if (is_pictures(checkpoint.run)) {
+            sampling.run([model = tr.model, objective = tr.cfg.objective, sched = tr.sched,
+                          guidance = checkpoint.run.guidance, epoch = r.epoch, panels] {
+                ddpm::save_figure(pictures_panel(model, objective, sched, guidance, epoch), panels);
+            });
+            ddpm::save_checkpoint(tr, checkpoint.run, request.out);
+            return true;
+        }
         const std::string title = "reverse process p_\\theta, epoch " + std::to_string(r.epoch);
         sampling.run([model = tr.model, objective = tr.cfg.objective, n = checkpoint.run.dataset_n,
                       sched = tr.sched, &sample_rng, panels, title] {
@@ -324,13 +398,21 @@ int train(int argc, char** argv) {
     const std::string classes = tr.model_cfg.num_classes > 0
                                     ? ", " + std::to_string(tr.model_cfg.num_classes) + " classes"
                                     : "";
+    const int side = tr.model_cfg.dim == 196 ? 14 : 28;
+    const std::string what = is_pictures(checkpoint.run) ? " pictures of " + std::to_string(side) +
+                                                               " x " + std::to_string(side)
+                                                         : " points";
     if (request.resume.empty())
         std::printf(
-            "training %zu parameters on %s (%d points%s), %d epochs, schedule %s, objective %s, "
+            "training %zu parameters on %s (%d%s%s), %d epochs, schedule %s, objective %s, "
             "seed %llu\n",
             tr.model.num_params(), checkpoint.run.dataset.c_str(), checkpoint.run.dataset_n,
-            classes.c_str(), tr.cfg.epochs, tr.sched.name.c_str(),
+            what.c_str(), classes.c_str(), tr.cfg.epochs, tr.sched.name.c_str(),
             ddpm::objective_name(tr.cfg.objective), static_cast<unsigned long long>(tr.seed));
+    if (request.resume.empty() && (tr.model_cfg.norm || tr.model_cfg.skip))
+        std::printf("  the model: %d blocks of %d%s%s (lesson 15)\n", tr.model_cfg.depth,
+                    tr.model_cfg.hidden, tr.model_cfg.norm ? ", a layer norm before each ReLU" : "",
+                    tr.model_cfg.skip ? ", a linear skip from input to output" : "");
     else
         std::printf("resuming %s after %d epochs (step %ld), of %d\n", request.resume.c_str(),
                     tr.epoch, static_cast<long>(tr.adam.t), tr.cfg.epochs);
