@@ -1,7 +1,8 @@
-// ddpm: train, sample and evaluate diffusion models on 2-D data from the command line.
+// ddpm: train, sample and evaluate diffusion models on 2-D data, or on pictures (Fashion-MNIST,
+// lesson 15), from the command line.
 //
 //   ddpm train  [options]   train a model, write a checkpoint (and reverse-process panels)
-//   ddpm sample --model M --out F [options]   draw samples (CSV or .npy) from a checkpoint
+//   ddpm sample --model M --out F [options]   draw samples (CSV, .npy; pictures: a PNG grid)
 //   ddpm eval   FILE [options]                score samples against the true distribution
 //   ddpm animate --model M [options]          the forward and reverse processes as a GIF
 //   ddpm export MODEL.ckpt OUT.safetensors    the weights under the notebook's names
@@ -23,8 +24,8 @@ using namespace ddpm_tool;
 
 const char* kUsage =
     "usage: ddpm COMMAND [options]   (ddpm COMMAND --help for its options)\n"
-    "  train    train a model on a 2-D data set and write a checkpoint\n"
-    "  sample   draw samples from a checkpoint into a CSV or .npy file\n"
+    "  train    train a model on a 2-D data set or on pictures and write a checkpoint\n"
+    "  sample   draw samples from a checkpoint into a CSV or .npy file (pictures: a grid)\n"
     "  eval     score samples against the true distribution\n"
     "  animate  the forward and reverse processes of a checkpoint as an animated GIF\n"
     "  export   a checkpoint's weights as safetensors, for the notebook's MLPDiffusion\n"
