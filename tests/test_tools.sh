@@ -477,7 +477,7 @@ if [ -f "$fashion" ]; then
     printf 'not a yardstick\n' > bad.safetensors
     expect 1 "bad.safetensors" eval p1.npy --classifier bad.safetensors
     "$ddpm" export w.ckpt notjudge.safetensors > /dev/null 2>&1
-    expect 1 "notjudge.safetensors: not a yardstick written by ddpm eval (delete it to train the yardstick again)" eval p1.npy --classifier notjudge.safetensors
+    expect 1 "notjudge.safetensors: not a yardstick written by ddpm eval (name a yardstick's file, or a new path to train one there)" eval p1.npy --classifier notjudge.safetensors
     expect 2 "--classifier judges pictures; fh.csv holds points" eval fh.csv --classifier j.safetensors
     expect 2 "--size: expected 14 or 28, got '15'" train --dataset fashion_mnist --size 15
     expect 2 "--size is the pictures' (--dataset fashion_mnist)" train --size 28

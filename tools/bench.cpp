@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -162,11 +163,12 @@ std::map<std::string, std::string> torch_figures() {
 }
 
 // A run's first figure: how fast one core can multiply-add at all.
-void print_peak() {
+double print_peak() {
     const double peak = peak_gflops();
     std::printf("one core's peak (vector multiply-adds): %.0f GFLOP/s\n", peak);
     std::printf("  so a step's %.1f MFLOP take at least %.3f ms on one core, done densely\n\n",
                 step_flops(128) / 1e6, step_flops(128) / peak / 1e6);
+    return peak;
 }
 
 // gemm_acc picks its path by the share of zeros in A (fast/gemm.cpp): these are the figures.
@@ -278,10 +280,65 @@ FullRun print_full_run() {
     return run;
 }
 
+// Lesson 15's picture model (ddpm train --dataset fashion_mnist): 196 -> 512 -> 512 -> 512 -> 196,
+// a layer norm before each ReLU, the skip, 10 classes. Its step's products, counted as
+// multiply-adds: forward, and backward's two products a layer but none for the input's gradient.
+double picture_step_flops(int B, int D, int H, int depth) {
+    const double products = D * H + (depth - 1.0) * H * H + H * D + D * D;  // a sample's
+    const double no_input_gradient = D * H + D * D;
+    return 2.0 * B * (3 * products - no_input_gradient);
+}
+
+double picture_step_ms(int threads) {
+    ddpm::set_num_threads(threads);
+    ddpm::ModelConfig mc;
+    mc.dim = 196;
+    mc.hidden = 512;
+    mc.num_classes = 10;
+    mc.norm = true;
+    mc.skip = true;
+    ddpm::Trainer tr(mc, ddpm::TrainConfig{}, ddpm::Schedule::linear_scaled(100), 1);
+    ddpm::Tensor batch({128, 196});
+    ddpm::Rng rng(2);
+    for (size_t i = 0; i < batch.size(); ++i) batch[i] = static_cast<float>(2 * rng.uniform() - 1);
+    std::vector<int> labels(128);
+    for (int i = 0; i < 128; ++i) labels[i] = i % 10;
+    for (int i = 0; i < 20; ++i) tr.step(batch.data(), labels.data(), 128);
+    const int steps = 200;
+    return 1e3 * seconds_of([&] {
+               for (int i = 0; i < steps; ++i) tr.step(batch.data(), labels.data(), 128);
+           }) /
+           steps;
+}
+
+void print_picture_step(double peak, std::map<std::string, std::string>& torch) {
+    const double flop = picture_step_flops(128, 196, 512, 3);
+    std::printf(
+        "\nlesson 15's picture model (196 -> 3 x 512, layer norm, skip, 10 classes; %.0f MFLOP a "
+        "step of 128):\n",
+        flop / 1e6);
+    double one = 0;
+    for (int threads : {1, 2}) {
+        const double ms = picture_step_ms(threads);
+        if (threads == 1) one = ms;
+        std::printf(
+            "  %d thread%s: training step %.2f ms = %.0f steps/s = %.1f GFLOP/s (%.0f%% "
+            "of one core's peak)\n",
+            threads, threads > 1 ? "s" : " ", ms, 1e3 / ms, flop / ms / 1e6,
+            100 * flop / ms / 1e6 / peak);
+    }
+    if (!torch.count("torch_picture_step_ms")) return;
+    const double t_ms = std::atof(torch["torch_picture_step_ms"].c_str());
+    std::printf(
+        "  PyTorch, the same model, 1 thread: %.2f ms = %.1f GFLOP/s; this course %.2fx "
+        "PyTorch's speed\n",
+        t_ms, flop / t_ms / 1e6, t_ms / one);
+}
+
 // PyTorch's dense products cost the same whatever the activations; ours get cheaper as more of
 // them are zero, so both the fresh model's step and the run's average count.
-void print_torch(const FreshModel& fresh, const FullRun& run) {
-    std::map<std::string, std::string> torch = torch_figures();
+void print_torch(const FreshModel& fresh, const FullRun& run,
+                 std::map<std::string, std::string>& torch) {
     if (!torch.count("torch_step_ms")) {
         std::printf(
             "\n(PyTorch not installed: apt-get install python3-torch libopenblas0 adds the "
@@ -309,12 +366,14 @@ int main() {
     std::printf(
         "ddpm-from-scratch benchmark (batch 128, the notebook's model: %.1f MFLOP a step)\n\n",
         step_flops(128) / 1e6);
-    print_peak();
+    const double peak = print_peak();
     print_products();
     print_gif();
     ddpm::Tensor batch = ddpm::make_dataset("s_curve", 128, 1);
     const FreshModel fresh = print_fresh_model(batch);
+    std::map<std::string, std::string> torch = torch_figures();
+    print_picture_step(peak, torch);
     const FullRun run = print_full_run();
-    print_torch(fresh, run);
+    print_torch(fresh, run, torch);
     return 0;
 }

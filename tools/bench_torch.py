@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The PyTorch side of `make bench`: the notebook's training step and sampling, timed the same way
-as tools/bench.cpp, so the two can be compared in one run. Optional: nothing else needs Python.
+"""The PyTorch side of `make bench`: the notebook's training step and sampling, and a training step
+of lesson 15's picture model, timed the same way as tools/bench.cpp, so the two can be compared in one run. Optional: nothing else needs Python.
 Debian: apt-get install python3-torch libopenblas0 (without OpenBLAS, torch uses the slow
 reference BLAS). Prints one line per figure, 'torch_<name> <value>', for bench to read."""
 import os
@@ -55,6 +55,55 @@ with torch.no_grad():
     t0 = time.perf_counter()
     p_sample_loop(model, (10000, 2))
     print("torch_sample_s %.4f" % (time.perf_counter() - t0))
+
+
+class PictureMLP(torch.nn.Module):
+    """Lesson 15's picture model as lib/nn/model.cpp computes it: each block Linear, + the step's
+    and the class's embedding rows, layer norm (no scale or shift), ReLU; then the last Linear plus
+    a linear skip from the input (no bias)."""
+
+    def __init__(self, n_steps, dim=196, hidden=512, depth=3, classes=10):
+        super().__init__()
+        widths = [dim] + [hidden] * depth
+        self.linears = torch.nn.ModuleList(
+            [torch.nn.Linear(widths[k], hidden) for k in range(depth)] + [torch.nn.Linear(hidden, dim)])
+        self.step_embeddings = torch.nn.ModuleList([torch.nn.Embedding(n_steps, hidden) for _ in range(depth)])
+        self.class_embeddings = torch.nn.ModuleList([torch.nn.Embedding(classes + 1, hidden) for _ in range(depth)])
+        self.skip = torch.nn.Linear(dim, dim, bias=False)
+
+    def forward(self, x, t, c):
+        h = x
+        for k in range(len(self.step_embeddings)):
+            h = self.linears[k](h) + self.step_embeddings[k](t) + self.class_embeddings[k](c)
+            h = torch.relu(torch.nn.functional.layer_norm(h, (h.shape[1],)))
+        return self.linears[-1](h) + self.skip(x)
+
+
+pictures = PictureMLP(n_steps)
+picture_optimizer = torch.optim.Adam(pictures.parameters(), lr=1e-3)
+x_pictures = torch.rand(128, 196) * 2 - 1
+labels = torch.arange(128) % 10
+abar = torch.cumprod(1 - torch.linspace(1e-3, 0.2, n_steps), 0)  # linear_scaled, T = 100
+
+
+def picture_step():
+    t = antithetic_steps(128, n_steps)
+    e = torch.randn_like(x_pictures)
+    x_t = abar[t].sqrt().unsqueeze(1) * x_pictures + (1 - abar[t]).sqrt().unsqueeze(1) * e
+    loss = (e - pictures(x_t, t, labels)).square().mean()
+    picture_optimizer.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(pictures.parameters(), 1.)
+    picture_optimizer.step()
+
+
+for _ in range(20):
+    picture_step()
+n = 200
+t0 = time.perf_counter()
+for _ in range(n):
+    picture_step()
+print("torch_picture_step_ms %.4f" % (1e3 * (time.perf_counter() - t0) / n))
 # Which BLAS did the matrix products run on? The library loaded into this process says.
 with open("/proc/self/maps") as maps:
     loaded = maps.read().lower()

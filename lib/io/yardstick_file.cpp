@@ -46,41 +46,53 @@ SafeTensors yardstick_safetensors(const Classifier<float>& judge, int side, doub
 
 // The file's classifier, checked against the yardstick of `side`; Error naming what differs.
 KeptYardstick yardstick_from(const SafeTensors& file, const std::string& path, int side) {
-    const std::string delete_it = " (delete it to train the yardstick again)";
+    const std::string what_to_do = " (name a yardstick's file, or a new path to train one there)";
     const std::string* format = file.meta("format");
     const std::string* file_side = file.meta("side");
     const std::string* accuracy = file.meta("test_accuracy");
     if (!format || *format != kYardstickFormat || !file_side || !accuracy)
-        throw Error(path + ": not a yardstick written by ddpm eval" + delete_it);
+        throw Error(path + ": not a yardstick written by ddpm eval" + what_to_do);
     if (*file_side != std::to_string(side))
         throw Error(path + ": a yardstick of pictures of side " + *file_side + ", not " +
-                    std::to_string(side) + delete_it);
+                    std::to_string(side) + what_to_do);
     KeptYardstick kept{Classifier<float>(yardstick_config(side * side)), 0, false};
     kept.test_accuracy = std::strtod(accuracy->c_str(), nullptr);
     for (const ParamInfo& p : kept.judge.layout()) {
         const SafeTensor* t = file.find(p.name);
         if (!t || t->shape != std::vector<int64_t>(p.shape.begin(), p.shape.end()))
             throw Error(path + ": tensor " + p.name + " is missing or of another shape" +
-                        delete_it);
+                        what_to_do);
         const std::vector<float> v = t->floats(path);
         std::copy(v.begin(), v.end(), kept.judge.params.data() + p.offset);
     }
     if (file.tensors.size() != kept.judge.layout().size())
-        throw Error(path + ": holds tensors the yardstick does not have" + delete_it);
+        throw Error(path + ": holds tensors the yardstick does not have" + what_to_do);
     return kept;
 }
 
 }  // namespace
 
-KeptYardstick load_or_train_yardstick(const std::string& path, const ImageSet& train,
-                                      const ImageSet& test) {
+bool yardstick_kept(const std::string& path) {
     struct stat st;
-    if (stat(path.c_str(), &st) == 0)
-        return yardstick_from(load_safetensors(path), path, train.side);
+    return stat(path.c_str(), &st) == 0;
+}
+
+KeptYardstick load_yardstick(const std::string& path, int side) {
+    return yardstick_from(load_safetensors(path), path, side);
+}
+
+KeptYardstick train_and_keep_yardstick(const std::string& path, const ImageSet& train,
+                                       const ImageSet& test) {
     KeptYardstick kept{train_yardstick(train.images, train.labels), 0, true};
     kept.test_accuracy = classifier_accuracy(kept.judge, test.images, test.labels);
     save_safetensors(yardstick_safetensors(kept.judge, train.side, kept.test_accuracy), path);
     return kept;
+}
+
+KeptYardstick load_or_train_yardstick(const std::string& path, const ImageSet& train,
+                                      const ImageSet& test) {
+    if (yardstick_kept(path)) return load_yardstick(path, train.side);
+    return train_and_keep_yardstick(path, train, test);
 }
 
 }  // namespace ddpm

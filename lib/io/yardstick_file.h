@@ -21,10 +21,17 @@ struct KeptYardstick {
     bool trained = false;      // trained by this call (the file did not exist)
 };
 
-// The yardstick of pictures of `side` from `path`; when there is no file there, trained on `train`
-// (measured on `test`) and written there first. A file that is not a yardstick of that side, or
-// is damaged, is an Error naming it (it is never replaced).
+// The yardstick of pictures of `side` kept at `path`. A file that is not a yardstick of that side,
+// or is damaged, is an Error naming it (and is never replaced).
+KeptYardstick load_yardstick(const std::string& path, int side);
+// A yardstick trained on `train` (measured on `test`), written to `path` (atomically, folders
+// made), and returned.
+KeptYardstick train_and_keep_yardstick(const std::string& path, const ImageSet& train,
+                                       const ImageSet& test);
+// load_yardstick when there is a file at `path`, else train_and_keep_yardstick.
 KeptYardstick load_or_train_yardstick(const std::string& path, const ImageSet& train,
                                       const ImageSet& test);
+// Whether a file is at `path` (then load_yardstick reads it; else it is trained).
+bool yardstick_kept(const std::string& path);
 
 }  // namespace ddpm

@@ -264,10 +264,12 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
 void eval_pictures(const ddpm::Tensor& samples, const PictureDraw& draw, const std::string& what,
                    std::string classifier) {
     const int side = draw.side, n = samples.dim(0);
-    const ddpm::ImageSet train = training_pictures(side, 0);
-    const ddpm::ImageSet test = test_pictures(side);
     if (classifier.empty()) classifier = ddpm::yardstick_cache_path(side);
     ddpm::check_output_target(classifier);
+    // A kept file is checked before the pictures are read, so a wrong one is reported at once.
+    if (ddpm::yardstick_kept(classifier)) ddpm::load_yardstick(classifier, side);
+    const ddpm::ImageSet train = training_pictures(side, 0);
+    const ddpm::ImageSet test = test_pictures(side);
     ddpm::KeptYardstick yardstick = ddpm::load_or_train_yardstick(classifier, train, test);
     std::printf("the yardstick: %s (%s), %.4f right on the 10,000 test pictures\n",
                 classifier.c_str(), yardstick.trained ? "trained now and kept" : "kept",
