@@ -14,6 +14,7 @@ except ImportError:
     sys.exit(0)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "fixtures"))
 from notebook import MLPDiffusion, antithetic_steps, diffusion_loss, p_sample, schedule  # noqa: E402
+from picture_model import PictureMLP  # noqa: E402
 
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
 torch.set_num_threads(threads)
@@ -55,28 +56,6 @@ with torch.no_grad():
     t0 = time.perf_counter()
     p_sample_loop(model, (10000, 2))
     print("torch_sample_s %.4f" % (time.perf_counter() - t0))
-
-
-class PictureMLP(torch.nn.Module):
-    """Lesson 15's picture model as lib/nn/model.cpp computes it: each block Linear, + the step's
-    and the class's embedding rows, layer norm (no scale or shift), ReLU; then the last Linear plus
-    a linear skip from the input (no bias)."""
-
-    def __init__(self, n_steps, dim=196, hidden=512, depth=3, classes=10):
-        super().__init__()
-        widths = [dim] + [hidden] * depth
-        self.linears = torch.nn.ModuleList(
-            [torch.nn.Linear(widths[k], hidden) for k in range(depth)] + [torch.nn.Linear(hidden, dim)])
-        self.step_embeddings = torch.nn.ModuleList([torch.nn.Embedding(n_steps, hidden) for _ in range(depth)])
-        self.class_embeddings = torch.nn.ModuleList([torch.nn.Embedding(classes + 1, hidden) for _ in range(depth)])
-        self.skip = torch.nn.Linear(dim, dim, bias=False)
-
-    def forward(self, x, t, c):
-        h = x
-        for k in range(len(self.step_embeddings)):
-            h = self.linears[k](h) + self.step_embeddings[k](t) + self.class_embeddings[k](c)
-            h = torch.relu(torch.nn.functional.layer_norm(h, (h.shape[1],)))
-        return self.linears[-1](h) + self.skip(x)
 
 
 pictures = PictureMLP(n_steps)

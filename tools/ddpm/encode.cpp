@@ -63,6 +63,10 @@ int encode(int argc, char** argv) {
     check_points_out(out);
     ddpm::check_outputs({{"--out", out}}, {{"--model", model_path}, {"--points", points}});
     ddpm::SamplingModel loaded = ddpm::load_sampling_model(model_path, weights, import);
+    if (loaded.model.config().dim != 2)
+        throw ddpm::UsageError(model_path +
+                               " draws pictures: encode computes the likelihood of "
+                               "2-D points, each with its exact Jacobian (lesson 12)");
     const bool flow = loaded.objective == ddpm::Objective::flow;
     request.sampler = flow ? "heun" : "ode";
     model_defaults(request, loaded);

@@ -22,21 +22,22 @@ const cli::Command kPredict = {
     "  the network's prediction eps_theta(x, t) at each point: what the notebook's model(x, t)\n"
     "  returns, to compare a model in both places (docs/notebook-and-back.md); an x0 or v model's\n"
     "  output is turned into the eps it implies (lesson 14)\n",
-    rows(
-        {{
-             cli::text_flag("--model", "FILE", "a checkpoint, or weights as .safetensors"),
-             cli::text_flag("--points", "FILE",
-                            "the points x (.csv x,y or .npy (n, 2)), in the data's units (as ddpm "
-                            "sample writes them)"),
-             cli::integer_flag("--t", "T", 0, 99999,
-                               "the step, 0 ... num_steps - 1 (the notebook's numbering)"),
-             cli::text_flag("--out", "FILE",
-                            "the predictions (n, 2) as .csv or .npy; - for CSV on standard output"),
-             cli::integer_flag("--class", "K", 0, 1000,
-                               "a conditional model's class (default: none)"),
-             cli::choice_flag("--weights", "NAME", {"raw", "ema"}, "%C (default: as ddpm sample)"),
-         },
-         import_flags()}),
+    rows({{
+              cli::text_flag("--model", "FILE", "a checkpoint, or weights as .safetensors"),
+              cli::text_flag("--points", "FILE",
+                             "the points x (.csv x,y or .npy (n, 2)), in the data's units (as ddpm "
+                             "sample writes them); a picture model's: pictures x_t (.npy (n, 196) "
+                             "or (n, 784))"),
+              cli::integer_flag("--t", "T", 0, 99999,
+                                "the step, 0 ... num_steps - 1 (the notebook's numbering)"),
+              cli::text_flag("--out", "FILE",
+                             "the predictions (n, 2) as .csv or .npy; - for CSV on standard output "
+                             "(a picture model's: (n, 196 or 784))"),
+              cli::integer_flag("--class", "K", 0, 1000,
+                                "a conditional model's class (default: none)"),
+              cli::choice_flag("--weights", "NAME", {"raw", "ema"}, "%C (default: as ddpm sample)"),
+          },
+          import_flags()}),
     "",
 };
 
@@ -70,7 +71,7 @@ int predict(int argc, char** argv) {
                                std::to_string(loaded.sched.num_steps - 1) + ", got " +
                                std::to_string(t));
     const ddpm::Tensor x = points_in_model_units(points, loaded);
-    ddpm::Tensor eps({x.dim(0), 2});
+    ddpm::Tensor eps({x.dim(0), x.dim(1)});
     const ddpm::Denoiser d{&loaded.model, loaded.objective,
                            label};  // its output as eps (objective.h)
     ddpm::predict_eps(d, eps.data(), x.data(), static_cast<int>(t), x.dim(0), loaded.sched);

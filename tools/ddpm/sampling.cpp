@@ -303,13 +303,16 @@ ddpm::Tensor class_sample(const std::string& dataset, int classes, int label, in
 
 ddpm::Tensor points_in_model_units(const std::string& path, const ddpm::SamplingModel& loaded) {
     ddpm::Tensor x = ddpm::load_points(path);
-    if (x.ndim() != 2 || x.dim(1) != 2 || x.dim(0) < 1)
-        throw ddpm::Error(path + ": expected points (n, 2), got " + x.shape_str());
+    const int dim = loaded.model.config().dim;  // 2, or a picture's pixels
+    const std::string what =
+        dim == 2 ? "points (n, 2)" : "pictures (n, " + std::to_string(dim) + ")";
+    if (x.ndim() != 2 || x.dim(1) != dim || x.dim(0) < 1)
+        throw ddpm::Error(path + ": expected " + what + ", got " + x.shape_str());
     if (!ddpm::all_finite(x)) throw ddpm::Error(path + ": holds a non-finite value");
     ddpm::check_fits_in_memory(ddpm::sampling_bytes(loaded.model.config(), x.dim(0)),
                                "the " + std::to_string(x.dim(0)) + " points of " + path,
                                "use fewer points");
-    ddpm::apply_normalization(x, loaded.run.data_norm);
+    if (dim == 2) ddpm::apply_normalization(x, loaded.run.data_norm);  // pictures are as trained
     return x;
 }
 

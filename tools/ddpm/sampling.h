@@ -116,7 +116,7 @@ std::string class_text(const SampleRequest& request);
 ddpm::Tensor class_sample(const std::string& dataset, int classes, int label, int n, uint64_t seed);
 
 // Points from a learner's file for predict, encode and eval --nll: (n, 2), finite, moved into
-// the model's units.
+// the model's units; for a picture model (predict), pictures (n, 196 or 784) as they are.
 ddpm::Tensor points_in_model_units(const std::string& path, const ddpm::SamplingModel& loaded);
 
 // The exact log p(x_0) of a model's deterministic sampler, in the model's units, and the x_T it
