@@ -56,7 +56,7 @@ ddpm::Trainer train_pictures(const ddpm::ImageSet& train, int epochs,  // 3
                              const ddpm::ModelConfig& mc, ddpm::Objective objective);
 ddpm::Tensor sample_class(const ddpm::MLPDiffusion& model, ddpm::Objective objective,  // 4
                           const ddpm::Schedule& sched, int label, float w, int n, uint64_t seed,
-                          ddpm::Tensor* trajectory = nullptr);
+                          ddpm::Tensor* trajectory = nullptr, float clip = 1.0f);
 std::vector<SweepResult> measure_sweep(const ddpm::MLPDiffusion& model,  // 5
                                        ddpm::Objective objective, const ddpm::Schedule& sched,
                                        ddpm::Classifier<float>& judge, const ddpm::ImageSet& train,
@@ -64,6 +64,7 @@ std::vector<SweepResult> measure_sweep(const ddpm::MLPDiffusion& model,  // 5
 void ablation(const ddpm::ImageSet& train, const ddpm::ImageSet& test,  // 6
               ddpm::Classifier<float>& judge, int epochs, lesson::Checks& check);
 double background(const ddpm::Tensor& pictures);
+float largest_magnitude(const ddpm::Tensor& values);
 
 }  // namespace
 
@@ -141,7 +142,18 @@ int main(int argc, char** argv) {
                         lesson::Svg::on_request);
     // The guided grid at every 5th step of its way from noise, the samples held at the end.
     ddpm::write_picture_gif(trajectory, kSide, 10, 2, 5, 8, 300, "samples.gif");
-    std::printf("wrote samples.png and samples.gif\n\n");
+    std::printf("wrote samples.png and samples.gif\n");
+    // The same first row without the clip: the values stray outside [-1, 1] step after step.
+    const ddpm::Tensor loose =
+        sample_class(model, objective, sched, 0, kGridWeight, 10, 100, nullptr, 0.0f);
+    const float widest = largest_magnitude(loose);
+    const float clipped = largest_magnitude(guided.slice(0, 10));
+    std::printf(
+        "the first row again without clipping x_0: values up to %.1f in size (clipped: %.2f)\n\n",
+        widest, clipped);
+    check.that(widest > 1.5f && clipped < 1.001f,
+               "without clipping x_0 the samples stray beyond [-1.5, 1.5]; clipped, they stay in "
+               "[-1, 1] (to rounding)");
 
     // 5. The measures, for each guidance weight of the sweep.
     const std::vector<SweepResult> sweep =
@@ -196,12 +208,12 @@ ddpm::Trainer train_pictures(const ddpm::ImageSet& train, int epochs, const ddpm
 // ---- 4. Sampling pictures --------------------------------------------------------------------
 
 // n pictures of class `label` with guidance w (w = 0: without the class), by DDPM's Algorithm 2
-// with the estimate of x_0 clipped to [-1, 1]. The whole way, when asked: (T + 1, n, 196).
+// with the estimate of x_0 clipped to [-clip, clip] (clip 0: not clipped). The whole way, when asked: (T + 1, n, 196).
 ddpm::Tensor sample_class(const ddpm::MLPDiffusion& model, ddpm::Objective objective,
                           const ddpm::Schedule& sched, int label, float w, int n, uint64_t seed,
-                          ddpm::Tensor* trajectory) {
+                          ddpm::Tensor* trajectory, float clip) {
     ddpm::SamplerOptions opt = ddpm::SamplerOptions::algorithm2();
-    opt.clip_x0 = 1.0f;
+    opt.clip_x0 = clip;  // 0: not clipped
     ddpm::Rng rng(seed);
     const ddpm::Tensor x_T = ddpm::randn(n, model.config().dim, rng);
     const ddpm::Denoiser d{&model, objective, label, w};
@@ -271,6 +283,13 @@ std::vector<SweepResult> measure_sweep(const ddpm::MLPDiffusion& model, ddpm::Ob
         "against the other half: %.3f, %.3f)\n",
         judge_accuracy, ref.floor.precision, ref.floor.recall);
     return rows;
+}
+
+// The largest |value| among the samples' pixels.
+float largest_magnitude(const ddpm::Tensor& values) {
+    float m = 0;
+    for (size_t i = 0; i < values.size(); ++i) m = std::max(m, std::fabs(values[i]));
+    return m;
 }
 
 // How speckled the background is: the mean distance from black (-1) of the pixels of the
