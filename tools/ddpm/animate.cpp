@@ -70,8 +70,8 @@ int animate_pictures(SampleRequest& request, const ddpm::SamplingModel& loaded, 
     const int every = std::max(1, loaded.sched.num_steps / 20);
     const int delay_cs = std::max(2, style.delay_ms / 10),
               hold_cs = std::max(2, style.hold_last_ms / 10);
-    const int frames =
-        ddpm::write_picture_gif(seq, picture_side(loaded), 10, 2, every, delay_cs, hold_cs, out);
+    const int frames = ddpm::write_picture_gif(seq, picture_side(loaded.model.config()), 10, 2,
+                                               every, delay_cs, hold_cs, out);
     std::printf("wrote %s: %d frames of %d pictures (%s%s), every %d of %d steps\n", out.c_str(),
                 frames, n, sampler_text(request).c_str(), class_text(request).c_str(), every,
                 loaded.sched.num_steps);

@@ -243,7 +243,7 @@ ddpm::Tensor samples_from_model(cli::Args& args, std::string* dataset, std::stri
     ddpm::Tensor seq = draw_trajectory(request, loaded);
     ddpm::Tensor samples = seq.frame(seq.dim(0) - 1);
     if (picture_model) {
-        pictures->side = picture_side(loaded);
+        pictures->side = picture_side(loaded.model.config());
         pictures->asked = asked_classes(request, loaded);
     } else {
         ddpm::denormalize_points(samples, loaded.run.data_norm);

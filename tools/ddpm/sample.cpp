@@ -170,7 +170,7 @@ int sample(int argc, char** argv) {
     std::vector<ddpm::FileBytes> files;
     if (is_grid_name(request.out)) {
         const ddpm::Canvas grid = ddpm::picture_grid_figure(
-            samples, picture_side(loaded), 10,
+            samples, picture_side(loaded.model.config()), 10,
             picture_row_labels(asked_classes(request, loaded), 10),
             ddpm::markup_escape(std::to_string(request.n) + " samples of " + request.model_path +
                                 " (" + how + ")"));

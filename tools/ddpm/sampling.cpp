@@ -30,12 +30,11 @@ bool is_pictures(const ddpm::RunInfo& run) {
     return run.dataset == ddpm::kFashionMnistName;
 }
 
-int picture_side(const ddpm::SamplingModel& loaded) {
-    const int dim = loaded.model.config().dim;
-    if (dim != 14 * 14 && dim != 28 * 28)
+int picture_side(const ddpm::ModelConfig& model) {
+    if (model.dim != 14 * 14 && model.dim != 28 * 28)
         throw ddpm::Error("a fashion_mnist model takes pictures of 196 or 784 values, not " +
-                          std::to_string(dim));
-    return dim == 196 ? 14 : 28;
+                          std::to_string(model.dim));
+    return model.dim == 14 * 14 ? 14 : 28;
 }
 
 ddpm::ImageSet training_pictures(int side, int n) {

@@ -41,7 +41,7 @@ ddpm::Tensor run_data(const std::string& dataset, int n, uint64_t seed, ddpm::No
 // Pictures (lesson 15): a run on Fashion-MNIST, whose model's width is a picture's pixels.
 bool is_pictures(const ddpm::RunInfo& run);
 // The side of a picture model's pictures, 14 or 28, from its width (an Error otherwise).
-int picture_side(const ddpm::SamplingModel& loaded);
+int picture_side(const ddpm::ModelConfig& model);
 // The first n training pictures at `side` (all 60,000 when n is 0), with their labels; n beyond
 // them is refused naming --n.
 ddpm::ImageSet training_pictures(int side, int n);

@@ -25,7 +25,6 @@
 #include "io/memory.h"
 #include "io/outputs.h"
 #include "io/progress.h"
-#include "render/markup.h"
 #include "render/pictures.h"
 #include "render/plot.h"
 #include "render/svg.h"
@@ -258,7 +257,7 @@ ddpm::Tensor training_data(ddpm::Checkpoint& checkpoint, const std::string& resu
     ddpm::RunInfo& run = checkpoint.run;
     const int classes = checkpoint.trainer.model_cfg.num_classes;
     if (is_pictures(run)) {  // Fashion-MNIST's first dataset_n (0: all) training pictures
-        const int side = checkpoint.trainer.model_cfg.dim == 196 ? 14 : 28;
+        const int side = picture_side(checkpoint.trainer.model_cfg);
         ddpm::ImageSet set = training_pictures(side, run.dataset_n);
         if (!resume.empty() && set.images.dim(0) != run.dataset_n)
             throw ddpm::Error("the fashion_mnist pictures changed since " + resume + " was saved");
@@ -311,7 +310,7 @@ ddpm::Canvas pictures_panel(const ddpm::MLPDiffusion& model, ddpm::Objective obj
     request.guidance = guidance;
     request.seed = 1;
     const ddpm::Tensor seq = draw_trajectory(request, loaded);
-    const int side = model.config().dim == 196 ? 14 : 28;
+    const int side = picture_side(model.config());
     return ddpm::picture_grid_figure(
         seq.frame(seq.dim(0) - 1), side, 10, picture_row_labels(asked_classes(request, loaded), 10),
         "samples after epoch " + std::to_string(epoch) + " (Algorithm 2, x_0 clipped)");
@@ -398,10 +397,11 @@ int train(int argc, char** argv) {
     const std::string classes = tr.model_cfg.num_classes > 0
                                     ? ", " + std::to_string(tr.model_cfg.num_classes) + " classes"
                                     : "";
-    const int side = tr.model_cfg.dim == 196 ? 14 : 28;
-    const std::string what = is_pictures(checkpoint.run) ? " pictures of " + std::to_string(side) +
-                                                               " x " + std::to_string(side)
-                                                         : " points";
+    std::string what = " points";
+    if (is_pictures(checkpoint.run)) {
+        const std::string side = std::to_string(picture_side(tr.model_cfg));
+        what = " pictures of " + side + " x " + side;
+    }
     if (request.resume.empty())
         std::printf(
             "training %zu parameters on %s (%d%s%s), %d epochs, schedule %s, objective %s, "
