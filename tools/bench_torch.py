@@ -36,13 +36,17 @@ def step():
     optimizer.step()
 
 
-for _ in range(50):
-    step()
-n = 1000
-t0 = time.perf_counter()
-for _ in range(n):
-    step()
-print("torch_step_ms %.4f" % (1e3 * (time.perf_counter() - t0) / n))
+def step_ms(step, warm_up, n):
+    """A training step's mean time in milliseconds over n steps, after warm_up of them."""
+    for _ in range(warm_up):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(n):
+        step()
+    return 1e3 * (time.perf_counter() - t0) / n
+
+
+print("torch_step_ms %.4f" % step_ms(step, 50, 1000))
 
 
 def p_sample_loop(model, shape):  # the notebook's, without autograd
@@ -76,13 +80,7 @@ def picture_step():
     picture_optimizer.step()
 
 
-for _ in range(20):
-    picture_step()
-n = 200
-t0 = time.perf_counter()
-for _ in range(n):
-    picture_step()
-print("torch_picture_step_ms %.4f" % (1e3 * (time.perf_counter() - t0) / n))
+print("torch_picture_step_ms %.4f" % step_ms(picture_step, 20, 200))
 # Which BLAS did the matrix products run on? The library loaded into this process says.
 with open("/proc/self/maps") as maps:
     loaded = maps.read().lower()
