@@ -38,8 +38,9 @@ const cli::Command kSample = {
                              "export's, or the notebook's: docs/notebook-and-back.md)"),
               cli::text_flag("--out", "FILE",
                              "samples.csv (header x,y) or samples.npy (float32, (n, 2)); a "
-                             "picture model's: samples.png (or .svg; a grid, 10 a row) or "
-                             "samples.npy ((n, 196 or 784), values in [-1, 1])"),
+                             "picture model's: samples.png (or .svg; a grid, a row a class for "
+                             "each class in turn, else 10 a row) or "
+                             "samples.npy ((n, 196 or 784), -1 black to 1 white)"),
               cli::integer_flag("--n", "N", 1, 10000000,
                                 "number of samples (default 10000; pictures: 100)"),
               cli::text_flag("--sampler", "NAME",
@@ -169,9 +170,14 @@ int sample(int argc, char** argv) {
     // All outputs as one: none replaced unless all were written.
     std::vector<ddpm::FileBytes> files;
     if (is_grid_name(request.out)) {
+        // Ten a row; each class in turn, as many a row as each class has (up to 20): a row a class.
+        const int K = loaded.model.config().num_classes;
+        const bool class_rows =
+            request.classes_in_turn && request.n % K == 0 && request.n / K <= 20;
+        const int columns = class_rows ? request.n / K : 10;
         const ddpm::Canvas grid = ddpm::picture_grid_figure(
-            samples, picture_side(loaded.model.config()), 10,
-            picture_row_labels(asked_classes(request, loaded), 10),
+            samples, picture_side(loaded.model.config()), columns,
+            picture_row_labels(asked_classes(request, loaded), columns),
             ddpm::markup_escape(std::to_string(request.n) + " samples of " + request.model_path +
                                 " (" + how + ")"));
         files.push_back({request.out, ddpm::figure_bytes(grid, request.out)});
