@@ -81,8 +81,11 @@ static LinearRun<T> run_linear(bool fast, const std::vector<T>& in, const std::v
 template <typename T>
 static void check_shapes(double tol, double zeros) {
     ddpm::Rng rng(17);
+    // Among them widths that take the wide tiles, the one-vector tiles and the plain loop at
+    // once (50, 20, 71), for every vector width.
     const int shapes[][3] = {{128, 128, 128}, {128, 2, 128}, {128, 128, 2}, {16, 128, 128},
-                             {7, 5, 3},       {1, 1, 1},     {13, 33, 71},  {4, 300, 40}};
+                             {7, 5, 3},       {1, 1, 1},     {13, 33, 71},  {4, 300, 40},
+                             {24, 64, 50},    {9, 20, 20}};
     for (const auto& s : shapes) {
         const int B = s[0], C = s[1], OC = s[2];
         CAPTURE(B);

@@ -28,11 +28,12 @@ template <typename T>
 using Vec = typename VecOf<T>::type;
 
 // The register tile of C: kRows rows × kVecs vectors, chosen per instruction set by timing
-// 128 x 128 x 128 products with make bench: the tile must fit the vector registers (16 under SSE
-// and AVX2, 32 under AVX-512) with room for the loads.
+// products with make bench: the tile must fit the vector registers (16 under SSE and AVX2, 32
+// under AVX-512) with room for the loads. A strip of columns narrower than the tile but at least
+// one vector wide gets tiles of kRows rows × 1 vector.
 #if defined(__AVX512F__)
 constexpr int kRows = 8;
-constexpr int kVecs = 1;
+constexpr int kVecs = 2;
 #elif defined(__AVX__)
 constexpr int kRows = 6;
 constexpr int kVecs = 2;
@@ -53,32 +54,40 @@ static void store(T* p, Vec<T> v) {
     std::memcpy(p, &v, sizeof v);
 }
 
+// C[i0 : i1, j0 : j1] += A · B by tiles of R rows × NV vectors (the range a whole number of them).
+// Each tile stays in registers for the whole sum over k: each step loads a strip of a row of B
+// once and uses it for R rows of A.
+template <typename T, int R, int NV>
+static void tile_pass(T* C, const T* A, const T* B, int i0, int i1, int j0, int j1, int K, int N) {
+    constexpr int lanes = kVecBytes / sizeof(T);
+    for (int i = i0; i < i1; i += R)
+        for (int j = j0; j < j1; j += NV * lanes) {
+            Vec<T> acc[R][NV];
+            for (int r = 0; r < R; ++r)
+                for (int v = 0; v < NV; ++v) acc[r][v] = load(C + (i + r) * N + j + v * lanes);
+            for (int k = 0; k < K; ++k) {
+                Vec<T> b[NV];
+                for (int v = 0; v < NV; ++v) b[v] = load(B + k * N + j + v * lanes);
+                for (int r = 0; r < R; ++r) {
+                    const T a = A[(i + r) * K + k];
+                    for (int v = 0; v < NV; ++v) acc[r][v] += a * b[v];
+                }
+            }
+            for (int r = 0; r < R; ++r)
+                for (int v = 0; v < NV; ++v) store(C + (i + r) * N + j + v * lanes, acc[r][v]);
+        }
+}
+
 template <typename T>
 void gemm_acc_tiles(T* C, const T* A, const T* B, int M, int K, int N) {
     constexpr int lanes = kVecBytes / sizeof(T);
     constexpr int cols = kVecs * lanes;
     const int tiled_rows = M - M % kRows;  // the rows and columns that whole tiles cover
-    const int tiled_cols = N - N % cols;
-    for (int i = 0; i < tiled_rows; i += kRows) {
-        for (int j = 0; j < tiled_cols; j += cols) {
-            // The tile C[i : i+kRows, j : j+cols] stays in registers for the whole sum over k:
-            // each step loads a strip of a row of B once and uses it for kRows rows of A.
-            Vec<T> acc[kRows][kVecs];
-            for (int r = 0; r < kRows; ++r)
-                for (int v = 0; v < kVecs; ++v) acc[r][v] = load(C + (i + r) * N + j + v * lanes);
-            for (int k = 0; k < K; ++k) {
-                Vec<T> b[kVecs];
-                for (int v = 0; v < kVecs; ++v) b[v] = load(B + k * N + j + v * lanes);
-                for (int r = 0; r < kRows; ++r) {
-                    const T a = A[(i + r) * K + k];
-                    for (int v = 0; v < kVecs; ++v) acc[r][v] += a * b[v];
-                }
-            }
-            for (int r = 0; r < kRows; ++r)
-                for (int v = 0; v < kVecs; ++v) store(C + (i + r) * N + j + v * lanes, acc[r][v]);
-        }
-    }
-    // What the tiles leave over: the last M % kRows rows (all columns) and the last N % cols
+    const int wide_cols = N - N % cols;
+    const int tiled_cols = N - N % lanes;  // the wide tiles, then one-vector tiles
+    tile_pass<T, kRows, kVecs>(C, A, B, 0, tiled_rows, 0, wide_cols, K, N);
+    tile_pass<T, kRows, 1>(C, A, B, 0, tiled_rows, wide_cols, tiled_cols, K, N);
+    // What the tiles leave over: the last M % kRows rows (all columns) and the last N % lanes
     // columns of the tiled rows. Plain i-k-j loops.
     auto plain = [&](int i0, int i1, int j0, int j1) {
         for (int i = i0; i < i1; ++i)
@@ -239,7 +248,7 @@ void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N) {
 
 template <typename T>
 bool fills_a_tile(int N) {
-    return N >= kVecs * kVecBytes / static_cast<int>(sizeof(T));
+    return N >= kVecBytes / static_cast<int>(sizeof(T));  // one vector: the narrow tiles
 }
 
 // out (cols, rows) gets the 4 x 4 piece of in (rows, cols) at row r, column c, transposed.

@@ -42,8 +42,8 @@ void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N);
 template <typename T>
 void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N);
 
-// Whether a result N columns wide fills at least one row of gemm_acc's register tile; narrower
-// ones go to gemm_nt_acc.
+// Whether a result N columns wide fills at least one vector of gemm_acc's register tiles;
+// narrower ones go to gemm_nt_acc.
 template <typename T>
 bool fills_a_tile(int N);
 
