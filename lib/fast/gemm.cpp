@@ -54,6 +54,32 @@ static void store(T* p, Vec<T> v) {
     std::memcpy(p, &v, sizeof v);
 }
 
+// The first n < lanes values of a vector, the rest zero; and back.
+template <typename T>
+static Vec<T> load_part(const T* p, int n) {
+    Vec<T> v{};
+    std::memcpy(&v, p, n * sizeof(T));
+    return v;
+}
+
+template <typename T>
+static void store_part(T* p, Vec<T> v, int n) {
+    std::memcpy(p, &v, n * sizeof(T));
+}
+
+// The last n < lanes columns of B (K, N), from column j0, as a strip one vector wide (K, lanes)
+// with zeros after them: the tiles then do those columns too, each sum in the same order.
+template <typename T>
+static const T* tail_strip(const T* B, int K, int N, int j0) {
+    constexpr int lanes = kVecBytes / sizeof(T);
+    thread_local std::vector<T> strip;
+    strip.assign(static_cast<size_t>(K) * lanes, T(0));
+    for (int k = 0; k < K; ++k)
+        std::memcpy(strip.data() + static_cast<size_t>(k) * lanes,
+                    B + static_cast<long>(k) * N + j0, (N - j0) * sizeof(T));
+    return strip.data();
+}
+
 // C[i0 : i1, j0 : j1] += A · B by tiles of R rows × NV vectors (the range a whole number of them).
 // Each tile stays in registers for the whole sum over k: each step loads a strip of a row of B
 // once and uses it for R rows of A.
@@ -78,26 +104,40 @@ static void tile_pass(T* C, const T* A, const T* B, int i0, int i1, int j0, int 
         }
 }
 
+// The last n < lanes columns of C[i0 : i1] (from column j0) by tiles of R rows × 1 vector, B's
+// columns read from their zero-padded strip (tail_strip).
+template <typename T, int R>
+static void tail_pass(T* C, const T* A, const T* strip, int i0, int i1, int j0, int K, int N) {
+    constexpr int lanes = kVecBytes / sizeof(T);
+    const int n = N - j0;
+    for (int i = i0; i < i1; i += R) {
+        Vec<T> acc[R];
+        for (int r = 0; r < R; ++r) acc[r] = load_part(C + (i + r) * N + j0, n);
+        for (int k = 0; k < K; ++k) {
+            const Vec<T> b = load(strip + k * lanes);
+            for (int r = 0; r < R; ++r) acc[r] += A[(i + r) * K + k] * b;
+        }
+        for (int r = 0; r < R; ++r) store_part(C + (i + r) * N + j0, acc[r], n);
+    }
+}
+
 template <typename T>
 void gemm_acc_tiles(T* C, const T* A, const T* B, int M, int K, int N) {
     constexpr int lanes = kVecBytes / sizeof(T);
     constexpr int cols = kVecs * lanes;
-    const int tiled_rows = M - M % kRows;  // the rows and columns that whole tiles cover
-    const int wide_cols = N - N % cols;
-    const int tiled_cols = N - N % lanes;  // the wide tiles, then one-vector tiles
+    const int tiled_rows = M - M % kRows;  // the rows that whole tiles cover
+    const int wide_cols = N - N % cols;    // the wide tiles' columns, then one vector's
+    const int tiled_cols = N - N % lanes;  // then the last N % lanes, from a padded strip
     tile_pass<T, kRows, kVecs>(C, A, B, 0, tiled_rows, 0, wide_cols, K, N);
     tile_pass<T, kRows, 1>(C, A, B, 0, tiled_rows, wide_cols, tiled_cols, K, N);
-    // What the tiles leave over: the last M % kRows rows (all columns) and the last N % lanes
-    // columns of the tiled rows. Plain i-k-j loops.
-    auto plain = [&](int i0, int i1, int j0, int j1) {
-        for (int i = i0; i < i1; ++i)
-            for (int k = 0; k < K; ++k) {
-                const T a = A[i * K + k];
-                for (int j = j0; j < j1; ++j) C[i * N + j] += a * B[k * N + j];
-            }
-    };
-    plain(0, tiled_rows, tiled_cols, N);
-    plain(tiled_rows, M, 0, N);
+    if (tiled_cols < N && tiled_rows > 0)
+        tail_pass<T, kRows>(C, A, tail_strip(B, K, N, tiled_cols), 0, tiled_rows, tiled_cols, K, N);
+    // The last M % kRows rows: plain i-k-j loops.
+    for (int i = tiled_rows; i < M; ++i)
+        for (int k = 0; k < K; ++k) {
+            const T a = A[i * K + k];
+            for (int j = 0; j < N; ++j) C[i * N + j] += a * B[k * N + j];
+        }
 }
 
 // Bit l of the result says whether a[l] is not zero, for the 32 values a[0 .. 32). A fixed count,
@@ -126,19 +166,40 @@ static uint32_t nonzero_bits(const T* a) {
     return bits;
 }
 
+// One row's strip of V vectors: acc += a[k] · B's row k (from the strip's first column, rows
+// ldb apart) for every nonzero a[k] of the block [k0, k1), its zeros found 32 at a time (bits).
+template <typename T, int V>
+static void skip_strip(Vec<T>* acc, const T* a, const T* B, long ldb, const uint32_t* bits, int k0,
+                       int k1) {
+    constexpr int lanes = kVecBytes / sizeof(T);
+    const int groups = (k1 - k0) / 32;  // the whole groups of 32
+    for (int g = 0; g < groups; ++g)
+        for (uint32_t left = bits[g]; left; left &= left - 1) {
+            const int k = k0 + 32 * g + __builtin_ctz(left);  // the next nonzero a
+            const T* b = B + k * ldb;
+            for (int v = 0; v < V; ++v) acc[v] += a[k] * load(b + v * lanes);
+        }
+    for (int k = k0 + groups * 32; k < k1; ++k) {
+        if (a[k] == T(0)) continue;
+        const T* b = B + k * ldb;
+        for (int v = 0; v < V; ++v) acc[v] += a[k] * load(b + v * lanes);
+    }
+}
+
 // gemm_acc_tiles for an A that is mostly zeros. The i-k-j loop of the plain product, with the
 // terms whose a = A[i][k] is 0 skipped: adding 0 · b changes no bit of a sum (b finite), so C gets
 // exactly the same sums, in the same order, as from gemm_acc_tiles.
 //
-// One row of C at a time: a strip of `cols` columns stays in registers while the nonzero a of
-// row i each add a times row k of B. The zeros are found 32 at a time (nonzero_bits) and the
-// loop visits only the set bits. B is read in blocks of rows small enough to stay in the L1 cache
-// while every row of A uses them.
+// One row of C at a time: a strip of columns (8 vectors, then 1, then the last N % lanes from a
+// zero-padded copy) stays in registers while the nonzero a of row i each add a times row k of B.
+// The zeros are found 32 at a time (nonzero_bits) and the loop visits only the set bits. B is
+// read in blocks of rows small enough to stay in the L1 cache while every row of A uses them.
 template <typename T>
 void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
     constexpr int lanes = kVecBytes / sizeof(T);
-    constexpr int cols = 8 * lanes;
-    const int tiled_cols = N - N % cols;
+    const int wide_cols = N - N % (8 * lanes);
+    const int tiled_cols = N - N % lanes;
+    const T* strip = tiled_cols < N ? tail_strip(B, K, N, tiled_cols) : nullptr;
     // Rows of B per block: 32 KB of them (a multiple of 32, as the zeros are found 32 at a time).
     const int block = std::max(32, 32768 / static_cast<int>(sizeof(T)) / std::max(1, N) / 32 * 32);
     // Row i's zeros in this block, found once and used by every strip of columns.
@@ -146,33 +207,26 @@ void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
     if (static_cast<int>(row_bits.size()) < block / 32) row_bits.resize(block / 32);
     for (int k0 = 0; k0 < K; k0 += block) {
         const int k1 = std::min(K, k0 + block);
-        const int groups = (k1 - k0) / 32;  // the whole groups of 32
-        const int k32 = k0 + groups * 32;   // where they end
         for (int i = 0; i < M; ++i) {
             const T* a = A + static_cast<long>(i) * K;
             T* c = C + static_cast<long>(i) * N;
-            for (int g = 0; g < groups; ++g) row_bits[g] = nonzero_bits(a + k0 + 32 * g);
-            for (int j = 0; j < tiled_cols; j += cols) {
+            for (int g = 0; g < (k1 - k0) / 32; ++g) row_bits[g] = nonzero_bits(a + k0 + 32 * g);
+            for (int j = 0; j < wide_cols; j += 8 * lanes) {
                 Vec<T> acc[8];
                 for (int v = 0; v < 8; ++v) acc[v] = load(c + j + v * lanes);
-                for (int g = 0; g < groups; ++g)
-                    for (uint32_t bits = row_bits[g]; bits; bits &= bits - 1) {
-                        const int k = k0 + 32 * g + __builtin_ctz(bits);  // the next nonzero a
-                        const T* b = B + static_cast<long>(k) * N + j;
-                        for (int v = 0; v < 8; ++v) acc[v] += a[k] * load(b + v * lanes);
-                    }
-                for (int k = k32; k < k1; ++k) {
-                    if (a[k] == T(0)) continue;
-                    const T* b = B + static_cast<long>(k) * N + j;
-                    for (int v = 0; v < 8; ++v) acc[v] += a[k] * load(b + v * lanes);
-                }
+                skip_strip<T, 8>(acc, a, B + j, N, row_bits.data(), k0, k1);
                 for (int v = 0; v < 8; ++v) store(c + j + v * lanes, acc[v]);
             }
-            if (tiled_cols < N)  // the last N % cols columns
-                for (int k = k0; k < k1; ++k)
-                    if (a[k] != T(0))
-                        for (int j = tiled_cols; j < N; ++j)
-                            c[j] += a[k] * B[static_cast<long>(k) * N + j];
+            for (int j = wide_cols; j < tiled_cols; j += lanes) {
+                Vec<T> acc = load(c + j);
+                skip_strip<T, 1>(&acc, a, B + j, N, row_bits.data(), k0, k1);
+                store(c + j, acc);
+            }
+            if (strip) {
+                Vec<T> acc = load_part(c + tiled_cols, N - tiled_cols);
+                skip_strip<T, 1>(&acc, a, strip, lanes, row_bits.data(), k0, k1);
+                store_part(c + tiled_cols, acc, N - tiled_cols);
+            }
         }
     }
 }
