@@ -232,25 +232,30 @@ void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
 }
 
 // Above this share of zeros in A (M, K), skipping them is faster than the register tiles: where
-// make bench's 128 x 128 x 128 products by the two paths cross. Both give the same bits.
-constexpr double kSkipZerosAboveShare = 0.3;
+// the two paths cross for products of 128 rows (one core, AVX-512): 128 and 512 columns near 0.5
+// (whole strips of 8 vectors); 196 columns, whose last strips are narrower, near 0.75. Both paths
+// give the same bits.
+constexpr double kSkipZerosAboveShare = 0.5;
+constexpr double kSkipZerosAboveShareNarrowStrips = 0.75;
 
 template <typename T>
-static bool mostly_zeros(const T* A, long n) {
+static bool mostly_zeros(const T* A, long n, double share) {
     long zeros = 0;
     for (long i0 = 0; i0 < n; i0 += 1 << 20) {
         int part = 0;  // an int count vectorises twice as well as a long one
         for (long i = i0; i < std::min(n, i0 + (1 << 20)); ++i) part += A[i] == T(0);
         zeros += part;
     }
-    return zeros > kSkipZerosAboveShare * n;
+    return zeros > share * n;
 }
 
 // Threads split C by blocks of kRows rows: each element of C is computed by the same operations
 // on whichever thread, so the result does not depend on the number of threads.
 template <typename T>
 void gemm_acc(T* C, const T* A, const T* B, int M, int K, int N) {
-    const bool skip = mostly_zeros(A, static_cast<long>(M) * K);
+    constexpr int strip = 8 * kVecBytes / static_cast<int>(sizeof(T));  // the skip path's
+    const double share = N % strip == 0 ? kSkipZerosAboveShare : kSkipZerosAboveShareNarrowStrips;
+    const bool skip = mostly_zeros(A, static_cast<long>(M) * K, share);
     const int blocks = (M + kRows - 1) / kRows;
     const long block_work = static_cast<long>(kRows) * K * N;  // multiply-adds of a block
     const int min_blocks =
