@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "options.h"
@@ -266,11 +267,13 @@ void eval_pictures(const ddpm::Tensor& samples, const PictureDraw& draw, const s
     const int side = draw.side, n = samples.dim(0);
     if (classifier.empty()) classifier = ddpm::yardstick_cache_path(side);
     ddpm::check_output_target(classifier);
-    // A kept file is checked before the pictures are read, so a wrong one is reported at once.
-    if (ddpm::yardstick_kept(classifier)) ddpm::load_yardstick(classifier, side);
+    // A kept file is read (and checked) before the pictures, so a wrong one is reported at once.
+    std::optional<ddpm::KeptYardstick> kept;
+    if (ddpm::yardstick_kept(classifier)) kept = ddpm::load_yardstick(classifier, side);
     const ddpm::ImageSet train = training_pictures(side, 0);
     const ddpm::ImageSet test = test_pictures(side);
-    ddpm::KeptYardstick yardstick = ddpm::load_or_train_yardstick(classifier, train, test);
+    if (!kept) kept = ddpm::train_and_keep_yardstick(classifier, train, test);
+    ddpm::KeptYardstick& yardstick = *kept;
     std::printf("the yardstick: %s (%s), %.4f right on the 10,000 test pictures\n",
                 classifier.c_str(), yardstick.trained ? "trained now and kept" : "kept",
                 yardstick.test_accuracy);
