@@ -2,6 +2,7 @@
 page's test (tests/test_web.py) and its benchmark (tools/web/bench-web.py) share. Python's own
 library only."""
 import base64
+import fcntl
 import functools
 import http.server
 import json
@@ -24,10 +25,14 @@ class Browser:
                  "--disable-extensions", "--allow-file-access-from-files",
                  "--remote-debugging-pipe", "--user-data-dir=" + profile,
                  "--window-size=1200,2400", "about:blank"]
-        # The child sees the pipe ends as fds 3 and 4.
+        # The child sees the pipe ends as fds 3 and 4. They are first copied above 9: a pipe end
+        # that already is fd 3 or 4 (as in a process with nothing else open) would otherwise stay
+        # marked close-on-exec, dup2 onto itself being a no-op, and the browser would not get it.
         def fds():
-            os.dup2(to_child_r, 3)
-            os.dup2(from_child_w, 4)
+            r = fcntl.fcntl(to_child_r, fcntl.F_DUPFD, 10)
+            w = fcntl.fcntl(from_child_w, fcntl.F_DUPFD, 10)
+            os.dup2(r, 3)
+            os.dup2(w, 4)
         self.proc = subprocess.Popen(["chromium"] + flags, preexec_fn=fds,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      close_fds=False)
