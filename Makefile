@@ -12,6 +12,7 @@
 #
 #   make web             the browser page, build/web/index.html (emscripten; docs/web.md);
 #                        make bench-web: its speed against the native build's
+#   make site            the course as a website, build/site/index.html (pandoc; both languages)
 #   make fuzz            the fuzz targets (clang's libFuzzer), FUZZ_SECONDS each (default 20)
 #
 #   DEBUG=1              -O0 -g with AddressSanitizer and UBSan (built into build/debug/)
@@ -96,7 +97,8 @@ DEPS     = $(if $(MISSING),deps)
 .SECONDARY:
 
 .PHONY: all lib lessons tools tests test demo bench deps data data-if-possible clean format format-check fuzz \
-        exercise exercises hint grade reset watch pristine-ids experiments web web-deps bench-web
+        exercise exercises hint grade reset watch pristine-ids experiments web web-deps bench-web \
+        site site-deps
 all: lib lessons tools tests
 
 lib: $(LIB)
@@ -270,6 +272,16 @@ web-deps:
 bench-web: build/wasm/ddpm.js $(B)/ddpm
 	@command -v chromium >/dev/null || sh tools/install-deps.sh chromium
 	@python3 tools/web/bench-web.py $(B)
+
+# The course as a website (docs/architecture.md, "The site"): build/site/, both languages, from
+# the Markdown the repo keeps, by Debian's pandoc (installed when make can, as root; named
+# otherwise), with the browser page inside. It opens from the file or from a static server.
+# It is built whole each time (a few seconds): its code pages show lib's files as they are now.
+site: build/web/index.html | site-deps
+	python3 tools/site/build-site.py . build/site build/web/index.html
+	@echo "the site: build/site/index.html (open it, or serve it: python3 -m http.server -d build/site)"
+site-deps:
+	@command -v pandoc >/dev/null || sh tools/install-deps.sh pandoc
 
 # Fuzzing: clang's libFuzzer on the five readers of outside files. Each target runs for
 # FUZZ_SECONDS, starting from the corpus in tests/corpus/ (new inputs go to build/fuzz/corpus/).

@@ -76,6 +76,29 @@ else
     echo "skipped: web (install emscripten and chromium)"
 fi
 
+echo "== the course's website in headless Chromium (tests/test_site.py)"
+# Needs pandoc (make site), emscripten (the browser page inside it) and Debian's chromium, which
+# .ci/run installs. Without them it is skipped, said, and counted as neither passed nor failed.
+# Run once, by the default build's test.
+if [ "${WEB_TEST:-1}" = 0 ]; then
+    echo "skipped: site (run by the default build's make test)"
+elif command -v pandoc > /dev/null 2>&1 && command -v em++ > /dev/null 2>&1 &&
+     command -v chromium > /dev/null 2>&1; then
+    log="$build/tests/site.log"
+    if make --no-print-directory -s site > "$build/tests/site-build.log" 2>&1; then
+        python3 tests/test_site.py build/site "$build/site-test" > "$log" 2>&1
+        count_checks "$log" $?
+        grep -E '^site:|^screenshots:' "$build/tests/site-build.log" "$log" | sed 's/^[^:]*log://'
+    else
+        p=0; f=1; tail -n 5 "$build/tests/site-build.log"
+    fi
+    passed=$((passed + p)); failed=$((failed + f))
+    if [ "$f" -gt 0 ]; then failures="$failures site"; grep 'NOT OK' "$log" 2>/dev/null; fi
+    echo "$p passed, $f failed"
+else
+    echo "skipped: site (install pandoc, emscripten and chromium)"
+fi
+
 echo "== exercises: every untouched exercise fails its checks, every solution passes them"
 # The untouched exercise is the one recorded in lessons/pristine-exercises.txt (tools/exercises.sh),
 # not the learner's file, so solving exercises never fails this suite. (.ci/run checks that the

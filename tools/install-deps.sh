@@ -8,11 +8,13 @@ set -u
 [ $# -eq 0 ] && exit 0
 # The browser page's tools, each its own package, installed alone: `emscripten`, the WebAssembly
 # compiler `make web` needs, or `chromium`, the browser `make bench-web` runs the page's code in.
-if [ "$1" = emscripten ] || [ "$1" = chromium ] || [ "$1" = dataset-fashion-mnist ]; then
+if [ "$1" = emscripten ] || [ "$1" = chromium ] || [ "$1" = dataset-fashion-mnist ] ||
+   [ "$1" = pandoc ]; then
     tool=$1
     case "$tool" in
     emscripten) what=em++; present() { command -v em++ >/dev/null 2>&1; } ;;
     chromium) what=chromium; present() { command -v chromium >/dev/null 2>&1; } ;;
+    pandoc) what=pandoc; present() { command -v pandoc >/dev/null 2>&1; } ;;
     *) what="the Fashion-MNIST data"
        present() { [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; } ;;
     esac
@@ -28,6 +30,7 @@ if [ "$1" = emscripten ] || [ "$1" = chromium ] || [ "$1" = dataset-fashion-mnis
     case "$tool" in
     emscripten) echo "make web needs emscripten: sudo apt-get install emscripten (Debian 12 has 3.1.6), or the emsdk" >&2 ;;
     chromium) echo "make bench-web needs Chromium: sudo apt-get install chromium" >&2 ;;
+    pandoc) echo "make site needs pandoc: sudo apt-get install pandoc (Debian 12 has 2.17)" >&2 ;;
     *) echo "lessons 15 and 16 need Fashion-MNIST: sudo apt-get install dataset-fashion-mnist (Debian 12 and later), or set DDPM_FASHION_MNIST to a folder holding its four .gz files" >&2 ;;
     esac
     exit 1
