@@ -634,12 +634,31 @@ def build_page(site, page):
     page.index = index
 
 
+ACCENTS = {"\u0300": "`", "\u0301": "\u00b4", "\u0302": "\u02c6", "\u0303": "\u02dc",
+           "\u0304": "\u00af", "\u0306": "\u02d8", "\u0307": "\u02d9", "\u0308": "\u00a8",
+           "\u030c": "\u02c7", "\u20d7": "\u2192"}
+
+
 def tidy(body):
     """Tables and display equations scroll inside their own box on a narrow screen."""
     body = body.replace("<table>", '<div class="table-wrap"><table>')
     body = body.replace("</table>", "</table></div>")
     body = re.sub(r'(<math display="block".*?</math>)', r'<span class="math-display">\1</span>',
                   body, flags=re.S)
+    # MathML Core, which browsers draw, differs from what texmath writes in three ways: \big and
+    # \Big give sizes as bare multiples and "stretchy=false", which Core ignores (the delimiter
+    # stays small), so they become percentages of a stretchy operator's own size; and accents are
+    # combining marks, which Core sets beside the letter, so they become the spacing forms.
+    body = re.sub(r'<mo minsize="([\d.]+)" maxsize="([\d.]+)" stretchy="false"',
+                  lambda m: '<mo minsize="%g%%" maxsize="%g%%" stretchy="true"'
+                  % (float(m.group(1)) * 100, float(m.group(2)) * 100), body)
+    body = re.sub(r'(<mo accent="true">)([\u0300-\u036f\u20d0-\u20ff])</mo>',
+                  lambda m: m.group(1) + ACCENTS.get(m.group(2), m.group(2)) + "</mo>", body)
+    # \mathrm{KL} is an mstyle around one <mi> a letter, and Core keeps each such letter italic
+    # unless the <mi> itself says "normal".
+    body = re.sub(r'<mstyle mathvariant="normal">(.*?)</mstyle>',
+                  lambda m: m.group(0).replace("<mi>", '<mi mathvariant="normal">'), body,
+                  flags=re.S)
     # A long inline formula can be wider than a phone; it scrolls too (a short one never is).
     def wide(m):
         tex = re.search(r'<annotation encoding="application/x-tex">(.*?)</annotation>', m.group(0),
