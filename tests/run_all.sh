@@ -15,6 +15,23 @@ count_checks() {
     if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; tail -n 3 "$1"; fi
 }
 
+# chromium_test NAME SCRIPT ARG...: `make NAME` (the page or the site), then the Python script that
+# reads it in headless Chromium, into BUILD/tests/NAME.log; its checks counted, its summary shown.
+chromium_test() {
+    name=$1; shift
+    log="$build/tests/$name.log"
+    if make --no-print-directory -s "$name" > "$build/tests/$name-build.log" 2>&1; then
+        python3 "$@" > "$log" 2>&1
+        count_checks "$log" $?
+        grep -h -E '^(page|site|screenshots):' "$build/tests/$name-build.log" "$log"
+    else
+        p=0; f=1; tail -n 5 "$build/tests/$name-build.log"
+    fi
+    passed=$((passed + p)); failed=$((failed + f))
+    if [ "$f" -gt 0 ]; then failures="$failures $name"; grep 'NOT OK' "$log" 2>/dev/null; fi
+    echo "$p passed, $f failed"
+}
+
 echo "== unit tests (doctest)"
 log="$build/tests/doctest.log"
 "$build/tests/run_tests" 2>&1 | tee "$log"
@@ -61,17 +78,7 @@ echo "== the browser page in headless Chromium (tests/test_web.py)"
 if [ "${WEB_TEST:-1}" = 0 ]; then
     echo "skipped: web (run by the default build's make test)"
 elif command -v em++ > /dev/null 2>&1 && command -v chromium > /dev/null 2>&1; then
-    log="$build/tests/web.log"
-    if make --no-print-directory -s web > "$build/tests/web-build.log" 2>&1; then
-        python3 tests/test_web.py "$build" > "$log" 2>&1
-        count_checks "$log" $?
-        grep -E '^page:|^screenshots:' "$log"
-    else
-        p=0; f=1; tail -n 5 "$build/tests/web-build.log"
-    fi
-    passed=$((passed + p)); failed=$((failed + f))
-    if [ "$f" -gt 0 ]; then failures="$failures web"; grep 'NOT OK' "$log" 2>/dev/null; fi
-    echo "$p passed, $f failed"
+    chromium_test web tests/test_web.py "$build"
 else
     echo "skipped: web (install emscripten and chromium)"
 fi
@@ -84,17 +91,7 @@ if [ "${WEB_TEST:-1}" = 0 ]; then
     echo "skipped: site (run by the default build's make test)"
 elif command -v pandoc > /dev/null 2>&1 && command -v em++ > /dev/null 2>&1 &&
      command -v chromium > /dev/null 2>&1; then
-    log="$build/tests/site.log"
-    if make --no-print-directory -s site > "$build/tests/site-build.log" 2>&1; then
-        python3 tests/test_site.py build/site "$build/site-test" > "$log" 2>&1
-        count_checks "$log" $?
-        grep -E '^site:|^screenshots:' "$build/tests/site-build.log" "$log" | sed 's/^[^:]*log://'
-    else
-        p=0; f=1; tail -n 5 "$build/tests/site-build.log"
-    fi
-    passed=$((passed + p)); failed=$((failed + f))
-    if [ "$f" -gt 0 ]; then failures="$failures site"; grep 'NOT OK' "$log" 2>/dev/null; fi
-    echo "$p passed, $f failed"
+    chromium_test site tests/test_site.py build/site "$build/site-test"
 else
     echo "skipped: site (install pandoc, emscripten and chromium)"
 fi

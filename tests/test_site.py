@@ -12,8 +12,8 @@ Checks, printing "OK ..." or "NOT OK ...":
   - every page's language switch lands on its twin, and each page's previous and next follow the
     contents' order;
   - each name a page links to a line of code (`p_sample` -> sample.cpp#L-65) is on that line;
-  - in Chromium, from file:// (as a reader opens build/site/index.html): every page loads with no
-    console error and every figure drawn; the theory page's display equations laid out as MathML;
+  - in Chromium, from file:// (as a reader opens build/site/index.html): every page (the code
+    pages too) loads with no console error and every figure drawn; the theory page's display equations laid out as MathML;
   - from http:// (python3 -m http.server): the home, a lesson, the theory and the play page load
     with no console error, and the play page's frame holds the browser page;
   - search works offline, in both languages, and its first result opens;
@@ -25,6 +25,7 @@ Screenshots of the home page, a lesson and the theory page in both languages at 
 1280x800 go to SHOTS_DIR (site-{en,zh}-{home,lesson,theory}-{390,1280}.png) to look at.
 Ends with "N passed, N failed".
 """
+import html
 import html.parser
 import os
 import re
@@ -244,9 +245,8 @@ def check_files(site):
             m = re.search(r'<span id="%s">(.*?)</span>\n' % re.escape(anchor),
                           parsed[path].source if path in parsed else "")
             line = re.sub(r"<[^>]+>", "", m.group(1)) if m else ""
-            import html as h
             if not re.search(r"\b%s\b" % re.escape(re.sub(r"\(.*", "", name).split("::")[-1]),
-                             h.unescape(line)):
+                             html.unescape(line)):
                 wrong_line.append("%s: %s -> %s" % (os.path.relpath(page, site), name, href))
     check(count > 200 and not wrong_line, "%d names linked to the line that defines them, "
           "each name on its line %s" % (count, wrong_line[:4]))
@@ -310,8 +310,8 @@ def check_browser(site, shots):
         base = "file://" + os.path.abspath(site) + "/"
         pages = [l + "/" + t for l in ("en", "zh") for t in contents(site, l)]
         code_pages = sorted(os.path.relpath(os.path.join(f, n), site)
-                            for f, _, ns in os.walk(os.path.join(site, "en", "code"))
-                            for n in ns)[:8]
+                            for l in ("en", "zh")
+                            for f, _, ns in os.walk(os.path.join(site, l, "code")) for n in ns)
         bad, undrawn = [], []
         for rel in pages + code_pages:
             navigate(browser, base + rel)

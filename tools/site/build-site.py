@@ -84,6 +84,7 @@ class Page:
         self.title_text = ""
         self.nav_html = ""
         self.body = ""
+        self.index = []         # its sections for search: [anchor, heading, text]
 
 
 def book(root, with_play):
@@ -588,10 +589,18 @@ def inline_html(inlines, where):
     """A title's inlines (which may hold math) as HTML."""
     out = write_html({"pandoc-api-version": API, "meta": {}, "blocks": [
         {"t": "Plain", "c": inlines}]}, where)
-    return out.strip()
+    return mathml_core(out.strip())
 
 
-API = [1, 22, 2, 1]
+def pandoc_api():
+    """The version of pandoc's document tree, which a tree handed back to it must carry."""
+    code, out, err = pandoc(["-f", "markdown", "-t", "json"], "")
+    if code != 0:
+        raise SiteError("pandoc does not run: %s" % err.strip()[:200])
+    return json.loads(out)["pandoc-api-version"]
+
+
+API = None  # set once by build()
 SUBSCRIPTS = dict(zip("0123456789aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
 
 
@@ -612,17 +621,15 @@ def plain_text(inlines, where):
 
 
 def build_page(site, page):
-    global API
     doc = read_markdown(site.root, page.source, page.lang)
-    API = doc["pandoc-api-version"]
     title, index = transform(site, page, doc)
     if title is None:
         raise SiteError("%s does not start with a # title" % page.source)
     page.title_html = inline_html(title, page.source)
     page.title_text = plain_text(title, page.source)
-    label = title
+    # The contents name a lesson by its number and its subject.
     m = re.match(r"^(Lesson (\d\d):|第 (\d\d) 课：)", text_of(title))
-    nav = inline_html(label, page.source)
+    nav = page.title_html
     if m:
         number = m.group(2) or m.group(3)
         nav = re.sub(r"^(Lesson\s+\d\d:\s*|第\s*\d\d\s*课：)", "", nav)
@@ -645,21 +652,9 @@ def tidy(body):
     body = body.replace("</table>", "</table></div>")
     body = re.sub(r'(<math display="block".*?</math>)', r'<span class="math-display">\1</span>',
                   body, flags=re.S)
-    # MathML Core, which browsers draw, differs from what texmath writes in three ways: \big and
-    # \Big give sizes as bare multiples and "stretchy=false", which Core ignores (the delimiter
-    # stays small), so they become percentages of a stretchy operator's own size; and accents are
-    # combining marks, which Core sets beside the letter, so they become the spacing forms.
-    body = re.sub(r'<mo minsize="([\d.]+)" maxsize="([\d.]+)" stretchy="false"',
-                  lambda m: '<mo minsize="%g%%" maxsize="%g%%" stretchy="true"'
-                  % (float(m.group(1)) * 100, float(m.group(2)) * 100), body)
-    body = re.sub(r'(<mo accent="true">)([\u0300-\u036f\u20d0-\u20ff])</mo>',
-                  lambda m: m.group(1) + ACCENTS.get(m.group(2), m.group(2)) + "</mo>", body)
-    # \mathrm{KL} is an mstyle around one <mi> a letter, and Core keeps each such letter italic
-    # unless the <mi> itself says "normal".
-    body = re.sub(r'<mstyle mathvariant="normal">(.*?)</mstyle>',
-                  lambda m: m.group(0).replace("<mi>", '<mi mathvariant="normal">'), body,
-                  flags=re.S)
+    body = mathml_core(body)
     # A long inline formula can be wider than a phone; it scrolls too (a short one never is).
+
     def wide(m):
         tex = re.search(r'<annotation encoding="application/x-tex">(.*?)</annotation>', m.group(0),
                         flags=re.S)
@@ -667,6 +662,23 @@ def tidy(body):
             return '<span class="math-wide">%s</span>' % m.group(0)
         return m.group(0)
     return re.sub(r'<math display="inline".*?</math>', wide, body, flags=re.S)
+
+
+def mathml_core(body):
+    """What texmath writes, as MathML Core (what browsers draw) reads it. \big and \Big give
+    sizes as bare multiples with stretchy="false", which Core ignores (the delimiter stays small),
+    so they become percentages of a stretchy operator's own size; accents are combining marks,
+    which Core sets beside the letter, so they become the spacing forms."""
+    body = re.sub(r'<mo minsize="([\d.]+)" maxsize="([\d.]+)" stretchy="false"',
+                  lambda m: '<mo minsize="%g%%" maxsize="%g%%" stretchy="true"'
+                  % (float(m.group(1)) * 100, float(m.group(2)) * 100), body)
+    body = re.sub(r'(<mo accent="true">)([\u0300-\u036f\u20d0-\u20ff])</mo>',
+                  lambda m: m.group(1) + ACCENTS.get(m.group(2), m.group(2)) + "</mo>", body)
+    # \mathrm{KL} is an mstyle around one <mi> a letter, and Core keeps each such letter italic
+    # unless the <mi> itself says "normal".
+    return re.sub(r'<mstyle mathvariant="normal">(.*?)</mstyle>',
+                  lambda m: m.group(0).replace("<mi>", '<mi mathvariant="normal">'), body,
+                  flags=re.S)
 
 
 def build_play(site, page):
@@ -778,6 +790,8 @@ def write(path, text):
 
 
 def build(root, out, web_page):
+    global API
+    API = pandoc_api()
     site = Site(root, out, web_page)
     with open(os.path.join(HERE, "page.html"), encoding="utf-8") as f:
         template = f.read()
