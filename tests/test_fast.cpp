@@ -172,26 +172,34 @@ TEST_CASE("gemm_acc accumulates into C and transpose transposes") {
 }
 
 template <typename T>
+static void check_transpose_shape(int rows, int cols, ddpm::Rng& rng) {
+    auto in = randn<T>(rows * cols, rng);
+    std::vector<T> out(rows * cols, T(-99));
+    ddpm::fast::transpose(out.data(), in.data(), rows, cols);
+    long wrong = 0;
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c) wrong += out[c * rows + r] != in[r * cols + c];
+    std::printf("%-7s transpose (%s) %d x %d on %d thread(s): %ld of %d wrong\n",
+                wrong == 0 ? "OK" : "NOT OK", sizeof(T) == 4 ? "float" : "double", rows, cols,
+                ddpm::num_threads(), wrong, rows * cols);
+    CHECK(wrong == 0);
+}
+
+template <typename T>
 static void check_transpose() {
     ddpm::Rng rng(31);
     const int shapes[][2] = {{128, 128}, {37, 53}, {4, 4}, {3, 17}, {16, 1}, {1, 9}};
-    for (const auto& s : shapes) {
-        const int rows = s[0], cols = s[1];
-        auto in = randn<T>(rows * cols, rng);
-        std::vector<T> out(rows * cols, T(-99));
-        ddpm::fast::transpose(out.data(), in.data(), rows, cols);
-        long wrong = 0;
-        for (int r = 0; r < rows; ++r)
-            for (int c = 0; c < cols; ++c) wrong += out[c * rows + r] != in[r * cols + c];
-        std::printf("%-7s transpose (%s) %d x %d: %ld of %d wrong\n", wrong == 0 ? "OK" : "NOT OK",
-                    sizeof(T) == 4 ? "float" : "double", rows, cols, wrong, rows * cols);
-        CHECK(wrong == 0);
-    }
+    for (const auto& s : shapes) check_transpose_shape<T>(s[0], s[1], rng);
 }
 
 TEST_CASE("transpose moves every element, in whole 4 x 4 pieces and the edges left over") {
     check_transpose<float>();
     check_transpose<double>();
+    // A wide layer's weights, on two threads: blocks of rows to each, an uneven last block.
+    ddpm::set_num_threads(2);
+    ddpm::Rng rng(32);
+    check_transpose_shape<float>(600, 513, rng);
+    ddpm::set_num_threads(1);
 }
 
 // The whole model with the fast tier on and off: the hidden layers' products agree to the bit, the

@@ -342,15 +342,19 @@ static void transpose_4x4(float* out, const float* in, int rows, int cols, int r
 }
 #endif
 
+constexpr int kTransposeBlock = 16;
+
+// Rows [row_begin, row_end) of in (rows, cols), transposed into their columns of out (cols, rows).
 template <typename T>
-void transpose(T* __restrict out, const T* __restrict in, int rows, int cols) {
+static void transpose_rows(T* __restrict out, const T* __restrict in, int rows, int cols,
+                           int row_begin, int row_end) {
     // In 16 x 16 blocks, so both the rows read and the rows written stay in cache. The bounds
     // of a block are computed once, outside its loops, and __restrict says in and out never
     // overlap, so the compiler can keep the loops tight.
-    constexpr int kBlock = 16;
-    for (int r0 = 0; r0 < rows; r0 += kBlock)
+    constexpr int kBlock = kTransposeBlock;
+    for (int r0 = row_begin; r0 < row_end; r0 += kBlock)
         for (int c0 = 0; c0 < cols; c0 += kBlock) {
-            const int r1 = std::min(rows, r0 + kBlock);
+            const int r1 = std::min(row_end, r0 + kBlock);
             const int c1 = std::min(cols, c0 + kBlock);
             int r4 = r0;  // where the 4 x 4 pieces below stop
             int c4 = c0;
@@ -372,6 +376,23 @@ void transpose(T* __restrict out, const T* __restrict in, int rows, int cols) {
                 for (int c = c4; c < c1; ++c)
                     for (int r = r0; r < r4; ++r) out[c * rows + r] = in[r * cols + c];
         }
+}
+
+template <typename T>
+void transpose(T* out, const T* in, int rows, int cols) {
+    // A wide layer's weights (512 x 512 and more) are worth two cores: the threads take blocks
+    // of 16 rows, at least kMinParallelElements values each. A copy, so any split gives the same
+    // result.
+    const int blocks = (rows + kTransposeBlock - 1) / kTransposeBlock;
+    const long per_block = static_cast<long>(kTransposeBlock) * std::max(1, cols);
+    const int min_blocks = static_cast<int>(std::max(1L, kMinParallelElements / per_block));
+    parallel_for(
+        blocks,
+        [&](int b0, int b1) {
+            transpose_rows(out, in, rows, cols, b0 * kTransposeBlock,
+                           std::min(rows, b1 * kTransposeBlock));
+        },
+        min_blocks);
 }
 
 #define DDPM_INSTANTIATE(T)                                                      \
