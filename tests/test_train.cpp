@@ -113,3 +113,32 @@ TEST_CASE("training and sampling give bit-identical results for 1 and 2 threads"
     CHECK(params[0] == params[1]);
     CHECK(samples[0] == samples[1]);
 }
+
+// A wide model (lesson 15's shape: 196 -> 3 x 512, ~0.9M parameters) is where Adam, the EMA and the
+// transposes of the weights take blocks on both threads; the steps must not change for it.
+TEST_CASE("a wide model's training steps are bit-identical for 1 and 2 threads") {
+    ddpm::ModelConfig mc;
+    mc.dim = 196;
+    mc.hidden = 512;
+    mc.num_classes = 10;
+    mc.norm = true;
+    mc.skip = true;
+    ddpm::Tensor batch({64, 196});
+    ddpm::Rng data_rng(8);
+    for (size_t i = 0; i < batch.size(); ++i)
+        batch[i] = static_cast<float>(2 * data_rng.uniform() - 1);
+    std::vector<int> labels(64);
+    for (int i = 0; i < 64; ++i) labels[i] = i % 10;
+    std::vector<float> params[2], shadow[2];
+    for (int threads : {1, 2}) {
+        ddpm::set_num_threads(threads);
+        ddpm::Trainer tr(mc, ddpm::TrainConfig{}, ddpm::Schedule::linear_scaled(100), 5);
+        for (int step = 0; step < 3; ++step) tr.step(batch.data(), labels.data(), 64);
+        params[threads - 1].assign(tr.model.params.begin(), tr.model.params.end());
+        shadow[threads - 1].assign(tr.ema.shadow.begin(), tr.ema.shadow.end());
+    }
+    ddpm::set_num_threads(1);
+    CHECK(params[0].size() > 2 * static_cast<size_t>(ddpm::kMinParallelElements));
+    CHECK(params[0] == params[1]);
+    CHECK(shadow[0] == shadow[1]);
+}
