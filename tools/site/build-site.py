@@ -41,7 +41,8 @@ WORDS = {
     "en": {"home": "Home", "lessons": "Lessons", "guides": "Theory and guides",
            "play": "Train it in your browser", "contents": "Contents", "search": "Search the course",
            "previous": "Previous", "next": "Next", "switch": "中文", "switch_lang": "zh-CN",
-           "html_lang": "en", "lines": "lines", "line": "line", "more": "more lines in the file",
+           "html_lang": "en", "lines": "lines", "span": "lines %d–%d", "span_one": "line %d",
+           "more": "more lines in the file",
            "code": "Source file", "linked_from": "Pages that link here",
            "play_text": "The course's library compiled to WebAssembly trains the notebook's model "
                         "live in this page, on your machine: pick a data set, press Train, watch "
@@ -51,7 +52,8 @@ WORDS = {
     "zh": {"home": "首页", "lessons": "课程", "guides": "理论与指南",
            "play": "在浏览器里训练", "contents": "目录", "search": "搜索课程",
            "previous": "上一页", "next": "下一页", "switch": "English", "switch_lang": "en",
-           "html_lang": "zh-CN", "lines": "行", "line": "行", "more": "行在文件里",
+           "html_lang": "zh-CN", "lines": "行", "span": "第 %d–%d 行", "span_one": "第 %d 行",
+           "more": "行在文件里",
            "code": "源文件", "linked_from": "链接到这里的页面",
            "play_text": "本课程的库编译成 WebAssembly，在这个页面里、在你的机器上实时训练 notebook "
                         "的模型：选一个数据集，按“训练”，看样本成形。",
@@ -257,9 +259,8 @@ def walk_list(inlines, fn):
 # ---- where a link goes ----
 
 class Site:
-    def __init__(self, root, out, web_page):
+    def __init__(self, root, web_page):
         self.root = root
-        self.out = out
         self.web_page = web_page
         self.entries = book(root, web_page is not None)
         self.pages = {lang: [] for lang in LANGS}
@@ -323,9 +324,6 @@ class Site:
 
 def relative(from_out, to_out):
     return os.path.relpath(to_out, os.path.dirname(from_out) or ".").replace(os.sep, "/")
-
-
-SOURCE_EXT = (".cpp", ".h", ".py", ".sh", ".js", ".mk")
 
 
 def find_definition(lines, name, path):
@@ -496,10 +494,7 @@ def shown_lines(site, page, found):
             lines = f.read().split("\n")
         shown = lines[first - 1:min(last, first - 1 + SHOWN_LINES)]
         url = relative(page.out, page.lang + "/code/" + path + ".html") + "#L-%d" % line
-        span = ("%s %d–%d" % (words["lines"], first, last) if last > first
-                else "%s %d" % (words["line"], first))
-        if page.lang == "zh":
-            span = "第 %d–%d 行" % (first, last) if last > first else "第 %d 行" % first
+        span = (words["span"] % (first, last) if last > first else words["span_one"] % first)
         summary = ('<code>%s</code> <span class="where">%s, %s</span>'
                    % (html.escape(name), html.escape(path), span))
         blocks.append(raw('<details class="code-lines"><summary>%s</summary>' % summary))
@@ -792,7 +787,7 @@ def write(path, text):
 def build(root, out, web_page):
     global API
     API = pandoc_api()
-    site = Site(root, out, web_page)
+    site = Site(root, web_page)
     with open(os.path.join(HERE, "page.html"), encoding="utf-8") as f:
         template = f.read()
     # Pandoc runs once per page; two at a time.
