@@ -1,7 +1,8 @@
 // The fast tier (lib/fast/) against the plain code it stands behind: the linear layer's products
 // against the loops of lib/nn/layers.cpp, on shapes that exercise the register tiles and every
 // remainder path; the model with the fast tier on and off; sampling in blocks against one
-// forward pass; the blocked gradient norm against a plain sum.
+// forward pass; the blocked gradient norm against a plain sum; the layer norm's rows side by side
+// against its loops.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include "core/rng.h"
 #include "fast/gemm.h"
 #include "fast/linear.h"
+#include "fast/norm.h"
 #include "fast/parallel.h"
 #include "fast/predict.h"
 #include "fast/reduce.h"
@@ -308,6 +310,51 @@ TEST_CASE("predict_noise: models of different shapes one after another") {
 
 // The gradient norm's blocked sum (fast/reduce.h) against a plain sum in long double, and the same
 // bits for 1 and 2 threads.
+// The fast layer norm sums the same terms in the same order as the plain loops, 16 rows at once,
+// for whole groups of 16 rows and the rows left over, on 1 and 2 threads. In float (the model's
+// type) the bits agree. In double, where a square and its sum are both doubles, a compiler may
+// fuse them into one multiply-add in one loop and not in the other (GCC does), so the two agree
+// to rounding.
+template <typename T>
+static void check_layer_norm(double tolerance) {
+    ddpm::Rng rng(61);
+    const int shapes[][2] = {{128, 512}, {37, 196}, {16, 1}, {1, 3}, {300, 1100}};
+    for (const auto& s : shapes) {
+        const int B = s[0], C = s[1];
+        auto x = randn<T>(static_cast<size_t>(B) * C, rng);
+        for (T& v : x) v = 3 * v + 5;  // rows whose mean is far from 0
+        const auto dout = randn<T>(x.size(), rng), din0 = randn<T>(x.size(), rng);
+        // The plain loops: the fast tier off.
+        std::vector<T> y_plain(x.size()), rstd_plain(B), din_plain = din0;
+        ddpm::fast::set_enabled(false);
+        ddpm::layer_norm_forward(y_plain.data(), rstd_plain.data(), x.data(), B, C);
+        ddpm::layer_norm_backward(din_plain.data(), dout.data(), y_plain.data(), rstd_plain.data(),
+                                  B, C);
+        ddpm::fast::set_enabled(true);
+        for (int threads : {1, 2}) {
+            ddpm::set_num_threads(threads);
+            std::vector<T> y(x.size()), rstd(B), din = din0;
+            ddpm::layer_norm_forward(y.data(), rstd.data(), x.data(), B, C);
+            ddpm::layer_norm_backward(din.data(), dout.data(), y.data(), rstd.data(), B, C);
+            const double diff = std::max(
+                {max_diff(y, y_plain), max_diff(din, din_plain), max_diff(rstd, rstd_plain)});
+            std::printf(
+                "%-7s fast layer norm vs plain loops (%s) B=%d C=%d, %d thread%s: largest "
+                "difference %.1e (at most %.0e)\n",
+                diff <= tolerance ? "OK" : "NOT OK", sizeof(T) == 4 ? "float" : "double", B, C,
+                threads, threads > 1 ? "s" : "", diff, tolerance);
+            CHECK(diff <= tolerance);
+        }
+    }
+    ddpm::set_num_threads(1);
+}
+
+TEST_CASE(
+    "the fast layer norm: the plain loops' bits in float, their values to rounding in double") {
+    check_layer_norm<float>(0.0);
+    check_layer_norm<double>(1e-13);
+}
+
 TEST_CASE("sum_of_squares: the plain sum to rounding, the same bits on 1 and 2 threads") {
     ddpm::Rng rng(53);
     for (size_t n : {size_t(1), size_t(7), size_t(4096), size_t(72066), size_t(3000001)}) {

@@ -4,12 +4,14 @@
 #include <cmath>
 
 #include "fast/linear.h"
+#include "fast/norm.h"
 
 namespace ddpm {
 
-// The two linear functions first hand their work to the fast tier (lib/fast/linear.cpp: the same
-// products by register tiles, skipping zeros, on the pool's threads) unless it is switched off;
-// the loops below are what it computes, and tests/test_fast.cpp checks that the two agree.
+// The linear and layer norm functions first hand their work to the fast tier (lib/fast/linear.cpp:
+// the same products by register tiles, skipping zeros, on the pool's threads; lib/fast/norm.cpp:
+// the same sums, many rows side by side) unless it is switched off; the loops below are what it
+// computes, and tests/test_fast.cpp checks that the two agree.
 
 template <typename T>
 void linear_forward(T* out, const T* in, const T* w, const T* b, int B, int C, int OC) {
@@ -116,6 +118,7 @@ void relu_backward(T* din, const T* dout, const T* out, int N) {
 
 template <typename T>
 void layer_norm_forward(T* out, T* rstd, const T* in, int B, int C) {
+    if (fast::enabled()) return fast::layer_norm_forward(out, rstd, in, B, C);
     for (int b = 0; b < B; ++b) {
         const T* x = in + static_cast<size_t>(b) * C;
         T* y = out + static_cast<size_t>(b) * C;
@@ -131,6 +134,7 @@ void layer_norm_forward(T* out, T* rstd, const T* in, int B, int C) {
 
 template <typename T>
 void layer_norm_backward(T* din, const T* dout, const T* out, const T* rstd, int B, int C) {
+    if (fast::enabled()) return fast::layer_norm_backward(din, dout, out, rstd, B, C);
     for (int b = 0; b < B; ++b) {
         const T* g = dout + static_cast<size_t>(b) * C;
         const T* y = out + static_cast<size_t>(b) * C;
