@@ -127,8 +127,9 @@ $(B)/obj/%.o: %.cpp $(FLAGS_FILE) Makefile | $(DEPS)
 # loops it can prove need no remainder. -fno-math-errno lets sqrt be one vector instruction (with
 # errno to set, it cannot); it changes no result, and nothing here reads errno. (make bench
 # measures what they buy: docs/architecture.md.)
-HOT := $(B)/obj/lib/fast/gemm.o $(B)/obj/lib/fast/linear.o $(B)/obj/lib/fast/reduce.o \
-       $(B)/obj/lib/nn/layers.o $(B)/obj/lib/nn/optim.o $(B)/obj/tools/bench.o
+HOT := $(B)/obj/lib/fast/gemm.o $(B)/obj/lib/fast/linear.o $(B)/obj/lib/fast/norm.o \
+       $(B)/obj/lib/fast/reduce.o $(B)/obj/lib/nn/layers.o $(B)/obj/lib/nn/optim.o \
+       $(B)/obj/tools/bench.o
 $(HOT): CXXFLAGS += $(if $(filter 1,$(DEBUG)),,-O3 -fno-math-errno)
 
 # Made afresh each time: ar only adds and replaces members, so an object whose source was moved
@@ -237,8 +238,10 @@ demo: $(LESSON_BIN) $(TOOL_BIN)
 experiments: $(B)/lessons/10_experiments
 	@cd lessons/10_experiments && FULL=$(FULL) $(CURDIR)/$(B)/lessons/10_experiments
 
+# And the portable build's steps beside this one's: bench built with NATIVE=0 into build/portable.
 bench: $(TOOL_BIN)
-	$(B)/bench
+	@$(MAKE) --no-print-directory NATIVE=0 B=build/portable build/portable/bench
+	$(B)/bench build/portable/bench
 
 # The browser page (docs/web.md): lib and its C API (tools/web/api.cpp) compiled to WebAssembly
 # with SIMD by Debian's emscripten, then one HTML file, build/web/index.html, that holds the page,

@@ -1,11 +1,17 @@
 // make bench: speed figures. Tests never assert timings; this prints them so a change can be
-// measured before and after, on the same machine, in one run. About four minutes.
+// measured before and after, on the same machine, in one run, each beside its goal (issue 33's)
+// and PyTorch's figure for the same work when torch is installed. About five minutes.
+//
+//   bench [PORTABLE_BENCH ...]   every figure; then each portable build's steps beside ours
+//   bench --steps                only the two training steps on 1 thread (what the portable
+//                                builds report: make bench builds them with NATIVE=0)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -20,6 +26,7 @@
 #include "fast/linear.h"
 #include "fast/parallel.h"
 #include "io/atomic_file.h"
+#include "nn/layers.h"
 #include "render/animation.h"
 #include "render/plot.h"
 
@@ -45,6 +52,27 @@ long peak_rss_kb() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
     return u.ru_maxrss;
+}
+
+// "met" or "NOT met", for a figure printed beside its goal.
+const char* verdict(bool met) {
+    return met ? "met" : "NOT met";
+}
+
+// The processor's name, as Linux reports it (the figures belong to it); "" elsewhere.
+std::string processor_name() {
+    std::FILE* f = std::fopen("/proc/cpuinfo", "r");
+    if (!f) return "";
+    char line[512];
+    std::string name;
+    while (name.empty() && std::fgets(line, sizeof line, f)) {
+        const std::string l = line;
+        const size_t colon = l.find(':');
+        if (colon != std::string::npos && l.rfind("model name", 0) == 0)
+            name = l.substr(colon + 2, l.size() - colon - 3);  // without ": " and the newline
+    }
+    std::fclose(f);
+    return name;
 }
 
 // The floating-point work of one training step of MLPDiffusion at batch B: each Linear(C, OC)
@@ -162,6 +190,12 @@ std::map<std::string, std::string> torch_figures() {
     return out;
 }
 
+// PyTorch's figure `name` (0 when torch is not installed).
+double torch_figure(const std::map<std::string, std::string>& torch, const std::string& name) {
+    const auto it = torch.find(name);
+    return it == torch.end() ? 0.0 : std::atof(it->second.c_str());
+}
+
 // A run's first figure: how fast one core can multiply-add at all.
 double print_peak() {
     const double peak = peak_gflops();
@@ -172,10 +206,16 @@ double print_peak() {
 }
 
 // gemm_acc picks its path by the share of zeros in A (fast/gemm.cpp): these are the figures.
-void print_products() {
+void print_products(double peak, const std::map<std::string, std::string>& torch) {
     const double tiles = product_us(false, 0.0), flop = 2.0 * 128 * 128 * 128;
-    std::printf("a 128 x 128 x 128 product, 1 thread: register tiles %.1f us (%.0f GFLOP/s)\n",
-                tiles, flop / tiles / 1e3);
+    const double share = flop / tiles / 1e3 / peak;
+    std::printf(
+        "a 128 x 128 x 128 product, 1 thread: register tiles %.1f us (%.0f GFLOP/s, %.0f%% of "
+        "peak; goal >= 90%%: %s)\n",
+        tiles, flop / tiles / 1e3, 100 * share, verdict(share >= 0.9));
+    if (const double t_us = torch_figure(torch, "torch_mm128_us"))
+        std::printf("  PyTorch's torch.mm of the same size: %.1f us (%.0f GFLOP/s)\n", t_us,
+                    flop / t_us / 1e3);
     std::printf("  skipping the zeros of A:");
     for (double zeros : {0.0, 0.5, 0.6, 0.9, 0.98})
         std::printf("%s %.0f%% zeros %.1f us", zeros > 0 ? "," : "", 100 * zeros,
@@ -202,7 +242,8 @@ struct FreshModel {
 // A freshly initialised model: about half of its activations are zero, fewer than later. Also
 // the plain loops of lib/nn/layers.cpp alone (the fast tier switched off), the reference the fast
 // tier is tested against.
-FreshModel print_fresh_model(ddpm::Tensor& batch) {
+FreshModel print_fresh_model(ddpm::Tensor& batch, double peak,
+                             const std::map<std::string, std::string>& torch) {
     FreshModel one;
     std::printf("a fresh model (its first steps):\n");
     for (int threads : {1, 2}) {
@@ -213,6 +254,16 @@ FreshModel print_fresh_model(ddpm::Tensor& batch) {
             "p_sample_loop 10,000 x 100: %.2f s\n",
             threads, threads > 1 ? "s" : " ", ms, 1e3 / ms, step_flops(128) / ms / 1e6, s);
     }
+    // The goal: within 15% of the step done densely at this run's peak.
+    const double goal_ms = 1.15 * step_flops(128) / peak / 1e6;
+    std::printf("  the step on 1 thread, goal <= %.3f ms (the dense limit + 15%%): %s\n", goal_ms,
+                verdict(one.step_ms <= goal_ms));
+    if (const double t_ms = torch_figure(torch, "torch_step_ms"))
+        std::printf(
+            "  PyTorch, 1 thread: training step %.3f ms, p_sample_loop (no autograd) %.2f s; this "
+            "course %.1fx and %.1fx faster\n",
+            t_ms, torch_figure(torch, "torch_sample_s"), t_ms / one.step_ms,
+            torch_figure(torch, "torch_sample_s") / one.sample_s);
     std::printf(
         "  (a batch of 128 trains on one core whatever the threads: below kMinParallelWork, "
         "moving its data\n   between cores costs more than it saves; docs/architecture.md)\n");
@@ -236,7 +287,7 @@ struct FullRun {
 // sampling on a second thread, from a copy of the model, while training goes on
 // (fast/background.h). Training and sampling are timed apart: as the model learns, more of its
 // activations are zero and both get faster.
-FullRun print_full_run() {
+FullRun print_full_run(const std::map<std::string, std::string>& torch) {
     ddpm::set_num_threads(0);
     ddpm::TrainConfig cfg;
     ddpm::Trainer tr(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(100), 1234);
@@ -264,18 +315,27 @@ FullRun print_full_run() {
         background.wait();
     });
     run.steps = static_cast<double>(tr.adam.t);
-    std::printf("%.0f s\n  memory in use (MB) at epoch", run.seconds);
+    std::printf("%.0f s (goal <= 35 s: %s)\n  memory in use (MB) at epoch", run.seconds,
+                verdict(run.seconds <= 35));
     for (const auto& [epoch, kb] : rss_at) std::printf(" %d: %.1f", epoch, kb / 1024.0);
     std::printf("\n");
     std::printf(
         "  %.0f steps: %.3f ms = %.0f steps/s on average; the 40 samplings, on the second "
         "core meanwhile, %.0f s (%.2f s each)\n",
         run.steps, run.step_ms(), run.steps / run.seconds, sampling, sampling / 40);
+    if (const double t_ms = torch_figure(torch, "torch_step_ms"))
+        std::printf(
+            "  PyTorch's step costs the same whatever the activations: %.3f ms, %.1fx our "
+            "average\n",
+            t_ms, t_ms / run.step_ms());
     for (int threads : {1, 2}) {
         ddpm::set_num_threads(threads);
         double s = seconds_of([&] { ddpm::p_sample_loop(tr.model, 10000, tr.sched, sample_rng); });
-        std::printf("  the trained model's p_sample_loop 10,000 x 100, %d thread%s: %.2f s\n",
-                    threads, threads > 1 ? "s" : "", s);
+        const double goal = threads == 1 ? 0.25 : 0.15;
+        std::printf(
+            "  the trained model's p_sample_loop 10,000 x 100, %d thread%s: %.2f s (goal <= "
+            "%.2f s: %s)\n",
+            threads, threads > 1 ? "s" : " ", s, goal, verdict(s <= goal));
     }
     return run;
 }
@@ -311,69 +371,142 @@ double picture_step_ms(int threads) {
            steps;
 }
 
-void print_picture_step(double peak, std::map<std::string, std::string>& torch) {
+// The wide layers alone: the picture model's four Linears (196 -> 512 -> 512 -> 512 -> 196) at
+// batch 128, forward and backward (the weights' gradients, and the inputs' but the first's), as
+// the layers of nn/layers.h run them: no norm, ReLU, loss or optimiser. Dense inputs, so the
+// register tiles. Returns milliseconds per forward and backward; *flop gets their work.
+double wide_layers_ms(int threads, double* flop) {
+    ddpm::set_num_threads(threads);
+    const int B = 128, widths[] = {196, 512, 512, 512, 196}, L = 4;
+    ddpm::Rng rng(3);
+    std::vector<std::vector<float>> h(L + 1), dh(L + 1), w(L), b(L), dw(L), db(L);
+    *flop = 0;
+    for (int k = 0; k <= L; ++k) {
+        h[k].resize(static_cast<size_t>(B) * widths[k]);
+        dh[k].resize(h[k].size());
+        for (float& v : h[k]) v = rng.normal();
+        for (float& v : dh[k]) v = rng.normal();
+    }
+    for (int k = 0; k < L; ++k) {
+        const int in = widths[k], out = widths[k + 1];
+        w[k].resize(static_cast<size_t>(in) * out);
+        for (float& v : w[k]) v = 0.05f * rng.normal();
+        b[k].assign(out, 0.0f);
+        dw[k].assign(w[k].size(), 0.0f);
+        db[k].assign(out, 0.0f);
+        *flop += 2.0 * B * in * out * (k == 0 ? 2 : 3);  // forward, dw, and din after the first
+    }
+    auto pass = [&] {
+        for (int k = 0; k < L; ++k)
+            ddpm::linear_forward(h[k + 1].data(), h[k].data(), w[k].data(), b[k].data(), B,
+                                 widths[k], widths[k + 1]);
+        for (int k = L - 1; k >= 0; --k)
+            ddpm::linear_backward(k > 0 ? dh[k].data() : nullptr, dw[k].data(), db[k].data(),
+                                  dh[k + 1].data(), h[k].data(), w[k].data(), B, widths[k],
+                                  widths[k + 1]);
+    };
+    for (int i = 0; i < 20; ++i) pass();
+    const int reps = 300;
+    return 1e3 * seconds_of([&] {
+               for (int i = 0; i < reps; ++i) pass();
+           }) /
+           reps;
+}
+
+double print_picture_step(double peak, const std::map<std::string, std::string>& torch) {
     const double flop = picture_step_flops(128, 196, 512, 3);
     std::printf(
         "\nlesson 15's picture model (196 -> 3 x 512, layer norm, skip, 10 classes; %.0f MFLOP a "
         "step of 128):\n",
         flop / 1e6);
-    double one = 0;
+    double ms[3] = {};
     for (int threads : {1, 2}) {
-        const double ms = picture_step_ms(threads);
-        if (threads == 1) one = ms;
+        ms[threads] = picture_step_ms(threads);
         std::printf(
             "  %d thread%s: training step %.2f ms = %.0f steps/s = %.1f GFLOP/s (%.0f%% "
             "of one core's peak)\n",
-            threads, threads > 1 ? "s" : " ", ms, 1e3 / ms, flop / ms / 1e6,
-            100 * flop / ms / 1e6 / peak);
+            threads, threads > 1 ? "s" : " ", ms[threads], 1e3 / ms[threads],
+            flop / ms[threads] / 1e6, 100 * flop / ms[threads] / 1e6 / peak);
     }
-    if (!torch.count("torch_picture_step_ms")) return;
-    const double t_ms = std::atof(torch["torch_picture_step_ms"].c_str());
+    std::printf("  2 threads: %.2fx 1 thread's speed (goal >= 1.7x: %s)\n", ms[1] / ms[2],
+                verdict(ms[1] / ms[2] >= 1.7));
+    const double t_ms = torch_figure(torch, "torch_picture_step_ms");
+    if (t_ms > 0)
+        std::printf(
+            "  PyTorch, the same model, 1 thread: %.2f ms = %.1f GFLOP/s; this course %.2fx "
+            "PyTorch's speed\n",
+            t_ms, flop / t_ms / 1e6, t_ms / ms[1]);
+    // Its products alone: how near the peak the wide layers themselves run.
+    double wide_flop = 0, wide[3] = {};
+    for (int threads : {1, 2}) wide[threads] = wide_layers_ms(threads, &wide_flop);
+    const double share = wide_flop / wide[1] / 1e6 / peak;
     std::printf(
-        "  PyTorch, the same model, 1 thread: %.2f ms = %.1f GFLOP/s; this course %.2fx "
-        "PyTorch's speed\n",
-        t_ms, flop / t_ms / 1e6, t_ms / one);
+        "  its four Linears alone, forward and backward (%.0f MFLOP): 1 thread %.2f ms = %.0f "
+        "GFLOP/s, %.0f%% of peak (goal >= 85%%: %s)\n",
+        wide_flop / 1e6, wide[1], wide_flop / wide[1] / 1e6, 100 * share, verdict(share >= 0.85));
+    std::printf("    2 threads %.2f ms, %.2fx 1 thread's speed (goal >= 1.7x: %s)\n", wide[2],
+                wide[1] / wide[2], verdict(wide[1] / wide[2] >= 1.7));
+    if (const double t_wide = torch_figure(torch, "torch_wide_ms"))
+        std::printf("    PyTorch, the same Linears, 1 thread: %.2f ms = %.0f GFLOP/s\n", t_wide,
+                    wide_flop / t_wide / 1e6);
+    return ms[1];
 }
 
-// PyTorch's dense products cost the same whatever the activations; ours get cheaper as more of
-// them are zero, so both the fresh model's step and the run's average count.
-void print_torch(const FreshModel& fresh, const FullRun& run,
-                 std::map<std::string, std::string>& torch) {
-    if (!torch.count("torch_step_ms")) {
+// The portable builds (make bench builds them with NATIVE=0): each runs `--steps` and prints its
+// two steps, beside this build's. The goal: within 2x of this build's.
+void print_portable(const std::vector<std::string>& benches, double step_ms, double picture_ms) {
+    if (benches.empty()) return;
+    std::printf("\nportable builds (NATIVE=0), the same steps on 1 thread:\n");
+    std::printf("  this build (%d-byte vectors): %.3f ms, picture model %.2f ms\n",
+                ddpm::fast::kVecBytes, step_ms, picture_ms);
+    for (const std::string& path : benches) {
+        std::FILE* p = popen((path + " --steps").c_str(), "r");
+        double s = 0, pic = 0;
+        int vec = 0;
+        const bool read = p && std::fscanf(p, "steps %d %lf %lf", &vec, &s, &pic) == 3;
+        if (p) pclose(p);
+        if (!read) {
+            std::printf("  %s: did not run\n", path.c_str());
+            continue;
+        }
         std::printf(
-            "\n(PyTorch not installed: apt-get install python3-torch libopenblas0 adds the "
-            "comparison)\n");
-        return;
+            "  %s (%d-byte vectors): %.3f ms (%.2fx ours), picture model %.2f ms (%.2fx); goal "
+            "within 2x: %s\n",
+            path.c_str(), vec, s, s / step_ms, pic, pic / picture_ms,
+            verdict(s <= 2 * step_ms && pic <= 2 * picture_ms));
     }
-    const double t_ms = std::atof(torch["torch_step_ms"].c_str());
-    const double t_s = std::atof(torch["torch_sample_s"].c_str());
-    std::printf(
-        "\nPyTorch %s on %s, 1 thread: training step %.3f ms (%.0f steps/s); "
-        "p_sample_loop (no autograd) %.2f s\n",
-        torch["torch_version"].c_str(), torch["torch_blas"].c_str(), t_ms, 1e3 / t_ms, t_s);
-    std::printf(
-        "ratio, this course / PyTorch, 1 thread, a fresh model: training %.1fx faster, "
-        "sampling %.1fx faster\n",
-        t_ms / fresh.step_ms, t_s / fresh.sample_s);
-    std::printf("  over the notebook's run (our average step, one core): training %.1fx faster\n",
-                t_ms / run.step_ms());
 }
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
     ddpm::set_flush_denormals(true);  // as ddpm and the lessons run
-    std::printf(
-        "ddpm-from-scratch benchmark (batch 128, the notebook's model: %.1f MFLOP a step)\n\n",
-        step_flops(128) / 1e6);
-    const double peak = print_peak();
-    print_products();
-    print_gif();
     ddpm::Tensor batch = ddpm::make_dataset("s_curve", 128, 1);
-    const FreshModel fresh = print_fresh_model(batch);
-    std::map<std::string, std::string> torch = torch_figures();
-    print_picture_step(peak, torch);
-    const FullRun run = print_full_run();
-    print_torch(fresh, run, torch);
+    if (argc == 2 && std::string(argv[1]) == "--steps") {
+        const double step = train_step_ms(1, batch), picture = picture_step_ms(1);
+        std::printf("steps %d %.4f %.4f\n", ddpm::fast::kVecBytes, step, picture);
+        return 0;
+    }
+    const std::vector<std::string> portable(argv + 1, argv + argc);
+    std::printf(
+        "ddpm-from-scratch benchmark (batch 128, the notebook's model: %.1f MFLOP a step)\n",
+        step_flops(128) / 1e6);
+    std::printf("on %s, %u threads\n\n", processor_name().c_str(),
+                std::thread::hardware_concurrency());
+    std::map<std::string, std::string> torch = torch_figures();  // first, on a quiet machine
+    const double peak = print_peak();
+    print_products(peak, torch);
+    print_gif();
+    const FreshModel fresh = print_fresh_model(batch, peak, torch);
+    const double picture_ms = print_picture_step(peak, torch);
+    print_full_run(torch);
+    if (torch.empty())
+        std::printf(
+            "\n(PyTorch not installed: apt-get install python3-torch libopenblas0 adds its "
+            "figures)\n");
+    else
+        std::printf("\nPyTorch: %s on %s, 1 thread\n", torch["torch_version"].c_str(),
+                    torch["torch_blas"].c_str());
+    print_portable(portable, fresh.step_ms, picture_ms);
     return 0;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The PyTorch side of `make bench`: the notebook's training step and sampling, and a training step
-of lesson 15's picture model, timed the same way as tools/bench.cpp, so the two can be compared in one run. Optional: nothing else needs Python.
+"""The PyTorch side of `make bench`: the notebook's training step and sampling, a training step
+of lesson 15's picture model, its four Linears alone and a 128 x 128 x 128 product, timed the same
+way as tools/bench.cpp, so the two can be compared in one run. Optional: nothing else needs Python.
 Debian: apt-get install python3-torch libopenblas0 (without OpenBLAS, torch uses the slow
 reference BLAS). Prints one line per figure, 'torch_<name> <value>', for bench to read."""
 import os
@@ -81,6 +82,23 @@ def picture_step():
 
 
 print("torch_picture_step_ms %.4f" % step_ms(picture_step, 20, 200))
+
+# The picture model's four Linears alone, forward and backward (no input gradient), as bench's
+# "wide layers"; and one 128 x 128 x 128 product.
+wide = torch.nn.Sequential(torch.nn.Linear(196, 512), torch.nn.Linear(512, 512),
+                           torch.nn.Linear(512, 512), torch.nn.Linear(512, 196))
+x_wide, g_wide = torch.randn(128, 196), torch.randn(128, 196)
+
+
+def wide_step():
+    for p in wide.parameters():
+        p.grad = None
+    wide(x_wide).backward(g_wide)
+
+
+print("torch_wide_ms %.4f" % step_ms(wide_step, 20, 300))
+a128, b128 = torch.randn(128, 128), torch.randn(128, 128)
+print("torch_mm128_us %.2f" % (1e3 * step_ms(lambda: torch.mm(a128, b128), 200, 4000)))
 # Which BLAS did the matrix products run on? The library loaded into this process says.
 with open("/proc/self/maps") as maps:
     loaded = maps.read().lower()
