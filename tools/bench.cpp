@@ -287,7 +287,7 @@ struct FullRun {
 // sampling on a second thread, from a copy of the model, while training goes on
 // (fast/background.h). Training and sampling are timed apart: as the model learns, more of its
 // activations are zero and both get faster.
-FullRun print_full_run(const std::map<std::string, std::string>& torch) {
+void print_full_run(const std::map<std::string, std::string>& torch) {
     ddpm::set_num_threads(0);
     ddpm::TrainConfig cfg;
     ddpm::Trainer tr(ddpm::ModelConfig{}, cfg, ddpm::Schedule::sigmoid(100), 1234);
@@ -337,7 +337,6 @@ FullRun print_full_run(const std::map<std::string, std::string>& torch) {
             "%.2f s: %s)\n",
             threads, threads > 1 ? "s" : " ", s, goal, verdict(s <= goal));
     }
-    return run;
 }
 
 // Lesson 15's picture model (ddpm train --dataset fashion_mnist): 196 -> 512 -> 512 -> 512 -> 196,
