@@ -83,11 +83,13 @@ static LinearRun<T> run_linear(bool fast, const std::vector<T>& in, const std::v
 template <typename T>
 static void check_shapes(double tol, double zeros) {
     ddpm::Rng rng(17);
-    // Among them widths that take the wide tiles, the one-vector tiles and the plain loop at
-    // once (50, 20, 71), for every vector width.
-    const int shapes[][3] = {{128, 128, 128}, {128, 2, 128}, {128, 128, 2}, {16, 128, 128},
-                             {7, 5, 3},       {1, 1, 1},     {13, 33, 71},  {4, 300, 40},
-                             {24, 64, 50},    {9, 20, 20}};
+    // Among them widths that take the wide tiles, the one-vector tiles and the zero-padded last
+    // columns at once (50, 20, 71, 196), for every vector width; every count of rows left over
+    // after the tiles of rows; and sums longer than one block of k (300, 512).
+    const int shapes[][3] = {{128, 128, 128}, {128, 2, 128}, {128, 128, 2},  {16, 128, 128},
+                             {7, 5, 3},       {1, 1, 1},     {13, 33, 71},   {4, 300, 40},
+                             {24, 64, 50},    {9, 20, 20},   {37, 200, 300}, {130, 196, 512},
+                             {11, 71, 64},    {9, 64, 200},  {8, 50, 20}};
     for (const auto& s : shapes) {
         const int B = s[0], C = s[1], OC = s[2];
         CAPTURE(B);
@@ -138,7 +140,8 @@ TEST_CASE("the fast linear layer: the plain loops' bits in backward, their value
 template <typename T>
 static void check_skip_zeros() {
     ddpm::Rng rng(23);
-    const int shapes[][3] = {{128, 128, 128}, {13, 33, 71}, {5, 70, 300}, {3, 31, 7}, {1, 1, 1}};
+    const int shapes[][3] = {{128, 128, 128}, {13, 33, 71},   {5, 70, 300},   {3, 31, 7},
+                             {1, 1, 1},       {37, 300, 200}, {128, 512, 196}};
     for (const auto& s : shapes)
         for (double zeros : {0.0, 0.5, 0.95, 1.0}) {
             const int M = s[0], K = s[1], N = s[2];
@@ -161,6 +164,46 @@ static void check_skip_zeros() {
 TEST_CASE("skipping the zeros of A gives the same bits as the register tiles") {
     check_skip_zeros<float>();
     check_skip_zeros<double>();
+}
+
+// gemm_nt_acc (B given transposed) and gemm_tn_acc (A given transposed) read the stored operand
+// where it is; each must give gemm_acc's bits on an explicitly transposed copy, on both paths
+// (dense A: the tiles; mostly zeros: the skipping path) and on 1 and 2 threads.
+template <typename T>
+static void check_transposed_operands() {
+    ddpm::Rng rng(29);
+    const int shapes[][3] = {{128, 128, 128}, {37, 300, 200}, {128, 196, 512},
+                             {13, 33, 71},    {5, 70, 16},    {3, 31, 300}};
+    for (int threads : {1, 2}) {
+        ddpm::set_num_threads(threads);
+        for (const auto& s : shapes)
+            for (double zeros : {0.0, 0.9}) {
+                const int M = s[0], K = s[1], N = s[2];
+                auto A = randn<T>(M * K, rng), B = randn<T>(K * N, rng), C = randn<T>(M * N, rng);
+                zero_out(A, zeros, rng);
+                std::vector<T> At(A.size()), Bt(B.size());
+                ddpm::fast::transpose(At.data(), A.data(), M, K);
+                ddpm::fast::transpose(Bt.data(), B.data(), K, N);
+                auto C_ab = C, C_nt = C, C_tn = C;
+                ddpm::fast::gemm_acc(C_ab.data(), A.data(), B.data(), M, K, N);
+                ddpm::fast::gemm_nt_acc(C_nt.data(), A.data(), Bt.data(), M, K, N);
+                ddpm::fast::gemm_tn_acc(C_tn.data(), At.data(), B.data(), M, K, N);
+                const long nt = bits_differ(C_ab, C_nt), tn = bits_differ(C_ab, C_tn);
+                std::printf(
+                    "%-7s transposed operands (%s) M=%d K=%d N=%d, %2.0f%% zeros, %d thread(s): "
+                    "A·Btᵀ %ld, Atᵀ·B %ld of %zu differ from A·B\n",
+                    nt == 0 && tn == 0 ? "OK" : "NOT OK", sizeof(T) == 4 ? "float" : "double", M, K,
+                    N, 100 * zeros, threads, nt, tn, C.size());
+                CHECK(nt == 0);
+                CHECK(tn == 0);
+            }
+    }
+    ddpm::set_num_threads(1);
+}
+
+TEST_CASE("the products that read a transposed operand in place give gemm_acc's bits") {
+    check_transposed_operands<float>();
+    check_transposed_operands<double>();
 }
 
 TEST_CASE("gemm_acc accumulates into C and transpose transposes") {

@@ -14,6 +14,7 @@
 #include <wasm_simd128.h>  // WebAssembly's compares and bit masks (make web)
 #endif
 
+#include "core/aligned.h"
 #include "fast/parallel.h"
 
 namespace ddpm::fast {
@@ -29,11 +30,13 @@ using Vec = typename VecOf<T>::type;
 
 // The register tile of C: kRows rows × kVecs vectors, chosen per instruction set by timing
 // products with make bench: the tile must fit the vector registers (16 under SSE and AVX2, 32
-// under AVX-512) with room for the loads. A strip of columns narrower than the tile but at least
-// one vector wide gets tiles of kRows rows × 1 vector.
+// under AVX-512) with room for the loads. Under AVX-512, 6 rows × 4 vectors (24 of the 32
+// registers) measured faster than 8 × 2 on the course's products: each step of k loads 4 vectors
+// of B and broadcasts 6 values of A for 24 multiply-adds. A strip of columns narrower than the
+// tile but at least one vector wide gets tiles of kRows rows × 1 vector.
 #if defined(__AVX512F__)
-constexpr int kRows = 8;
-constexpr int kVecs = 2;
+constexpr int kRows = 6;
+constexpr int kVecs = 4;
 #elif defined(__AVX__)
 constexpr int kRows = 6;
 constexpr int kVecs = 2;
@@ -41,6 +44,10 @@ constexpr int kVecs = 2;
 constexpr int kRows = 4;
 constexpr int kVecs = 2;
 #endif
+
+// The rows of B the tiles read in one pass (a block of k) fill at most this many bytes of a
+// strip, so a strip stays in the L1 cache while every block of rows of A uses it.
+constexpr int kStripBytes = 32768;
 
 template <typename T>
 static Vec<T> load(const T* p) {
@@ -80,64 +87,185 @@ static const T* tail_strip(const T* B, int K, int N, int j0) {
     return strip.data();
 }
 
-// C[i0 : i1, j0 : j1] += A · B by tiles of R rows × NV vectors (the range a whole number of them).
-// Each tile stays in registers for the whole sum over k: each step loads a strip of a row of B
-// once and uses it for R rows of A.
-template <typename T, int R, int NV>
-static void tile_pass(T* C, const T* A, const T* B, int i0, int i1, int j0, int j1, int K, int N) {
-    constexpr int lanes = kVecBytes / sizeof(T);
-    for (int i = i0; i < i1; i += R)
-        for (int j = j0; j < j1; j += NV * lanes) {
-            Vec<T> acc[R][NV];
-            for (int r = 0; r < R; ++r)
-                for (int v = 0; v < NV; ++v) acc[r][v] = load(C + (i + r) * N + j + v * lanes);
-            for (int k = 0; k < K; ++k) {
-                Vec<T> b[NV];
-                for (int v = 0; v < NV; ++v) b[v] = load(B + k * N + j + v * lanes);
-                for (int r = 0; r < R; ++r) {
-                    const T a = A[(i + r) * K + k];
-                    for (int v = 0; v < NV; ++v) acc[r][v] += a * b[v];
-                }
+// out gets the 4 x 4 piece of in at row r, column c, transposed: out[(c + x) * ldo + r + y] =
+// in[(r + y) * ldi + c + x] for x, y < 4.
+#if defined(__SSE__)
+static void transpose_4x4(float* out, const float* in, int ldo, int ldi, int r, int c) {
+    __m128 a = _mm_loadu_ps(in + (r + 0) * ldi + c);  // the SSE header's transposing macro
+    __m128 b = _mm_loadu_ps(in + (r + 1) * ldi + c);
+    __m128 d = _mm_loadu_ps(in + (r + 2) * ldi + c);
+    __m128 e = _mm_loadu_ps(in + (r + 3) * ldi + c);
+    _MM_TRANSPOSE4_PS(a, b, d, e);
+    _mm_storeu_ps(out + (c + 0) * ldo + r, a);
+    _mm_storeu_ps(out + (c + 1) * ldo + r, b);
+    _mm_storeu_ps(out + (c + 2) * ldo + r, d);
+    _mm_storeu_ps(out + (c + 3) * ldo + r, e);
+}
+#elif defined(__wasm_simd128__)
+static void transpose_4x4(float* out, const float* in, int ldo, int ldi, int r, int c) {
+    const v128_t a = wasm_v128_load(in + (r + 0) * ldi + c);  // rows a, b, d, e
+    const v128_t b = wasm_v128_load(in + (r + 1) * ldi + c);
+    const v128_t d = wasm_v128_load(in + (r + 2) * ldi + c);
+    const v128_t e = wasm_v128_load(in + (r + 3) * ldi + c);
+    const v128_t ab01 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5);  // a0 b0 a1 b1
+    const v128_t ab23 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);  // a2 b2 a3 b3
+    const v128_t de01 = wasm_i32x4_shuffle(d, e, 0, 4, 1, 5);
+    const v128_t de23 = wasm_i32x4_shuffle(d, e, 2, 6, 3, 7);
+    wasm_v128_store(out + (c + 0) * ldo + r, wasm_i32x4_shuffle(ab01, de01, 0, 1, 4, 5));
+    wasm_v128_store(out + (c + 1) * ldo + r, wasm_i32x4_shuffle(ab01, de01, 2, 3, 6, 7));
+    wasm_v128_store(out + (c + 2) * ldo + r, wasm_i32x4_shuffle(ab23, de23, 0, 1, 4, 5));
+    wasm_v128_store(out + (c + 3) * ldo + r, wasm_i32x4_shuffle(ab23, de23, 2, 3, 6, 7));
+}
+#endif
+
+constexpr int kTransposeBlock = 16;
+
+// out[c * ldo + r] = in[r * ldi + c] for r < rows, c < cols: a rows × cols piece of one matrix
+// (rows ldi apart) transposed into another (rows ldo apart).
+template <typename T>
+static void transpose_block(T* __restrict out, int ldo, const T* __restrict in, int ldi, int rows,
+                            int cols) {
+    // In 16 x 16 blocks, so both the rows read and the rows written stay in cache. The bounds
+    // of a block are computed once, outside its loops, and __restrict says in and out never
+    // overlap, so the compiler can keep the loops tight.
+    constexpr int kBlock = kTransposeBlock;
+    for (int r0 = 0; r0 < rows; r0 += kBlock)
+        for (int c0 = 0; c0 < cols; c0 += kBlock) {
+            const int r1 = std::min(rows, r0 + kBlock);
+            const int c1 = std::min(cols, c0 + kBlock);
+            int r4 = r0;  // where the 4 x 4 pieces below stop
+            int c4 = c0;
+#if defined(__SSE__) || defined(__wasm_simd128__)
+            if constexpr (std::is_same_v<T, float>) {
+                // Whole 4 x 4 pieces in vector registers: four rows in, four rows out.
+                r4 = r0 + (r1 - r0) / 4 * 4;
+                c4 = c0 + (c1 - c0) / 4 * 4;
+                for (int r = r0; r < r4; r += 4)
+                    for (int c = c0; c < c4; c += 4) transpose_4x4(out, in, ldo, ldi, r, c);
             }
-            for (int r = 0; r < R; ++r)
-                for (int v = 0; v < NV; ++v) store(C + (i + r) * N + j + v * lanes, acc[r][v]);
+#endif
+            // Element by element: the whole block, or what the 4 x 4 pieces left (the last
+            // rows, then the last columns of the rows they covered).
+            if (r4 < r1)
+                for (int c = c0; c < c1; ++c)
+                    for (int r = r4; r < r1; ++r) out[c * ldo + r] = in[r * ldi + c];
+            if (c4 < c1)
+                for (int c = c4; c < c1; ++c)
+                    for (int r = r0; r < r4; ++r) out[c * ldo + r] = in[r * ldi + c];
         }
 }
 
-// The last n < lanes columns of C[i0 : i1] (from column j0) by tiles of R rows × 1 vector, B's
-// columns read from their zero-padded strip (tail_strip).
-template <typename T, int R>
-static void tail_pass(T* C, const T* A, const T* strip, int i0, int i1, int j0, int K, int N) {
+// One tile: C[i : i + R, j : j + NV vectors] (rows ldc apart) += A[i : i + R, k0 : k1] · the
+// strip, whose rows (ldb apart) hold B[k0 : k1, j : ...] one after another. A's entry (i, k) is
+// A[i * lda + k], or A[k * lda + i] when A comes transposed (AT). The tile stays in registers for
+// the whole block of k: each step loads a row of the strip once and uses it for R rows of A.
+// With n < lanes (NV = 1), only C's first n columns are read and written (the strip is
+// zero-padded after them).
+template <typename T, int R, int NV, bool AT>
+static void tile(T* C, int ldc, const T* A, int lda, const T* strip, int ldb, int i, int j, int k0,
+                 int k1, int n) {
     constexpr int lanes = kVecBytes / sizeof(T);
-    const int n = N - j0;
-    for (int i = i0; i < i1; i += R) {
-        Vec<T> acc[R];
-        for (int r = 0; r < R; ++r) acc[r] = load_part(C + (i + r) * N + j0, n);
-        for (int k = 0; k < K; ++k) {
-            const Vec<T> b = load(strip + k * lanes);
-            for (int r = 0; r < R; ++r) acc[r] += A[(i + r) * K + k] * b;
+    Vec<T> acc[R][NV];
+    for (int r = 0; r < R; ++r)
+        for (int v = 0; v < NV; ++v)
+            acc[r][v] = n < lanes ? load_part(C + (i + r) * ldc + j, n)
+                                  : load(C + (i + r) * ldc + j + v * lanes);
+    for (int k = k0; k < k1; ++k) {
+        Vec<T> b[NV];
+        for (int v = 0; v < NV; ++v) b[v] = load(strip + (k - k0) * ldb + v * lanes);
+        for (int r = 0; r < R; ++r) {
+            const T a = AT ? A[k * lda + i + r] : A[(i + r) * lda + k];
+            for (int v = 0; v < NV; ++v) acc[r][v] += a * b[v];
         }
-        for (int r = 0; r < R; ++r) store_part(C + (i + r) * N + j0, acc[r], n);
+    }
+    for (int r = 0; r < R; ++r)
+        for (int v = 0; v < NV; ++v) {
+            if (n < lanes)
+                store_part(C + (i + r) * ldc + j, acc[r][v], n);
+            else
+                store(C + (i + r) * ldc + j + v * lanes, acc[r][v]);
+        }
+}
+
+// The last rows of C (rows < kRows of them, from row i) as one tile of that many rows.
+template <typename T, int NV, bool AT, int R>
+static void rest_tile(T* C, int ldc, const T* A, int lda, const T* strip, int ldb, int i, int rows,
+                      int j, int k0, int k1, int n) {
+    if constexpr (R > 0) {
+        if (rows == R)
+            tile<T, R, NV, AT>(C, ldc, A, lda, strip, ldb, i, j, k0, k1, n);
+        else
+            rest_tile<T, NV, AT, R - 1>(C, ldc, A, lda, strip, ldb, i, rows, j, k0, k1, n);
+    }
+}
+
+// Every row of C (M of them) for one strip of NV vectors and one block of k: tiles of kRows rows,
+// then one tile of the rows left over.
+template <typename T, int NV, bool AT>
+static void strip_pass(T* C, int ldc, const T* A, int lda, const T* strip, int ldb, int j, int k0,
+                       int k1, int M, int n) {
+    const int tiled_rows = M - M % kRows;
+    for (int i = 0; i < tiled_rows; i += kRows)
+        tile<T, kRows, NV, AT>(C, ldc, A, lda, strip, ldb, i, j, k0, k1, n);
+    rest_tile<T, NV, AT, kRows - 1>(C, ldc, A, lda, strip, ldb, tiled_rows, M - tiled_rows, j, k0,
+                                    k1, n);
+}
+
+// C (M, N) += A (M, K) · B (K, N) by register tiles, strip by strip of columns: each strip of B,
+// a block of k at a time, is copied to contiguous rows (when enough rows of A will read it) and
+// every row of C takes its sums from it. A block of k ends with C's tiles stored and the next
+// block loads them again, so each C entry still gets its terms in the order k = 0, 1, ..., K - 1.
+// A comes transposed (K, M) when AT, rows lda apart either way; B comes transposed (N, K) when
+// BT, and the copy of a strip is then where it gets transposed.
+template <typename T, bool AT, bool BT>
+static void tiles(T* C, const T* A, int lda, const T* B, int M, int K, int N) {
+    constexpr int lanes = kVecBytes / sizeof(T);
+    constexpr int cols = kVecs * lanes;
+    constexpr int block = std::max(1, kStripBytes / (cols * static_cast<int>(sizeof(T))));
+    const int wide_cols = N - N % cols;      // the wide tiles' columns, then one vector's
+    const int tiled_cols = N - N % lanes;    // then the last N % lanes, from a zero-padded strip
+    const bool copy = BT || M >= 2 * kRows;  // a copy pays when several tiles read the strip
+    thread_local AlignedVector<T> buffer;
+    if (buffer.size() < static_cast<size_t>(block) * cols) buffer.resize(block * cols);
+    T* packed = buffer.data();
+    for (int k0 = 0; k0 < K; k0 += block) {
+        const int k1 = std::min(K, k0 + block);
+        // The strip's rows k0 .. k1 - 1: w columns of B from column j, width apart (zeros after
+        // the last column of B); or B itself when the copy does not pay.
+        auto strip_of = [&](int j, int w, int width, int& ldb) -> const T* {
+            if (!copy && w == width) {
+                ldb = N;
+                return B + static_cast<long>(k0) * N + j;
+            }
+            if (BT)  // B's columns j .. j + w - 1 are rows of the transposed B
+                transpose_block(packed, width, B + static_cast<long>(j) * K + k0, K, w, k1 - k0);
+            for (int k = k0; k < k1; ++k) {
+                T* row = packed + static_cast<size_t>(k - k0) * width;
+                if (!BT) std::memcpy(row, B + static_cast<long>(k) * N + j, w * sizeof(T));
+                std::fill(row + w, row + width, T(0));
+            }
+            ldb = width;
+            return packed;
+        };
+        int ldb = 0;
+        for (int j = 0; j < wide_cols; j += cols) {
+            const T* strip = strip_of(j, cols, cols, ldb);
+            strip_pass<T, kVecs, AT>(C, N, A, lda, strip, ldb, j, k0, k1, M, lanes);
+        }
+        for (int j = wide_cols; j < tiled_cols; j += lanes) {
+            const T* strip = strip_of(j, lanes, lanes, ldb);
+            strip_pass<T, 1, AT>(C, N, A, lda, strip, ldb, j, k0, k1, M, lanes);
+        }
+        if (tiled_cols < N) {
+            const T* strip = strip_of(tiled_cols, N - tiled_cols, lanes, ldb);
+            strip_pass<T, 1, AT>(C, N, A, lda, strip, ldb, tiled_cols, k0, k1, M, N - tiled_cols);
+        }
     }
 }
 
 template <typename T>
 void gemm_acc_tiles(T* C, const T* A, const T* B, int M, int K, int N) {
-    constexpr int lanes = kVecBytes / sizeof(T);
-    constexpr int cols = kVecs * lanes;
-    const int tiled_rows = M - M % kRows;  // the rows that whole tiles cover
-    const int wide_cols = N - N % cols;    // the wide tiles' columns, then one vector's
-    const int tiled_cols = N - N % lanes;  // then the last N % lanes, from a padded strip
-    tile_pass<T, kRows, kVecs>(C, A, B, 0, tiled_rows, 0, wide_cols, K, N);
-    tile_pass<T, kRows, 1>(C, A, B, 0, tiled_rows, wide_cols, tiled_cols, K, N);
-    if (tiled_cols < N && tiled_rows > 0)
-        tail_pass<T, kRows>(C, A, tail_strip(B, K, N, tiled_cols), 0, tiled_rows, tiled_cols, K, N);
-    // The last M % kRows rows: plain i-k-j loops.
-    for (int i = tiled_rows; i < M; ++i)
-        for (int k = 0; k < K; ++k) {
-            const T a = A[i * K + k];
-            for (int j = 0; j < N; ++j) C[i * N + j] += a * B[k * N + j];
-        }
+    tiles<T, false, false>(C, A, K, B, M, K, N);
 }
 
 // Bit l of the result says whether a[l] is not zero, for the 32 values a[0 .. 32). A fixed count,
@@ -251,13 +379,29 @@ static bool mostly_zeros(const T* A, long n, double share) {
     return zeros > share * n;
 }
 
-// Threads split C by blocks of kRows rows: each element of C is computed by the same operations
-// on whichever thread, so the result does not depend on the number of threads.
+// A transposed copy of the rows × cols matrix m, in this thread's scratch (one copy at a time).
+// Aligned to the vectors, as the skipping path loads whole vectors from its rows.
 template <typename T>
-void gemm_acc(T* C, const T* A, const T* B, int M, int K, int N) {
+static const T* transposed(const T* m, int rows, int cols) {
+    thread_local AlignedVector<T> scratch;
+    if (scratch.size() < static_cast<size_t>(rows) * cols) scratch.resize(rows * cols);
+    transpose(scratch.data(), m, rows, cols);
+    return scratch.data();
+}
+
+// C (M, N) += A (M, K) · B (K, N), with A given transposed (K, M) when AT and B given transposed
+// (N, K) when BT. When A is mostly zeros the skipping path runs, on transposed copies of what
+// came transposed; otherwise the tiles read them as they are. Threads split C by blocks of kRows
+// rows: each element of C is computed by the same operations on whichever thread, so the result
+// does not depend on the number of threads.
+template <typename T, bool AT, bool BT>
+static void product(T* C, const T* A, const T* B, int M, int K, int N) {
     constexpr int strip = 8 * kVecBytes / static_cast<int>(sizeof(T));  // the skip path's
     const double share = N % strip == 0 ? kSkipZerosAboveShare : kSkipZerosAboveShareNarrowStrips;
     const bool skip = mostly_zeros(A, static_cast<long>(M) * K, share);
+    static_assert(!(AT && BT), "one transposed copy at a time");
+    if (skip && AT) A = transposed(A, K, M);
+    if (skip && BT) B = transposed(B, N, K);
     const int blocks = (M + kRows - 1) / kRows;
     const long block_work = static_cast<long>(kRows) * K * N;  // multiply-adds of a block
     const int min_blocks =
@@ -268,13 +412,24 @@ void gemm_acc(T* C, const T* A, const T* B, int M, int K, int N) {
             const int r0 = b0 * kRows;
             const int r1 = std::min(M, b1 * kRows);
             T* c = C + static_cast<long>(r0) * N;
-            const T* a = A + static_cast<long>(r0) * K;
             if (skip)
-                gemm_acc_skip_zeros(c, a, B, r1 - r0, K, N);
+                gemm_acc_skip_zeros(c, A + static_cast<long>(r0) * K, B, r1 - r0, K, N);
+            else if (AT)
+                tiles<T, true, BT>(c, A + r0, M, B, r1 - r0, K, N);
             else
-                gemm_acc_tiles(c, a, B, r1 - r0, K, N);
+                tiles<T, false, BT>(c, A + static_cast<long>(r0) * K, K, B, r1 - r0, K, N);
         },
         min_blocks);
+}
+
+template <typename T>
+void gemm_acc(T* C, const T* A, const T* B, int M, int K, int N) {
+    product<T, false, false>(C, A, B, M, K, N);
+}
+
+template <typename T>
+void gemm_tn_acc(T* C, const T* At, const T* B, int M, int K, int N) {
+    product<T, true, false>(C, At, B, M, K, N);
 }
 
 template <typename T>
@@ -296,6 +451,10 @@ static void gemm_nt_serial(T* C, const T* A, const T* Bt, int M, int K, int N) {
 
 template <typename T>
 void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N) {
+    if (fills_a_tile<T>(N)) {
+        product<T, false, true>(C, A, Bt, M, K, N);
+        return;
+    }
     const int min_rows =
         static_cast<int>(std::max(1L, kMinParallelWork / std::max(1L, static_cast<long>(K) * N)));
     parallel_for(
@@ -312,72 +471,6 @@ bool fills_a_tile(int N) {
     return N >= kVecBytes / static_cast<int>(sizeof(T));  // one vector: the narrow tiles
 }
 
-// out (cols, rows) gets the 4 x 4 piece of in (rows, cols) at row r, column c, transposed.
-#if defined(__SSE__)
-static void transpose_4x4(float* out, const float* in, int rows, int cols, int r, int c) {
-    __m128 a = _mm_loadu_ps(in + (r + 0) * cols + c);  // the SSE header's transposing macro
-    __m128 b = _mm_loadu_ps(in + (r + 1) * cols + c);
-    __m128 d = _mm_loadu_ps(in + (r + 2) * cols + c);
-    __m128 e = _mm_loadu_ps(in + (r + 3) * cols + c);
-    _MM_TRANSPOSE4_PS(a, b, d, e);
-    _mm_storeu_ps(out + (c + 0) * rows + r, a);
-    _mm_storeu_ps(out + (c + 1) * rows + r, b);
-    _mm_storeu_ps(out + (c + 2) * rows + r, d);
-    _mm_storeu_ps(out + (c + 3) * rows + r, e);
-}
-#elif defined(__wasm_simd128__)
-static void transpose_4x4(float* out, const float* in, int rows, int cols, int r, int c) {
-    const v128_t a = wasm_v128_load(in + (r + 0) * cols + c);  // rows a, b, d, e
-    const v128_t b = wasm_v128_load(in + (r + 1) * cols + c);
-    const v128_t d = wasm_v128_load(in + (r + 2) * cols + c);
-    const v128_t e = wasm_v128_load(in + (r + 3) * cols + c);
-    const v128_t ab01 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5);  // a0 b0 a1 b1
-    const v128_t ab23 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);  // a2 b2 a3 b3
-    const v128_t de01 = wasm_i32x4_shuffle(d, e, 0, 4, 1, 5);
-    const v128_t de23 = wasm_i32x4_shuffle(d, e, 2, 6, 3, 7);
-    wasm_v128_store(out + (c + 0) * rows + r, wasm_i32x4_shuffle(ab01, de01, 0, 1, 4, 5));
-    wasm_v128_store(out + (c + 1) * rows + r, wasm_i32x4_shuffle(ab01, de01, 2, 3, 6, 7));
-    wasm_v128_store(out + (c + 2) * rows + r, wasm_i32x4_shuffle(ab23, de23, 0, 1, 4, 5));
-    wasm_v128_store(out + (c + 3) * rows + r, wasm_i32x4_shuffle(ab23, de23, 2, 3, 6, 7));
-}
-#endif
-
-constexpr int kTransposeBlock = 16;
-
-// Rows [row_begin, row_end) of in (rows, cols), transposed into their columns of out (cols, rows).
-template <typename T>
-static void transpose_rows(T* __restrict out, const T* __restrict in, int rows, int cols,
-                           int row_begin, int row_end) {
-    // In 16 x 16 blocks, so both the rows read and the rows written stay in cache. The bounds
-    // of a block are computed once, outside its loops, and __restrict says in and out never
-    // overlap, so the compiler can keep the loops tight.
-    constexpr int kBlock = kTransposeBlock;
-    for (int r0 = row_begin; r0 < row_end; r0 += kBlock)
-        for (int c0 = 0; c0 < cols; c0 += kBlock) {
-            const int r1 = std::min(row_end, r0 + kBlock);
-            const int c1 = std::min(cols, c0 + kBlock);
-            int r4 = r0;  // where the 4 x 4 pieces below stop
-            int c4 = c0;
-#if defined(__SSE__) || defined(__wasm_simd128__)
-            if constexpr (std::is_same_v<T, float>) {
-                // Whole 4 x 4 pieces in vector registers: four rows in, four rows out.
-                r4 = r0 + (r1 - r0) / 4 * 4;
-                c4 = c0 + (c1 - c0) / 4 * 4;
-                for (int r = r0; r < r4; r += 4)
-                    for (int c = c0; c < c4; c += 4) transpose_4x4(out, in, rows, cols, r, c);
-            }
-#endif
-            // Element by element: the whole block, or what the 4 x 4 pieces left (the last
-            // rows, then the last columns of the rows they covered).
-            if (r4 < r1)
-                for (int c = c0; c < c1; ++c)
-                    for (int r = r4; r < r1; ++r) out[c * rows + r] = in[r * cols + c];
-            if (c4 < c1)
-                for (int c = c4; c < c1; ++c)
-                    for (int r = r0; r < r4; ++r) out[c * rows + r] = in[r * cols + c];
-        }
-}
-
 template <typename T>
 void transpose(T* out, const T* in, int rows, int cols) {
     // A wide layer's weights (512 x 512 and more) are worth two cores: the threads take blocks
@@ -389,8 +482,9 @@ void transpose(T* out, const T* in, int rows, int cols) {
     parallel_for(
         blocks,
         [&](int b0, int b1) {
-            transpose_rows(out, in, rows, cols, b0 * kTransposeBlock,
-                           std::min(rows, b1 * kTransposeBlock));
+            const int r0 = b0 * kTransposeBlock;
+            const int r1 = std::min(rows, b1 * kTransposeBlock);
+            transpose_block(out + r0, rows, in + static_cast<long>(r0) * cols, cols, r1 - r0, cols);
         },
         min_blocks);
 }
@@ -400,6 +494,7 @@ void transpose(T* out, const T* in, int rows, int cols) {
     template void gemm_acc_tiles<T>(T*, const T*, const T*, int, int, int);      \
     template void gemm_acc_skip_zeros<T>(T*, const T*, const T*, int, int, int); \
     template void gemm_nt_acc<T>(T*, const T*, const T*, int, int, int);         \
+    template void gemm_tn_acc<T>(T*, const T*, const T*, int, int, int);         \
     template bool fills_a_tile<T>(int);                                          \
     template void transpose<T>(T*, const T*, int, int);
 DDPM_INSTANTIATE(float)

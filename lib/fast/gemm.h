@@ -3,10 +3,10 @@
 // registers. tests/test_fast.cpp checks them against the plain layers.
 //
 // Every product of a linear layer is one matrix multiply of the form C += A · B (all row-major):
-//   forward    out  (B, OC) = in   (B, C)  · wᵀ (C, OC)   (+ bias)
-//   backward   din  (B, C)  += dout (B, OC) · w  (OC, C)
-//              dw   (OC, C) += doutᵀ (OC, B) · in (B, C)
-// so one product, gemm_acc, does all three after a transpose into a scratch buffer.
+//   forward    out  (B, OC) = in   (B, C)  · wᵀ (C, OC)   (+ bias)   gemm_nt_acc
+//   backward   din  (B, C)  += dout (B, OC) · w  (OC, C)             gemm_acc
+//              dw   (OC, C) += doutᵀ (OC, B) · in (B, C)             gemm_tn_acc
+// One product does all three: the two with a transposed operand read it where it is stored.
 #pragma once
 
 namespace ddpm::fast {
@@ -36,11 +36,17 @@ void gemm_acc_tiles(T* C, const T* A, const T* B, int M, int K, int N);
 template <typename T>
 void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N);
 
-// C (M, N) += A (M, K) · Btᵀ for Bt (N, K): every entry a dot product of two contiguous rows,
-// summed in vector lanes. For narrow results (N = 2, the output layer) where gemm_acc's tiles
-// would not fit and the matrix is already stored as rows.
+// C (M, N) += A (M, K) · Btᵀ for Bt (N, K). A result at least one vector wide (fills_a_tile) is
+// gemm_acc's product, bit for bit, with Bt transposed a strip at a time as the tiles read it. A
+// narrower one (N = 2, the output layer) is a dot product of two contiguous rows per entry,
+// summed in vector lanes: the same terms in another order.
 template <typename T>
 void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N);
+
+// C (M, N) += Atᵀ · B for At (K, M), B (K, N): gemm_acc's product, bit for bit, reading A's
+// entries from the transposed At where they are stored.
+template <typename T>
+void gemm_tn_acc(T* C, const T* At, const T* B, int M, int K, int N);
 
 // Whether a result N columns wide fills at least one vector of gemm_acc's register tiles;
 // narrower ones go to gemm_nt_acc.

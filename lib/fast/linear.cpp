@@ -31,25 +31,20 @@ template <typename T>
 void linear_forward(T* out, const T* in, const T* w, const T* b, int B, int C, int OC) {
     for (int i = 0; i < B; ++i)
         for (int o = 0; o < OC; ++o) out[i * OC + o] = b ? b[o] : T(0);
-    if (!fills_a_tile<T>(OC)) {
-        gemm_nt_acc(out, in, w, B, C, OC);  // narrow: dot products with the rows of w
-        return;
-    }
-    T* wT = scratch<T>(static_cast<size_t>(C) * OC);  // (C, OC)
-    transpose(wT, w, OC, C);
-    gemm_acc(out, in, wT, B, C, OC);
+    gemm_nt_acc(out, in, w, B, C, OC);  // out += in · wᵀ, w read as it is stored (OC, C)
 }
 
 template <typename T>
 void linear_backward(T* din, T* dw, T* db, const T* dout, const T* in, const T* w, int B, int C,
                      int OC) {
     if (din) gemm_acc(din, dout, w, B, OC, C);
-    T* doutT = scratch<T>(static_cast<size_t>(B) * (OC + C));  // (OC, B), then inT (C, B)
-    transpose(doutT, dout, B, OC);
     if (fills_a_tile<T>(C)) {
-        gemm_acc(dw, doutT, in, OC, B, C);
+        gemm_tn_acc(dw, dout, in, OC, B, C);  // dw += doutᵀ · in, dout read as it is (B, OC)
     } else {
-        T* inT = doutT + static_cast<size_t>(B) * OC;  // narrow: dot products
+        // Narrow: dot products of doutᵀ's rows with inᵀ's.
+        T* doutT = scratch<T>(static_cast<size_t>(B) * (OC + C));  // (OC, B), then inT (C, B)
+        T* inT = doutT + static_cast<size_t>(B) * OC;
+        transpose(doutT, dout, B, OC);
         transpose(inT, in, B, C);
         gemm_nt_acc(dw, doutT, inT, OC, B, C);
     }
