@@ -384,7 +384,8 @@ static bool mostly_zeros(const T* A, long n, double share) {
 template <typename T>
 static const T* transposed(const T* m, int rows, int cols) {
     thread_local AlignedVector<T> scratch;
-    if (scratch.size() < static_cast<size_t>(rows) * cols) scratch.resize(rows * cols);
+    const size_t n = static_cast<size_t>(rows) * cols;  // in size_t: rows * cols may pass INT_MAX
+    if (scratch.size() < n) scratch.resize(n);
     transpose(scratch.data(), m, rows, cols);
     return scratch.data();
 }
