@@ -128,8 +128,8 @@ $(B)/obj/%.o: %.cpp $(FLAGS_FILE) Makefile | $(DEPS)
 # errno to set, it cannot); it changes no result, and nothing here reads errno. (make bench
 # measures what they buy: docs/architecture.md.)
 HOT := $(B)/obj/lib/fast/gemm.o $(B)/obj/lib/fast/linear.o $(B)/obj/lib/fast/norm.o \
-       $(B)/obj/lib/fast/reduce.o $(B)/obj/lib/nn/layers.o $(B)/obj/lib/nn/optim.o \
-       $(B)/obj/tools/bench.o
+       $(B)/obj/lib/fast/optim.o $(B)/obj/lib/fast/reduce.o $(B)/obj/lib/nn/layers.o \
+       $(B)/obj/lib/nn/optim.o $(B)/obj/tools/bench.o
 $(HOT): CXXFLAGS += $(if $(filter 1,$(DEBUG)),,-O3 -fno-math-errno)
 
 # Made afresh each time: ar only adds and replaces members, so an object whose source was moved

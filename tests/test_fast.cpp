@@ -8,18 +8,22 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "core/rng.h"
 #include "fast/gemm.h"
 #include "fast/linear.h"
 #include "fast/norm.h"
+#include "fast/optim.h"
 #include "fast/parallel.h"
 #include "fast/predict.h"
 #include "fast/reduce.h"
 #include "nn/layers.h"
 #include "nn/model.h"
+#include "nn/optim.h"
 
 template <typename T>
 static std::vector<T> randn(size_t n, ddpm::Rng& rng) {
@@ -416,4 +420,57 @@ TEST_CASE("sum_of_squares: the plain sum to rounding, the same bits on 1 and 2 t
         CHECK(one == two);
     }
     ddpm::set_num_threads(1);
+}
+
+TEST_CASE("adam_ema_step: the bits of Adam::step then EMA::update, for 1 and 2 threads") {
+    ddpm::Rng rng(59);
+    for (size_t n : {size_t(1), size_t(17), size_t(72066)}) {
+        for (int threads : {1, 2}) {
+            ddpm::set_num_threads(threads);
+            const std::vector<float> start = randn<float>(n, rng);
+            std::vector<float> plain = start;
+            std::vector<float> fused = start;
+            ddpm::Adam adam_plain(n, ddpm::AdamConfig{2e-3f});
+            ddpm::Adam adam_fused(n, ddpm::AdamConfig{2e-3f});
+            ddpm::EMA ema_plain(start.data(), n, 0.05f);
+            ddpm::EMA ema_fused(start.data(), n, 0.05f);
+            long differ = 0;
+            for (int t = 0; t < 60; ++t) {
+                // Gradients of every size; some so small that their moments fall below the 1e-30
+                // floor and are set to 0, and a third of them 0 from step 20 on.
+                std::vector<float> g = randn<float>(n, rng);
+                for (size_t i = 0; i < n; ++i) {
+                    g[i] *= std::ldexp(1.0f, static_cast<int>(i % 13) - 8);
+                    if (i % 5 == 1) g[i] *= 1e-28f;
+                    if (t >= 20 && i % 3 == 0) g[i] = 0;
+                }
+                adam_plain.step(plain.data(), g.data());
+                ema_plain.update(plain.data());
+                ddpm::fast::adam_ema_step(adam_fused, ema_fused, fused.data(), g.data());
+                differ += std::memcmp(plain.data(), fused.data(), n * sizeof(float)) != 0;
+                differ += std::memcmp(ema_plain.shadow.data(), ema_fused.shadow.data(),
+                                      n * sizeof(float)) != 0;
+                differ +=
+                    std::memcmp(adam_plain.m.data(), adam_fused.m.data(), n * sizeof(float)) != 0;
+                differ +=
+                    std::memcmp(adam_plain.v.data(), adam_fused.v.data(), n * sizeof(float)) != 0;
+            }
+            std::printf(
+                "%-7s adam_ema_step, %zu parameters, %d thread(s), 60 steps: weights, "
+                "EMA and moments %s\n",
+                differ == 0 ? "OK" : "NOT OK", n, threads,
+                differ == 0 ? "the same bits" : "DIFFER");
+            CHECK(differ == 0);
+            CHECK(adam_fused.t == adam_plain.t);
+        }
+    }
+    ddpm::set_num_threads(1);
+}
+
+TEST_CASE("adam_ema_step refuses an EMA of another size") {
+    std::vector<float> p(8, 1.0f);
+    std::vector<float> g(8, 0.5f);
+    ddpm::Adam adam(8);
+    ddpm::EMA ema(p.data(), 7);
+    CHECK_THROWS_AS(ddpm::fast::adam_ema_step(adam, ema, p.data(), g.data()), ddpm::Error);
 }

@@ -1,5 +1,5 @@
-// Solution to exercise 06: AdamW is the decay, then Adam::step's four lines a parameter
-// (lib/nn/optim.cpp); the bias corrections depend on t alone and are worked out once, in double, as
+// Solution to exercise 06: AdamW is the decay, then adam_update's lines for each parameter
+// (lib/nn/optim.h); the bias corrections depend on t alone and are worked out once, in double, as
 // PyTorch does. Clipping is a sum of squares in double, then one scale.
 #include <cmath>
 

@@ -1,5 +1,5 @@
-// Solution to exercise 08: the decay is one line; the update is EMA::update's line
-// (lib/nn/optim.cpp) with that decay; the correction divides by the share 1 - d^steps.
+// Solution to exercise 08: the decay is one line; the update is ema_update's line
+// (lib/nn/optim.h) with that decay; the correction divides by the share 1 - d^steps.
 #include <algorithm>
 #include <cmath>
 

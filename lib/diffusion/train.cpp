@@ -7,6 +7,8 @@
 
 #include "core/error.h"
 #include "diffusion/loss.h"
+#include "fast/linear.h"
+#include "fast/optim.h"
 
 namespace ddpm {
 
@@ -103,8 +105,13 @@ float Trainer::step(const float* x_0, const int* labels, int B) {
                     std::to_string(std::isfinite(loss) ? norm : loss) + " at epoch " +
                     std::to_string(epoch + 1) + ", step " + std::to_string(adam.t + 1) +
                     "; the weights are those of the step before");
-    adam.step(model.params.data(), model.grads.data());
-    ema.update(model.params.data());
+    // optimizer.step(), then ema(): the fast tier does both in one pass, with the same bits.
+    if (fast::enabled()) {
+        fast::adam_ema_step(adam, ema, model.params.data(), model.grads.data());
+    } else {
+        adam.step(model.params.data(), model.grads.data());
+        ema.update(model.params.data());
+    }
     return loss;
 }
 
