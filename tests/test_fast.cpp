@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,22 @@ template <typename T>
 static void zero_out(std::vector<T>& v, double share, ddpm::Rng& rng) {
     for (T& x : v)
         if (rng.uniform(0.0f, 1.0f) < share) x = 0;
+}
+
+// Runs check once for each set of products this build carries: a portable x86-64 build (NATIVE=0)
+// has products compiled for AVX beside its SSE2 ones (fast/gemm_dispatch.cpp), and runs them where
+// the processor has AVX; every promise below must hold for both.
+static void for_each_product_set(const std::function<void()>& check) {
+    ddpm::fast::allow_avx(true);
+    const int first = ddpm::fast::vector_bytes();
+    std::printf("the products with %d-byte vectors:\n", first);
+    check();
+    ddpm::fast::allow_avx(false);
+    if (ddpm::fast::vector_bytes() != first) {
+        std::printf("the products with %d-byte vectors:\n", ddpm::fast::vector_bytes());
+        check();
+    }
+    ddpm::fast::allow_avx(true);
 }
 
 // One linear layer's forward and backward, by the plain loops (the fast tier off) or by the fast
@@ -133,10 +150,12 @@ static void check_shapes(double tol, double zeros) {
 }
 
 TEST_CASE("the fast linear layer: the plain loops' bits in backward, their values to rounding") {
-    for (double zeros : {0.0, 0.8}) {  // dense inputs, and mostly zeros (the skipping path)
-        check_shapes<float>(1e-4, zeros);
-        check_shapes<double>(1e-12, zeros);
-    }
+    for_each_product_set([] {
+        for (double zeros : {0.0, 0.8}) {  // dense inputs, and mostly zeros (the skipping path)
+            check_shapes<float>(1e-4, zeros);
+            check_shapes<double>(1e-12, zeros);
+        }
+    });
 }
 
 // Each C entry is the same sum in the same order on both paths, so the bits agree, not just
@@ -166,8 +185,10 @@ static void check_skip_zeros() {
 }
 
 TEST_CASE("skipping the zeros of A gives the same bits as the register tiles") {
-    check_skip_zeros<float>();
-    check_skip_zeros<double>();
+    for_each_product_set([] {
+        check_skip_zeros<float>();
+        check_skip_zeros<double>();
+    });
 }
 
 // gemm_nt_acc (B given transposed) and gemm_tn_acc (A given transposed) read the stored operand
@@ -206,8 +227,10 @@ static void check_transposed_operands() {
 }
 
 TEST_CASE("the products that read a transposed operand in place give gemm_acc's bits") {
-    check_transposed_operands<float>();
-    check_transposed_operands<double>();
+    for_each_product_set([] {
+        check_transposed_operands<float>();
+        check_transposed_operands<double>();
+    });
 }
 
 TEST_CASE("gemm_acc accumulates into C and transpose transposes") {
@@ -242,13 +265,32 @@ static void check_transpose() {
 }
 
 TEST_CASE("transpose moves every element, in whole 4 x 4 pieces and the edges left over") {
-    check_transpose<float>();
-    check_transpose<double>();
-    // A wide layer's weights, on two threads: blocks of rows to each, an uneven last block.
-    ddpm::set_num_threads(2);
-    ddpm::Rng rng(32);
-    check_transpose_shape<float>(600, 513, rng);
-    ddpm::set_num_threads(1);
+    for_each_product_set([] {
+        check_transpose<float>();
+        check_transpose<double>();
+        // A wide layer's weights, on two threads: blocks of rows to each, an uneven last block.
+        ddpm::set_num_threads(2);
+        ddpm::Rng rng(32);
+        check_transpose_shape<float>(600, 513, rng);
+        ddpm::set_num_threads(1);
+    });
+}
+
+TEST_CASE("a portable x86-64 build runs its AVX products where the processor has AVX") {
+    bool expect_avx = false;  // a portable x86-64 build (SSE2's 16 bytes) on a processor with AVX
+#if defined(__x86_64__)
+    expect_avx = ddpm::fast::kVecBytes == 16 && __builtin_cpu_supports("avx");
+#endif
+    const int with = ddpm::fast::vector_bytes();
+    ddpm::fast::allow_avx(false);
+    const int without = ddpm::fast::vector_bytes();
+    ddpm::fast::allow_avx(true);
+    const bool ok =
+        expect_avx ? with == 32 && without == 16 : with == ddpm::fast::kVecBytes && without == with;
+    std::printf(
+        "%-7s the products' vectors: %d bytes, %d with AVX's turned off (build's own: %d)\n",
+        ok ? "OK" : "NOT OK", with, without, ddpm::fast::kVecBytes);
+    CHECK(ok);
 }
 
 // The whole model with the fast tier on and off: the hidden layers' products agree to the bit, the

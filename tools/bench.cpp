@@ -457,7 +457,7 @@ void print_portable(const std::vector<std::string>& benches, double step_ms, dou
     if (benches.empty()) return;
     std::printf("\nportable builds (NATIVE=0), the same steps on 1 thread:\n");
     std::printf("  this build (%d-byte vectors): %.3f ms, picture model %.2f ms\n",
-                ddpm::fast::kVecBytes, step_ms, picture_ms);
+                ddpm::fast::vector_bytes(), step_ms, picture_ms);
     for (const std::string& path : benches) {
         std::FILE* p = popen((path + " --steps").c_str(), "r");
         double s = 0, pic = 0;
@@ -483,7 +483,7 @@ int main(int argc, char** argv) {
     ddpm::Tensor batch = ddpm::make_dataset("s_curve", 128, 1);
     if (argc == 2 && std::string(argv[1]) == "--steps") {
         const double step = train_step_ms(1, batch), picture = picture_step_ms(1);
-        std::printf("steps %d %.4f %.4f\n", ddpm::fast::kVecBytes, step, picture);
+        std::printf("steps %d %.4f %.4f\n", ddpm::fast::vector_bytes(), step, picture);
         return 0;
     }
     const std::vector<std::string> portable(argv + 1, argv + argc);

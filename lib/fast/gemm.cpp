@@ -17,7 +17,15 @@
 #include "core/aligned.h"
 #include "fast/parallel.h"
 
-namespace ddpm::fast {
+// This file is compiled once for the build's own instruction set, into namespace ddpm::fast::base,
+// and on a portable x86-64 build (NATIVE=0) a second time for AVX (without FMA), into
+// ddpm::fast::avx (the Makefile sets DDPM_GEMM_ISA). fast/gemm_dispatch.cpp defines gemm.h's
+// functions: each calls the one set or the other.
+#if !defined(DDPM_GEMM_ISA)
+#define DDPM_GEMM_ISA base
+#endif
+
+namespace ddpm::fast::DDPM_GEMM_ISA {
 
 // Vec<T> is kVecBytes (gemm.h) of T, and arithmetic on it is one instruction for all its lanes
 // (GCC's and Clang's vector extensions).
@@ -153,6 +161,24 @@ static void transpose_block(T* __restrict out, int ldo, const T* __restrict in, 
                 for (int c = c4; c < c1; ++c)
                     for (int r = r0; r < r4; ++r) out[c * ldo + r] = in[r * ldi + c];
         }
+}
+
+template <typename T>
+void transpose(T* out, const T* in, int rows, int cols) {
+    // A wide layer's weights (512 x 512 and more) are worth two cores: the threads take blocks
+    // of 16 rows, at least kMinParallelElements values each. A copy, so any split gives the same
+    // result.
+    const int blocks = (rows + kTransposeBlock - 1) / kTransposeBlock;
+    const long per_block = static_cast<long>(kTransposeBlock) * std::max(1, cols);
+    const int min_blocks = static_cast<int>(std::max(1L, kMinParallelElements / per_block));
+    parallel_for(
+        blocks,
+        [&](int b0, int b1) {
+            const int r0 = b0 * kTransposeBlock;
+            const int r1 = std::min(rows, b1 * kTransposeBlock);
+            transpose_block(out + r0, rows, in + static_cast<long>(r0) * cols, cols, r1 - r0, cols);
+        },
+        min_blocks);
 }
 
 // One tile: C[i : i + R, j : j + NV vectors] (rows ldc apart) += A[i : i + R, k0 : k1] · the
@@ -434,6 +460,11 @@ void gemm_tn_acc(T* C, const T* At, const T* B, int M, int K, int N) {
 }
 
 template <typename T>
+bool fills_a_tile(int N) {
+    return N >= kVecBytes / static_cast<int>(sizeof(T));  // one vector: the narrow tiles
+}
+
+template <typename T>
 static void gemm_nt_serial(T* C, const T* A, const T* Bt, int M, int K, int N) {
     constexpr int lanes = kVecBytes / sizeof(T);
     const int Kv = K - K % lanes;
@@ -467,27 +498,8 @@ void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N) {
         min_rows);
 }
 
-template <typename T>
-bool fills_a_tile(int N) {
-    return N >= kVecBytes / static_cast<int>(sizeof(T));  // one vector: the narrow tiles
-}
-
-template <typename T>
-void transpose(T* out, const T* in, int rows, int cols) {
-    // A wide layer's weights (512 x 512 and more) are worth two cores: the threads take blocks
-    // of 16 rows, at least kMinParallelElements values each. A copy, so any split gives the same
-    // result.
-    const int blocks = (rows + kTransposeBlock - 1) / kTransposeBlock;
-    const long per_block = static_cast<long>(kTransposeBlock) * std::max(1, cols);
-    const int min_blocks = static_cast<int>(std::max(1L, kMinParallelElements / per_block));
-    parallel_for(
-        blocks,
-        [&](int b0, int b1) {
-            const int r0 = b0 * kTransposeBlock;
-            const int r1 = std::min(rows, b1 * kTransposeBlock);
-            transpose_block(out + r0, rows, in + static_cast<long>(r0) * cols, cols, r1 - r0, cols);
-        },
-        min_blocks);
+int vector_bytes() {
+    return kVecBytes;
 }
 
 #define DDPM_INSTANTIATE(T)                                                      \
@@ -502,4 +514,4 @@ DDPM_INSTANTIATE(float)
 DDPM_INSTANTIATE(double)
 #undef DDPM_INSTANTIATE
 
-}  // namespace ddpm::fast
+}  // namespace ddpm::fast::DDPM_GEMM_ISA

@@ -12,7 +12,8 @@
 namespace ddpm::fast {
 
 // The vector width of the machine the build targets: 16 bytes (SSE2, every x86-64), 32 (AVX),
-// 64 (AVX-512, with NATIVE=1 on a machine that has it).
+// 64 (AVX-512, with NATIVE=1 on a machine that has it). The products may run wider
+// (vector_bytes).
 #if defined(__AVX512F__)
 constexpr int kVecBytes = 64;
 #elif defined(__AVX__)
@@ -56,5 +57,14 @@ bool fills_a_tile(int N);
 // out (cols, rows) = inᵀ for in (rows, cols).
 template <typename T>
 void transpose(T* out, const T* in, int rows, int cols);
+
+// The width of the vectors the products above use in this run, in bytes: kVecBytes, or 32 when a
+// portable x86-64 build (NATIVE=0) runs its products compiled for AVX, as it does on a processor
+// that has it (fast/gemm_dispatch.cpp).
+int vector_bytes();
+
+// Whether such a build may run those AVX products (on by default). The tests turn it off to check
+// the build's own products too; in any other build it changes nothing.
+void allow_avx(bool on);
 
 }  // namespace ddpm::fast

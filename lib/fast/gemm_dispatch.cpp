@@ -1,0 +1,113 @@
+// gemm.h's functions, each handing its work to one compilation of fast/gemm.cpp: the build's own
+// (namespace base), or, in a portable x86-64 build (NATIVE=0), the one compiled for AVX (namespace
+// avx) when the processor has it. Portable binaries then run the products with 32-byte vectors on
+// the machines that have them, and still start on every x86-64.
+//
+// The AVX products multiply and add in two roundings, as the SSE2 build's plain loops do (no
+// FMA): the same arithmetic, so they keep the fast tier's promise of the plain loops' bits.
+#include "fast/gemm.h"
+
+namespace ddpm::fast {
+
+// The functions one compilation of gemm.cpp defines, in namespace ns.
+#define DDPM_DECLARE_PRODUCTS(ns)                                                \
+    namespace ns {                                                               \
+    template <typename T>                                                        \
+    void gemm_acc(T* C, const T* A, const T* B, int M, int K, int N);            \
+    template <typename T>                                                        \
+    void gemm_acc_tiles(T* C, const T* A, const T* B, int M, int K, int N);      \
+    template <typename T>                                                        \
+    void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N); \
+    template <typename T>                                                        \
+    void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N);        \
+    template <typename T>                                                        \
+    void gemm_tn_acc(T* C, const T* At, const T* B, int M, int K, int N);        \
+    template <typename T>                                                        \
+    bool fills_a_tile(int N);                                                    \
+    template <typename T>                                                        \
+    void transpose(T* out, const T* in, int rows, int cols);                     \
+    int vector_bytes();                                                          \
+    }
+DDPM_DECLARE_PRODUCTS(base)
+#if defined(DDPM_GEMM_AVX)
+DDPM_DECLARE_PRODUCTS(avx)
+#endif
+#undef DDPM_DECLARE_PRODUCTS
+
+// Whether the products run as compiled for AVX: only in a build that carries them, on a processor
+// (and system) that has it, and while allow_avx has not turned them off.
+#if defined(DDPM_GEMM_AVX)
+static bool avx_allowed = true;
+static bool use_avx() {
+    static const bool present = __builtin_cpu_supports("avx");
+    return present && avx_allowed;
+}
+#endif
+
+void allow_avx(bool on) {
+#if defined(DDPM_GEMM_AVX)
+    avx_allowed = on;
+#else
+    (void)on;
+#endif
+}
+
+#if defined(DDPM_GEMM_AVX)
+#define DDPM_CALL(function) (use_avx() ? avx::function : base::function)
+#else
+#define DDPM_CALL(function) base::function
+#endif
+
+int vector_bytes() {
+    return DDPM_CALL(vector_bytes)();
+}
+
+template <typename T>
+void gemm_acc(T* C, const T* A, const T* B, int M, int K, int N) {
+    DDPM_CALL(gemm_acc<T>)(C, A, B, M, K, N);
+}
+
+template <typename T>
+void gemm_acc_tiles(T* C, const T* A, const T* B, int M, int K, int N) {
+    DDPM_CALL(gemm_acc_tiles<T>)(C, A, B, M, K, N);
+}
+
+template <typename T>
+void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
+    DDPM_CALL(gemm_acc_skip_zeros<T>)(C, A, B, M, K, N);
+}
+
+template <typename T>
+void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N) {
+    DDPM_CALL(gemm_nt_acc<T>)(C, A, Bt, M, K, N);
+}
+
+template <typename T>
+void gemm_tn_acc(T* C, const T* At, const T* B, int M, int K, int N) {
+    DDPM_CALL(gemm_tn_acc<T>)(C, At, B, M, K, N);
+}
+
+template <typename T>
+bool fills_a_tile(int N) {
+    return DDPM_CALL(fills_a_tile<T>)(N);
+}
+
+template <typename T>
+void transpose(T* out, const T* in, int rows, int cols) {
+    DDPM_CALL(transpose<T>)(out, in, rows, cols);
+}
+#undef DDPM_CALL
+
+#define DDPM_INSTANTIATE(T)                                                      \
+    template void gemm_acc<T>(T*, const T*, const T*, int, int, int);            \
+    template void gemm_acc_tiles<T>(T*, const T*, const T*, int, int, int);      \
+    template void gemm_acc_skip_zeros<T>(T*, const T*, const T*, int, int, int); \
+    template void gemm_nt_acc<T>(T*, const T*, const T*, int, int, int);         \
+    template void gemm_tn_acc<T>(T*, const T*, const T*, int, int, int);         \
+    template bool fills_a_tile<T>(int);                                          \
+    template void transpose<T>(T*, const T*, int, int);
+DDPM_INSTANTIATE(float)
+DDPM_INSTANTIATE(double)
+#undef DDPM_INSTANTIATE
+
+}  // namespace ddpm::fast
