@@ -135,8 +135,8 @@ $(HOT): CXXFLAGS += $(if $(filter 1,$(DEBUG)),,-O3 -fno-math-errno)
 # A portable x86-64 build (NATIVE=0) carries the products twice: lib/fast/gemm.cpp as built for
 # any x86-64 (SSE2), and the same file compiled for AVX into namespace avx, which
 # fast/gemm_dispatch.cpp calls on a processor that has it (every x86-64 since 2011). Without FMA:
-# a multiply and an add, rounded apart, as the SSE2 build's plain loops do, so the fast tier keeps
-# their bits. A portable binary then trains about twice as fast there (make bench).
+# a multiply and an add, rounded apart, as the SSE2 code does, so both sets give the same bits. A
+# portable binary then trains about twice as fast there (make bench).
 ifneq ($(NATIVE),1)
   ifneq ($(findstring x86_64,$(shell $(CXX) -dumpmachine 2>/dev/null)),)
     GEMM_AVX := $(B)/obj/lib/fast/gemm_avx.o

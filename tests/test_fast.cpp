@@ -276,6 +276,65 @@ TEST_CASE("transpose moves every element, in whole 4 x 4 pieces and the edges le
     });
 }
 
+// The products of one set, for the test below: gemm_acc, gemm_nt_acc and gemm_tn_acc, and a whole
+// linear layer, on dense and on mostly-zero inputs.
+template <typename T>
+static std::vector<T> products_of(bool avx, int M, int K, int N, double zeros) {
+    ddpm::fast::allow_avx(avx);
+    ddpm::Rng rng(61);
+    auto A = randn<T>(M * K, rng), B = randn<T>(K * N, rng), C = randn<T>(M * N, rng);
+    zero_out(A, zeros, rng);
+    std::vector<T> At(A.size()), Bt(B.size());
+    ddpm::fast::transpose(At.data(), A.data(), M, K);
+    ddpm::fast::transpose(Bt.data(), B.data(), K, N);
+    std::vector<T> out = C;
+    ddpm::fast::gemm_acc(out.data(), A.data(), B.data(), M, K, N);
+    ddpm::fast::gemm_nt_acc(out.data(), A.data(), Bt.data(), M, K, N);
+    ddpm::fast::gemm_tn_acc(out.data(), At.data(), B.data(), M, K, N);
+    // The layer: in (M, K), w (N, K), dout (M, N) -> out (M, N), din (M, K), dw (N, K), db (N).
+    std::vector<T> layer(static_cast<size_t>(M) * N), din(A.size(), T(0)), dw(B.size(), T(0)),
+        db(N, T(0));
+    const auto bias = randn<T>(N, rng);
+    ddpm::fast::linear_forward(layer.data(), A.data(), Bt.data(), bias.data(), M, K, N);
+    ddpm::fast::linear_backward(din.data(), dw.data(), db.data(), C.data(), A.data(), Bt.data(), M,
+                                K, N);
+    for (const auto* v : {&layer, &din, &dw, &db}) out.insert(out.end(), v->begin(), v->end());
+    ddpm::fast::allow_avx(true);
+    return out;
+}
+
+TEST_CASE("a portable build's AVX products give its own products' bits") {
+    ddpm::fast::allow_avx(false);
+    const int own = ddpm::fast::vector_bytes();
+    ddpm::fast::allow_avx(true);
+    const int avx = ddpm::fast::vector_bytes();
+    if (own == avx) {
+        std::printf(
+            "OK      one set of products in this build (%d-byte vectors): nothing to "
+            "compare\n",
+            own);
+        return;
+    }
+    // Results narrower than an AVX vector (2, 5, 7), just one (8), and wider with leftovers.
+    const int shapes[][3] = {{128, 128, 2},   {37, 5, 7},    {9, 64, 5},     {13, 33, 8},
+                             {128, 128, 128}, {37, 200, 71}, {130, 196, 512}};
+    for (const auto& s : shapes)
+        for (double zeros : {0.0, 0.9}) {
+            const int M = s[0], K = s[1], N = s[2];
+            const auto f_own = products_of<float>(false, M, K, N, zeros);
+            const auto f_avx = products_of<float>(true, M, K, N, zeros);
+            const auto d_own = products_of<double>(false, M, K, N, zeros);
+            const auto d_avx = products_of<double>(true, M, K, N, zeros);
+            const long differ = bits_differ(f_own, f_avx) + bits_differ(d_own, d_avx);
+            std::printf(
+                "%-7s %d-byte against %d-byte products M=%d K=%d N=%d, %2.0f%% zeros: %ld "
+                "of %zu values differ\n",
+                differ == 0 ? "OK" : "NOT OK", avx, own, M, K, N, 100 * zeros, differ,
+                f_own.size() + d_own.size());
+            CHECK(differ == 0);
+        }
+}
+
 TEST_CASE("a portable x86-64 build runs its AVX products where the processor has AVX") {
     bool expect_avx = false;  // a portable x86-64 build (SSE2's 16 bytes) on a processor with AVX
 #if defined(__x86_64__)

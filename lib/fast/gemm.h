@@ -49,8 +49,8 @@ void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N);
 template <typename T>
 void gemm_tn_acc(T* C, const T* At, const T* B, int M, int K, int N);
 
-// Whether a result N columns wide fills at least one vector of gemm_acc's register tiles;
-// narrower ones go to gemm_nt_acc.
+// Whether a result N columns wide fills at least one vector (kVecBytes, the build's own width) of
+// gemm_acc's register tiles; narrower ones go to gemm_nt_acc.
 template <typename T>
 bool fills_a_tile(int N);
 

@@ -4,7 +4,10 @@
 // the machines that have them, and still start on every x86-64.
 //
 // The AVX products multiply and add in two roundings, as the SSE2 build's plain loops do (no
-// FMA): the same arithmetic, so they keep the fast tier's promise of the plain loops' bits.
+// FMA), and sum every entry in the same order, so they give the SSE2 products' bits: a portable
+// binary computes the same numbers with AVX or without. The one place where the width would show
+// is a result narrower than a vector, summed in the vector's lanes (gemm_nt_acc): those stay with
+// the build's own products, and so does the choice of what counts as narrow (fills_a_tile).
 #include "fast/gemm.h"
 
 namespace ddpm::fast {
@@ -79,7 +82,13 @@ void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
 
 template <typename T>
 void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N) {
-    DDPM_CALL(gemm_nt_acc<T>)(C, A, Bt, M, K, N);
+#if defined(DDPM_GEMM_AVX)
+    if (use_avx() && avx::fills_a_tile<T>(N)) {  // the tiles: the same sums in either set
+        avx::gemm_nt_acc<T>(C, A, Bt, M, K, N);
+        return;
+    }
+#endif
+    base::gemm_nt_acc<T>(C, A, Bt, M, K, N);  // narrower: sums in the build's own lanes
 }
 
 template <typename T>
@@ -89,7 +98,7 @@ void gemm_tn_acc(T* C, const T* At, const T* B, int M, int K, int N) {
 
 template <typename T>
 bool fills_a_tile(int N) {
-    return DDPM_CALL(fills_a_tile<T>)(N);
+    return base::fills_a_tile<T>(N);  // the build's own width, whichever set runs
 }
 
 template <typename T>
