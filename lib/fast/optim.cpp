@@ -18,12 +18,6 @@ static void adam_ema_range(float* __restrict params, const float* __restrict gra
     }
 }
 
-// The fewest parameters worth a second thread. Lower than kMinParallelElements, the bar for
-// loops that stream their arrays: Adam waits on the divider, a parameter at a time, so two
-// cores halve the wait. On the notebook's model (72,066 parameters) the two-thread step measured
-// about 4% faster than with all of Adam on one thread.
-constexpr long kMinParametersPerThread = 16384;
-
 void adam_ema_step(Adam& adam, EMA& ema, float* params, const float* grads) {
     if (adam.m.size() != ema.shadow.size())
         throw Error("adam_ema_step: Adam has " + std::to_string(adam.m.size()) +
@@ -35,7 +29,7 @@ void adam_ema_step(Adam& adam, EMA& ema, float* params, const float* grads) {
             adam_ema_range(params, grads, adam.m.data(), adam.v.data(), ema.shadow.data(), begin,
                            end, s, ema.mu);
         },
-        kMinParametersPerThread);
+        kMinParallelElements);
 }
 
 }  // namespace ddpm::fast
