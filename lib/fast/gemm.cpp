@@ -15,6 +15,7 @@
 #endif
 
 #include "core/aligned.h"
+#include "fast/gemm_instances.h"
 #include "fast/parallel.h"
 
 // This file is compiled once for the build's own instruction set, into namespace ddpm::fast::base,
@@ -502,16 +503,7 @@ int vector_bytes() {
     return kVecBytes;
 }
 
-#define DDPM_INSTANTIATE(T)                                                      \
-    template void gemm_acc<T>(T*, const T*, const T*, int, int, int);            \
-    template void gemm_acc_tiles<T>(T*, const T*, const T*, int, int, int);      \
-    template void gemm_acc_skip_zeros<T>(T*, const T*, const T*, int, int, int); \
-    template void gemm_nt_acc<T>(T*, const T*, const T*, int, int, int);         \
-    template void gemm_tn_acc<T>(T*, const T*, const T*, int, int, int);         \
-    template bool fills_a_tile<T>(int);                                          \
-    template void transpose<T>(T*, const T*, int, int);
-DDPM_INSTANTIATE(float)
-DDPM_INSTANTIATE(double)
-#undef DDPM_INSTANTIATE
+DDPM_GEMM_INSTANTIATE(float)
+DDPM_GEMM_INSTANTIATE(double)
 
 }  // namespace ddpm::fast::DDPM_GEMM_ISA

@@ -9,6 +9,7 @@
 // is a result narrower than a vector, summed in the vector's lanes (gemm_nt_acc): those stay with
 // the build's own products, and so does the choice of what counts as narrow (fills_a_tile).
 #include "fast/gemm.h"
+#include "fast/gemm_instances.h"
 
 namespace ddpm::fast {
 
@@ -107,16 +108,7 @@ void transpose(T* out, const T* in, int rows, int cols) {
 }
 #undef DDPM_CALL
 
-#define DDPM_INSTANTIATE(T)                                                      \
-    template void gemm_acc<T>(T*, const T*, const T*, int, int, int);            \
-    template void gemm_acc_tiles<T>(T*, const T*, const T*, int, int, int);      \
-    template void gemm_acc_skip_zeros<T>(T*, const T*, const T*, int, int, int); \
-    template void gemm_nt_acc<T>(T*, const T*, const T*, int, int, int);         \
-    template void gemm_tn_acc<T>(T*, const T*, const T*, int, int, int);         \
-    template bool fills_a_tile<T>(int);                                          \
-    template void transpose<T>(T*, const T*, int, int);
-DDPM_INSTANTIATE(float)
-DDPM_INSTANTIATE(double)
-#undef DDPM_INSTANTIATE
+DDPM_GEMM_INSTANTIATE(float)
+DDPM_GEMM_INSTANTIATE(double)
 
 }  // namespace ddpm::fast
