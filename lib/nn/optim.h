@@ -14,11 +14,6 @@ struct AdamConfig {
     float lr = 1e-3f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
 };
 
-// Adam (Kingma & Ba 2015) with PyTorch's exact arithmetic (torch.optim.Adam, no weight decay):
-//   m = beta1 m + (1 - beta1) g            v = beta2 v + (1 - beta2) g^2
-//   p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
-// One difference: moments below 1e-30 are flushed to 0 (see adam_update: denormals are slow, and
-// at that size they change no update).
 // The scalars of step t, the same for every parameter: the betas, eps, and the bias corrections
 // folded in the way PyTorch applies them.
 struct AdamStep {
@@ -27,6 +22,11 @@ struct AdamStep {
     float bc2_sqrt;   // sqrt(1 - beta2^t)
 };
 
+// Adam (Kingma & Ba 2015) with PyTorch's exact arithmetic (torch.optim.Adam, no weight decay):
+//   m = beta1 m + (1 - beta1) g            v = beta2 v + (1 - beta2) g^2
+//   p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+// One difference: moments below 1e-30 are flushed to 0 (see adam_update: denormals are slow, and
+// at that size they change no update).
 class Adam {
 public:
     Adam(size_t n, AdamConfig cfg = {});
