@@ -134,9 +134,10 @@ $(HOT): CXXFLAGS += $(if $(filter 1,$(DEBUG)),,-O3 -fno-math-errno)
 
 # A portable x86-64 build (NATIVE=0) carries the products twice: lib/fast/gemm.cpp as built for
 # any x86-64 (SSE2), and the same file compiled for AVX into namespace avx, which
-# fast/gemm_dispatch.cpp calls on a processor that has it (every x86-64 since 2011). Without FMA:
-# a multiply and an add, rounded apart, as the SSE2 code does, so both sets give the same bits. A
-# portable binary then trains about twice as fast there (make bench).
+# fast/gemm_dispatch.cpp calls on a processor that has it (most since 2011; some Pentium, Celeron
+# and Atom models do not). Without FMA: a multiply and an add, rounded apart, as the SSE2 code
+# does, so both sets give the same bits. A portable binary then trains about twice as fast there
+# (make bench). Like the hot files, it is built at -O3 unless DEBUG=1.
 ifneq ($(NATIVE),1)
   ifneq ($(findstring x86_64,$(shell $(CXX) -dumpmachine 2>/dev/null)),)
     GEMM_AVX := $(B)/obj/lib/fast/gemm_avx.o
@@ -146,7 +147,7 @@ LIB_OBJ += $(GEMM_AVX)
 $(B)/obj/lib/fast/gemm_dispatch.o: CXXFLAGS += $(if $(GEMM_AVX),-DDDPM_GEMM_AVX)
 $(B)/obj/lib/fast/gemm_avx.o: lib/fast/gemm.cpp $(FLAGS_FILE) Makefile | $(DEPS)
 	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS) -O3 -fno-math-errno -mavx -DDDPM_GEMM_ISA=avx -c $< -o $@
+	$(CXX) $(CXXFLAGS) $(if $(filter 1,$(DEBUG)),,-O3 -fno-math-errno) -mavx -DDDPM_GEMM_ISA=avx -c $< -o $@
 
 # Made afresh each time: ar only adds and replaces members, so an object whose source was moved
 # or removed would stay in the archive and clash with its successor.

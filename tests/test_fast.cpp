@@ -525,7 +525,8 @@ TEST_CASE("sum_of_squares: the plain sum to rounding, the same bits on 1 and 2 t
 
 TEST_CASE("adam_ema_step: the bits of Adam::step then EMA::update, for 1 and 2 threads") {
     ddpm::Rng rng(59);
-    for (size_t n : {size_t(1), size_t(17), size_t(72066)}) {
+    // 300,001 parameters: enough for two threads to take a range each (kMinParallelElements).
+    for (size_t n : {size_t(1), size_t(17), size_t(72066), size_t(300001)}) {
         for (int threads : {1, 2}) {
             ddpm::set_num_threads(threads);
             const std::vector<float> start = randn<float>(n, rng);
