@@ -236,6 +236,54 @@ TEST_CASE("the products that read a transposed operand in place give gemm_acc's 
     });
 }
 
+// C with fewer rows than columns is split among threads by bands of columns, each band reading
+// its own columns of B (and its own copy of them on the skipping path): on 2 threads each of the
+// three products must give its 1-thread bits, on both paths, with a band that ends in narrow
+// columns (300, 1000) and bands of the narrowest width (512 at 128 columns a band).
+template <typename T>
+static void check_column_bands() {
+    ddpm::Rng rng(31);
+    const int shapes[][3] = {{100, 400, 300}, {128, 512, 512}, {64, 256, 1000}};
+    for (const auto& s : shapes)
+        for (double zeros : {0.0, 0.9}) {
+            const int M = s[0], K = s[1], N = s[2];
+            auto A = randn<T>(M * K, rng), B = randn<T>(K * N, rng), C = randn<T>(M * N, rng);
+            zero_out(A, zeros, rng);
+            std::vector<T> At(A.size()), Bt(B.size());
+            ddpm::fast::transpose(At.data(), A.data(), M, K);
+            ddpm::fast::transpose(Bt.data(), B.data(), K, N);
+            std::vector<T> out[2][3];  // [threads - 1][gemm_acc, gemm_nt_acc, gemm_tn_acc]
+            for (int threads : {1, 2}) {
+                ddpm::set_num_threads(threads);
+                std::vector<T>* r = out[threads - 1];
+                r[0] = r[1] = r[2] = C;
+                ddpm::fast::gemm_acc(r[0].data(), A.data(), B.data(), M, K, N);
+                ddpm::fast::gemm_nt_acc(r[1].data(), A.data(), Bt.data(), M, K, N);
+                ddpm::fast::gemm_tn_acc(r[2].data(), At.data(), B.data(), M, K, N);
+            }
+            ddpm::set_num_threads(1);
+            const long ab = bits_differ(out[0][0], out[1][0]),
+                       nt = bits_differ(out[0][1], out[1][1]),
+                       tn = bits_differ(out[0][2], out[1][2]);
+            std::printf(
+                "%-7s bands of columns (%s) M=%d K=%d N=%d, %2.0f%% zeros: on 2 threads A·B %ld, "
+                "A·Btᵀ %ld, Atᵀ·B %ld of %zu differ from 1 thread\n",
+                ab + nt + tn == 0 ? "OK" : "NOT OK", sizeof(T) == 4 ? "float" : "double", M, K, N,
+                100 * zeros, ab, nt, tn, C.size());
+            CHECK(ab == 0);
+            CHECK(nt == 0);
+            CHECK(tn == 0);
+            CHECK(max_diff(out[0][0], C) > 0);  // the product did add something
+        }
+}
+
+TEST_CASE("a product split among threads by bands of columns gives one thread's bits") {
+    for_each_product_set([] {
+        check_column_bands<float>();
+        check_column_bands<double>();
+    });
+}
+
 TEST_CASE("gemm_acc accumulates into C and transpose transposes") {
     double A[2 * 3] = {1, 2, 3, 4, 5, 6}, B[3 * 1] = {1, 0, -1}, C[2] = {10, 20}, T[6];
     ddpm::fast::gemm_acc(C, A, B, 2, 3, 1);

@@ -89,16 +89,17 @@ static void store_part(T* p, Vec<T> v, int n) {
     std::memcpy(p, &v, n * sizeof(T));
 }
 
-// The last n < lanes columns of B (K, N), from column j0, as a strip one vector wide (K, lanes)
-// with zeros after them: the tiles then do those columns too, each sum in the same order.
+// The last n < lanes columns of B (K, N; rows ldb apart), from column j0, as a strip one vector
+// wide (K, lanes) with zeros after them: the tiles then do those columns too, each sum in the
+// same order.
 template <typename T>
-static const T* tail_strip(const T* B, int K, int N, int j0) {
+static const T* tail_strip(const T* B, long ldb, int K, int N, int j0) {
     constexpr int lanes = kVecBytes / sizeof(T);
     thread_local std::vector<T> strip;
     strip.assign(static_cast<size_t>(K) * lanes, T(0));
     for (int k = 0; k < K; ++k)
-        std::memcpy(strip.data() + static_cast<size_t>(k) * lanes,
-                    B + static_cast<long>(k) * N + j0, (N - j0) * sizeof(T));
+        std::memcpy(strip.data() + static_cast<size_t>(k) * lanes, B + k * ldb + j0,
+                    (N - j0) * sizeof(T));
     return strip.data();
 }
 
@@ -249,9 +250,10 @@ static void strip_pass(T* C, int ldc, const T* A, int lda, const T* strip, int l
 // every row of C takes its sums from it. A block of k ends with C's tiles stored and the next
 // block loads them again, so each C entry still gets its terms in the order k = 0, 1, ..., K - 1.
 // A comes transposed (K, M) when AT, rows lda apart either way; B comes transposed (N, K) when
-// BT, and the copy of a strip is then where it gets transposed.
+// BT, and the copy of a strip is then where it gets transposed. B's rows (its columns when BT)
+// are ldb apart and C's rows ldc apart: C and B may be a band of columns of larger matrices.
 template <typename T, bool AT, bool BT>
-static void tiles(T* C, const T* A, int lda, const T* B, int M, int K, int N) {
+static void tiles(T* C, int ldc, const T* A, int lda, const T* B, int ldb, int M, int K, int N) {
     constexpr int lanes = kVecBytes / sizeof(T);
     constexpr int cols = kVecs * lanes;
     constexpr int block = std::max(1, kStripBytes / (cols * static_cast<int>(sizeof(T))));
@@ -264,41 +266,42 @@ static void tiles(T* C, const T* A, int lda, const T* B, int M, int K, int N) {
     for (int k0 = 0; k0 < K; k0 += block) {
         const int k1 = std::min(K, k0 + block);
         // The strip's rows k0 .. k1 - 1: w columns of B from column j, width apart (zeros after
-        // the last column of B); or B itself when the copy does not pay.
-        auto strip_of = [&](int j, int w, int width, int& ldb) -> const T* {
+        // the last column of B); or B itself when the copy does not pay. lds: its rows' distance.
+        auto strip_of = [&](int j, int w, int width, int& lds) -> const T* {
             if (!copy && w == width) {
-                ldb = N;
-                return B + static_cast<long>(k0) * N + j;
+                lds = ldb;
+                return B + static_cast<long>(k0) * ldb + j;
             }
             if (BT)  // B's columns j .. j + w - 1 are rows of the transposed B
-                transpose_block(packed, width, B + static_cast<long>(j) * K + k0, K, w, k1 - k0);
+                transpose_block(packed, width, B + static_cast<long>(j) * ldb + k0, ldb, w,
+                                k1 - k0);
             for (int k = k0; k < k1; ++k) {
                 T* row = packed + static_cast<size_t>(k - k0) * width;
-                if (!BT) std::memcpy(row, B + static_cast<long>(k) * N + j, w * sizeof(T));
+                if (!BT) std::memcpy(row, B + static_cast<long>(k) * ldb + j, w * sizeof(T));
                 std::fill(row + w, row + width, T(0));
             }
-            ldb = width;
+            lds = width;
             return packed;
         };
-        int ldb = 0;
+        int lds = 0;
         for (int j = 0; j < wide_cols; j += cols) {
-            const T* strip = strip_of(j, cols, cols, ldb);
-            strip_pass<T, kVecs, AT>(C, N, A, lda, strip, ldb, j, k0, k1, M, lanes);
+            const T* strip = strip_of(j, cols, cols, lds);
+            strip_pass<T, kVecs, AT>(C, ldc, A, lda, strip, lds, j, k0, k1, M, lanes);
         }
         for (int j = wide_cols; j < tiled_cols; j += lanes) {
-            const T* strip = strip_of(j, lanes, lanes, ldb);
-            strip_pass<T, 1, AT>(C, N, A, lda, strip, ldb, j, k0, k1, M, lanes);
+            const T* strip = strip_of(j, lanes, lanes, lds);
+            strip_pass<T, 1, AT>(C, ldc, A, lda, strip, lds, j, k0, k1, M, lanes);
         }
         if (tiled_cols < N) {
-            const T* strip = strip_of(tiled_cols, N - tiled_cols, lanes, ldb);
-            strip_pass<T, 1, AT>(C, N, A, lda, strip, ldb, tiled_cols, k0, k1, M, N - tiled_cols);
+            const T* strip = strip_of(tiled_cols, N - tiled_cols, lanes, lds);
+            strip_pass<T, 1, AT>(C, ldc, A, lda, strip, lds, tiled_cols, k0, k1, M, N - tiled_cols);
         }
     }
 }
 
 template <typename T>
 void gemm_acc_tiles(T* C, const T* A, const T* B, int M, int K, int N) {
-    tiles<T, false, false>(C, A, K, B, M, K, N);
+    tiles<T, false, false>(C, N, A, K, B, N, M, K, N);
 }
 
 // Bit l of the result says whether a[l] is not zero, for the 32 values a[0 .. 32). A fixed count,
@@ -359,14 +362,19 @@ static void skip_strip(Vec<T>* acc, const T* a, const T* B, long ldb, const uint
 // go in panels of at most kSkipPanelBytes, and each panel's rows of B in blocks of 32 KB, small
 // enough to stay there while every row of A uses them.
 template <typename T>
-void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
+constexpr int skip_panel_cols() {
+    constexpr int strip = 8 * kVecBytes / static_cast<int>(sizeof(T));  // a wide strip's columns
+    return std::max(strip, kSkipPanelBytes / static_cast<int>(sizeof(T)) / strip * strip);
+}
+
+template <typename T>
+static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, int K, int N) {
     constexpr int lanes = kVecBytes / sizeof(T);
     constexpr int strip = 8 * lanes;  // a wide strip's columns
-    constexpr int panel =
-        std::max(strip, kSkipPanelBytes / static_cast<int>(sizeof(T)) / strip * strip);
+    constexpr int panel = skip_panel_cols<T>();
     const int wide_cols = N - N % strip;
     const int tiled_cols = N - N % lanes;
-    const T* tail = tiled_cols < N ? tail_strip(B, K, N, tiled_cols) : nullptr;
+    const T* tail = tiled_cols < N ? tail_strip(B, ldb, K, N, tiled_cols) : nullptr;
     thread_local std::vector<uint32_t> row_bits;  // row i's zeros in a block, for every strip
     for (int p0 = 0, p1 = 0; p0 < N; p0 = p1) {
         // The panel's columns [p0, p1): wide strips, and in the last panel the narrow rest.
@@ -378,39 +386,38 @@ void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
         if (static_cast<int>(row_bits.size()) < block / 32) row_bits.resize(block / 32);
         for (int k0 = 0; k0 < K; k0 += block) {
             const int k1 = std::min(K, k0 + block);
-            // The block's rows of the panel's wide strips: B's own (rows N apart), or when B is
-            // wider than the panel and several rows of A will read them, a packed copy (rows w
-            // apart). B's rows 2 KB or more apart fall on a quarter of the L1 cache's sets or
+            // The block's rows of the panel's wide strips: B's own (rows ldb apart), or when B
+            // is wider than the panel and several rows of A will read them, a packed copy (rows
+            // w apart). B's rows 2 KB or more apart fall on a quarter of the L1 cache's sets or
             // fewer, and a block of them no longer stays there.
-            const T* panel_rows = B + static_cast<long>(k0) * N + p0;
-            long ldb = N;
-            if (p1 - p0 < N && M >= 2 * kRows) {
+            const T* panel_rows = B + k0 * ldb + p0;
+            long lds = ldb;
+            if (ldb > p1 - p0 && M >= 2 * kRows) {
                 const int w = wide_end - p0;
                 thread_local AlignedVector<T> packed;
                 if (packed.size() < static_cast<size_t>(block) * w)
                     packed.resize(static_cast<size_t>(block) * w);
                 for (int k = k0; k < k1; ++k)
-                    std::memcpy(packed.data() + static_cast<size_t>(k - k0) * w,
-                                B + static_cast<long>(k) * N + p0, w * sizeof(T));
+                    std::memcpy(packed.data() + static_cast<size_t>(k - k0) * w, B + k * ldb + p0,
+                                w * sizeof(T));
                 panel_rows = packed.data();
-                ldb = w;
+                lds = w;
             }
             for (int i = 0; i < M; ++i) {
                 const T* a = A + static_cast<long>(i) * K;
-                T* c = C + static_cast<long>(i) * N;
+                T* c = C + i * ldc;
                 for (int g = 0; g < (k1 - k0) / 32; ++g)
                     row_bits[g] = nonzero_bits(a + k0 + 32 * g);
                 for (int j = p0; j < wide_end; j += strip) {
                     Vec<T> acc[8];
                     for (int v = 0; v < 8; ++v) acc[v] = load(c + j + v * lanes);
-                    skip_strip<T, 8>(acc, a, panel_rows + (j - p0), ldb, row_bits.data(), k0, k1);
+                    skip_strip<T, 8>(acc, a, panel_rows + (j - p0), lds, row_bits.data(), k0, k1);
                     for (int v = 0; v < 8; ++v) store(c + j + v * lanes, acc[v]);
                 }
                 if (p1 < N) continue;  // the narrow columns belong to the last panel
                 for (int j = wide_cols; j < tiled_cols; j += lanes) {
                     Vec<T> acc = load(c + j);
-                    skip_strip<T, 1>(&acc, a, B + static_cast<long>(k0) * N + j, N, row_bits.data(),
-                                     k0, k1);
+                    skip_strip<T, 1>(&acc, a, B + k0 * ldb + j, ldb, row_bits.data(), k0, k1);
                     store(c + j, acc);
                 }
                 if (tail) {
@@ -422,6 +429,11 @@ void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
             }
         }
     }
+}
+
+template <typename T>
+void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
+    skip_zeros(C, N, A, B, N, M, K, N);
 }
 
 // Above this share of zeros in A (M, K), skipping them is faster than the register tiles, as
@@ -457,9 +469,14 @@ static const T* transposed(const T* m, int rows, int cols) {
 
 // C (M, N) += A (M, K) · B (K, N), with A given transposed (K, M) when AT and B given transposed
 // (N, K) when BT. When A is mostly zeros the skipping path runs, on transposed copies of what
-// came transposed; otherwise the tiles read them as they are. Threads split C by blocks of kRows
-// rows: each element of C is computed by the same operations on whichever thread, so the result
-// does not depend on the number of threads.
+// came transposed; otherwise the tiles read them as they are.
+//
+// Threads split C by blocks of kRows rows, or, when C has fewer rows than columns (a batch of
+// 128 through a layer 512 wide), by bands of columns: then each thread copies, and keeps in its
+// caches, only its own columns of B, where with rows each would copy all of B. A band is a
+// whole number of the tiles' strips and the skipping path's panels, so each band sees the same
+// strips as the whole: every element of C is computed by the same operations on whichever
+// thread, and the result does not depend on the number of threads.
 template <typename T, bool AT, bool BT>
 static void product(T* C, const T* A, const T* B, int M, int K, int N) {
     constexpr int strip = 8 * kVecBytes / static_cast<int>(sizeof(T));  // the skip path's
@@ -468,24 +485,35 @@ static void product(T* C, const T* A, const T* B, int M, int K, int N) {
     static_assert(!(AT && BT), "one transposed copy at a time");
     if (skip && AT) A = transposed(A, K, M);
     if (skip && BT) B = transposed(B, N, K);
+    const bool b_transposed = BT && !skip;  // B as the products below read it
+    const long ldb = b_transposed ? K : N;
+    // C's rows [r0, r1) and columns [j0, j1).
+    auto part = [&](int r0, int r1, int j0, int j1) {
+        T* c = C + static_cast<long>(r0) * N + j0;
+        const T* b = B + (b_transposed ? j0 * ldb : j0);
+        if (skip)
+            skip_zeros(c, N, A + static_cast<long>(r0) * K, b, ldb, r1 - r0, K, j1 - j0);
+        else if (AT)
+            tiles<T, true, BT>(c, N, A + r0, M, b, ldb, r1 - r0, K, j1 - j0);
+        else
+            tiles<T, false, BT>(c, N, A + static_cast<long>(r0) * K, K, b, ldb, r1 - r0, K,
+                                j1 - j0);
+    };
+    constexpr int band = std::max(kVecs * kVecBytes / static_cast<int>(sizeof(T)),
+                                  skip_panel_cols<T>());  // the columns of the narrowest band
+    const int bands = N / band;  // the last band also takes the N % band columns after them
+    if (M < N && bands >= 2) {
+        const long band_work = static_cast<long>(M) * K * band;  // multiply-adds of a band
+        parallel_for(
+            bands, [&](int q0, int q1) { part(0, M, q0 * band, q1 == bands ? N : q1 * band); },
+            static_cast<int>(std::max(1L, kMinParallelWork / std::max(1L, band_work))));
+        return;
+    }
     const int blocks = (M + kRows - 1) / kRows;
     const long block_work = static_cast<long>(kRows) * K * N;  // multiply-adds of a block
-    const int min_blocks =
-        static_cast<int>(std::max(1L, kMinParallelWork / std::max(1L, block_work)));
     parallel_for(
-        blocks,
-        [&](int b0, int b1) {
-            const int r0 = b0 * kRows;
-            const int r1 = std::min(M, b1 * kRows);
-            T* c = C + static_cast<long>(r0) * N;
-            if (skip)
-                gemm_acc_skip_zeros(c, A + static_cast<long>(r0) * K, B, r1 - r0, K, N);
-            else if (AT)
-                tiles<T, true, BT>(c, A + r0, M, B, r1 - r0, K, N);
-            else
-                tiles<T, false, BT>(c, A + static_cast<long>(r0) * K, K, B, r1 - r0, K, N);
-        },
-        min_blocks);
+        blocks, [&](int b0, int b1) { part(b0 * kRows, std::min(M, b1 * kRows), 0, N); },
+        static_cast<int>(std::max(1L, kMinParallelWork / std::max(1L, block_work))));
 }
 
 template <typename T>
