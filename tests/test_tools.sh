@@ -180,6 +180,16 @@ fixture="$root/tests/fixtures/notebook_reverse_x_seq.npy"
 printf 'frame,x,y\n0,0.1,0.2\n0,0.3,0.1\n1,0.0,0.0\n1,0.2,0.2\n' > two.csv
 "$render" two.csv --gif two.gif --delay 10 > /dev/null 2> note.txt && grep -q "raised to 20 ms" note.txt &&
     ok "ddpm-render: CSV frames; a 10 ms delay is raised to 20 ms with a note" || not_ok "ddpm-render CSV / delay note"
+# bench: a mistyped argument (it names other builds' bench programs) stops at once with one line
+# and exit 2, before five minutes of figures.
+bench="$(dirname "$ddpm")/bench"
+"$bench" build/portabel/bench > out.txt 2> err.txt; s=$?
+if [ "$s" = 2 ] && [ "$(wc -l < err.txt)" = 1 ] && grep -q "is not a program to run" err.txt &&
+   ! [ -s out.txt ]; then
+    ok "bench build/portabel/bench -> exit 2: $(cat err.txt)"
+else
+    not_ok "bench with a mistyped path: exit $s: $(cat err.txt)"
+fi
 # Standard output closed (>&-): each writer writes its files under their own names, leaves no
 # temporary, and exits 1 saying the report is lost (a file opened first once took descriptor 1
 # and was written as if it were standard output, exit 0).

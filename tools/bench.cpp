@@ -486,7 +486,23 @@ int main(int argc, char** argv) {
         std::printf("steps %d %.4f %.4f\n", ddpm::fast::vector_bytes(), step, picture);
         return 0;
     }
+    if (argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+        std::printf(
+            "usage: bench [PORTABLE_BENCH ...]  every figure, then each portable build's steps\n"
+            "       bench --steps               the two training steps on 1 thread\n");
+        return 0;
+    }
+    // Each argument is another build's bench, run with --steps at the end: check them first, so
+    // a mistyped path stops here and not after five minutes of figures.
     const std::vector<std::string> portable(argv + 1, argv + argc);
+    for (const std::string& path : portable)
+        if (path.empty() || path[0] == '-' || access(path.c_str(), X_OK) != 0) {
+            std::fprintf(stderr,
+                         "bench: %s is not a program to run; the arguments are other builds' "
+                         "bench (make bench passes build/portable/bench), or --steps\n",
+                         path.c_str());
+            return 2;
+        }
     std::printf(
         "ddpm-from-scratch benchmark (batch 128, the notebook's model: %.1f MFLOP a step)\n",
         step_flops(128) / 1e6);
