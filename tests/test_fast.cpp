@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -197,6 +198,35 @@ TEST_CASE("skipping the zeros of A gives the same bits as the register tiles") {
 // gemm_nt_acc (B given transposed) and gemm_tn_acc (A given transposed) read the stored operand
 // where it is; each must give gemm_acc's bits on an explicitly transposed copy, on both paths
 // (dense A: the tiles; mostly zeros: the skipping path) and on 1 and 2 threads.
+// One product's random operands (about `zeros` of A zero), and A's and B's transposes.
+template <typename T>
+struct Operands {
+    int M, K, N;
+    std::vector<T> A, B, C, At, Bt;
+};
+
+template <typename T>
+static Operands<T> random_operands(int M, int K, int N, double zeros, ddpm::Rng& rng) {
+    Operands<T> o{M,  K, N, randn<T>(M * K, rng), randn<T>(K * N, rng), randn<T>(M * N, rng),
+                  {}, {}};
+    zero_out(o.A, zeros, rng);
+    o.At.resize(o.A.size());
+    o.Bt.resize(o.B.size());
+    ddpm::fast::transpose(o.At.data(), o.A.data(), M, K);
+    ddpm::fast::transpose(o.Bt.data(), o.B.data(), K, N);
+    return o;
+}
+
+// C + A·B three ways: gemm_acc; gemm_nt_acc, reading Bt; gemm_tn_acc, reading At.
+template <typename T>
+static std::array<std::vector<T>, 3> three_products(const Operands<T>& o) {
+    std::array<std::vector<T>, 3> r{o.C, o.C, o.C};
+    ddpm::fast::gemm_acc(r[0].data(), o.A.data(), o.B.data(), o.M, o.K, o.N);
+    ddpm::fast::gemm_nt_acc(r[1].data(), o.A.data(), o.Bt.data(), o.M, o.K, o.N);
+    ddpm::fast::gemm_tn_acc(r[2].data(), o.At.data(), o.B.data(), o.M, o.K, o.N);
+    return r;
+}
+
 template <typename T>
 static void check_transposed_operands() {
     ddpm::Rng rng(29);
@@ -206,22 +236,14 @@ static void check_transposed_operands() {
         ddpm::set_num_threads(threads);
         for (const auto& s : shapes)
             for (double zeros : {0.0, 0.9}) {
-                const int M = s[0], K = s[1], N = s[2];
-                auto A = randn<T>(M * K, rng), B = randn<T>(K * N, rng), C = randn<T>(M * N, rng);
-                zero_out(A, zeros, rng);
-                std::vector<T> At(A.size()), Bt(B.size());
-                ddpm::fast::transpose(At.data(), A.data(), M, K);
-                ddpm::fast::transpose(Bt.data(), B.data(), K, N);
-                auto C_ab = C, C_nt = C, C_tn = C;
-                ddpm::fast::gemm_acc(C_ab.data(), A.data(), B.data(), M, K, N);
-                ddpm::fast::gemm_nt_acc(C_nt.data(), A.data(), Bt.data(), M, K, N);
-                ddpm::fast::gemm_tn_acc(C_tn.data(), At.data(), B.data(), M, K, N);
-                const long nt = bits_differ(C_ab, C_nt), tn = bits_differ(C_ab, C_tn);
+                const auto o = random_operands<T>(s[0], s[1], s[2], zeros, rng);
+                const auto r = three_products(o);
+                const long nt = bits_differ(r[0], r[1]), tn = bits_differ(r[0], r[2]);
                 std::printf(
                     "%-7s transposed operands (%s) M=%d K=%d N=%d, %2.0f%% zeros, %d thread(s): "
                     "A·Btᵀ %ld, Atᵀ·B %ld of %zu differ from A·B\n",
-                    nt == 0 && tn == 0 ? "OK" : "NOT OK", sizeof(T) == 4 ? "float" : "double", M, K,
-                    N, 100 * zeros, threads, nt, tn, C.size());
+                    nt == 0 && tn == 0 ? "OK" : "NOT OK", sizeof(T) == 4 ? "float" : "double", o.M,
+                    o.K, o.N, 100 * zeros, threads, nt, tn, o.C.size());
                 CHECK(nt == 0);
                 CHECK(tn == 0);
             }
@@ -246,34 +268,22 @@ static void check_column_bands() {
     const int shapes[][3] = {{100, 400, 300}, {128, 512, 512}, {64, 256, 1000}};
     for (const auto& s : shapes)
         for (double zeros : {0.0, 0.9}) {
-            const int M = s[0], K = s[1], N = s[2];
-            auto A = randn<T>(M * K, rng), B = randn<T>(K * N, rng), C = randn<T>(M * N, rng);
-            zero_out(A, zeros, rng);
-            std::vector<T> At(A.size()), Bt(B.size());
-            ddpm::fast::transpose(At.data(), A.data(), M, K);
-            ddpm::fast::transpose(Bt.data(), B.data(), K, N);
-            std::vector<T> out[2][3];  // [threads - 1][gemm_acc, gemm_nt_acc, gemm_tn_acc]
-            for (int threads : {1, 2}) {
-                ddpm::set_num_threads(threads);
-                std::vector<T>* r = out[threads - 1];
-                r[0] = r[1] = r[2] = C;
-                ddpm::fast::gemm_acc(r[0].data(), A.data(), B.data(), M, K, N);
-                ddpm::fast::gemm_nt_acc(r[1].data(), A.data(), Bt.data(), M, K, N);
-                ddpm::fast::gemm_tn_acc(r[2].data(), At.data(), B.data(), M, K, N);
-            }
+            const auto o = random_operands<T>(s[0], s[1], s[2], zeros, rng);
+            const auto one = three_products(o);
+            ddpm::set_num_threads(2);
+            const auto two = three_products(o);
             ddpm::set_num_threads(1);
-            const long ab = bits_differ(out[0][0], out[1][0]),
-                       nt = bits_differ(out[0][1], out[1][1]),
-                       tn = bits_differ(out[0][2], out[1][2]);
+            const long ab = bits_differ(one[0], two[0]), nt = bits_differ(one[1], two[1]),
+                       tn = bits_differ(one[2], two[2]);
             std::printf(
                 "%-7s bands of columns (%s) M=%d K=%d N=%d, %2.0f%% zeros: on 2 threads A·B %ld, "
                 "A·Btᵀ %ld, Atᵀ·B %ld of %zu differ from 1 thread\n",
-                ab + nt + tn == 0 ? "OK" : "NOT OK", sizeof(T) == 4 ? "float" : "double", M, K, N,
-                100 * zeros, ab, nt, tn, C.size());
+                ab + nt + tn == 0 ? "OK" : "NOT OK", sizeof(T) == 4 ? "float" : "double", o.M, o.K,
+                o.N, 100 * zeros, ab, nt, tn, o.C.size());
             CHECK(ab == 0);
             CHECK(nt == 0);
             CHECK(tn == 0);
-            CHECK(max_diff(out[0][0], C) > 0);  // the product did add something
+            CHECK(max_diff(one[0], o.C) > 0);  // the product did add something
         }
 }
 
