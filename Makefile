@@ -30,6 +30,13 @@ DOCTEST_INC ?= /usr/include
 STB_INC     ?= /usr/include
 ZLIB_INC    ?= /usr/include
 
+# Every core builds at once unless make was given -j (-j1: one file at a time): a fresh clone's
+# make test compiles some 150 files. Set here, at the top level only; the makes started from a
+# recipe share its jobs.
+ifeq ($(MAKELEVEL)$(filter -j%,$(MAKEFLAGS)),0)
+  MAKEFLAGS += -j$(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+endif
+
 # A sanitizer's instrumentation keeps clang's vectorizer from the loops marked `omp simd`, and clang
 # warns that it could not vectorize them; in a sanitized build that is expected, so it stays quiet.
 SAN_QUIET = $(if $(findstring clang,$(shell $(CXX) --version 2>/dev/null)),-Wno-pass-failed)
@@ -242,9 +249,10 @@ test: $(TEST_BIN) $(LESSON_BIN) $(TOOL_BIN) $(EXERCISES:%=$(B)/exercises/%.prist
 # (as root), named otherwise. `make test` tries, and runs the picture tests when the data is there
 # (it says "skipped" otherwise); the lessons that need it stop at `data` with the package's name.
 FASHION_MNIST := $(or $(DDPM_FASHION_MNIST),/usr/share/datasets/fashion-mnist)
-data:
+# After deps: two apt-get runs at once would stop at each other's lock.
+data: | $(DEPS)
 	@[ -f $(FASHION_MNIST)/train-images-idx3-ubyte.gz ] || sh tools/install-deps.sh dataset-fashion-mnist
-data-if-possible:
+data-if-possible: | $(DEPS)
 	@[ -f $(FASHION_MNIST)/train-images-idx3-ubyte.gz ] || sh tools/install-deps.sh dataset-fashion-mnist || true
 
 # The README's main job.

@@ -7,6 +7,10 @@
 #   make watch      check the exercise again each time exercise/exercise.cpp is saved
 #   make reset      the untouched exercise back (yours is kept beside it)
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
+# Every core builds the library at once unless make was given -j (as the top-level Makefile).
+ifeq ($(MAKELEVEL)$(filter -j%,$(MAKEFLAGS)),0)
+  MAKEFLAGS += -j$(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+endif
 BIN  := $(ROOT)/$(if $(filter 1,$(DEBUG)),build/debug,build)/lessons/$(LESSON)
 
 .PHONY: run check build exercise hint watch reset data
