@@ -239,10 +239,11 @@ pristine-ids:
 	@$(EX_TOOL) ids
 
 # The README's test command: unit tests, then every lesson's quick self-check, then one
-# closing line "N passed, N failed".
+# closing line "N passed, N failed". The script builds the page and the site with make: `+`
+# shares this make's jobs with it.
 test: $(TEST_BIN) $(LESSON_BIN) $(TOOL_BIN) $(EXERCISES:%=$(B)/exercises/%.pristine) \
       $(EXERCISES:%=$(B)/exercises/%.solution) data-if-possible
-	@EXERCISES="$(EXERCISES)" WEB_TEST=$(if $(filter build,$(B)),1,0) \
+	+@EXERCISES="$(EXERCISES)" WEB_TEST=$(if $(filter build,$(B)),1,0) \
 	  SANITIZED=$(if $(filter 1,$(SANITIZE) $(DEBUG)),1,0) sh tests/run_all.sh $(B) $(LESSONS)
 
 # The pictures' data (lessons 15 and 16): Debian's dataset-fashion-mnist, installed when make can
