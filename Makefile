@@ -15,6 +15,7 @@
 #   make site            the course as a website, build/site/index.html (pandoc; both languages)
 #   make fuzz            the fuzz targets (clang's libFuzzer), FUZZ_SECONDS each (default 20)
 #
+#   -j1                  one file at a time (default: every core builds at once)
 #   DEBUG=1              -O0 -g with AddressSanitizer and UBSan (built into build/debug/)
 #   SANITIZE=1           -O1 with AddressSanitizer and UBSan (build/sanitize/); CI runs
 #                        `make test SANITIZE=1` too
