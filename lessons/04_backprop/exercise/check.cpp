@@ -70,7 +70,7 @@ static void check_block(exercise::Checker& check, ddpm::Rng& rng) {
     check.all_near("block: db vs finite differences", db.data(), num_b.data(), db.size(), 1e-6,
                    [](size_t i) { return "db unit " + std::to_string(i); });
     check.all_near("block: dtable vs finite differences (step 3 used three times, 2 never)",
-                   dtable.data(), num_t.data(), dtable.size(), 1e-6, [H](size_t i) {
+                   dtable.data(), num_t.data(), dtable.size(), 1e-6, [=](size_t i) {
                        return "dtable step " + std::to_string(i / H) + ", unit " +
                               std::to_string(i % H);
                    });
