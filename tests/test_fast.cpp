@@ -195,9 +195,6 @@ TEST_CASE("skipping the zeros of A gives the same bits as the register tiles") {
     });
 }
 
-// gemm_nt_acc (B given transposed) and gemm_tn_acc (A given transposed) read the stored operand
-// where it is; each must give gemm_acc's bits on an explicitly transposed copy, on both paths
-// (dense A: the tiles; mostly zeros: the skipping path) and on 1 and 2 threads.
 // One product's random operands (about `zeros` of A zero), and A's and B's transposes.
 template <typename T>
 struct Operands {
@@ -227,6 +224,9 @@ static std::array<std::vector<T>, 3> three_products(const Operands<T>& o) {
     return r;
 }
 
+// gemm_nt_acc (B given transposed) and gemm_tn_acc (A given transposed) read the stored operand
+// where it is; each must give gemm_acc's bits on an explicitly transposed copy, on both paths
+// (dense A: the tiles; mostly zeros: the skipping path) and on 1 and 2 threads.
 template <typename T>
 static void check_transposed_operands() {
     ddpm::Rng rng(29);
@@ -261,7 +261,7 @@ TEST_CASE("the products that read a transposed operand in place give gemm_acc's 
 // C with fewer rows than columns is split among threads by bands of columns, each band reading
 // its own columns of B (and its own copy of them on the skipping path): on 2 threads each of the
 // three products must give its 1-thread bits, on both paths, with a band that ends in narrow
-// columns (300, 1000) and bands of the narrowest width (512 at 128 columns a band).
+// columns (300, 1000) and bands of the narrowest width (512: four bands of 128 floats).
 template <typename T>
 static void check_column_bands() {
     ddpm::Rng rng(31);

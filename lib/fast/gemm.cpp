@@ -58,6 +58,12 @@ constexpr int kVecs = 2;
 // strip, so a strip stays in the L1 cache while every block of rows of A uses it.
 constexpr int kStripBytes = 32768;
 
+// Whether copying B's rows to contiguous ones pays for itself: when enough rows of A (two tiles'
+// worth) will read the copy.
+static bool copy_pays(int rows_of_A) {
+    return rows_of_A >= 2 * kRows;
+}
+
 // The skipping path's panel of columns: 128 floats (one strip of 8 AVX-512 vectors, two of AVX),
 // so that a block of 64 rows of B fills 32 KB of the L1 cache. Panels of 256 floats, 32 rows a
 // block, were 4% slower on a 128 x 512 x 512 product with half of A zero: each row's setup (its
@@ -257,9 +263,9 @@ static void tiles(T* C, int ldc, const T* A, int lda, const T* B, int ldb, int M
     constexpr int lanes = kVecBytes / sizeof(T);
     constexpr int cols = kVecs * lanes;
     constexpr int block = std::max(1, kStripBytes / (cols * static_cast<int>(sizeof(T))));
-    const int wide_cols = N - N % cols;      // the wide tiles' columns, then one vector's
-    const int tiled_cols = N - N % lanes;    // then the last N % lanes, from a zero-padded strip
-    const bool copy = BT || M >= 2 * kRows;  // a copy pays when several tiles read the strip
+    const int wide_cols = N - N % cols;    // the wide tiles' columns, then one vector's
+    const int tiled_cols = N - N % lanes;  // then the last N % lanes, from a zero-padded strip
+    const bool copy = BT || copy_pays(M);  // B transposed is read only from the copy
     thread_local AlignedVector<T> buffer;
     if (buffer.size() < static_cast<size_t>(block) * cols) buffer.resize(block * cols);
     T* packed = buffer.data();
@@ -351,6 +357,19 @@ static void skip_strip(Vec<T>* acc, const T* a, const T* B, long ldb, const uint
     }
 }
 
+// The skipping path's wide strip (8 vectors) and its panel (kSkipPanelBytes, whole strips), in
+// columns of T.
+template <typename T>
+constexpr int skip_strip_cols() {
+    return 8 * kVecBytes / static_cast<int>(sizeof(T));
+}
+
+template <typename T>
+constexpr int skip_panel_cols() {
+    constexpr int strip = skip_strip_cols<T>();
+    return std::max(strip, kSkipPanelBytes / static_cast<int>(sizeof(T)) / strip * strip);
+}
+
 // gemm_acc_tiles for an A that is mostly zeros. The i-k-j loop of the plain product, with the
 // terms whose a = A[i][k] is 0 skipped: adding 0 · b changes no bit of a sum (b finite), so C gets
 // exactly the same sums, in the same order, as from gemm_acc_tiles.
@@ -360,17 +379,12 @@ static void skip_strip(Vec<T>* acc, const T* a, const T* B, long ldb, const uint
 // The zeros are found 32 at a time (nonzero_bits) and the loop visits only the set bits. Each
 // nonzero a loads a whole row of the strip from B, so B must come from the L1 cache: the columns
 // go in panels of at most kSkipPanelBytes, and each panel's rows of B in blocks of 32 KB, small
-// enough to stay there while every row of A uses them.
-template <typename T>
-constexpr int skip_panel_cols() {
-    constexpr int strip = 8 * kVecBytes / static_cast<int>(sizeof(T));  // a wide strip's columns
-    return std::max(strip, kSkipPanelBytes / static_cast<int>(sizeof(T)) / strip * strip);
-}
-
+// enough to stay there while every row of A uses them. C's rows are ldc apart and B's ldb apart:
+// C and B may be a band of columns of larger matrices (product's threads).
 template <typename T>
 static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, int K, int N) {
     constexpr int lanes = kVecBytes / sizeof(T);
-    constexpr int strip = 8 * lanes;  // a wide strip's columns
+    constexpr int strip = skip_strip_cols<T>();
     constexpr int panel = skip_panel_cols<T>();
     const int wide_cols = N - N % strip;
     const int tiled_cols = N - N % lanes;
@@ -392,7 +406,7 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
             // fewer, and a block of them no longer stays there.
             const T* panel_rows = B + k0 * ldb + p0;
             long lds = ldb;
-            if (ldb > p1 - p0 && M >= 2 * kRows) {
+            if (ldb > p1 - p0 && copy_pays(M)) {
                 const int w = wide_end - p0;
                 thread_local AlignedVector<T> packed;
                 if (packed.size() < static_cast<size_t>(block) * w)
@@ -479,8 +493,8 @@ static const T* transposed(const T* m, int rows, int cols) {
 // thread, and the result does not depend on the number of threads.
 template <typename T, bool AT, bool BT>
 static void product(T* C, const T* A, const T* B, int M, int K, int N) {
-    constexpr int strip = 8 * kVecBytes / static_cast<int>(sizeof(T));  // the skip path's
-    const double share = N % strip == 0 ? kSkipZerosAboveShare : kSkipZerosAboveShareNarrowStrips;
+    const double share =
+        N % skip_strip_cols<T>() == 0 ? kSkipZerosAboveShare : kSkipZerosAboveShareNarrowStrips;
     const bool skip = mostly_zeros(A, static_cast<long>(M) * K, share);
     static_assert(!(AT && BT), "one transposed copy at a time");
     if (skip && AT) A = transposed(A, K, M);
