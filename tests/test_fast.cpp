@@ -2,7 +2,7 @@
 // against the loops of lib/nn/layers.cpp, on shapes that exercise the register tiles and every
 // remainder path; the model with the fast tier on and off; sampling in blocks against one
 // forward pass; the blocked gradient norm against a plain sum; the layer norm's rows side by side
-// against its loops.
+// against its loops; the normals drawn at once against rng.normal() one at a time.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -19,6 +19,7 @@
 #include "fast/gemm.h"
 #include "fast/linear.h"
 #include "fast/norm.h"
+#include "fast/normal.h"
 #include "fast/optim.h"
 #include "fast/parallel.h"
 #include "fast/predict.h"
@@ -636,4 +637,41 @@ TEST_CASE("adam_ema_step refuses an EMA of another size") {
     ddpm::Adam adam(8);
     ddpm::EMA ema(p.data(), 7);
     CHECK_THROWS_AS(ddpm::fast::adam_ema_step(adam, ema, p.data(), g.data()), ddpm::Error);
+}
+
+// fill_normal against rng.normal() one at a time: the same values and the generator left in the
+// same state, for counts odd and even, with and without a value cached from the last pair, below
+// and above the split among threads and across the rounds of draws, on 1 and 2 threads.
+TEST_CASE("fill_normal: the values of rng.normal() one after another, on 1 and 2 threads") {
+    for (int threads : {1, 2}) {
+        ddpm::set_num_threads(threads);
+        for (size_t n : {size_t(0), size_t(1), size_t(2), size_t(7), size_t(256), size_t(20001),
+                         size_t(2) * 65536 + 5})
+            for (bool cached : {false, true}) {
+                ddpm::Rng one(11, 3), all(11, 3);
+                if (cached) {  // an odd draw before leaves the pair's second value in the cache
+                    one.normal();
+                    all.normal();
+                }
+                std::vector<float> expected(n), got(n, -99.0f);
+                for (float& x : expected) x = one.normal();
+                ddpm::fast::fill_normal(got.data(), n, all);
+                const bool same = std::memcmp(expected.data(), got.data(), n * sizeof(float)) == 0;
+                const ddpm::Rng::State a = one.state(), b = all.state();
+                const bool same_state = a.state == b.state && a.inc == b.inc &&
+                                        a.has_cached == b.has_cached &&
+                                        (!a.has_cached || a.cached_normal == b.cached_normal);
+                // and the next draws agree too
+                const bool next_same = one.normal() == all.normal() && one.normal() == all.normal();
+                std::printf("%-7s fill_normal, n = %zu%s, %d thread(s): values %s, state %s\n",
+                            same && same_state && next_same ? "OK" : "NOT OK", n,
+                            cached ? " after a cached value" : "", threads,
+                            same ? "the same bits" : "DIFFER",
+                            same_state && next_same ? "the same" : "DIFFERS");
+                CHECK(same);
+                CHECK(same_state);
+                CHECK(next_same);
+            }
+    }
+    ddpm::set_num_threads(1);
 }

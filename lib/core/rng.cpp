@@ -36,14 +36,22 @@ float Rng::normal() {
         has_cached_ = false;
         return cached_normal_;
     }
-    // Box-Muller in double: u1 in (0, 1] so log(u1) is finite.
-    double u1 = (static_cast<double>(next_u32()) + 1.0) / 4294967296.0;
-    double u2 = static_cast<double>(next_u32()) / 4294967296.0;
-    double r = std::sqrt(-2.0 * std::log(u1));
-    double theta = 2.0 * M_PI * u2;
-    cached_normal_ = static_cast<float>(r * std::sin(theta));
+    const uint32_t u = next_u32();
+    const uint32_t v = next_u32();
+    float first = 0;
+    box_muller(u, v, first, cached_normal_);
     has_cached_ = true;
-    return static_cast<float>(r * std::cos(theta));
+    return first;
+}
+
+void box_muller(uint32_t u, uint32_t v, float& first, float& second) {
+    // In double: u1 in (0, 1] so log(u1) is finite.
+    const double u1 = (static_cast<double>(u) + 1.0) / 4294967296.0;
+    const double u2 = static_cast<double>(v) / 4294967296.0;
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    const double theta = 2.0 * M_PI * u2;
+    first = static_cast<float>(r * std::cos(theta));
+    second = static_cast<float>(r * std::sin(theta));
 }
 
 int Rng::randint(int n) {

@@ -39,4 +39,8 @@ private:
     bool has_cached_ = false;
 };
 
+// The Box-Muller transform: two 32-bit draws u, v to two independent N(0, 1) values, the pair
+// that normal() returns one after the other (first, then second, from its cache).
+void box_muller(uint32_t u, uint32_t v, float& first, float& second);
+
 }  // namespace ddpm

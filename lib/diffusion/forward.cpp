@@ -3,6 +3,8 @@
 #include <vector>
 
 #include "core/error.h"
+#include "fast/linear.h"
+#include "fast/normal.h"
 
 namespace ddpm {
 
@@ -21,10 +23,15 @@ Tensor q_x(const Tensor& x_0, int t, const Schedule& sched, Rng& rng) {
     if (x_0.ndim() != 2) throw Error("q_x: expected x_0 of shape (n, d), got " + x_0.shape_str());
     const int n = x_0.dim(0), d = x_0.dim(1);
     Tensor eps(x_0.shape()), x_t(x_0.shape());
-    for (size_t i = 0; i < eps.size(); ++i) eps[i] = rng.normal();
+    randn(eps.data(), eps.size(), rng);
     std::vector<int> steps(n, t);
     q_x(x_t.data(), x_0.data(), eps.data(), steps.data(), n, d, sched);
     return x_t;
+}
+
+void randn(float* eps, size_t n, Rng& rng) {
+    if (fast::enabled()) return fast::fill_normal(eps, n, rng);
+    for (size_t i = 0; i < n; ++i) eps[i] = rng.normal();
 }
 
 void antithetic_steps(int* t, int B, int T, Rng& rng) {

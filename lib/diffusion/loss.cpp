@@ -38,7 +38,7 @@ float diffusion_loss_fn(MLPDiffusion& model, const float* x_0, int B, const Sche
     else
         antithetic_steps(buf.t.data(), B, sched.num_steps, rng);
     // The noise, eps ~ N(0, I), one value after another.
-    for (int i = 0; i < B * cfg.dim; ++i) buf.eps[i] = rng.normal();
+    randn(buf.eps.data(), static_cast<size_t>(B) * cfg.dim, rng);
     // The labels, each dropped to "no class" with probability p_uncond.
     buf.labelled = labels != nullptr;
     if (labels) {

@@ -5,13 +5,14 @@
 #include <vector>
 
 #include "core/error.h"
+#include "diffusion/forward.h"
 #include "fast/predict.h"
 
 namespace ddpm {
 
 Tensor randn(int n, int D, Rng& rng) {
     Tensor x({n, D});
-    for (size_t i = 0; i < x.size(); ++i) x[i] = rng.normal();
+    randn(x.data(), x.size(), rng);
     return x;
 }
 
@@ -22,11 +23,10 @@ static float reverse_variance(int t, const Schedule& sched, const SamplerOptions
     return sched.betas[t];
 }
 
-// Eq. 11 after the prediction; the forms differ only in where z comes from: a generator, or the
-// caller.
-template <typename Noise>
+// Eq. 11 after the prediction, with z ~ N(0, I) given for each value (read only where the step
+// adds noise).
 static void p_step_with(float* x, const float* eps, int n_values, int t, const Schedule& sched,
-                        Noise z, const SamplerOptions& opt) {
+                        const float* z, const SamplerOptions& opt) {
     check_step(t, sched);
     // Eq. 11's two factors, beta_t / sqrt(1 - abar_t) and 1 / sqrt(alpha_t), and sigma_t
     const float coeff = sched.betas[t] / sched.one_minus_alphas_bar_sqrt[t];
@@ -46,20 +46,27 @@ static void p_step_with(float* x, const float* eps, int n_values, int t, const S
                 (x[i] - sched.one_minus_alphas_bar_sqrt[t] * eps[i]) / sched.alphas_bar_sqrt[t];
             const float x0_clipped = std::min(c, std::max(-c, x0));
             const float mean = c_x0 * x0_clipped + c_xt * x[i];  // mu~_t(x_t, x_0), Eq. 7
-            x[i] = noise ? mean + sigma * z(i) : mean;
+            x[i] = noise ? mean + sigma * z[i] : mean;
         }
         return;
     }
     for (int i = 0; i < n_values; ++i) {
         const float mean = scale * (x[i] - coeff * eps[i]);  // mu_theta(x_t, t), Eq. 11
-        x[i] = noise ? mean + sigma * z(i) : mean;           // x_{t-1}, Algorithm 2 line 4
+        x[i] = noise ? mean + sigma * z[i] : mean;           // x_{t-1}, Algorithm 2 line 4
     }
 }
 
 void p_step(float* x, const float* eps, int n_values, int t, const Schedule& sched, Rng& rng,
             const SamplerOptions& opt) {
-    auto draw = [&rng](int) { return rng.normal(); };  // one value after another
-    p_step_with(x, eps, n_values, t, sched, draw, opt);
+    // z ~ N(0, I), one value after another, drawn before the step: the values the step would draw
+    // value by value (and none where it draws none).
+    check_step(t, sched);
+    thread_local std::vector<float> z;
+    if (n_values > 0 && (t > 0 || opt.noise_at_last_step)) {
+        if (z.size() < static_cast<size_t>(n_values)) z.resize(n_values);
+        randn(z.data(), n_values, rng);
+    }
+    p_step_with(x, eps, n_values, t, sched, z.data(), opt);
 }
 
 void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule& sched, Rng& rng,
@@ -75,8 +82,7 @@ void p_sample(const MLPDiffusion& model, float* x, int n, int t, const Schedule&
     check_step(t, sched);
     std::fill(t_buf, t_buf + n, t);
     fast::predict_noise(model, eps, x, t_buf, n);
-    auto given = [z](int i) { return z[i]; };
-    p_step_with(x, eps, n * model.config().dim, t, sched, given, opt);
+    p_step_with(x, eps, n * model.config().dim, t, sched, z, opt);
 }
 
 void p_sample(const Denoiser& d, float* x, int n, int t, const Schedule& sched, Rng& rng,
