@@ -39,8 +39,16 @@ void fill_normal(float* out, size_t n, Rng& rng) {
             kMinParallelPairs);
         i += 2 * pairs;
     }
-    // An odd last value: normal() draws a new pair and keeps its second for the next call.
-    if (i < n) out[i] = rng.normal();
+    if (i < n) {
+        // An odd last value: normal() draws a new pair and keeps its second for the next call.
+        out[i] = rng.normal();
+    } else if (n > 0 && !rng.state().has_cached) {
+        // normal() leaves the last second value it returned in its (spent) cache: so does this,
+        // so that a checkpoint saving the generator's state writes the same bytes.
+        Rng::State state = rng.state();
+        state.cached_normal = out[n - 1];
+        rng.set_state(state);
+    }
 }
 
 }  // namespace ddpm::fast
