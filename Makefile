@@ -4,6 +4,7 @@
 #   make demo            the main job: the notebook's 4000-epoch training, pictures and GIF into
 #                        out/ (FULL=1: also its sampling every 100 epochs; EPOCHS=N: shorter)
 #   make test            the doctest suite, then each lesson's quick self-check
+#                        (make test-build: all it runs, built only; CI refuses its warnings)
 #   make bench           speed figures (never asserted by the tests)
 #   make experiments     lesson 10's sweep, written to docs/experiments.md (FULL=1: notebook budget)
 #   make -C lessons/01_beta_schedule    build and run one lesson in its own folder
@@ -107,7 +108,7 @@ DEPS     = $(if $(MISSING),deps)
 # Keep object files (make would delete intermediates of pattern rules and rebuild them).
 .SECONDARY:
 
-.PHONY: all lib lessons tools tests test demo bench deps data data-if-possible clean format format-check fuzz \
+.PHONY: all lib lessons tools tests test test-build demo bench deps data data-if-possible clean format format-check fuzz \
         exercise exercises hint grade reset watch pristine-ids experiments web web-deps bench-web \
         site site-deps
 all: lib lessons tools tests
@@ -242,11 +243,14 @@ watch:
 pristine-ids:
 	@$(EX_TOOL) ids
 
+# Everything make test runs, built and not run: CI builds it first and refuses any warning.
+test-build: $(TEST_BIN) $(LESSON_BIN) $(TOOL_BIN) $(EXERCISES:%=$(B)/exercises/%.pristine) \
+            $(EXERCISES:%=$(B)/exercises/%.solution)
+
 # The README's test command: unit tests, then every lesson's quick self-check, then one
 # closing line "N passed, N failed". The script builds the page and the site with make: `+`
 # shares this make's jobs with it.
-test: $(TEST_BIN) $(LESSON_BIN) $(TOOL_BIN) $(EXERCISES:%=$(B)/exercises/%.pristine) \
-      $(EXERCISES:%=$(B)/exercises/%.solution) data-if-possible
+test: test-build data-if-possible
 	+@EXERCISES="$(EXERCISES)" WEB_TEST=$(if $(filter build,$(B)),1,0) \
 	  SANITIZED=$(if $(filter 1,$(SANITIZE) $(DEBUG)),1,0) sh tests/run_all.sh $(B) $(LESSONS)
 
