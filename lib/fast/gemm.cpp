@@ -341,8 +341,8 @@ static uint32_t nonzero_bits(const T* a) {
 // and its rows are ldb apart. Always inlined, so that acc stays in registers: called out of line,
 // its sums went through memory at every term, and the product ran a third slower.
 template <typename T, int V>
-[[gnu::always_inline]] static inline void skip_strip(Vec<T>* acc, const T* a, const T* B, long ldb, const uint32_t* bits, int k0,
-                       int k1) {
+[[gnu::always_inline]] static inline void skip_strip(Vec<T>* acc, const T* a, const T* B, long ldb,
+                                                     const uint32_t* bits, int k0, int k1) {
     constexpr int lanes = kVecBytes / sizeof(T);
     const int groups = (k1 - k0) / 32;  // the whole groups of 32
     for (int g = 0; g < groups; ++g)
@@ -410,7 +410,7 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
             // fewer, and a block of them no longer stays there.
             const T* panel_rows = B + k0 * ldb + p0;
             long lds = ldb;
-            if (BT) {
+            if constexpr (BT) {
                 // The transposed B's rows p0 .. p1 - 1 (the panel's columns, the narrow rest
                 // too), columns k0 .. k1 - 1, transposed into rows w apart: the narrow strips and
                 // the last columns read them here too. Zeros up to a whole vector, so the lanes
@@ -418,8 +418,8 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
                 const int w = (p1 - p0 + lanes - 1) / lanes * lanes;
                 if (packed.size() < static_cast<size_t>(block) * w)
                     packed.resize(static_cast<size_t>(block) * w);
-                transpose_block(packed.data(), w, B + p0 * ldb + k0, static_cast<int>(ldb),
-                                p1 - p0, k1 - k0);
+                transpose_block(packed.data(), w, B + p0 * ldb + k0, static_cast<int>(ldb), p1 - p0,
+                                k1 - k0);
                 for (int k = k0; k < k1; ++k) {
                     T* row = packed.data() + static_cast<size_t>(k - k0) * w;
                     std::fill(row + (p1 - p0), row + w, T(0));
@@ -450,7 +450,7 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
                 if (p1 < N) continue;  // the narrow columns belong to the last panel
                 for (int j = wide_cols; j < tiled_cols; j += lanes) {
                     Vec<T> acc = load(c + j);
-                    if (BT)
+                    if constexpr (BT)
                         skip_strip<T, 1>(&acc, a, panel_rows + (j - p0), lds, row_bits.data(), k0,
                                          k1);
                     else
@@ -459,7 +459,7 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
                 }
                 if (tiled_cols < N) {  // from the zero-padded copy (BT) or strip
                     Vec<T> acc = load_part(c + tiled_cols, N - tiled_cols);
-                    if (BT)
+                    if constexpr (BT)
                         skip_strip<T, 1>(&acc, a, panel_rows + (tiled_cols - p0), lds,
                                          row_bits.data(), k0, k1);
                     else
