@@ -10,6 +10,7 @@
 #include "diffusion/flow.h"
 #include "diffusion/sample.h"
 #include "diffusion/sampler.h"
+#include "fast/parallel.h"
 #include "likelihood/ode.h"
 
 static ddpm::MLPDiffusion small_model(uint64_t seed, int T = 10) {
@@ -35,6 +36,30 @@ TEST_CASE("p_sample is the notebook's arithmetic, by hand") {
         double z = b.normal();
         CHECK(x[d] == doctest::Approx(mean + std::sqrt(sched.betas[t]) * z).epsilon(1e-5));
     }
+}
+
+// p_step draws its z for all the values at once (randn, through the fast tier's fill_normal on
+// every thread): the same z as rng.normal() value after value, here handed to p_sample's given-z
+// form, for a batch large enough to be split among threads.
+TEST_CASE("p_sample's z are rng.normal()'s values one after another, on 1 and 2 threads") {
+    ddpm::MLPDiffusion m = small_model(3);
+    ddpm::Schedule sched = ddpm::Schedule::linear(10);
+    const int n = 10000, t = 4;
+    for (int threads : {1, 2}) {
+        ddpm::set_num_threads(threads);
+        std::vector<float> x(2 * n), x_given(2 * n), z(2 * n), eps(2 * n);
+        std::vector<int> tb(n);
+        ddpm::Rng init(8);
+        for (float& v : x) v = init.normal();
+        x_given = x;
+        ddpm::Rng a(21), b(21);
+        ddpm::p_sample(m, x.data(), n, t, sched, a, {}, eps.data(), tb.data());
+        for (float& v : z) v = b.normal();
+        ddpm::p_sample(m, x_given.data(), n, t, sched, z.data(), {}, eps.data(), tb.data());
+        CHECK(std::memcmp(x.data(), x_given.data(), x.size() * sizeof(float)) == 0);
+        CHECK(a.normal() == b.normal());  // and both generators stand at the same place
+    }
+    ddpm::set_num_threads(1);
 }
 
 TEST_CASE("the posterior variance and the last step follow DDPM") {
