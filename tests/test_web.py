@@ -75,12 +75,30 @@ def train_on_page(browser, url, epochs, timeout):
     return wait_until_trained(browser, timeout)
 
 
+def open_page(browser, url, timeout=60):
+    """Opens url and returns once the new page's module has loaded: its status is past "loading"
+    (ready, or error for a link it refuses). The page being left is marked first, so that a link
+    to the page already open (Share's) waits for the new one."""
+    browser.evaluate("window.leaving = true")
+    browser.call("Page.navigate", {"url": url}, session=True)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        time.sleep(0.05)
+        try:
+            if browser.evaluate("!window.leaving && window.ddpmPage !== undefined && "
+                                "window.ddpmPage.state().status !== 'loading'"):
+                return
+        except RuntimeError:
+            continue  # between the two documents
+    raise RuntimeError("%s did not load within %d s" % (url, timeout))
+
+
 def wait_until_trained(browser, timeout):
     """The page's state once its run is done or failed (or the last seen at the timeout)."""
     deadline = time.time() + timeout
     state = None
     while time.time() < deadline:
-        time.sleep(1)
+        time.sleep(0.2)
         try:
             state = browser.evaluate("window.ddpmPage && window.ddpmPage.state()")
         except RuntimeError:
@@ -101,7 +119,7 @@ def check_layout(browser, out, lang):
         browser.set_viewport(width, height, scale, mobile)
         if width >= 1200:
             browser.evaluate("document.getElementById('train-section').scrollIntoView()")
-            time.sleep(0.3)
+            browser.settle()
             seen = browser.evaluate("""(() => ["loss-canvas", "p-canvas"].map((id) => {
                 const b = document.getElementById(id).getBoundingClientRect();
                 return b.top >= 0 && b.bottom <= window.innerHeight; }))()""")
@@ -132,7 +150,7 @@ def check_view(browser, out, name):
         for width, height, scale, mobile in SIZES:
             browser.set_viewport(width, height, scale, mobile)
             browser.evaluate("document.getElementById('p-canvas').scrollIntoView({block: 'center'})")
-            time.sleep(0.5)
+            browser.settle()
             fits.append(browser.evaluate("""(() => {
                 const b = document.getElementById("p-canvas").getBoundingClientRect();
                 return document.documentElement.scrollWidth <= window.innerWidth &&
@@ -257,18 +275,20 @@ def main():
               "the forward panel samples the data at random: %.0f%% of its two-moons points on "
               "the outer moon (the data's 50%%)" % (100 * share))
         # A link with a value the page does not take is named, and no run starts.
-        browser.call("Page.navigate", {"url": "http://127.0.0.1:%d/index.html?epochs=abc"
-                                       "&autostart=1" % server.server_address[1]}, session=True)
-        time.sleep(3)
+        open_page(browser, "http://127.0.0.1:%d/index.html?epochs=abc&autostart=1"
+                  % server.server_address[1])
         state = browser.evaluate("window.ddpmPage.state()")
         check(state["status"] == "error" and "epochs=abc" in state["error"] and state["epoch"] == 0,
               "epochs=abc in the link: refused by name, no run started (%s)" % state["error"])
 
         # Reset during training leaves nothing of the run: the worker's last messages are its.
-        browser.call("Page.navigate", {"url": "http://127.0.0.1:%d/index.html?epochs=2000"
-                                       "&every=50&autostart=1" % server.server_address[1]},
-                     session=True)
-        time.sleep(4)
+        open_page(browser, "http://127.0.0.1:%d/index.html?epochs=2000&every=50&autostart=1"
+                  % server.server_address[1])
+        for _ in range(600):  # training under way, however busy the machine
+            state = browser.evaluate("window.ddpmPage.state()")
+            if state["status"] == "training" and state["epoch"] >= 1:
+                break
+            time.sleep(0.05)
         browser.evaluate("document.getElementById('reset').click()")
         time.sleep(2)
         state = browser.evaluate("window.ddpmPage.state()")
@@ -325,10 +345,8 @@ def main():
         check_view(browser, out, "flow")
 
         # The keys, the field, and Share.
-        browser.call("Page.navigate", {"url": "http://127.0.0.1:%d/index.html?epochs=50"
-                                       "&dataset=moons&seed=4" % server.server_address[1]},
-                     session=True)
-        time.sleep(3)
+        open_page(browser, "http://127.0.0.1:%d/index.html?epochs=50&dataset=moons&seed=4"
+                  % server.server_address[1])
         def key(k):
             for kind in ("keyDown", "keyUp"):
                 browser.call("Input.dispatchKeyEvent", {"type": kind, "key": k, "text": k},
@@ -363,8 +381,7 @@ def main():
         check_view(browser, out, "field")
         browser.evaluate("document.getElementById('share').click()")
         link = browser.evaluate("location.href")
-        browser.call("Page.navigate", {"url": link}, session=True)
-        time.sleep(3)
+        open_page(browser, link)
         restored = browser.evaluate("""["dataset", "epochs", "seed", "t"].map((id) =>
             document.getElementById(id).value).join(" ")""")
         check(restored == "moons 50 4 2" and "lang=en" in link,
@@ -372,9 +389,7 @@ def main():
               % (link.split("?")[-1], restored))
 
         # A finger draws too: touch events (as a phone sends them) along a circle.
-        browser.call("Page.navigate", {"url": "http://127.0.0.1:%d/index.html?dataset=drawn"
-                                       % server.server_address[1]}, session=True)
-        time.sleep(3)
+        open_page(browser, "http://127.0.0.1:%d/index.html?dataset=drawn" % server.server_address[1])
         browser.call("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1},
                      session=True)
         box = browser.evaluate("""(() => { const b = document.getElementById("data-canvas")
@@ -394,10 +409,8 @@ def main():
                               "(200 are needed to train)" % touched)
 
         # Points the learner draws: a pressed pointer dragged along a circle, then Start.
-        browser.call("Page.navigate", {"url": "http://127.0.0.1:%d/index.html?dataset=drawn"
-                                       "&epochs=100&every=50" % server.server_address[1]},
-                     session=True)
-        time.sleep(3)
+        open_page(browser, "http://127.0.0.1:%d/index.html?dataset=drawn&epochs=100&every=50"
+                  % server.server_address[1])
         drawn = browser.evaluate("""(() => {
             const c = document.getElementById("data-canvas"), b = c.getBoundingClientRect();
             const at = (type, a) => c.dispatchEvent(new PointerEvent(type, { bubbles: true,

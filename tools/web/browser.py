@@ -102,7 +102,14 @@ class Browser:
         self.call("Emulation.setDeviceMetricsOverride",
                   {"width": width, "height": height, "deviceScaleFactor": scale,
                    "mobile": mobile}, session=True)
-        time.sleep(0.5)
+        self.settle()
+
+    def settle(self):
+        """Returns once the page has drawn twice since now: its resize handlers have run and
+        their drawing is on screen (at most half a second, should frames not come)."""
+        self.evaluate_async("new Promise((done) => { setTimeout(done, 500); "
+                            "requestAnimationFrame(() => requestAnimationFrame(done)); })",
+                            timeout=10)
 
     def screenshot(self, path, width=1200, whole_page=True):
         """A PNG of the page: the whole of it at `width` (whole_page), or what the window shows."""
