@@ -69,12 +69,6 @@ def check(ok, what):
     return ok
 
 
-def train_on_page(browser, url, epochs, timeout):
-    """Opens url and waits until the page has trained `epochs` epochs; returns its state."""
-    browser.call("Page.navigate", {"url": url}, session=True)
-    return wait_until_trained(browser, timeout)
-
-
 def open_page(browser, url, timeout=60):
     """Opens url and returns once the new page's module has loaded: its status is past "loading"
     (ready, or error for a link it refuses). The page being left is marked first, so that a link
@@ -91,6 +85,13 @@ def open_page(browser, url, timeout=60):
         except RuntimeError:
             continue  # between the two documents
     raise RuntimeError("%s did not load within %d s" % (url, timeout))
+
+
+def train_on_page(browser, url, epochs, timeout):
+    """Opens url and waits until the page has trained `epochs` epochs; returns its state. Through
+    open_page, so the state read is the new page's, never the last page's finished run."""
+    open_page(browser, url)
+    return wait_until_trained(browser, timeout)
 
 
 def wait_until_trained(browser, timeout):
