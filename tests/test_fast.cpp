@@ -295,6 +295,144 @@ TEST_CASE("a product split among threads by bands of columns gives one thread's 
     });
 }
 
+// A hidden block in one product (gemm_nt's epilogue, fast/linear.h) against its steps one after
+// another: the bias copied into out, gemm_nt_acc, the plain embedding_forward of each table, the
+// plain relu_forward. Every piece of the epilogue and every path of the product: the skipping
+// path's wide and narrow strips and zero-padded last columns, its blocks of k (K over 64), the
+// tiles (dense A) and their blocks of k (K = 300), the narrow dot products (N below a vector),
+// bands of columns on 2 threads (128 x 512 x 512), with and without a bias, tables and the ReLU.
+template <typename T>
+static void check_epilogue(int threads) {
+    ddpm::Rng rng(37);
+    const int shapes[][3] = {{128, 128, 128}, {512, 128, 128}, {128, 2, 128}, {13, 33, 71},
+                             {5, 70, 300},    {3, 31, 7},      {1, 1, 1},     {37, 300, 200},
+                             {4, 300, 40},    {128, 512, 512}, {9, 20, 20}};
+    const int rows = 11;  // the tables' rows
+    for (const auto& s : shapes)
+        for (double zeros : {0.0, 0.5, 0.95})
+            for (int variant = 0; variant < 4; ++variant) {
+                const int M = s[0], K = s[1], N = s[2];
+                // variant 0: bias, two tables, ReLU; 1: no bias, one table, ReLU; 2: bias,
+                // ReLU; 3: bias only, no ReLU (linear_forward's own epilogue). A's first row is
+                // zero and the bias's first entry -0, so C's first entry is -0 until the ReLU
+                // makes it +0 (as relu_forward does).
+                auto A = randn<T>(static_cast<size_t>(M) * K, rng);
+                const auto W = randn<T>(static_cast<size_t>(N) * K, rng);
+                auto bias = randn<T>(N, rng);
+                bias[0] = -T(0);
+                const auto t0 = randn<T>(static_cast<size_t>(rows) * N, rng);
+                const auto t1 = randn<T>(static_cast<size_t>(rows) * N, rng);
+                std::vector<int> i0(M), i1(M);
+                for (int i = 0; i < M; ++i) {
+                    i0[i] = rng.randint(rows);
+                    i1[i] = rng.randint(rows);
+                }
+                zero_out(A, zeros, rng);
+                std::fill(A.begin(), A.begin() + K, T(0));
+                const bool has_bias = variant != 1, relu = variant != 3;
+                const int tables = variant == 0 ? 2 : variant == 1 ? 1 : 0;
+                // The steps one after another.
+                std::vector<T> steps(static_cast<size_t>(M) * N);
+                for (int i = 0; i < M; ++i)
+                    for (int j = 0; j < N; ++j)
+                        steps[static_cast<size_t>(i) * N + j] = has_bias ? bias[j] : T(0);
+                ddpm::set_num_threads(threads);
+                ddpm::fast::gemm_nt_acc(steps.data(), A.data(), W.data(), M, K, N);
+                if (tables >= 1) ddpm::embedding_forward(steps.data(), i0.data(), t0.data(), M, N);
+                if (tables >= 2) ddpm::embedding_forward(steps.data(), i1.data(), t1.data(), M, N);
+                if (relu) ddpm::relu_forward(steps.data(), steps.data(), M * N);
+                // In one product, into an out that holds something else first.
+                std::vector<T> fused(steps.size(), T(7));
+                ddpm::fast::Epilogue<T> e;
+                e.bias = has_bias ? bias.data() : nullptr;
+                if (tables >= 1) {
+                    e.table[0] = t0.data();
+                    e.index[0] = i0.data();
+                }
+                if (tables >= 2) {
+                    e.table[1] = t1.data();
+                    e.index[1] = i1.data();
+                }
+                e.relu = relu;
+                ddpm::fast::gemm_nt(fused.data(), A.data(), W.data(), M, K, N, e);
+                ddpm::set_num_threads(1);
+                const bool same =
+                    std::memcmp(steps.data(), fused.data(), steps.size() * sizeof(T)) == 0;
+                long positive = 0;
+                for (T v : fused) positive += v > T(0);
+                std::printf(
+                    "%-7s epilogue vs steps (%s, %d thread%s) M=%d K=%d N=%d, %2.0f%% zeros, "
+                    "%s%d table%s%s: %ld of %zu differ, %ld positive\n",
+                    same ? "OK" : "NOT OK", sizeof(T) == 4 ? "float" : "double", threads,
+                    threads == 1 ? "" : "s", M, K, N, 100 * zeros, has_bias ? "bias, " : "", tables,
+                    tables == 1 ? "" : "s", relu ? ", ReLU" : "", bits_differ(steps, fused),
+                    steps.size(), positive);
+                CHECK(same);
+                // The ReLU really cut: some values positive, some not (every shape has a few).
+                if (relu && M * N >= 20) CHECK(positive < static_cast<long>(fused.size()));
+                if (M * N >= 20) CHECK(positive > 0);
+            }
+}
+
+TEST_CASE("a hidden block in one product gives the bits of its steps one after another") {
+    for_each_product_set([] {
+        for (int threads : {1, 2}) {
+            check_epilogue<float>(threads);
+            check_epilogue<double>(threads);
+        }
+    });
+}
+
+// The model's hidden blocks, as MLP::forward runs them with the fast tier on (one product each),
+// against the fast layers one step at a time: the same output bits, for a model with classes too.
+TEST_CASE("the model's fused hidden blocks give the bits of its layers one after another") {
+    for (int classes : {0, 3}) {
+        ddpm::ModelConfig cfg;
+        cfg.num_classes = classes;
+        ddpm::MLPDiffusion model(cfg);
+        ddpm::Rng rng(47);
+        model.init(rng);
+        const int B = 300, H = cfg.hidden, D = cfg.dim;
+        const auto x = randn<float>(static_cast<size_t>(B) * D, rng);
+        std::vector<int> t(B), c(B);
+        for (int i = 0; i < B; ++i) {
+            t[i] = rng.randint(cfg.num_steps);
+            c[i] = rng.randint(classes + 1);
+        }
+        const ddpm::Conditioning in{t.data(), nullptr, classes > 0 ? c.data() : nullptr};
+        std::vector<float> fused(static_cast<size_t>(B) * D);
+        model.forward(fused.data(), x.data(), in, B);
+        // The same blocks by the fast layers one at a time: each block's three steps.
+        std::vector<float> h(static_cast<size_t>(B) * H), prev(x.begin(), x.end());
+        int width = D;
+        for (int k = 0; k < cfg.depth; ++k) {
+            const auto& w = model.info("linears." + std::to_string(2 * k) + ".weight");
+            const auto& b = model.info("linears." + std::to_string(2 * k) + ".bias");
+            const auto& e = model.info("step_embeddings." + std::to_string(k) + ".weight");
+            ddpm::fast::linear_forward(h.data(), prev.data(), model.params.data() + w.offset,
+                                       model.params.data() + b.offset, B, width, H);
+            ddpm::embedding_forward(h.data(), t.data(), model.params.data() + e.offset, B, H);
+            if (classes > 0) {
+                const auto& ec = model.info("class_embeddings." + std::to_string(k) + ".weight");
+                ddpm::embedding_forward(h.data(), c.data(), model.params.data() + ec.offset, B, H);
+            }
+            ddpm::relu_forward(h.data(), h.data(), B * H);
+            prev = h;
+            width = H;
+        }
+        const auto& w = model.info("linears." + std::to_string(2 * cfg.depth) + ".weight");
+        const auto& b = model.info("linears." + std::to_string(2 * cfg.depth) + ".bias");
+        std::vector<float> steps(fused.size());
+        ddpm::fast::linear_forward(steps.data(), prev.data(), model.params.data() + w.offset,
+                                   model.params.data() + b.offset, B, H, D);
+        const long differ = bits_differ(steps, fused);
+        std::printf(
+            "%-7s model with %d classes, fused blocks vs steps: %ld of %zu outputs differ\n",
+            differ == 0 ? "OK" : "NOT OK", classes, differ, fused.size());
+        CHECK(differ == 0);
+    }
+}
+
 TEST_CASE("gemm_acc accumulates into C and transpose transposes") {
     double A[2 * 3] = {1, 2, 3, 4, 5, 6}, B[3 * 1] = {1, 0, -1}, C[2] = {10, 20}, T[6];
     ddpm::fast::gemm_acc(C, A, B, 2, 3, 1);

@@ -95,6 +95,71 @@ static void store_part(T* p, Vec<T> v, int n) {
     std::memcpy(p, &v, n * sizeof(T));
 }
 
+// The epilogue (gemm.h) of the piece of C from row r0, column j0: its bias and tables start at
+// column j0, and its row i is C's row r0 + i.
+template <typename T>
+static Epilogue<T> piece_of(const Epilogue<T>& e, int r0, int j0) {
+    Epilogue<T> p = e;
+    if (p.bias) p.bias += j0;
+    for (int q = 0; q < 2; ++q)
+        if (p.table[q]) {
+            p.table[q] += j0;
+            p.index[q] += r0;
+        }
+    return p;
+}
+
+// relu_forward's v > 0 ? v : 0 on every lane: the compare's mask kept where it is set, so a NaN
+// and -0 give +0, as there.
+template <typename T>
+static Vec<T> relu(Vec<T> v) {
+    const auto positive = v > Vec<T>{};  // all ones where v > 0
+    return __builtin_bit_cast(Vec<T>, __builtin_bit_cast(decltype(positive), v) & positive);
+}
+
+// Where the epilogue's sums start for n columns of C from column j: the bias, or zeros.
+template <typename T>
+static Vec<T> start(const Epilogue<T>& e, int j, int n) {
+    constexpr int lanes = kVecBytes / sizeof(T);
+    if (!e.bias) return Vec<T>{};
+    return n == lanes ? load(e.bias + j) : load_part(e.bias + j, n);
+}
+
+// The epilogue's end for n columns of row i from column j, with every term in: each table's row
+// added (as embedding_forward adds it), then the ReLU. ldt: the tables' rows' distance, C's width.
+template <typename T>
+static Vec<T> finish(Vec<T> acc, const Epilogue<T>& e, long ldt, int i, int j, int n) {
+    constexpr int lanes = kVecBytes / sizeof(T);
+    for (int q = 0; q < 2; ++q)
+        if (e.table[q]) {
+            const T* row = e.table[q] + e.index[q][i] * ldt + j;
+            acc += n == lanes ? load(row) : load_part(row, n);
+        }
+    return e.relu ? relu<T>(acc) : acc;
+}
+
+// The same two as passes over a piece of C (M, N; rows ldc apart), for the products that store C
+// between blocks of k (the tiles) or sum each entry on its own (the narrow dot products).
+template <typename T>
+static void start_pass(T* C, long ldc, const Epilogue<T>& e, int M, int N) {
+    for (int i = 0; i < M; ++i)
+        for (int j = 0; j < N; ++j) C[i * ldc + j] = e.bias ? e.bias[j] : T(0);
+}
+
+template <typename T>
+static void finish_pass(T* C, long ldc, const Epilogue<T>& e, int M, int N) {
+    for (int i = 0; i < M; ++i) {
+        T* c = C + i * ldc;
+        for (int q = 0; q < 2; ++q)
+            if (e.table[q]) {
+                const T* row = e.table[q] + e.index[q][i] * ldc;
+                for (int j = 0; j < N; ++j) c[j] += row[j];
+            }
+        if (e.relu)
+            for (int j = 0; j < N; ++j) c[j] = c[j] > T(0) ? c[j] : T(0);
+    }
+}
+
 // The last n < lanes columns of B (K, N; rows ldb apart), from column j0, as a strip one vector
 // wide (K, lanes) with zeros after them: the tiles then do those columns too, each sum in the
 // same order.
@@ -200,16 +265,18 @@ void transpose(T* out, const T* in, int rows, int cols) {
 // A[i * lda + k], or A[k * lda + i] when A comes transposed (AT). The tile stays in registers for
 // the whole block of k: each step loads a row of the strip once and uses it for R rows of A.
 // With n < lanes (NV = 1), only C's first n columns are read and written (the strip is
-// zero-padded after them).
+// zero-padded after them). The tile starts from the epilogue first instead of C (the first block
+// of k), and ends with the epilogue last before it is stored (the last block), when given.
 template <typename T, int R, int NV, bool AT>
 static void tile(T* C, int ldc, const T* A, int lda, const T* strip, int ldb, int i, int j, int k0,
-                 int k1, int n) {
+                 int k1, int n, const Epilogue<T>* first, const Epilogue<T>* last) {
     constexpr int lanes = kVecBytes / sizeof(T);
     Vec<T> acc[R][NV];
     for (int r = 0; r < R; ++r)
         for (int v = 0; v < NV; ++v)
-            acc[r][v] = n < lanes ? load_part(C + (i + r) * ldc + j, n)
-                                  : load(C + (i + r) * ldc + j + v * lanes);
+            acc[r][v] = first       ? start(*first, j + v * lanes, std::min(n, lanes))
+                        : n < lanes ? load_part(C + (i + r) * ldc + j, n)
+                                    : load(C + (i + r) * ldc + j + v * lanes);
     for (int k = k0; k < k1; ++k) {
         Vec<T> b[NV];
         for (int v = 0; v < NV; ++v) b[v] = load(strip + (k - k0) * ldb + v * lanes);
@@ -220,6 +287,8 @@ static void tile(T* C, int ldc, const T* A, int lda, const T* strip, int ldb, in
     }
     for (int r = 0; r < R; ++r)
         for (int v = 0; v < NV; ++v) {
+            if (last)
+                acc[r][v] = finish(acc[r][v], *last, ldc, i + r, j + v * lanes, std::min(n, lanes));
             if (n < lanes)
                 store_part(C + (i + r) * ldc + j, acc[r][v], n);
             else
@@ -230,12 +299,14 @@ static void tile(T* C, int ldc, const T* A, int lda, const T* strip, int ldb, in
 // The last rows of C (rows < kRows of them, from row i) as one tile of that many rows.
 template <typename T, int NV, bool AT, int R>
 static void rest_tile(T* C, int ldc, const T* A, int lda, const T* strip, int ldb, int i, int rows,
-                      int j, int k0, int k1, int n) {
+                      int j, int k0, int k1, int n, const Epilogue<T>* first,
+                      const Epilogue<T>* last) {
     if constexpr (R > 0) {
         if (rows == R)
-            tile<T, R, NV, AT>(C, ldc, A, lda, strip, ldb, i, j, k0, k1, n);
+            tile<T, R, NV, AT>(C, ldc, A, lda, strip, ldb, i, j, k0, k1, n, first, last);
         else
-            rest_tile<T, NV, AT, R - 1>(C, ldc, A, lda, strip, ldb, i, rows, j, k0, k1, n);
+            rest_tile<T, NV, AT, R - 1>(C, ldc, A, lda, strip, ldb, i, rows, j, k0, k1, n, first,
+                                        last);
     }
 }
 
@@ -243,12 +314,12 @@ static void rest_tile(T* C, int ldc, const T* A, int lda, const T* strip, int ld
 // then one tile of the rows left over.
 template <typename T, int NV, bool AT>
 static void strip_pass(T* C, int ldc, const T* A, int lda, const T* strip, int ldb, int j, int k0,
-                       int k1, int M, int n) {
+                       int k1, int M, int n, const Epilogue<T>* first, const Epilogue<T>* last) {
     const int tiled_rows = M - M % kRows;
     for (int i = 0; i < tiled_rows; i += kRows)
-        tile<T, kRows, NV, AT>(C, ldc, A, lda, strip, ldb, i, j, k0, k1, n);
+        tile<T, kRows, NV, AT>(C, ldc, A, lda, strip, ldb, i, j, k0, k1, n, first, last);
     rest_tile<T, NV, AT, kRows - 1>(C, ldc, A, lda, strip, ldb, tiled_rows, M - tiled_rows, j, k0,
-                                    k1, n);
+                                    k1, n, first, last);
 }
 
 // C (M, N) += A (M, K) · B (K, N) by register tiles, strip by strip of columns: each strip of B,
@@ -258,8 +329,10 @@ static void strip_pass(T* C, int ldc, const T* A, int lda, const T* strip, int l
 // A comes transposed (K, M) when AT, rows lda apart either way; B comes transposed (N, K) when
 // BT, and the copy of a strip is then where it gets transposed. B's rows (its columns when BT)
 // are ldb apart and C's rows ldc apart: C and B may be a band of columns of larger matrices.
+// With an epilogue e, the first block's tiles start from it and the last block's end with it.
 template <typename T, bool AT, bool BT>
-static void tiles(T* C, int ldc, const T* A, int lda, const T* B, int ldb, int M, int K, int N) {
+static void tiles(T* C, int ldc, const T* A, int lda, const T* B, int ldb, int M, int K, int N,
+                  const Epilogue<T>* e) {
     constexpr int lanes = kVecBytes / sizeof(T);
     constexpr int cols = kVecs * lanes;
     constexpr int block = std::max(1, kStripBytes / (cols * static_cast<int>(sizeof(T))));
@@ -271,6 +344,8 @@ static void tiles(T* C, int ldc, const T* A, int lda, const T* B, int ldb, int M
     T* packed = buffer.data();
     for (int k0 = 0; k0 < K; k0 += block) {
         const int k1 = std::min(K, k0 + block);
+        const Epilogue<T>* first = k0 == 0 ? e : nullptr;
+        const Epilogue<T>* last = k1 == K ? e : nullptr;
         // The strip's rows k0 .. k1 - 1: w columns of B from column j, width apart (zeros after
         // the last column of B); or B itself when the copy does not pay. lds: its rows' distance.
         auto strip_of = [&](int j, int w, int width, int& lds) -> const T* {
@@ -292,22 +367,23 @@ static void tiles(T* C, int ldc, const T* A, int lda, const T* B, int ldb, int M
         int lds = 0;
         for (int j = 0; j < wide_cols; j += cols) {
             const T* strip = strip_of(j, cols, cols, lds);
-            strip_pass<T, kVecs, AT>(C, ldc, A, lda, strip, lds, j, k0, k1, M, lanes);
+            strip_pass<T, kVecs, AT>(C, ldc, A, lda, strip, lds, j, k0, k1, M, lanes, first, last);
         }
         for (int j = wide_cols; j < tiled_cols; j += lanes) {
             const T* strip = strip_of(j, lanes, lanes, lds);
-            strip_pass<T, 1, AT>(C, ldc, A, lda, strip, lds, j, k0, k1, M, lanes);
+            strip_pass<T, 1, AT>(C, ldc, A, lda, strip, lds, j, k0, k1, M, lanes, first, last);
         }
         if (tiled_cols < N) {
             const T* strip = strip_of(tiled_cols, N - tiled_cols, lanes, lds);
-            strip_pass<T, 1, AT>(C, ldc, A, lda, strip, lds, tiled_cols, k0, k1, M, N - tiled_cols);
+            strip_pass<T, 1, AT>(C, ldc, A, lda, strip, lds, tiled_cols, k0, k1, M, N - tiled_cols,
+                                 first, last);
         }
     }
 }
 
 template <typename T>
 void gemm_acc_tiles(T* C, const T* A, const T* B, int M, int K, int N) {
-    tiles<T, false, false>(C, N, A, K, B, N, M, K, N);
+    tiles<T, false, false>(C, N, A, K, B, N, M, K, N, nullptr);
 }
 
 // Bit l of the result says whether a[l] is not zero, for the 32 values a[0 .. 32). A fixed count,
@@ -385,7 +461,8 @@ constexpr int skip_panel_cols() {
 // (N, K) when BT: then every block of a panel is copied, and the copy is where it gets
 // transposed, as in tiles (no transposed copy of the whole B goes through memory first).
 template <typename T, bool BT>
-static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, int K, int N) {
+static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, int K, int N,
+                       const Epilogue<T>* e) {
     constexpr int lanes = kVecBytes / sizeof(T);
     constexpr int strip = skip_strip_cols<T>();
     constexpr int panel = skip_panel_cols<T>();
@@ -436,6 +513,9 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
                 panel_rows = packed.data();
                 lds = w;
             }
+            // With an epilogue, the first block's sums start from it and the last one's end
+            // with it; the blocks between load and store C.
+            const bool first = e && k0 == 0, last = e && k1 == K;
             for (int i = 0; i < M; ++i) {
                 const T* a = A + static_cast<long>(i) * K;
                 T* c = C + i * ldc;
@@ -443,29 +523,36 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
                     row_bits[g] = nonzero_bits(a + k0 + 32 * g);
                 for (int j = p0; j < wide_end; j += strip) {
                     Vec<T> acc[8];
-                    for (int v = 0; v < 8; ++v) acc[v] = load(c + j + v * lanes);
+                    for (int v = 0; v < 8; ++v)
+                        acc[v] = first ? start(*e, j + v * lanes, lanes) : load(c + j + v * lanes);
                     skip_strip<T, 8>(acc, a, panel_rows + (j - p0), lds, row_bits.data(), k0, k1);
+                    if (last)
+                        for (int v = 0; v < 8; ++v)
+                            acc[v] = finish(acc[v], *e, ldc, i, j + v * lanes, lanes);
                     for (int v = 0; v < 8; ++v) store(c + j + v * lanes, acc[v]);
                 }
                 if (p1 < N) continue;  // the narrow columns belong to the last panel
                 for (int j = wide_cols; j < tiled_cols; j += lanes) {
-                    Vec<T> acc = load(c + j);
+                    Vec<T> acc = first ? start(*e, j, lanes) : load(c + j);
                     if constexpr (BT)
                         skip_strip<T, 1>(&acc, a, panel_rows + (j - p0), lds, row_bits.data(), k0,
                                          k1);
                     else
                         skip_strip<T, 1>(&acc, a, B + k0 * ldb + j, ldb, row_bits.data(), k0, k1);
+                    if (last) acc = finish(acc, *e, ldc, i, j, lanes);
                     store(c + j, acc);
                 }
                 if (tiled_cols < N) {  // from the zero-padded copy (BT) or strip
-                    Vec<T> acc = load_part(c + tiled_cols, N - tiled_cols);
+                    const int n = N - tiled_cols;
+                    Vec<T> acc = first ? start(*e, tiled_cols, n) : load_part(c + tiled_cols, n);
                     if constexpr (BT)
                         skip_strip<T, 1>(&acc, a, panel_rows + (tiled_cols - p0), lds,
                                          row_bits.data(), k0, k1);
                     else
                         skip_strip<T, 1>(&acc, a, tail + static_cast<long>(k0) * lanes, lanes,
                                          row_bits.data(), k0, k1);
-                    store_part(c + tiled_cols, acc, N - tiled_cols);
+                    if (last) acc = finish(acc, *e, ldc, i, tiled_cols, n);
+                    store_part(c + tiled_cols, acc, n);
                 }
             }
         }
@@ -474,7 +561,7 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
 
 template <typename T>
 void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
-    skip_zeros<T, false>(C, N, A, B, N, M, K, N);
+    skip_zeros<T, false>(C, N, A, B, N, M, K, N, nullptr);
 }
 
 // Above this share of zeros in A (M, K), skipping them is faster than the register tiles, as
@@ -520,7 +607,7 @@ static const T* transposed(const T* m, int rows, int cols) {
 // strips as the whole: every element of C is computed by the same operations on whichever
 // thread, and the result does not depend on the number of threads.
 template <typename T, bool AT, bool BT>
-static void product(T* C, const T* A, const T* B, int M, int K, int N) {
+static void product(T* C, const T* A, const T* B, int M, int K, int N, const Epilogue<T>* e) {
     const double share =
         N % skip_strip_cols<T>() == 0 ? kSkipZerosAboveShare : kSkipZerosAboveShareNarrowStrips;
     const bool skip = mostly_zeros(A, static_cast<long>(M) * K, share);
@@ -531,13 +618,22 @@ static void product(T* C, const T* A, const T* B, int M, int K, int N) {
     auto part = [&](int r0, int r1, int j0, int j1) {
         T* c = C + static_cast<long>(r0) * N + j0;
         const T* b = B + (BT ? j0 * ldb : j0);
-        if (skip)
-            skip_zeros<T, BT>(c, N, A + static_cast<long>(r0) * K, b, ldb, r1 - r0, K, j1 - j0);
-        else if (AT)
-            tiles<T, true, BT>(c, N, A + r0, M, b, ldb, r1 - r0, K, j1 - j0);
-        else
-            tiles<T, false, BT>(c, N, A + static_cast<long>(r0) * K, K, b, ldb, r1 - r0, K,
-                                j1 - j0);
+        const Epilogue<T> piece = e ? piece_of(*e, r0, j0) : Epilogue<T>{};
+        if (skip) {
+            skip_zeros<T, BT>(c, N, A + static_cast<long>(r0) * K, b, ldb, r1 - r0, K, j1 - j0,
+                              e ? &piece : nullptr);
+            return;
+        }
+        const Epilogue<T>* ends = e ? &piece : nullptr;
+        if (e && K == 0) {  // no block of k for the tiles to start and end: C is the epilogue's
+            start_pass(c, N, piece, r1 - r0, j1 - j0);
+            finish_pass(c, N, piece, r1 - r0, j1 - j0);
+        } else if (AT) {
+            tiles<T, true, BT>(c, N, A + r0, M, b, ldb, r1 - r0, K, j1 - j0, ends);
+        } else {
+            tiles<T, false, BT>(c, N, A + static_cast<long>(r0) * K, K, b, ldb, r1 - r0, K, j1 - j0,
+                                ends);
+        }
     };
     constexpr int band = std::max(kVecs * kVecBytes / static_cast<int>(sizeof(T)),
                                   skip_panel_cols<T>());  // the columns of the narrowest band
@@ -558,12 +654,12 @@ static void product(T* C, const T* A, const T* B, int M, int K, int N) {
 
 template <typename T>
 void gemm_acc(T* C, const T* A, const T* B, int M, int K, int N) {
-    product<T, false, false>(C, A, B, M, K, N);
+    product<T, false, false>(C, A, B, M, K, N, nullptr);
 }
 
 template <typename T>
 void gemm_tn_acc(T* C, const T* At, const T* B, int M, int K, int N) {
-    product<T, true, false>(C, At, B, M, K, N);
+    product<T, true, false>(C, At, B, M, K, N, nullptr);
 }
 
 template <typename T>
@@ -588,10 +684,11 @@ static void gemm_nt_serial(T* C, const T* A, const T* Bt, int M, int K, int N) {
         }
 }
 
+// gemm_nt_acc, and gemm_nt when e is not null.
 template <typename T>
-void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N) {
+static void nt_product(T* C, const T* A, const T* Bt, int M, int K, int N, const Epilogue<T>* e) {
     if (fills_a_tile<T>(N)) {
-        product<T, false, true>(C, A, Bt, M, K, N);
+        product<T, false, true>(C, A, Bt, M, K, N, e);
         return;
     }
     const int min_rows =
@@ -599,10 +696,23 @@ void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N) {
     parallel_for(
         M,
         [&](int r0, int r1) {
-            gemm_nt_serial(C + static_cast<long>(r0) * N, A + static_cast<long>(r0) * K, Bt,
-                           r1 - r0, K, N);
+            T* c = C + static_cast<long>(r0) * N;
+            const Epilogue<T> piece = e ? piece_of(*e, r0, 0) : Epilogue<T>{};
+            if (e) start_pass(c, N, piece, r1 - r0, N);
+            gemm_nt_serial(c, A + static_cast<long>(r0) * K, Bt, r1 - r0, K, N);
+            if (e) finish_pass(c, N, piece, r1 - r0, N);
         },
         min_rows);
+}
+
+template <typename T>
+void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N) {
+    nt_product<T>(C, A, Bt, M, K, N, nullptr);
+}
+
+template <typename T>
+void gemm_nt(T* C, const T* A, const T* Bt, int M, int K, int N, const Epilogue<T>& e) {
+    nt_product(C, A, Bt, M, K, N, &e);
 }
 
 int vector_bytes() {

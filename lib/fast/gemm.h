@@ -44,6 +44,26 @@ void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N);
 template <typename T>
 void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N);
 
+// What a product does to its result on the way out (gemm_nt): C starts as the bias (zeros when it
+// is null) where an accumulating product starts from C's own values; once every term is in, row i
+// of C gets row index[q][i] of table[q] added (q = 0, then 1; a null table is skipped), then the
+// ReLU (relu_forward of nn/layers.h) when relu is set. The tables are N wide, as C is. Done while
+// the skipping path's strip of C is still in registers, these need no pass over C of their own:
+// they are a hidden block of the model (linear, embeddings, ReLU) in one product.
+template <typename T>
+struct Epilogue {
+    const T* bias = nullptr;   // (N,)
+    const T* table[2] = {};    // (rows, N) each
+    const int* index[2] = {};  // (M,) each: the row of table q that C's row i gets
+    bool relu = false;
+};
+
+// C (M, N) = bias + A (M, K) · Btᵀ for Bt (N, K), then e's tables and ReLU: gemm_nt_acc's sums
+// (from the bias, not from C), with e applied in the same order as the plain loops apply the
+// bias, embedding_forward and relu_forward, and so the same bits as those after gemm_nt_acc.
+template <typename T>
+void gemm_nt(T* C, const T* A, const T* Bt, int M, int K, int N, const Epilogue<T>& e);
+
 // C (M, N) += Atᵀ · B for At (K, M), B (K, N): gemm_acc's product, bit for bit, reading A's
 // entries from the transposed At where they are stored.
 template <typename T>

@@ -14,23 +14,25 @@
 namespace ddpm::fast {
 
 // The functions one compilation of gemm.cpp defines, in namespace ns.
-#define DDPM_DECLARE_PRODUCTS(ns)                                                \
-    namespace ns {                                                               \
-    template <typename T>                                                        \
-    void gemm_acc(T* C, const T* A, const T* B, int M, int K, int N);            \
-    template <typename T>                                                        \
-    void gemm_acc_tiles(T* C, const T* A, const T* B, int M, int K, int N);      \
-    template <typename T>                                                        \
-    void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N); \
-    template <typename T>                                                        \
-    void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N);        \
-    template <typename T>                                                        \
-    void gemm_tn_acc(T* C, const T* At, const T* B, int M, int K, int N);        \
-    template <typename T>                                                        \
-    bool fills_a_tile(int N);                                                    \
-    template <typename T>                                                        \
-    void transpose(T* out, const T* in, int rows, int cols);                     \
-    int vector_bytes();                                                          \
+#define DDPM_DECLARE_PRODUCTS(ns)                                                           \
+    namespace ns {                                                                          \
+    template <typename T>                                                                   \
+    void gemm_acc(T* C, const T* A, const T* B, int M, int K, int N);                       \
+    template <typename T>                                                                   \
+    void gemm_acc_tiles(T* C, const T* A, const T* B, int M, int K, int N);                 \
+    template <typename T>                                                                   \
+    void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N);            \
+    template <typename T>                                                                   \
+    void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N);                   \
+    template <typename T>                                                                   \
+    void gemm_nt(T* C, const T* A, const T* Bt, int M, int K, int N, const Epilogue<T>& e); \
+    template <typename T>                                                                   \
+    void gemm_tn_acc(T* C, const T* At, const T* B, int M, int K, int N);                   \
+    template <typename T>                                                                   \
+    bool fills_a_tile(int N);                                                               \
+    template <typename T>                                                                   \
+    void transpose(T* out, const T* in, int rows, int cols);                                \
+    int vector_bytes();                                                                     \
     }
 DDPM_DECLARE_PRODUCTS(base)
 #if defined(DDPM_GEMM_AVX)
@@ -90,6 +92,17 @@ void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N) {
     }
 #endif
     base::gemm_nt_acc<T>(C, A, Bt, M, K, N);  // narrower: sums in the build's own lanes
+}
+
+template <typename T>
+void gemm_nt(T* C, const T* A, const T* Bt, int M, int K, int N, const Epilogue<T>& e) {
+#if defined(DDPM_GEMM_AVX)
+    if (use_avx() && avx::fills_a_tile<T>(N)) {  // as gemm_nt_acc
+        avx::gemm_nt<T>(C, A, Bt, M, K, N, e);
+        return;
+    }
+#endif
+    base::gemm_nt<T>(C, A, Bt, M, K, N, e);
 }
 
 template <typename T>

@@ -3,11 +3,12 @@
 // fast/gemm_dispatch.cpp (ddpm::fast) instantiate the same list.
 #pragma once
 
-#define DDPM_GEMM_INSTANTIATE(T)                                                 \
-    template void gemm_acc<T>(T*, const T*, const T*, int, int, int);            \
-    template void gemm_acc_tiles<T>(T*, const T*, const T*, int, int, int);      \
-    template void gemm_acc_skip_zeros<T>(T*, const T*, const T*, int, int, int); \
-    template void gemm_nt_acc<T>(T*, const T*, const T*, int, int, int);         \
-    template void gemm_tn_acc<T>(T*, const T*, const T*, int, int, int);         \
-    template bool fills_a_tile<T>(int);                                          \
+#define DDPM_GEMM_INSTANTIATE(T)                                                         \
+    template void gemm_acc<T>(T*, const T*, const T*, int, int, int);                    \
+    template void gemm_acc_tiles<T>(T*, const T*, const T*, int, int, int);              \
+    template void gemm_acc_skip_zeros<T>(T*, const T*, const T*, int, int, int);         \
+    template void gemm_nt_acc<T>(T*, const T*, const T*, int, int, int);                 \
+    template void gemm_nt<T>(T*, const T*, const T*, int, int, int, const Epilogue<T>&); \
+    template void gemm_tn_acc<T>(T*, const T*, const T*, int, int, int);                 \
+    template bool fills_a_tile<T>(int);                                                  \
     template void transpose<T>(T*, const T*, int, int);

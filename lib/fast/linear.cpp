@@ -29,9 +29,23 @@ static T* scratch(size_t n) {
 
 template <typename T>
 void linear_forward(T* out, const T* in, const T* w, const T* b, int B, int C, int OC) {
-    for (int i = 0; i < B; ++i)
-        for (int o = 0; o < OC; ++o) out[i * OC + o] = b ? b[o] : T(0);
-    gemm_nt_acc(out, in, w, B, C, OC);  // out += in · wᵀ, w read as it is stored (OC, C)
+    Epilogue<T> bias;
+    bias.bias = b;
+    gemm_nt(out, in, w, B, C, OC, bias);  // out = b + in · wᵀ, w read as it is stored (OC, C)
+}
+
+template <typename T>
+void linear_embedding_relu_forward(T* out, const T* in, const T* w, const T* b, const T* table0,
+                                   const int* index0, const T* table1, const int* index1, int B,
+                                   int C, int OC) {
+    Epilogue<T> block;
+    block.bias = b;
+    block.table[0] = table0;
+    block.index[0] = index0;
+    block.table[1] = table1;
+    block.index[1] = index1;
+    block.relu = true;
+    gemm_nt(out, in, w, B, C, OC, block);
 }
 
 template <typename T>
@@ -59,6 +73,12 @@ template void linear_forward<float>(float*, const float*, const float*, const fl
                                     int);
 template void linear_forward<double>(double*, const double*, const double*, const double*, int, int,
                                      int);
+template void linear_embedding_relu_forward<float>(float*, const float*, const float*, const float*,
+                                                   const float*, const int*, const float*,
+                                                   const int*, int, int, int);
+template void linear_embedding_relu_forward<double>(double*, const double*, const double*,
+                                                    const double*, const double*, const int*,
+                                                    const double*, const int*, int, int, int);
 template void linear_backward<float>(float*, float*, float*, const float*, const float*,
                                      const float*, int, int, int);
 template void linear_backward<double>(double*, double*, double*, const double*, const double*,

@@ -1,6 +1,7 @@
 // The fast linear layer: the same contract as linear_forward and linear_backward of layers.h,
 // computed by the products of fast/gemm.h. The plain layers call these when the fast tier is on
-// (the default), so the model's code names only the plain layers.
+// (the default), so the model's code names only the plain layers, with one exception: its hidden
+// blocks call linear_embedding_relu_forward, three of the model's steps in one product.
 //
 // Same bits as the plain loops where the sums run in the same order: every product that goes
 // through gemm_acc (the hidden layers, and din of every layer). The narrow ones (the output layer's
@@ -19,6 +20,15 @@ bool enabled();
 // linear_forward of layers.h:   in (B, C)   w (OC, C)   b (OC,)   ->   out (B, OC)
 template <typename T>
 void linear_forward(T* out, const T* in, const T* w, const T* b, int B, int C, int OC);
+
+// A hidden block of the model without its norm, in place in out (B, OC): linear_forward, then
+// embedding_forward of table0 by index0 and of table1 by index1 (a null table is skipped), then
+// relu_forward, with out written once: the additions and the ReLU happen to each piece of the
+// product before it is stored (gemm_nt's epilogue). The same bits as the four one after another.
+template <typename T>
+void linear_embedding_relu_forward(T* out, const T* in, const T* w, const T* b, const T* table0,
+                                   const int* index0, const T* table1, const int* index1, int B,
+                                   int C, int OC);
 
 // linear_backward of layers.h (accumulates the same way):
 //   dout (B, OC)  ->  din (B, C) (may be null), dw (OC, C), db (OC,)

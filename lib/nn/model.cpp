@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/tensor.h"
+#include "fast/linear.h"
 #include "nn/layers.h"
 
 namespace ddpm {
@@ -250,6 +251,14 @@ void MLP<T>::forward(Activations<T>& a, T* out, const T* x, const Conditioning& 
     auto h = [&](int k) { return a.h.data() + static_cast<size_t>(k) * B * H; };  // (B, H)
     for (int k = 0; k < L; ++k) {
         const T* prev = k == 0 ? a.x.data() : h(k - 1);
+        if (fast::enabled() && !cfg_.norm && !a.continuous) {
+            // The three steps below (without the norm) in one product, which adds the embeddings'
+            // rows and takes the ReLU before it stores h: the same bits, h written once.
+            const T* classes = cfg_.num_classes > 0 ? class_table(k) : nullptr;
+            fast::linear_embedding_relu_forward(h(k), prev, weight(k), bias(k), step_table(k),
+                                                a.t.data(), classes, a.c.data(), B, width_in(k), H);
+            continue;
+        }
         linear_forward(h(k), prev, weight(k), bias(k), B, width_in(k), H);
         add_conditioning(h(k), a, k);
         if (cfg_.norm) {  // normalised into y_norm, then the ReLU from there
