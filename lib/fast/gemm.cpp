@@ -272,11 +272,16 @@ static void tile(T* C, int ldc, const T* A, int lda, const T* strip, int ldb, in
                  int k1, int n, const Epilogue<T>* first, const Epilogue<T>* last) {
     constexpr int lanes = kVecBytes / sizeof(T);
     Vec<T> acc[R][NV];
-    for (int r = 0; r < R; ++r)
-        for (int v = 0; v < NV; ++v)
-            acc[r][v] = first       ? start(*first, j + v * lanes, std::min(n, lanes))
-                        : n < lanes ? load_part(C + (i + r) * ldc + j, n)
-                                    : load(C + (i + r) * ldc + j + v * lanes);
+    if (first) {  // two loops, not a choice per vector, so that acc stays in registers
+        for (int r = 0; r < R; ++r)
+            for (int v = 0; v < NV; ++v)
+                acc[r][v] = start(*first, j + v * lanes, std::min(n, lanes));
+    } else {
+        for (int r = 0; r < R; ++r)
+            for (int v = 0; v < NV; ++v)
+                acc[r][v] = n < lanes ? load_part(C + (i + r) * ldc + j, n)
+                                      : load(C + (i + r) * ldc + j + v * lanes);
+    }
     for (int k = k0; k < k1; ++k) {
         Vec<T> b[NV];
         for (int v = 0; v < NV; ++v) b[v] = load(strip + (k - k0) * ldb + v * lanes);
@@ -285,10 +290,12 @@ static void tile(T* C, int ldc, const T* A, int lda, const T* strip, int ldb, in
             for (int v = 0; v < NV; ++v) acc[r][v] += a * b[v];
         }
     }
+    if (last)
+        for (int r = 0; r < R; ++r)
+            for (int v = 0; v < NV; ++v)
+                acc[r][v] = finish(acc[r][v], *last, ldc, i + r, j + v * lanes, std::min(n, lanes));
     for (int r = 0; r < R; ++r)
         for (int v = 0; v < NV; ++v) {
-            if (last)
-                acc[r][v] = finish(acc[r][v], *last, ldc, i + r, j + v * lanes, std::min(n, lanes));
             if (n < lanes)
                 store_part(C + (i + r) * ldc + j, acc[r][v], n);
             else
