@@ -125,17 +125,26 @@ static Vec<T> start(const Epilogue<T>& e, int j, int n) {
     return n == lanes ? load(e.bias + j) : load_part(e.bias + j, n);
 }
 
-// The epilogue's end for n columns of row i from column j, with every term in: each table's row
-// added (as embedding_forward adds it), then the ReLU. ldt: the tables' rows' distance, C's width.
-template <typename T>
-static Vec<T> finish(Vec<T> acc, const Epilogue<T>& e, long ldt, int i, int j, int n) {
+// The epilogue's end for row i's NV vectors from column j (n columns when n < lanes, then NV = 1),
+// with every term in: each table's row added (as embedding_forward adds it), then the ReLU. ldt:
+// the tables' rows' distance, C's width. Always inlined and its loops unrolled, so that the
+// vectors stay in registers: left as loops, the tiles' epilogue went through a copy on the stack
+// and a 512 x 2 -> 128 block took 12 µs instead of 9.
+template <typename T, int NV>
+[[gnu::always_inline]] static inline void finish_row(Vec<T>* acc, const Epilogue<T>& e, long ldt,
+                                                     int i, int j, int n) {
     constexpr int lanes = kVecBytes / sizeof(T);
-    for (int q = 0; q < 2; ++q)
-        if (e.table[q]) {
-            const T* row = e.table[q] + e.index[q][i] * ldt + j;
-            acc += n == lanes ? load(row) : load_part(row, n);
-        }
-    return e.relu ? relu<T>(acc) : acc;
+#pragma GCC unroll 2
+    for (int q = 0; q < 2; ++q) {
+        if (!e.table[q]) continue;
+        const T* row = e.table[q] + e.index[q][i] * ldt + j;
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v)
+            acc[v] += n < lanes ? load_part(row, n) : load(row + v * lanes);
+    }
+    if (e.relu)
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v) acc[v] = relu<T>(acc[v]);
 }
 
 // The same two as passes over a piece of C (M, N; rows ldc apart), for the products that store C
@@ -290,17 +299,16 @@ static void tile(T* C, int ldc, const T* A, int lda, const T* strip, int ldb, in
             for (int v = 0; v < NV; ++v) acc[r][v] += a * b[v];
         }
     }
-    if (last)
-        for (int r = 0; r < R; ++r)
-            for (int v = 0; v < NV; ++v)
-                acc[r][v] = finish(acc[r][v], *last, ldc, i + r, j + v * lanes, std::min(n, lanes));
-    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r) {
+        if (last) finish_row<T, NV>(acc[r], *last, ldc, i + r, j, n);
         for (int v = 0; v < NV; ++v) {
             if (n < lanes)
                 store_part(C + (i + r) * ldc + j, acc[r][v], n);
             else
                 store(C + (i + r) * ldc + j + v * lanes, acc[r][v]);
         }
+    }
 }
 
 // The last rows of C (rows < kRows of them, from row i) as one tile of that many rows.
@@ -533,9 +541,7 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
                     for (int v = 0; v < 8; ++v)
                         acc[v] = first ? start(*e, j + v * lanes, lanes) : load(c + j + v * lanes);
                     skip_strip<T, 8>(acc, a, panel_rows + (j - p0), lds, row_bits.data(), k0, k1);
-                    if (last)
-                        for (int v = 0; v < 8; ++v)
-                            acc[v] = finish(acc[v], *e, ldc, i, j + v * lanes, lanes);
+                    if (last) finish_row<T, 8>(acc, *e, ldc, i, j, lanes);
                     for (int v = 0; v < 8; ++v) store(c + j + v * lanes, acc[v]);
                 }
                 if (p1 < N) continue;  // the narrow columns belong to the last panel
@@ -546,7 +552,7 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
                                          k1);
                     else
                         skip_strip<T, 1>(&acc, a, B + k0 * ldb + j, ldb, row_bits.data(), k0, k1);
-                    if (last) acc = finish(acc, *e, ldc, i, j, lanes);
+                    if (last) finish_row<T, 1>(&acc, *e, ldc, i, j, lanes);
                     store(c + j, acc);
                 }
                 if (tiled_cols < N) {  // from the zero-padded copy (BT) or strip
@@ -558,7 +564,7 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
                     else
                         skip_strip<T, 1>(&acc, a, tail + static_cast<long>(k0) * lanes, lanes,
                                          row_bits.data(), k0, k1);
-                    if (last) acc = finish(acc, *e, ldc, i, tiled_cols, n);
+                    if (last) finish_row<T, 1>(&acc, *e, ldc, i, tiled_cols, n);
                     store_part(c + tiled_cols, acc, n);
                 }
             }
