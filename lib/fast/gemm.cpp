@@ -281,12 +281,17 @@ static void tile(T* C, int ldc, const T* A, int lda, const T* strip, int ldb, in
                  int k1, int n, const Epilogue<T>* first, const Epilogue<T>* last) {
     constexpr int lanes = kVecBytes / sizeof(T);
     Vec<T> acc[R][NV];
-    if (first) {  // two loops, not a choice per vector, so that acc stays in registers
+    // The loops unrolled, here and at the end, so that acc stays in registers throughout.
+    if (first) {
+#pragma GCC unroll 8
         for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
             for (int v = 0; v < NV; ++v)
                 acc[r][v] = start(*first, j + v * lanes, std::min(n, lanes));
     } else {
+#pragma GCC unroll 8
         for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
             for (int v = 0; v < NV; ++v)
                 acc[r][v] = n < lanes ? load_part(C + (i + r) * ldc + j, n)
                                       : load(C + (i + r) * ldc + j + v * lanes);
@@ -302,6 +307,7 @@ static void tile(T* C, int ldc, const T* A, int lda, const T* strip, int ldb, in
 #pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {
         if (last) finish_row<T, NV>(acc[r], *last, ldc, i + r, j, n);
+#pragma GCC unroll 8
         for (int v = 0; v < NV; ++v) {
             if (n < lanes)
                 store_part(C + (i + r) * ldc + j, acc[r][v], n);
