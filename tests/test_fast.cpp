@@ -259,6 +259,44 @@ TEST_CASE("the products that read a transposed operand in place give gemm_acc's 
     });
 }
 
+// gemm_tn_dots (a narrow weight gradient, read where dout and the input are) against gemm_nt_acc's
+// narrow dot products on explicitly transposed copies, which linear_backward made before: the
+// same bits, for results 1 to 7 columns wide (those narrower than a vector in this build), sums
+// with and without a last K % lanes terms (K = 7 has none in vectors), on 1 and 2 threads
+// (4000 x 1000 x 3 is split between them).
+template <typename T>
+static void check_narrow_weight_gradient() {
+    ddpm::Rng rng(41);
+    const int shapes[][3] = {{128, 128, 2}, {37, 130, 3}, {5, 7, 1},      {1, 1, 1},
+                             {300, 77, 7},  {64, 16, 5},  {4000, 1000, 3}};
+    for (int threads : {1, 2}) {
+        ddpm::set_num_threads(threads);
+        for (const auto& s : shapes) {
+            if (ddpm::fast::fills_a_tile<T>(s[2])) continue;  // not narrow in this build
+            const auto o = random_operands<T>(s[0], s[1], s[2], 0.3, rng);
+            auto dots = o.C, copies = o.C;
+            ddpm::fast::gemm_tn_dots(dots.data(), o.At.data(), o.B.data(), o.M, o.K, o.N);
+            ddpm::fast::gemm_nt_acc(copies.data(), o.A.data(), o.Bt.data(), o.M, o.K, o.N);
+            const long differ = bits_differ(dots, copies);
+            std::printf(
+                "%-7s narrow Atᵀ·B (%s) M=%d K=%d N=%d, %d thread(s): %ld of %zu differ from "
+                "the dot products of transposed copies\n",
+                differ == 0 ? "OK" : "NOT OK", sizeof(T) == 4 ? "float" : "double", o.M, o.K, o.N,
+                threads, differ, o.C.size());
+            CHECK(differ == 0);
+            if (o.M * o.K >= 20) CHECK(max_diff(dots, o.C) > 0);  // the product added something
+        }
+    }
+    ddpm::set_num_threads(1);
+}
+
+TEST_CASE("a narrow weight gradient read in place gives the bits of the transposed copies'") {
+    for_each_product_set([] {
+        check_narrow_weight_gradient<float>();
+        check_narrow_weight_gradient<double>();
+    });
+}
+
 // C with fewer rows than columns is split among threads by bands of columns, each band reading
 // its own columns of B (and its own copy of them on the skipping path): on 2 threads each of the
 // three products must give its 1-thread bits, on both paths, with a band that ends in narrow

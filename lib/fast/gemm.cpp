@@ -694,6 +694,16 @@ bool fills_a_tile(int N) {
     return N >= kVecBytes / static_cast<int>(sizeof(T));  // one vector: the narrow tiles
 }
 
+// The last terms of a narrow dot product: a[k] * b[k] for k < n added to sum, one after another.
+// Not inlined, so that both narrow products (gemm_nt_serial, tn_dots_serial) run this one loop as
+// compiled once: the compiler may round each product before adding it here (multiplying several
+// at once) or multiply-add in one rounding, and both must make the same choice.
+template <typename T>
+[[gnu::noinline]] static T dot_tail(T sum, const T* a, const T* b, int n) {
+    for (int k = 0; k < n; ++k) sum += a[k] * b[k];
+    return sum;
+}
+
 template <typename T>
 static void gemm_nt_serial(T* C, const T* A, const T* Bt, int M, int K, int N) {
     constexpr int lanes = kVecBytes / sizeof(T);
@@ -706,9 +716,53 @@ static void gemm_nt_serial(T* C, const T* A, const T* Bt, int M, int K, int N) {
             for (int k = 0; k < Kv; k += lanes) acc += load(a + k) * load(b + k);
             T sum = 0;
             for (int l = 0; l < lanes; ++l) sum += acc[l];
-            for (int k = Kv; k < K; ++k) sum += a[k] * b[k];
+            if (Kv < K) sum = dot_tail(sum, a + Kv, b + Kv, K - Kv);
             C[static_cast<long>(i) * N + j] += sum;
         }
+}
+
+// gemm_nt_serial's sums for A = Atᵀ and Bt = Bᵀ, read where At (K, M) and B (K, N) are stored:
+// C's rows [i0, i1). gemm_nt_serial keeps entry (i, j)'s running sums in the lanes of one vector,
+// lane l getting the terms k = l, l + lanes, ... in order; here the same running sums live in a
+// table, part (N, lanes, i1 - i0), which each row k of At updates for all i at once. Then each
+// entry's lanes are added in order, and the last K % lanes terms by the same dot_tail.
+template <typename T>
+static void tn_dots_serial(T* C, const T* At, const T* B, int M, int K, int N, int i0, int i1) {
+    constexpr int lanes = kVecBytes / sizeof(T);
+    const int Kv = K - K % lanes, W = i1 - i0;
+    thread_local AlignedVector<T> part, sums;
+    part.assign(static_cast<size_t>(N) * lanes * W, T(0));
+    sums.resize(W);
+    T a_tail[lanes], b_tail[lanes];  // the last K % lanes terms of one entry, side by side
+    for (int k = 0; k < Kv; ++k) {
+        const T* a = At + static_cast<long>(k) * M + i0;
+        for (int j = 0; j < N; ++j) {
+            const T b = B[static_cast<long>(k) * N + j];
+            T* p = part.data() + (static_cast<size_t>(j) * lanes + k % lanes) * W;
+            for (int i = 0; i < W; ++i) p[i] += a[i] * b;  // lane k % lanes of entries (i, j)
+        }
+    }
+    for (int j = 0; j < N; ++j) {
+        std::fill(sums.begin(), sums.end(), T(0));
+        for (int l = 0; l < lanes; ++l) {
+            const T* p = part.data() + (static_cast<size_t>(j) * lanes + l) * W;
+            for (int i = 0; i < W; ++i) sums[i] += p[i];
+        }
+        for (int k = Kv; k < K; ++k) b_tail[k - Kv] = B[static_cast<long>(k) * N + j];
+        for (int i = 0; i < W && Kv < K; ++i) {
+            for (int k = Kv; k < K; ++k) a_tail[k - Kv] = At[static_cast<long>(k) * M + i0 + i];
+            sums[i] = dot_tail(sums[i], a_tail, b_tail, K - Kv);
+        }
+        for (int i = 0; i < W; ++i) C[static_cast<long>(i0 + i) * N + j] += sums[i];
+    }
+}
+
+template <typename T>
+void gemm_tn_dots(T* C, const T* At, const T* B, int M, int K, int N) {
+    const int min_rows =
+        static_cast<int>(std::max(1L, kMinParallelWork / std::max(1L, static_cast<long>(K) * N)));
+    parallel_for(
+        M, [&](int r0, int r1) { tn_dots_serial(C, At, B, M, K, N, r0, r1); }, min_rows);
 }
 
 // gemm_nt_acc, and gemm_nt when e is not null.

@@ -69,6 +69,13 @@ void gemm_nt(T* C, const T* A, const T* Bt, int M, int K, int N, const Epilogue<
 template <typename T>
 void gemm_tn_acc(T* C, const T* At, const T* B, int M, int K, int N);
 
+// C (M, N) += Atᵀ · B for At (K, M), B (K, N), with N below a vector (a weight gradient of a
+// narrow input, as the notebook's 2-wide one): gemm_nt_acc's dot products of Atᵀ's rows with Bᵀ's,
+// summed in the same lanes, so the same bits as gemm_nt_acc on transposed copies, which it never
+// makes. Every set of products runs it on the build's own lanes, as gemm_nt_acc's narrow ones.
+template <typename T>
+void gemm_tn_dots(T* C, const T* At, const T* B, int M, int K, int N);
+
 // Whether a result N columns wide fills at least one vector (kVecBytes, the build's own width) of
 // gemm_acc's register tiles; narrower ones go to gemm_nt_acc.
 template <typename T>

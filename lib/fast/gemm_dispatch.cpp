@@ -29,6 +29,8 @@ namespace ddpm::fast {
     template <typename T>                                                                   \
     void gemm_tn_acc(T* C, const T* At, const T* B, int M, int K, int N);                   \
     template <typename T>                                                                   \
+    void gemm_tn_dots(T* C, const T* At, const T* B, int M, int K, int N);                  \
+    template <typename T>                                                                   \
     bool fills_a_tile(int N);                                                               \
     template <typename T>                                                                   \
     void transpose(T* out, const T* in, int rows, int cols);                                \
@@ -108,6 +110,11 @@ void gemm_nt(T* C, const T* A, const T* Bt, int M, int K, int N, const Epilogue<
 template <typename T>
 void gemm_tn_acc(T* C, const T* At, const T* B, int M, int K, int N) {
     DDPM_CALL(gemm_tn_acc<T>)(C, At, B, M, K, N);
+}
+
+template <typename T>
+void gemm_tn_dots(T* C, const T* At, const T* B, int M, int K, int N) {
+    base::gemm_tn_dots<T>(C, At, B, M, K, N);  // sums in the build's own lanes, as gemm_nt_acc
 }
 
 template <typename T>

@@ -10,5 +10,6 @@
     template void gemm_nt_acc<T>(T*, const T*, const T*, int, int, int);                 \
     template void gemm_nt<T>(T*, const T*, const T*, int, int, int, const Epilogue<T>&); \
     template void gemm_tn_acc<T>(T*, const T*, const T*, int, int, int);                 \
+    template void gemm_tn_dots<T>(T*, const T*, const T*, int, int, int);                \
     template bool fills_a_tile<T>(int);                                                  \
     template void transpose<T>(T*, const T*, int, int);

@@ -2,7 +2,6 @@
 
 #include <atomic>
 
-#include "core/aligned.h"
 #include "fast/gemm.h"
 
 namespace ddpm::fast {
@@ -15,16 +14,6 @@ void set_enabled(bool on) {
 
 bool enabled() {
     return g_enabled.load(std::memory_order_relaxed);
-}
-
-// Scratch for the transposed operands, one per thread (sampling runs the model on several threads
-// at once) and per number type. It grows to the largest layer seen and is then reused: a training
-// step allocates nothing.
-template <typename T>
-static T* scratch(size_t n) {
-    thread_local AlignedVector<T> buffer;
-    if (buffer.size() < n) buffer.resize(n);
-    return buffer.data();
 }
 
 template <typename T>
@@ -52,16 +41,12 @@ template <typename T>
 void linear_backward(T* din, T* dw, T* db, const T* dout, const T* in, const T* w, int B, int C,
                      int OC) {
     if (din) gemm_acc(din, dout, w, B, OC, C);
-    if (fills_a_tile<T>(C)) {
-        gemm_tn_acc(dw, dout, in, OC, B, C);  // dw += doutᵀ · in, dout read as it is (B, OC)
-    } else {
-        // Narrow: dot products of doutᵀ's rows with inᵀ's.
-        T* doutT = scratch<T>(static_cast<size_t>(B) * (OC + C));  // (OC, B), then inT (C, B)
-        T* inT = doutT + static_cast<size_t>(B) * OC;
-        transpose(doutT, dout, B, OC);
-        transpose(inT, in, B, C);
-        gemm_nt_acc(dw, doutT, inT, OC, B, C);
-    }
+    // dw += doutᵀ · in, dout read as it is (B, OC); narrow (C below a vector): dot products of
+    // doutᵀ's rows with inᵀ's.
+    if (fills_a_tile<T>(C))
+        gemm_tn_acc(dw, dout, in, OC, B, C);
+    else
+        gemm_tn_dots(dw, dout, in, OC, B, C);
     // db: sample after sample, each adding its row, as the plain layer does (so the same sums),
     // with the inner loop over outputs, which vectorises.
     if (db)
