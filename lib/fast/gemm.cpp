@@ -407,8 +407,10 @@ void gemm_acc_tiles(T* C, const T* A, const T* B, int M, int K, int N) {
     tiles<T, false, false>(C, N, A, K, B, N, M, K, N, nullptr);
 }
 
-// Bit l of the result says whether a[l] is not zero, for the 32 values a[0 .. 32). A fixed count,
-// so the compiler turns the loop into a few vector compares.
+// Bit l of the result says whether a[l] is not zero, for the 32 values a[0 .. 32): the plain loop
+// at the end. GCC leaves that loop a compare, a shift and an or per value, so for floats each
+// instruction set's vector compares write it out, a vector of values at a time (their not-equal
+// is true for a NaN, as != is).
 template <typename T>
 static uint32_t nonzero_bits(const T* a) {
 #if defined(__AVX512F__)
@@ -417,6 +419,25 @@ static uint32_t nonzero_bits(const T* a) {
         const uint32_t lo = _mm512_cmpneq_ps_mask(_mm512_loadu_ps(a), zero);
         const uint32_t hi = _mm512_cmpneq_ps_mask(_mm512_loadu_ps(a + 16), zero);
         return lo | hi << 16;
+    }
+#elif defined(__AVX__)
+    if constexpr (std::is_same_v<T, float>) {  // eight lanes at a time, each compare's sign bits
+        uint32_t bits = 0;
+        for (int q = 0; q < 4; ++q) {
+            const __m256 nonzero =
+                _mm256_cmp_ps(_mm256_loadu_ps(a + 8 * q), _mm256_setzero_ps(), _CMP_NEQ_UQ);
+            bits |= static_cast<uint32_t>(_mm256_movemask_ps(nonzero)) << (8 * q);
+        }
+        return bits;
+    }
+#elif defined(__SSE__)
+    if constexpr (std::is_same_v<T, float>) {  // four lanes at a time, each compare's sign bits
+        uint32_t bits = 0;
+        for (int q = 0; q < 8; ++q) {
+            const __m128 nonzero = _mm_cmpneq_ps(_mm_loadu_ps(a + 4 * q), _mm_setzero_ps());
+            bits |= static_cast<uint32_t>(_mm_movemask_ps(nonzero)) << (4 * q);
+        }
+        return bits;
     }
 #elif defined(__wasm_simd128__)
     if constexpr (std::is_same_v<T, float>) {  // four lanes at a time, each compare's sign bits
