@@ -210,7 +210,7 @@ void print_products(double peak, const std::map<std::string, std::string>& torch
     const double tiles = product_us(false, 0.0), flop = 2.0 * 128 * 128 * 128;
     const double share = flop / tiles / 1e3 / peak;
     std::printf(
-        "a 128 x 128 x 128 product, 1 thread: register tiles %.1f us (%.0f GFLOP/s, %.0f%% of "
+        "a 128 x 128 x 128 product, 1 thread: register tiles %.1f us (%.0f GFLOP/s, %.1f%% of "
         "peak; goal >= 90%%: %s)\n",
         tiles, flop / tiles / 1e3, 100 * share, verdict(share >= 0.9));
     if (const double t_us = torch_figure(torch, "torch_mm128_us"))
@@ -333,7 +333,7 @@ void print_full_run(const std::map<std::string, std::string>& torch) {
         double s = seconds_of([&] { ddpm::p_sample_loop(tr.model, 10000, tr.sched, sample_rng); });
         const double goal = threads == 1 ? 0.25 : 0.15;
         std::printf(
-            "  the trained model's p_sample_loop 10,000 x 100, %d thread%s: %.2f s (goal <= "
+            "  the trained model's p_sample_loop 10,000 x 100, %d thread%s: %.3f s (goal <= "
             "%.2f s: %s)\n",
             threads, threads > 1 ? "s" : " ", s, goal, verdict(s <= goal));
     }
@@ -427,7 +427,7 @@ double print_picture_step(double peak, const std::map<std::string, std::string>&
             threads, threads > 1 ? "s" : " ", ms[threads], 1e3 / ms[threads],
             flop / ms[threads] / 1e6, 100 * flop / ms[threads] / 1e6 / peak);
     }
-    std::printf("  2 threads: %.2fx 1 thread's speed (goal >= 1.7x: %s)\n", ms[1] / ms[2],
+    std::printf("  2 threads: %.3fx 1 thread's speed (goal >= 1.7x: %s)\n", ms[1] / ms[2],
                 verdict(ms[1] / ms[2] >= 1.7));
     const double t_ms = torch_figure(torch, "torch_picture_step_ms");
     if (t_ms > 0)
@@ -441,9 +441,9 @@ double print_picture_step(double peak, const std::map<std::string, std::string>&
     const double share = wide_flop / wide[1] / 1e6 / peak;
     std::printf(
         "  its four Linears alone, forward and backward (%.0f MFLOP): 1 thread %.2f ms = %.0f "
-        "GFLOP/s, %.0f%% of peak (goal >= 85%%: %s)\n",
+        "GFLOP/s, %.1f%% of peak (goal >= 85%%: %s)\n",
         wide_flop / 1e6, wide[1], wide_flop / wide[1] / 1e6, 100 * share, verdict(share >= 0.85));
-    std::printf("    2 threads %.2f ms, %.2fx 1 thread's speed (goal >= 1.7x: %s)\n", wide[2],
+    std::printf("    2 threads %.2f ms, %.3fx 1 thread's speed (goal >= 1.7x: %s)\n", wide[2],
                 wide[1] / wide[2], verdict(wide[1] / wide[2] >= 1.7));
     if (const double t_wide = torch_figure(torch, "torch_wide_ms"))
         std::printf("    PyTorch, the same Linears, 1 thread: %.2f ms = %.0f GFLOP/s\n", t_wide,
@@ -469,7 +469,7 @@ void print_portable(const std::vector<std::string>& benches, double step_ms, dou
             continue;
         }
         std::printf(
-            "  %s (%d-byte vectors): %.3f ms (%.2fx ours), picture model %.2f ms (%.2fx); goal "
+            "  %s (%d-byte vectors): %.3f ms (%.3fx ours), picture model %.2f ms (%.3fx); goal "
             "within 2x: %s\n",
             path.c_str(), vec, s, s / step_ms, pic, pic / picture_ms,
             verdict(s <= 2 * step_ms && pic <= 2 * picture_ms));
