@@ -615,8 +615,8 @@ constexpr double kSkipZerosAboveShareNarrowStrips = 0.75;
 
 // Whether more than share of A's n entries are zero. Counted 4096 at a time, it stops as soon as
 // the answer is settled (more than share * n zeros found, or too few entries left to get there):
-// the same answer as a count of all of them, from half of A or less when a ReLU left it mostly
-// zeros.
+// the same answer as a count of all of them, often from a part of A (with 60% zeros and a share
+// of 0.3, from its first half).
 template <typename T>
 static bool mostly_zeros(const T* A, long n, double share) {
     const double enough = share * n;
@@ -667,12 +667,12 @@ static void product(T* C, const T* A, const T* B, int M, int K, int N, const Epi
         T* c = C + static_cast<long>(r0) * N + j0;
         const T* b = B + (BT ? j0 * ldb : j0);
         const Epilogue<T> piece = e ? piece_of(*e, r0, j0) : Epilogue<T>{};
+        const Epilogue<T>* ends = e ? &piece : nullptr;  // this piece's, or none
         if (skip) {
             skip_zeros<T, BT>(c, N, A + static_cast<long>(r0) * K, b, ldb, r1 - r0, K, j1 - j0,
-                              e ? &piece : nullptr);
+                              ends);
             return;
         }
-        const Epilogue<T>* ends = e ? &piece : nullptr;
         if (e && K == 0) {  // no block of k for the tiles to start and end: C is the epilogue's
             start_pass(c, N, piece, r1 - r0, j1 - j0);
             finish_pass(c, N, piece, r1 - r0, j1 - j0);
