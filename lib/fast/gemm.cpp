@@ -147,26 +147,29 @@ template <typename T, int NV>
         for (int v = 0; v < NV; ++v) acc[v] = relu<T>(acc[v]);
 }
 
-// The same two as passes over a piece of C (M, N; rows ldc apart), for the products that store C
-// between blocks of k (the tiles) or sum each entry on its own (the narrow dot products).
+// start and finish_row as passes over a piece of C (M, N; rows ldc apart), a vector (or the last
+// N % lanes columns) at a time, for the products that sum each entry on its own (the narrow dot
+// products) or have no block of k to start and end (K = 0).
 template <typename T>
 static void start_pass(T* C, long ldc, const Epilogue<T>& e, int M, int N) {
+    constexpr int lanes = kVecBytes / sizeof(T);
     for (int i = 0; i < M; ++i)
-        for (int j = 0; j < N; ++j) C[i * ldc + j] = e.bias ? e.bias[j] : T(0);
+        for (int j = 0; j < N; j += lanes) {
+            const int n = std::min(lanes, N - j);
+            store_part(C + i * ldc + j, start(e, j, n), n);
+        }
 }
 
 template <typename T>
 static void finish_pass(T* C, long ldc, const Epilogue<T>& e, int M, int N) {
-    for (int i = 0; i < M; ++i) {
-        T* c = C + i * ldc;
-        for (int q = 0; q < 2; ++q)
-            if (e.table[q]) {
-                const T* row = e.table[q] + e.index[q][i] * ldc;
-                for (int j = 0; j < N; ++j) c[j] += row[j];
-            }
-        if (e.relu)
-            for (int j = 0; j < N; ++j) c[j] = c[j] > T(0) ? c[j] : T(0);
-    }
+    constexpr int lanes = kVecBytes / sizeof(T);
+    for (int i = 0; i < M; ++i)
+        for (int j = 0; j < N; j += lanes) {
+            const int n = std::min(lanes, N - j);
+            Vec<T> acc = load_part(C + i * ldc + j, n);
+            finish_row<T, 1>(&acc, e, ldc, i, j, n);
+            store_part(C + i * ldc + j, acc, n);
+        }
 }
 
 // The last n < lanes columns of B (K, N; rows ldb apart), from column j0, as a strip one vector
