@@ -148,8 +148,7 @@ template <typename T, int NV>
 }
 
 // start and finish_row as passes over a piece of C (M, N; rows ldc apart), a vector (or the last
-// N % lanes columns) at a time, for the products that sum each entry on its own (the narrow dot
-// products) or have no block of k to start and end (K = 0).
+// N % lanes columns) at a time, for a product with no block of k to start and end (K = 0).
 template <typename T>
 static void start_pass(T* C, long ldc, const Epilogue<T>& e, int M, int N) {
     constexpr int lanes = kVecBytes / sizeof(T);
@@ -728,21 +727,59 @@ template <typename T>
     return sum;
 }
 
+// C (M, N) += A (M, K) · Btᵀ, or with e, C = the epilogue's start + A · Btᵀ and then its end, each
+// entry a dot product of A's row i and Bt's row j: lane l of a vector gets the terms k = l,
+// l + lanes, ... in order, then the lanes are added in order, then the last K % lanes terms
+// (dot_tail). The entries go kGroup at a time, row after row: kSideBySide products side by side,
+// each its own chain of multiply-adds, and then the group's lanes added together, kGroup
+// independent sums at each step where one entry's would wait for each addition before the next.
+// The same additions, in the same order, for each entry.
 template <typename T>
-static void gemm_nt_serial(T* C, const T* A, const T* Bt, int M, int K, int N) {
+static void gemm_nt_serial(T* C, const T* A, const T* Bt, int M, int K, int N,
+                           const Epilogue<T>* e) {
     constexpr int lanes = kVecBytes / sizeof(T);
+    constexpr int kGroup = 16, kSideBySide = 4;
     const int Kv = K - K % lanes;
-    for (int i = 0; i < M; ++i)
-        for (int j = 0; j < N; ++j) {
-            const T* a = A + static_cast<long>(i) * K;
-            const T* b = Bt + static_cast<long>(j) * K;
-            Vec<T> acc{};
-            for (int k = 0; k < Kv; k += lanes) acc += load(a + k) * load(b + k);
-            T sum = 0;
-            for (int l = 0; l < lanes; ++l) sum += acc[l];
-            if (Kv < K) sum = dot_tail(sum, a + Kv, b + Kv, K - Kv);
-            C[static_cast<long>(i) * N + j] += sum;
+    const long entries = static_cast<long>(M) * N;
+    const Epilogue<T> none;
+    const Epilogue<T>& end = e ? *e : none;
+    T lane[kGroup][lanes];  // the group's running sums, entry by entry
+    long row[kGroup];       // the group's entries (row[g], col[g]); past the last, the last again
+    int col[kGroup];
+    for (long q0 = 0, i = 0, j = 0; q0 < entries; q0 += kGroup) {
+        for (int g = 0; g < kGroup; ++g) {
+            row[g] = i;
+            col[g] = static_cast<int>(j);
+            if (q0 + g + 1 < entries && ++j == N) {
+                j = 0;
+                ++i;
+            }
         }
+        for (int g0 = 0; g0 < kGroup; g0 += kSideBySide) {
+            Vec<T> acc[kSideBySide] = {};
+            for (int k = 0; k < Kv; k += lanes)
+                for (int u = 0; u < kSideBySide; ++u)
+                    acc[u] += load(A + row[g0 + u] * K + k) * load(Bt + col[g0 + u] * K + k);
+            for (int u = 0; u < kSideBySide; ++u) store(lane[g0 + u], acc[u]);
+        }
+        T sum[kGroup] = {};
+        for (int l = 0; l < lanes; ++l)
+#pragma GCC unroll 16
+            for (int g = 0; g < kGroup; ++g) sum[g] += lane[g][l];
+        const int G = static_cast<int>(std::min<long>(kGroup, entries - q0));
+        for (int g = 0; g < G; ++g) {
+            const long i = row[g];
+            const int j = col[g];
+            if (Kv < K) sum[g] = dot_tail(sum[g], A + i * K + Kv, Bt + j * K + Kv, K - Kv);
+            T c = C[q0 + g];
+            if (e) c = end.bias ? end.bias[j] : T(0);  // the epilogue's start, as start() gives
+            c += sum[g];
+            for (int q = 0; q < 2; ++q)  // and its end, as finish_row does it
+                if (end.table[q]) c += end.table[q][end.index[q][i] * static_cast<long>(N) + j];
+            if (end.relu) c = c > T(0) ? c : T(0);
+            C[q0 + g] = c;
+        }
+    }
 }
 
 // gemm_nt_serial's sums for A = Atᵀ and Bt = Bᵀ, read where At (K, M) and B (K, N) are stored:
@@ -803,9 +840,8 @@ static void nt_product(T* C, const T* A, const T* Bt, int M, int K, int N, const
         [&](int r0, int r1) {
             T* c = C + static_cast<long>(r0) * N;
             const Epilogue<T> piece = e ? piece_of(*e, r0, 0) : Epilogue<T>{};
-            if (e) start_pass(c, N, piece, r1 - r0, N);
-            gemm_nt_serial(c, A + static_cast<long>(r0) * K, Bt, r1 - r0, K, N);
-            if (e) finish_pass(c, N, piece, r1 - r0, N);
+            gemm_nt_serial(c, A + static_cast<long>(r0) * K, Bt, r1 - r0, K, N,
+                           e ? &piece : nullptr);
         },
         min_rows);
 }

@@ -48,9 +48,9 @@ void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N);
 // is null) where an accumulating product starts from C's own values; once every term is in, row i
 // of C gets row index[q][i] of table[q] added (q = 0, then 1; a null table is skipped), then the
 // ReLU (relu_forward of nn/layers.h) when relu is set. The tables are N wide, as C is. Done while
-// a piece of C is still in registers (the skipping path's strips, the tiles), these need no pass
-// over C of their own: a hidden block of the model (linear, embeddings, ReLU) in one product.
-// Only the narrow products, which sum each entry on its own, pass over C for them.
+// a piece of C is still in registers (the skipping path's strips, the tiles), or to each entry
+// as its sum is done (the narrow products), these need no pass over C of their own: a hidden
+// block of the model (linear, embeddings, ReLU) in one product.
 template <typename T>
 struct Epilogue {
     const T* bias = nullptr;   // (N,)
