@@ -71,8 +71,10 @@ def check(ok, what):
 
 def open_page(browser, url, timeout=60):
     """Opens url and returns once the new page's module has loaded: its status is past "loading"
-    (ready, or error for a link it refuses). The page being left is marked first, so that a link
-    to the page already open (Share's) waits for the new one."""
+    (ready, or error for a link it refuses) and the page has drawn since, so that its controls say
+    so too (the page updates them at its next frame: a click on Start before it would find the
+    button still disabled). The page being left is marked first, so that a link to the page
+    already open (Share's) waits for the new one."""
     browser.evaluate("window.leaving = true")
     browser.call("Page.navigate", {"url": url}, session=True)
     deadline = time.time() + timeout
@@ -81,6 +83,7 @@ def open_page(browser, url, timeout=60):
         try:
             if browser.evaluate("!window.leaving && window.ddpmPage !== undefined && "
                                 "window.ddpmPage.state().status !== 'loading'"):
+                browser.settle()
                 return
         except RuntimeError:
             continue  # between the two documents
