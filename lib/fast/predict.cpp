@@ -12,13 +12,23 @@ void predict_noise(const MLPDiffusion& model, float* eps, const float* x, const 
 
 void predict(const MLPDiffusion& model, float* out, const float* x, const Conditioning& in, int n) {
     const int D = model.config().dim;
-    const int blocks = (n + kPointsPerBlock - 1) / kPointsPerBlock;
+    if (n <= 0) return;
+    // Blocks of at most kPointsPerBlock points, as many on each thread, and as equal as they can
+    // be: the first n % blocks have one point more (10,000 points: 20 blocks of 500, where blocks
+    // of 512 would give one thread 5,120 points and the other 4,880).
+    const int threads = std::max(1, num_threads());
+    int blocks = (n + kPointsPerBlock - 1) / kPointsPerBlock;
+    blocks = (blocks + threads - 1) / threads * threads;
+    auto start_of = [&](int b) {  // block b's first point
+        return static_cast<long>(b) * (n / blocks) + std::min(b, n % blocks);
+    };
     parallel_for(blocks, [&](int b0, int b1) {
         thread_local Activations<float> acts;  // this thread's, kept for the next step
         for (int b = b0; b < b1; ++b) {
-            const long first = static_cast<long>(b) * kPointsPerBlock;
-            const int rows = std::min(kPointsPerBlock, static_cast<int>(n - first));
-            Conditioning block;  // the block's rows of each input given
+            const long first = start_of(b);
+            const int rows = static_cast<int>(start_of(b + 1) - first);
+            if (rows == 0) continue;  // fewer points than blocks
+            Conditioning block;       // the block's rows of each input given
             block.t = in.t ? in.t + first : nullptr;
             block.s = in.s ? in.s + first : nullptr;
             block.c = in.c ? in.c + first : nullptr;

@@ -1,9 +1,10 @@
 // predict_noise: the model's forward pass over many points at once, as the samplers need it.
 //
-// The points go through the network in blocks of 512: the activations of 512 points stay in a
-// core's cache, where those of 10,000 (5 MB a layer) would go out to memory and back at every
-// layer. With threads, each takes whole blocks through the whole network with activations of its
-// own, reading the one model, so no product is split between cores. Each point's prediction
+// The points go through the network in blocks of at most 512: the activations of 512 points stay
+// in a core's cache, where those of 10,000 (5 MB a layer) would go out to memory and back at every
+// layer. With threads, each takes as many whole blocks, of sizes as equal as they can be, through
+// the whole network with activations of its own, reading the one model, so no product is split
+// between cores and no core waits for the other's last points. Each point's prediction
 // depends only on its own row: the same bits as one forward pass of all n points, for any number
 // of threads.
 #pragma once
