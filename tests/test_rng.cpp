@@ -78,3 +78,24 @@ TEST_CASE("state round trip continues the same stream") {
     b.set_state(a.state());
     for (int i = 0; i < 10; ++i) CHECK(a.normal() == b.normal());
 }
+
+TEST_CASE("skip(k) leaves the generator where k draws would, however large k is") {
+    for (uint64_t k : {0ULL, 1ULL, 2ULL, 3ULL, 64ULL, 1000ULL, 123457ULL}) {
+        CAPTURE(k);
+        ddpm::Rng drawn(5), skipped(5);
+        for (uint64_t i = 0; i < k; ++i) drawn.next_u32();
+        skipped.skip(k);
+        CHECK(skipped.state().state == drawn.state().state);
+        CHECK(skipped.next_u32() == drawn.next_u32());
+    }
+    // Too many to draw: two skips against one of their sum, and a whole period (2^64 draws)
+    // against none.
+    ddpm::Rng a(6), b(6), c(6);
+    a.skip(3000000000000ULL);
+    a.skip(987654321987ULL);
+    b.skip(3000000000000ULL + 987654321987ULL);
+    CHECK(a.state().state == b.state().state);
+    c.skip(~0ULL);
+    c.next_u32();
+    CHECK(c.state().state == ddpm::Rng(6).state().state);
+}

@@ -74,6 +74,24 @@ void Rng::shuffle(std::vector<int>& v) {
     for (int i = static_cast<int>(v.size()) - 1; i > 0; --i) std::swap(v[i], v[randint(i + 1)]);
 }
 
+void Rng::skip(uint64_t delta) {
+    // next_u32 steps state -> a * state + c. delta steps are state -> A * state + C with
+    // A = a^delta and C = c (a^(delta-1) + ... + a + 1): built from the bits of delta, the step
+    // for 2^k squared into the step for 2^(k+1) (Brown, "Random number generation with arbitrary
+    // strides", 1994), all mod 2^64.
+    uint64_t a = 6364136223846793005ULL, c = inc_;  // the step for 2^k, k = 0 first
+    uint64_t A = 1, C = 0;                          // the steps taken so far
+    for (; delta > 0; delta >>= 1) {
+        if (delta & 1u) {
+            A *= a;
+            C = C * a + c;
+        }
+        c = (a + 1) * c;  // two steps of (a, c) make one of (a^2, (a + 1) c)
+        a *= a;
+    }
+    state_ = A * state_ + C;
+}
+
 void Rng::set_state(const State& s) {
     if ((s.inc & 1u) == 0) throw Error("rng state: the increment must be odd");
     state_ = s.state;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <vector>
 
 #include "fast/parallel.h"
 
@@ -12,33 +11,36 @@ namespace ddpm::fast {
 // outweigh the hand-off (a batch of 128 points in 2-D stays on the caller; a picture batch's
 // 25,088 values and a sampler's 20,000 are split).
 constexpr int kMinParallelPairs = 2048;
-// Pairs drawn at a time, so the draws' buffer stays small (512 KB) however large n is.
-constexpr size_t kPairsPerRound = size_t(1) << 16;
+// parallel_for counts in int: more pairs than this go in several calls.
+constexpr size_t kMaxPairsPerCall = size_t(1) << 30;
 
 void fill_normal(float* out, size_t n, Rng& rng) {
     size_t i = 0;
     // The second value of normal()'s last pair, if it kept one, comes first.
     if (n > 0 && rng.state().has_cached) out[i++] = rng.normal();
-    thread_local std::vector<uint32_t> draws;
-    while (n - i >= 2) {
-        const size_t pairs = std::min((n - i) / 2, kPairsPerRound);
-        // The draws, two a pair, in the generator's order.
-        if (draws.size() < 2 * pairs) draws.resize(2 * pairs);
-        for (size_t d = 0; d < 2 * pairs; ++d) draws[d] = rng.next_u32();
-        // Each pair's two values, on whichever thread: the same function of the same two draws.
-        // (By pointer: on another thread, draws would name that thread's own buffer.)
-        const uint32_t* uv = draws.data();
-        float* pair_values = out + i;
+    // Each thread's pairs from its own copy of the generator, moved on (Rng::skip) to where their
+    // two draws a pair start in the stream: the draws the calling thread would have made one
+    // after another, and each pair's two values the same function of them (box_muller).
+    const size_t pairs = (n - i) / 2;
+    const Rng from = rng;
+    float* pair_values = out + i;
+    for (size_t p0 = 0; p0 < pairs; p0 += kMaxPairsPerCall) {
+        const int count = static_cast<int>(std::min(pairs - p0, kMaxPairsPerCall));
         parallel_for(
-            static_cast<int>(pairs),
-            [&](int p0, int p1) {
-                for (int p = p0; p < p1; ++p)
-                    box_muller(uv[2 * p], uv[2 * p + 1], pair_values[2 * p],
-                               pair_values[2 * p + 1]);
+            count,
+            [&](int q0, int q1) {
+                Rng own = from;
+                own.skip(2 * (p0 + q0));
+                for (size_t p = p0 + q0; p < p0 + q1; ++p) {
+                    const uint32_t u = own.next_u32();
+                    const uint32_t v = own.next_u32();
+                    box_muller(u, v, pair_values[2 * p], pair_values[2 * p + 1]);
+                }
             },
             kMinParallelPairs);
-        i += 2 * pairs;
     }
+    rng.skip(2 * pairs);
+    i += 2 * pairs;
     if (i < n) {
         // An odd last value: normal() draws a new pair and keeps its second for the next call.
         out[i] = rng.normal();
