@@ -14,6 +14,10 @@
 #include <wasm_simd128.h>  // WebAssembly's compares and bit masks (make web)
 #endif
 
+#if defined(__aarch64__) && defined(__ARM_NEON)
+#include <arm_neon.h>  // ARM64's compares and across-lane adds
+#endif
+
 #include "core/aligned.h"
 #include "fast/gemm_instances.h"
 #include "fast/parallel.h"
@@ -447,6 +451,17 @@ static uint32_t nonzero_bits(const T* a) {
         for (int q = 0; q < 8; ++q) {
             const v128_t nonzero = wasm_f32x4_ne(wasm_v128_load(a + 4 * q), wasm_f32x4_splat(0));
             bits |= static_cast<uint32_t>(wasm_i32x4_bitmask(nonzero)) << (4 * q);
+        }
+        return bits;
+    }
+#elif defined(__aarch64__) && defined(__ARM_NEON)
+    if constexpr (std::is_same_v<T, float>) {  // four lanes at a time, each lane's bit its weight
+        const uint32x4_t weight = {1, 2, 4, 8};
+        uint32_t bits = 0;
+        for (int q = 0; q < 8; ++q) {
+            // not (a == 0): all ones where a is not zero, a NaN too
+            const uint32x4_t nonzero = vmvnq_u32(vceqzq_f32(vld1q_f32(a + 4 * q)));
+            bits |= vaddvq_u32(vandq_u32(nonzero, weight)) << (4 * q);
         }
         return bits;
     }
