@@ -7,6 +7,9 @@
 
 namespace ddpm {
 
+// PCG32's multiplier: each draw moves the state to kMultiplier * state + inc (mod 2^64).
+constexpr uint64_t kMultiplier = 6364136223846793005ULL;
+
 Rng::Rng(uint64_t seed, uint64_t stream) {
     // PCG's seeding: the increment must be odd; advance once before and after adding the seed.
     inc_ = (stream << 1u) | 1u;
@@ -17,7 +20,7 @@ Rng::Rng(uint64_t seed, uint64_t stream) {
 
 uint32_t Rng::next_u32() {
     uint64_t old = state_;
-    state_ = old * 6364136223846793005ULL + inc_;
+    state_ = old * kMultiplier + inc_;
     uint32_t xorshifted = static_cast<uint32_t>(((old >> 18u) ^ old) >> 27u);
     uint32_t rot = static_cast<uint32_t>(old >> 59u);
     return (xorshifted >> rot) | (xorshifted << ((32u - rot) & 31u));
@@ -79,8 +82,8 @@ void Rng::skip(uint64_t delta) {
     // A = a^delta and C = c (a^(delta-1) + ... + a + 1): built from the bits of delta, the step
     // for 2^k squared into the step for 2^(k+1) (Brown, "Random number generation with arbitrary
     // strides", 1994), all mod 2^64.
-    uint64_t a = 6364136223846793005ULL, c = inc_;  // the step for 2^k, k = 0 first
-    uint64_t A = 1, C = 0;                          // the steps taken so far
+    uint64_t a = kMultiplier, c = inc_;  // the step for 2^k, k = 0 first
+    uint64_t A = 1, C = 0;               // the steps taken so far
     for (; delta > 0; delta >>= 1) {
         if (delta & 1u) {
             A *= a;

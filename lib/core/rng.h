@@ -23,8 +23,8 @@ public:
     float normal();                     // N(0, 1)
     int randint(int n);                 // uniform in {0, ..., n-1}, unbiased (Lemire's method)
     void shuffle(std::vector<int>& v);  // Fisher-Yates
-    // As `delta` calls of next_u32() would leave the generator, in about 64 steps however large
-    // delta is (O'Neill's pcg32_advance): threads can each start at their own place in the stream.
+    // As `delta` calls of next_u32() would leave the generator, in one step per bit of delta (at
+    // most 64; O'Neill's pcg32_advance): threads can each start at their own place in the stream.
     void skip(uint64_t delta);
 
     // The whole state, so a checkpoint can save a run mid-way and resume it bit for bit.
