@@ -166,10 +166,11 @@ template <typename T>
 static void check_skip_zeros() {
     ddpm::Rng rng(23);
     // Among them B wider than the skipping path's panel, in panels of their own (5, 70, 300) and
-    // copied panel by panel (40, 100, 300; 128, 512, 512), with the narrow columns after them.
-    const int shapes[][3] = {{128, 128, 128}, {13, 33, 71},   {5, 70, 300},
-                             {3, 31, 7},      {1, 1, 1},      {37, 300, 200},
-                             {128, 512, 196}, {40, 100, 300}, {128, 512, 512}};
+    // copied panel by panel (40, 100, 300; 128, 512, 512), with the narrow columns after them;
+    // and a block of k with three groups of 32, the last alone in its word of 64 (11, 100, 7).
+    const int shapes[][3] = {{128, 128, 128}, {13, 33, 71},   {5, 70, 300},    {3, 31, 7},
+                             {1, 1, 1},       {37, 300, 200}, {128, 512, 196}, {40, 100, 300},
+                             {128, 512, 512}, {11, 100, 7}};
     for (const auto& s : shapes)
         for (double zeros : {0.0, 0.5, 0.95, 1.0}) {
             const int M = s[0], K = s[1], N = s[2];

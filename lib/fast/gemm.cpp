@@ -472,17 +472,20 @@ static uint32_t nonzero_bits(const T* a) {
 }
 
 // One row's strip of V vectors: acc += a[k] · B's row k for every nonzero a[k] of the block
-// [k0, k1), its zeros found 32 at a time (bits). B points at the strip's first column in row k0,
-// and its rows are ldb apart. Always inlined, so that acc stays in registers: called out of line,
-// its sums went through memory at every term, and the product ran a third slower.
+// [k0, k1). Its zeros come in words of 64 bits, each two of nonzero_bits' groups of 32 (bits 32-63
+// zero after a last group without its pair): each loop over a word's set bits ends at a branch the
+// processor cannot predict (how many values are not zero), and words of 64 halve those. B points at
+// the strip's first column in row k0, and its rows are ldb apart. Always inlined, so that acc stays
+// in registers: called out of line, its sums went through memory at every term, and the product ran
+// a third slower.
 template <typename T, int V>
 [[gnu::always_inline]] static inline void skip_strip(Vec<T>* acc, const T* a, const T* B, long ldb,
-                                                     const uint32_t* bits, int k0, int k1) {
+                                                     const uint64_t* words, int k0, int k1) {
     constexpr int lanes = kVecBytes / sizeof(T);
-    const int groups = (k1 - k0) / 32;  // the whole groups of 32
-    for (int g = 0; g < groups; ++g)
-        for (uint32_t left = bits[g]; left; left &= left - 1) {
-            const int k = k0 + 32 * g + __builtin_ctz(left);  // the next nonzero a
+    const int groups = (k1 - k0) / 32;  // the whole groups of 32, two to a word
+    for (int w = 0; w < (groups + 1) / 2; ++w)
+        for (uint64_t left = words[w]; left; left &= left - 1) {
+            const int k = k0 + 64 * w + __builtin_ctzll(left);  // the next nonzero a
             const T* b = B + (k - k0) * ldb;
             for (int v = 0; v < V; ++v) acc[v] += a[k] * load(b + v * lanes);
         }
@@ -506,19 +509,19 @@ constexpr int skip_panel_cols() {
     return std::max(strip, kSkipPanelBytes / static_cast<int>(sizeof(T)) / strip * strip);
 }
 
-// gemm_acc_tiles for an A that is mostly zeros. The i-k-j loop of the plain product, with the
-// terms whose a = A[i][k] is 0 skipped: adding 0 · b changes no bit of a sum (b finite), so C gets
+// gemm_acc_tiles for an A that is mostly zeros. The i-k-j loop of the plain product, with the terms
+// whose a = A[i][k] is 0 skipped: adding 0 · b changes no bit of a sum (b finite), so C gets
 // exactly the same sums, in the same order, as from gemm_acc_tiles.
 //
 // One row of C at a time: a strip of columns (8 vectors, then 1, then the last N % lanes from a
 // zero-padded copy) stays in registers while the nonzero a of row i each add a times row k of B.
-// The zeros are found 32 at a time (nonzero_bits) and the loop visits only the set bits. Each
-// nonzero a loads a whole row of the strip from B, so B must come from the L1 cache: the columns
-// go in panels of at most kSkipPanelBytes, and each panel's rows of B in blocks of 32 KB, small
-// enough to stay there while every row of A uses them. C's rows are ldc apart and B's ldb apart:
-// C and B may be a band of columns of larger matrices (product's threads). B comes transposed
-// (N, K) when BT: then every block of a panel is copied, and the copy is where it gets
-// transposed, as in tiles (no transposed copy of the whole B goes through memory first).
+// The zeros are found 32 at a time (nonzero_bits), two groups to a word of 64 bits, and the loop
+// visits only the set bits. Each nonzero a loads a whole row of the strip from B, so B must come
+// from the L1 cache: the columns go in panels of at most kSkipPanelBytes, and each panel's rows of
+// B in blocks of 32 KB, small enough to stay there while every row of A uses them. C's rows are ldc
+// apart and B's ldb apart: C and B may be a band of columns of larger matrices (product's threads).
+// B comes transposed (N, K) when BT: then every block of a panel is copied, and the copy is where
+// it gets transposed, as in tiles (no transposed copy of the whole B goes through memory first).
 template <typename T, bool BT>
 static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, int K, int N,
                        const Epilogue<T>* e) {
@@ -528,7 +531,7 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
     const int wide_cols = N - N % strip;
     const int tiled_cols = N - N % lanes;
     const T* tail = !BT && tiled_cols < N ? tail_strip(B, ldb, K, N, tiled_cols) : nullptr;
-    thread_local std::vector<uint32_t> row_bits;  // row i's zeros in a block, for every strip
+    thread_local std::vector<uint64_t> row_bits;  // row i's zeros in a block, for every strip
     thread_local AlignedVector<T> packed;         // a block of a panel's rows, copied
     for (int p0 = 0, p1 = 0; p0 < N; p0 = p1) {
         // The panel's columns [p0, p1): wide strips, and in the last panel the narrow rest.
@@ -537,7 +540,7 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
         // Rows of B per block: 32 KB of the panel's columns (a multiple of 32, as the zeros are
         // found 32 at a time).
         const int block = std::max(32, 32768 / static_cast<int>(sizeof(T)) / (p1 - p0) / 32 * 32);
-        if (static_cast<int>(row_bits.size()) < block / 32) row_bits.resize(block / 32);
+        if (static_cast<int>(row_bits.size()) < block / 64 + 1) row_bits.resize(block / 64 + 1);
         for (int k0 = 0; k0 < K; k0 += block) {
             const int k1 = std::min(K, k0 + block);
             // The block's rows of the panel's wide strips: B's own (rows ldb apart), or when B
@@ -578,8 +581,11 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
             for (int i = 0; i < M; ++i) {
                 const T* a = A + static_cast<long>(i) * K;
                 T* c = C + i * ldc;
-                for (int g = 0; g < (k1 - k0) / 32; ++g)
-                    row_bits[g] = nonzero_bits(a + k0 + 32 * g);
+                const int groups = (k1 - k0) / 32;
+                for (int g = 0; g < groups; g += 2) {
+                    const uint64_t hi = g + 1 < groups ? nonzero_bits(a + k0 + 32 * g + 32) : 0;
+                    row_bits[g / 2] = nonzero_bits(a + k0 + 32 * g) | hi << 32;
+                }
                 for (int j = p0; j < wide_end; j += strip) {
                     Vec<T> acc[8];
                     for (int v = 0; v < 8; ++v)
