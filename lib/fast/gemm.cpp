@@ -888,6 +888,11 @@ void gemm_nt(T* C, const T* A, const T* Bt, int M, int K, int N, const Epilogue<
     nt_product(C, A, Bt, M, K, N, &e);
 }
 
+template <typename T>
+void gemm(T* C, const T* A, const T* B, int M, int K, int N, const Epilogue<T>& e) {
+    product<T, false, false>(C, A, B, M, K, N, &e);
+}
+
 int vector_bytes() {
     return kVecBytes;
 }

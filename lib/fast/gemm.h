@@ -65,6 +65,14 @@ struct Epilogue {
 template <typename T>
 void gemm_nt(T* C, const T* A, const T* Bt, int M, int K, int N, const Epilogue<T>& e);
 
+// gemm_nt for B (K, N) as stored, where gemm_nt takes it transposed: for a caller that has B
+// already, read by many products (fast::predict's blocks of points, each hidden layer's weight
+// transposed once for all of them, where gemm_nt would transpose it in every product). For a
+// result that fills a tile (fills_a_tile), it is the same product, so the same bits, as gemm_nt on
+// Bᵀ; narrower, gemm_acc's sums, not gemm_nt's lanes.
+template <typename T>
+void gemm(T* C, const T* A, const T* B, int M, int K, int N, const Epilogue<T>& e);
+
 // C (M, N) += Atᵀ · B for At (K, M), B (K, N): gemm_acc's product, bit for bit, reading A's
 // entries from the transposed At where they are stored.
 template <typename T>

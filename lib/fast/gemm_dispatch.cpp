@@ -27,6 +27,8 @@ namespace ddpm::fast {
     template <typename T>                                                                   \
     void gemm_nt(T* C, const T* A, const T* Bt, int M, int K, int N, const Epilogue<T>& e); \
     template <typename T>                                                                   \
+    void gemm(T* C, const T* A, const T* B, int M, int K, int N, const Epilogue<T>& e);     \
+    template <typename T>                                                                   \
     void gemm_tn_acc(T* C, const T* At, const T* B, int M, int K, int N);                   \
     template <typename T>                                                                   \
     void gemm_tn_dots(T* C, const T* At, const T* B, int M, int K, int N);                  \
@@ -105,6 +107,12 @@ void gemm_nt(T* C, const T* A, const T* Bt, int M, int K, int N, const Epilogue<
     }
 #endif
     base::gemm_nt<T>(C, A, Bt, M, K, N, e);
+}
+
+template <typename T>
+void gemm(T* C, const T* A, const T* B, int M, int K, int N, const Epilogue<T>& e) {
+    DDPM_CALL(gemm<T>)
+    (C, A, B, M, K, N, e);  // the tiles or the skipping: the same sums in either set
 }
 
 template <typename T>

@@ -9,6 +9,7 @@
     template void gemm_acc_skip_zeros<T>(T*, const T*, const T*, int, int, int);         \
     template void gemm_nt_acc<T>(T*, const T*, const T*, int, int, int);                 \
     template void gemm_nt<T>(T*, const T*, const T*, int, int, int, const Epilogue<T>&); \
+    template void gemm<T>(T*, const T*, const T*, int, int, int, const Epilogue<T>&);    \
     template void gemm_tn_acc<T>(T*, const T*, const T*, int, int, int);                 \
     template void gemm_tn_dots<T>(T*, const T*, const T*, int, int, int);                \
     template bool fills_a_tile<T>(int);                                                  \

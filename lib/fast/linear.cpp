@@ -24,9 +24,9 @@ void linear_forward(T* out, const T* in, const T* w, const T* b, int B, int C, i
 }
 
 template <typename T>
-void linear_embedding_relu_forward(T* out, const T* in, const T* w, const T* b, const T* table0,
-                                   const int* index0, const T* table1, const int* index1, int B,
-                                   int C, int OC) {
+void linear_embedding_relu_forward(T* out, const T* in, const T* w, const T* wt, const T* b,
+                                   const T* table0, const int* index0, const T* table1,
+                                   const int* index1, int B, int C, int OC) {
     Epilogue<T> block;
     block.bias = b;
     block.table[0] = table0;
@@ -34,7 +34,10 @@ void linear_embedding_relu_forward(T* out, const T* in, const T* w, const T* b, 
     block.table[1] = table1;
     block.index[1] = index1;
     block.relu = true;
-    gemm_nt(out, in, w, B, C, OC, block);
+    if (wt && fills_a_tile<T>(OC))
+        gemm(out, in, wt, B, C, OC, block);  // the same product on w already transposed
+    else
+        gemm_nt(out, in, w, B, C, OC, block);
 }
 
 template <typename T>
@@ -59,11 +62,12 @@ template void linear_forward<float>(float*, const float*, const float*, const fl
 template void linear_forward<double>(double*, const double*, const double*, const double*, int, int,
                                      int);
 template void linear_embedding_relu_forward<float>(float*, const float*, const float*, const float*,
-                                                   const float*, const int*, const float*,
-                                                   const int*, int, int, int);
+                                                   const float*, const float*, const int*,
+                                                   const float*, const int*, int, int, int);
 template void linear_embedding_relu_forward<double>(double*, const double*, const double*,
-                                                    const double*, const double*, const int*,
-                                                    const double*, const int*, int, int, int);
+                                                    const double*, const double*, const double*,
+                                                    const int*, const double*, const int*, int, int,
+                                                    int);
 template void linear_backward<float>(float*, float*, float*, const float*, const float*,
                                      const float*, int, int, int);
 template void linear_backward<double>(double*, double*, double*, const double*, const double*,

@@ -25,10 +25,12 @@ void linear_forward(T* out, const T* in, const T* w, const T* b, int B, int C, i
 // embedding_forward of table0 by index0 and of table1 by index1 (a null table is skipped), then
 // relu_forward, with out written once: the additions and the ReLU happen to each piece of the
 // product before it is stored (gemm_nt's epilogue). The same bits as the four one after another.
+// wt, when not null, is w transposed (C, OC), made by the caller for many calls (fast::predict's
+// blocks of points): the product reads it as stored (gemm), with the same bits.
 template <typename T>
-void linear_embedding_relu_forward(T* out, const T* in, const T* w, const T* b, const T* table0,
-                                   const int* index0, const T* table1, const int* index1, int B,
-                                   int C, int OC);
+void linear_embedding_relu_forward(T* out, const T* in, const T* w, const T* wt, const T* b,
+                                   const T* table0, const int* index0, const T* table1,
+                                   const int* index1, int B, int C, int OC);
 
 // linear_backward of layers.h (accumulates the same way):
 //   dout (B, OC)  ->  din (B, C) (may be null), dw (OC, C), db (OC,)

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/aligned.h"
+#include "fast/gemm.h"
 #include "fast/parallel.h"
 
 namespace ddpm::fast {
@@ -11,7 +13,8 @@ void predict_noise(const MLPDiffusion& model, float* eps, const float* x, const 
 }
 
 void predict(const MLPDiffusion& model, float* out, const float* x, const Conditioning& in, int n) {
-    const int D = model.config().dim;
+    const ModelConfig& cfg = model.config();
+    const int D = cfg.dim;
     if (n <= 0) return;
     // Blocks of at most kPointsPerBlock points, as many on each thread, and as equal as they can
     // be: the first n % blocks have one point more (10,000 points: 20 blocks of 500, where blocks
@@ -22,8 +25,23 @@ void predict(const MLPDiffusion& model, float* out, const float* x, const Condit
     auto start_of = [&](int b) {  // block b's first point
         return static_cast<long>(b) * (n / blocks) + std::min(b, n % blocks);
     };
+    // Each hidden block's weight transposed once for all the blocks: a block's product reads w
+    // (hidden, in) transposed, and would transpose it anew for every block. Only the blocks the
+    // fast tier fuses read them (a model without norm: MLP::forward).
+    thread_local std::vector<AlignedVector<float>> transposed;  // the calling thread's
+    std::vector<const float*> weights_t;
+    if (blocks > 1 && !cfg.norm) {
+        transposed.resize(cfg.depth);
+        for (int k = 0; k < cfg.depth; ++k) {
+            const int width_in = k == 0 ? cfg.input_width() : cfg.hidden;
+            transposed[k].resize(static_cast<size_t>(width_in) * cfg.hidden);
+            transpose(transposed[k].data(), model.weight(k), cfg.hidden, width_in);
+            weights_t.push_back(transposed[k].data());
+        }
+    }
     parallel_for(blocks, [&](int b0, int b1) {
         thread_local Activations<float> acts;  // this thread's, kept for the next step
+        acts.weights_t = weights_t;            // this call's, never kept for the next
         for (int b = b0; b < b1; ++b) {
             const long first = start_of(b);
             const int rows = static_cast<int>(start_of(b + 1) - first);
@@ -34,6 +52,7 @@ void predict(const MLPDiffusion& model, float* out, const float* x, const Condit
             block.c = in.c ? in.c + first : nullptr;
             model.forward(acts, out + first * D, x + first * D, block, rows);
         }
+        acts.weights_t.clear();
     });
 }
 

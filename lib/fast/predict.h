@@ -4,9 +4,10 @@
 // in a core's cache, where those of 10,000 (5 MB a layer) would go out to memory and back at every
 // layer. With threads, each takes as many whole blocks, of sizes as equal as they can be, through
 // the whole network with activations of its own, reading the one model, so no product is split
-// between cores and no core waits for the other's last points. Each point's prediction
-// depends only on its own row: the same bits as one forward pass of all n points, for any number
-// of threads.
+// between cores and no core waits for the other's last points. The blocks share each hidden
+// layer's weight transposed, made once per call (Activations::weights_t), where each block's
+// product would transpose it again. Each point's prediction depends only on its own row: the same
+// bits as one forward pass of all n points, for any number of threads.
 #pragma once
 #include "nn/model.h"
 

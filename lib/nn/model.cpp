@@ -255,7 +255,8 @@ void MLP<T>::forward(Activations<T>& a, T* out, const T* x, const Conditioning& 
             // The three steps below (without the norm) in one product, which adds the embeddings'
             // rows and takes the ReLU before it stores h: the same bits, h written once.
             const T* classes = cfg_.num_classes > 0 ? class_table(k) : nullptr;
-            fast::linear_embedding_relu_forward(h(k), prev, weight(k), bias(k), step_table(k),
+            const T* wt = k < static_cast<int>(a.weights_t.size()) ? a.weights_t[k] : nullptr;
+            fast::linear_embedding_relu_forward(h(k), prev, weight(k), wt, bias(k), step_table(k),
                                                 a.t.data(), classes, a.c.data(), B, width_in(k), H);
             continue;
         }

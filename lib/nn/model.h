@@ -93,6 +93,10 @@ struct Activations {
     AlignedVector<T> y_skip;  // (B, dim): the skip's output, for a model with one
     AlignedVector<T> y_norm;  // (depth, B, hidden): each block's normalised sum, before its ReLU
     AlignedVector<T> rstd;    // (depth, B): each row's 1 / sqrt(var + eps), for a model with norm
+    // Each hidden block's weight transposed, (in, hidden), when the caller made them once for
+    // many passes (fast::predict, for its blocks of points); empty: the products transpose the
+    // weights themselves. Read only by the fast tier's fused blocks (no norm), with the same bits.
+    std::vector<const T*> weights_t;
 };
 
 // A template over the number type, like the layers (layers.h): MLP<float> trains and samples,
@@ -108,6 +112,8 @@ public:
 
     const ModelConfig& config() const { return cfg_; }
     const std::vector<ParamInfo>& layout() const { return layout_; }
+    // Linear k's weight (out, in), for k = 0 .. depth (the last is the output layer's).
+    const T* weight(int k) const { return params.data() + weight_offset_[k]; }
     size_t num_params() const { return params.size(); }
     const ParamInfo& info(const std::string& name) const;  // throws if there is no such tensor
 
@@ -136,7 +142,6 @@ public:
     AlignedVector<T> params, grads;
 
 private:
-    const T* weight(int k) const { return params.data() + weight_offset_[k]; }
     const T* bias(int k) const { return params.data() + bias_offset_[k]; }
     const T* step_table(int k) const;  // (num_steps, hidden): block k's embedding
     T* weight_grad(int k) { return grads.data() + weight_offset_[k]; }
