@@ -111,8 +111,8 @@ void gemm_nt(T* C, const T* A, const T* Bt, int M, int K, int N, const Epilogue<
 
 template <typename T>
 void gemm(T* C, const T* A, const T* B, int M, int K, int N, const Epilogue<T>& e) {
-    DDPM_CALL(gemm<T>)
-    (C, A, B, M, K, N, e);  // the tiles or the skipping: the same sums in either set
+    // The tiles or the skipping path, never the narrow lanes: the same sums in either set.
+    DDPM_CALL(gemm<T>)(C, A, B, M, K, N, e);
 }
 
 template <typename T>
