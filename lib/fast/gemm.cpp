@@ -235,6 +235,42 @@ static void transpose_4x4(float* out, const float* in, int ldo, int ldi, int r, 
 }
 #endif
 
+#if defined(__AVX512F__)
+// The same for a 16 x 16 piece: pairs of rows interleaved, then pairs of pairs (each 128-bit lane
+// a 4 x 4 piece transposed), then the 128-bit lanes moved between rows twice. Those last moves
+// leave rows and columns 4-7 swapped with 8-11, so the rows are read in that order and the columns
+// written in it.
+static void transpose_16x16(float* out, const float* in, int ldo, int ldi, int r, int c) {
+    static constexpr int order[16] = {0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15};
+    // The shuffles under a mask of all 16 lanes: the same instructions, without the unmasked
+    // forms' undefined pass-through value, which GCC 12 warns is used uninitialised.
+    const __mmask16 all = 0xFFFF;
+    __m512 x[16], y[16];
+    for (int i = 0; i < 16; ++i) x[i] = _mm512_loadu_ps(in + (r + order[i]) * ldi + c);
+    for (int i = 0; i < 16; i += 2) {
+        y[i] = _mm512_maskz_unpacklo_ps(all, x[i], x[i + 1]);
+        y[i + 1] = _mm512_maskz_unpackhi_ps(all, x[i], x[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+        x[i] = _mm512_maskz_shuffle_ps(all, y[i], y[i + 2], 0x44);
+        x[i + 1] = _mm512_maskz_shuffle_ps(all, y[i], y[i + 2], 0xEE);
+        x[i + 2] = _mm512_maskz_shuffle_ps(all, y[i + 1], y[i + 3], 0x44);
+        x[i + 3] = _mm512_maskz_shuffle_ps(all, y[i + 1], y[i + 3], 0xEE);
+    }
+    for (int i = 0; i < 8; ++i) {
+        y[i] = _mm512_maskz_shuffle_f32x4(all, x[i], x[i + 8], 0x88);
+        y[i + 8] = _mm512_maskz_shuffle_f32x4(all, x[i], x[i + 8], 0xDD);
+    }
+    for (int i = 0; i < 4; ++i) {
+        x[i] = _mm512_maskz_shuffle_f32x4(all, y[i], y[i + 4], 0x88);
+        x[i + 4] = _mm512_maskz_shuffle_f32x4(all, y[i], y[i + 4], 0xDD);
+        x[i + 8] = _mm512_maskz_shuffle_f32x4(all, y[i + 8], y[i + 12], 0x88);
+        x[i + 12] = _mm512_maskz_shuffle_f32x4(all, y[i + 8], y[i + 12], 0xDD);
+    }
+    for (int i = 0; i < 16; ++i) _mm512_storeu_ps(out + (c + order[i]) * ldo + r, x[i]);
+}
+#endif
+
 constexpr int kTransposeBlock = 16;
 
 // out[c * ldo + r] = in[r * ldi + c] for r < rows, c < cols: a rows × cols piece of one matrix
@@ -250,6 +286,14 @@ static void transpose_block(T* __restrict out, int ldo, const T* __restrict in, 
         for (int c0 = 0; c0 < cols; c0 += kBlock) {
             const int r1 = std::min(rows, r0 + kBlock);
             const int c1 = std::min(cols, c0 + kBlock);
+#if defined(__AVX512F__)
+            if constexpr (std::is_same_v<T, float>) {
+                if (r1 - r0 == 16 && c1 - c0 == 16) {  // a whole block in 16 vector registers
+                    transpose_16x16(out, in, ldo, ldi, r0, c0);
+                    continue;
+                }
+            }
+#endif
             int r4 = r0;  // where the 4 x 4 pieces below stop
             int c4 = c0;
 #if defined(__SSE__) || defined(__wasm_simd128__)
