@@ -8,6 +8,7 @@
 
 #include "data/datasets.h"
 #include "diffusion/train.h"
+#include "fast/predict.h"
 #include "fast/parallel.h"
 
 static std::atomic<long> g_allocations{0};
@@ -40,6 +41,27 @@ TEST_CASE("a training step allocates no memory (1 and 2 threads)") {
         for (int i = 0; i < 3; ++i) tr.step(batch.data(), 128);  // warm-up: buffers settle
         const long before = g_allocations.load();
         for (int i = 0; i < 10; ++i) tr.step(batch.data(), 128);
+        CHECK(g_allocations.load() - before == 0);
+    }
+    ddpm::set_num_threads(1);
+}
+
+// Sampling calls the model's prediction once a step; after the first call its blocks' buffers and
+// the shared transposed weights are in place, and a call makes no allocation.
+TEST_CASE("a prediction over many points allocates no memory once warmed up (1 and 2 threads)") {
+    for (int threads : {1, 2}) {
+        CAPTURE(threads);
+        ddpm::set_num_threads(threads);
+        ddpm::MLPDiffusion model;
+        ddpm::Rng rng(4);
+        model.init(rng);
+        constexpr int n = 2000;  // four blocks of points
+        ddpm::Tensor x = ddpm::make_dataset("s_curve", n, 4), eps({n, 2});
+        static int t[n];  // not a std::vector: GCC warns of its inlined delete beside ours
+        for (int i = 0; i < n; ++i) t[i] = i % 100;
+        for (int i = 0; i < 3; ++i) ddpm::fast::predict_noise(model, eps.data(), x.data(), t, n);
+        const long before = g_allocations.load();
+        for (int i = 0; i < 5; ++i) ddpm::fast::predict_noise(model, eps.data(), x.data(), t, n);
         CHECK(g_allocations.load() - before == 0);
     }
     ddpm::set_num_threads(1);

@@ -27,10 +27,12 @@ void predict(const MLPDiffusion& model, float* out, const float* x, const Condit
     };
     // Each hidden block's weight transposed once for all the blocks: a block's product reads w
     // (hidden, in) transposed, and would transpose it anew for every block. Only the blocks the
-    // fast tier fuses read them (a model without norm: MLP::forward).
+    // fast tier fuses read them (MLP::fuses_blocks). Both kept from call to call, so that a
+    // sampling step allocates nothing once the first has run.
     thread_local std::vector<AlignedVector<float>> transposed;  // the calling thread's
-    std::vector<const float*> weights_t;
-    if (blocks > 1 && !cfg.norm) {
+    thread_local std::vector<const float*> weights_t;
+    weights_t.clear();
+    if (blocks > 1 && model.fuses_blocks(in.s != nullptr)) {
         transposed.resize(cfg.depth);
         for (int k = 0; k < cfg.depth; ++k) {
             const int width_in = k == 0 ? cfg.input_width() : cfg.hidden;

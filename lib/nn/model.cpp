@@ -238,6 +238,11 @@ void MLP<T>::forward(T* out, const T* x, const Conditioning& in, int B) {
     forward(acts_, out, x, in, B);
 }
 
+template <typename T>
+bool MLP<T>::fuses_blocks(bool continuous) const {
+    return fast::enabled() && !cfg_.norm && !continuous;
+}
+
 // eps_theta(x_t, t): for each block k, h_k = ReLU(Linear_k(h_{k-1}) + Emb_k[t] (+ EmbC_k[c])),
 // from h_{-1} = x; then out = Linear_L(h_{L-1}) (+ Skip(x)).
 template <typename T>
@@ -251,7 +256,7 @@ void MLP<T>::forward(Activations<T>& a, T* out, const T* x, const Conditioning& 
     auto h = [&](int k) { return a.h.data() + static_cast<size_t>(k) * B * H; };  // (B, H)
     for (int k = 0; k < L; ++k) {
         const T* prev = k == 0 ? a.x.data() : h(k - 1);
-        if (fast::enabled() && !cfg_.norm && !a.continuous) {
+        if (fuses_blocks(a.continuous)) {
             // The three steps below (without the norm) in one product, which adds the embeddings'
             // rows and takes the ReLU before it stores h: the same bits, h written once.
             const T* classes = cfg_.num_classes > 0 ? class_table(k) : nullptr;

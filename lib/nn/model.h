@@ -130,6 +130,10 @@ public:
     // The same given a Conditioning: continuous time, a class.
     void forward(T* out, const T* x, const Conditioning& in, int B);
     void forward(Activations<T>& acts, T* out, const T* x, const Conditioning& in, int B) const;
+    // Whether forward runs each hidden block as one product of the fast tier (linear, embeddings
+    // and ReLU together): with the fast tier on, no norm, and the time given as steps (continuous:
+    // given as positions). Only those blocks read Activations::weights_t.
+    bool fuses_blocks(bool continuous) const;
     // dout (B, dim), the gradient of the loss at the last forward's output -> accumulates into
     // grads.
     void backward(const T* dout);
