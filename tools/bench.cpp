@@ -441,17 +441,21 @@ std::function<void()> picture_steps(int steps) {
     mc.num_classes = 10;
     mc.norm = true;
     mc.skip = true;
-    auto tr = std::make_shared<ddpm::Trainer>(mc, ddpm::TrainConfig{},
-                                              ddpm::Schedule::linear_scaled(100), 1);
-    auto batch = std::make_shared<ddpm::Tensor>(std::vector<int>{128, 196});
+    struct Run {
+        ddpm::Trainer tr;
+        ddpm::Tensor batch;
+        std::vector<int> labels;
+    };
+    auto run = std::make_shared<Run>(
+        Run{ddpm::Trainer(mc, ddpm::TrainConfig{}, ddpm::Schedule::linear_scaled(100), 1),
+            ddpm::Tensor({128, 196}), std::vector<int>(128)});
     ddpm::Rng rng(2);
-    for (size_t i = 0; i < batch->size(); ++i)
-        (*batch)[i] = static_cast<float>(2 * rng.uniform() - 1);
-    auto labels = std::make_shared<std::vector<int>>(128);
-    for (int i = 0; i < 128; ++i) (*labels)[i] = i % 10;
-    for (int i = 0; i < 20; ++i) tr->step(batch->data(), labels->data(), 128);
-    return [=] {
-        for (int i = 0; i < steps; ++i) tr->step(batch->data(), labels->data(), 128);
+    for (size_t i = 0; i < run->batch.size(); ++i)
+        run->batch[i] = static_cast<float>(2 * rng.uniform() - 1);
+    for (int i = 0; i < 128; ++i) run->labels[i] = i % 10;
+    for (int i = 0; i < 20; ++i) run->tr.step(run->batch.data(), run->labels.data(), 128);
+    return [run, steps] {
+        for (int i = 0; i < steps; ++i) run->tr.step(run->batch.data(), run->labels.data(), 128);
     };
 }
 
@@ -467,38 +471,44 @@ double picture_step_ms(int threads) {
 // register tiles. A function that runs them `reps` times, warmed up; *flop gets a pass's work.
 std::function<void()> wide_layers(int reps, double* flop) {
     const int B = 128, widths[] = {196, 512, 512, 512, 196}, L = 4;
+    struct Arrays {  // each layer's input (and gradient), weight, bias and their gradients
+        std::vector<std::vector<float>> h, dh, w, b, dw, db;
+    };
+    auto m = std::make_shared<Arrays>();
+    m->h.resize(L + 1);
+    m->dh.resize(L + 1);
+    m->w.resize(L);
+    m->b.resize(L);
+    m->dw.resize(L);
+    m->db.resize(L);
     ddpm::Rng rng(3);
-    typedef std::vector<std::vector<float>> Arrays;
-    auto h = std::make_shared<Arrays>(L + 1), dh = std::make_shared<Arrays>(L + 1);
-    auto w = std::make_shared<Arrays>(L), b = std::make_shared<Arrays>(L);
-    auto dw = std::make_shared<Arrays>(L), db = std::make_shared<Arrays>(L);
     *flop = 0;
     for (int k = 0; k <= L; ++k) {
-        (*h)[k].resize(static_cast<size_t>(B) * widths[k]);
-        (*dh)[k].resize((*h)[k].size());
-        for (float& v : (*h)[k]) v = rng.normal();
-        for (float& v : (*dh)[k]) v = rng.normal();
+        m->h[k].resize(static_cast<size_t>(B) * widths[k]);
+        m->dh[k].resize(m->h[k].size());
+        for (float& v : m->h[k]) v = rng.normal();
+        for (float& v : m->dh[k]) v = rng.normal();
     }
     for (int k = 0; k < L; ++k) {
         const int in = widths[k], out = widths[k + 1];
-        (*w)[k].resize(static_cast<size_t>(in) * out);
-        for (float& v : (*w)[k]) v = 0.05f * rng.normal();
-        (*b)[k].assign(out, 0.0f);
-        (*dw)[k].assign((*w)[k].size(), 0.0f);
-        (*db)[k].assign(out, 0.0f);
+        m->w[k].resize(static_cast<size_t>(in) * out);
+        for (float& v : m->w[k]) v = 0.05f * rng.normal();
+        m->b[k].assign(out, 0.0f);
+        m->dw[k].assign(m->w[k].size(), 0.0f);
+        m->db[k].assign(out, 0.0f);
         *flop += 2.0 * B * in * out * (k == 0 ? 2 : 3);  // forward, dw, and din after the first
     }
-    auto pass = [=] {
+    auto pass = [m, widths] {
         for (int k = 0; k < L; ++k)
-            ddpm::linear_forward((*h)[k + 1].data(), (*h)[k].data(), (*w)[k].data(), (*b)[k].data(),
+            ddpm::linear_forward(m->h[k + 1].data(), m->h[k].data(), m->w[k].data(), m->b[k].data(),
                                  B, widths[k], widths[k + 1]);
         for (int k = L - 1; k >= 0; --k)
-            ddpm::linear_backward(k > 0 ? (*dh)[k].data() : nullptr, (*dw)[k].data(),
-                                  (*db)[k].data(), (*dh)[k + 1].data(), (*h)[k].data(),
-                                  (*w)[k].data(), B, widths[k], widths[k + 1]);
+            ddpm::linear_backward(k > 0 ? m->dh[k].data() : nullptr, m->dw[k].data(),
+                                  m->db[k].data(), m->dh[k + 1].data(), m->h[k].data(),
+                                  m->w[k].data(), B, widths[k], widths[k + 1]);
     };
     for (int i = 0; i < 20; ++i) pass();
-    return [=] {
+    return [pass, reps] {
         for (int i = 0; i < reps; ++i) pass();
     };
 }
