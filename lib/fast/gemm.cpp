@@ -597,6 +597,25 @@ constexpr int skip_panel_cols() {
     return std::max(strip, kSkipPanelBytes / static_cast<int>(sizeof(T)) / strip * strip);
 }
 
+// The rows of B in each of the skipping path's blocks, for K rows of row_bytes each and an A with
+// this share of nonzero entries. A block should stay in the L1 cache while every row of A reads
+// it, so at least 32 KB; but each row's pass over a block costs about the same however few terms
+// it adds (C's row loaded and stored, its zeros found, a loop exit the processor mispredicts), so
+// a sparser A pays for larger blocks, whose rows each pass reads fewer of: about kSkipReadBytes
+// of them per pass, up to 256 KB a block. K is cut into equal blocks, each a multiple of 32 rows
+// (the zeros are found 32 at a time). The blocks change only when C is stored and loaded between
+// its sums' terms, never their order, so the bits are the same for any block.
+constexpr double kSkipReadBytes = 14 * 1024;
+constexpr double kSkipBlockBytesMin = 32 * 1024, kSkipBlockBytesMax = 256 * 1024;
+
+static int skip_block_rows(int K, int row_bytes, double density) {
+    const double bytes = std::clamp(kSkipReadBytes / std::max(density, 1e-6), kSkipBlockBytesMin,
+                                    kSkipBlockBytesMax);
+    const int most = std::max(32, static_cast<int>(bytes) / row_bytes / 32 * 32);
+    const int blocks = std::max(1, (K + most - 1) / most);
+    return ((K + blocks - 1) / blocks + 31) / 32 * 32;
+}
+
 // gemm_acc_tiles for an A that is mostly zeros. The i-k-j loop of the plain product, with the terms
 // whose a = A[i][k] is 0 skipped: adding 0 · b changes no bit of a sum (b finite), so C gets
 // exactly the same sums, in the same order, as from gemm_acc_tiles.
@@ -606,13 +625,14 @@ constexpr int skip_panel_cols() {
 // The zeros are found 32 at a time (nonzero_bits), two groups to a word of 64 bits, and the loop
 // visits only the set bits. Each nonzero a loads a whole row of the strip from B, so B must come
 // from the L1 cache: the columns go in panels of at most kSkipPanelBytes, and each panel's rows of
-// B in blocks of 32 KB, small enough to stay there while every row of A uses them. C's rows are ldc
-// apart and B's ldb apart: C and B may be a band of columns of larger matrices (product's threads).
+// B in blocks (skip_block_rows, from density, the share of A's entries that are not zero). C's
+// rows are ldc apart and B's ldb apart: C and B may be a band of columns of larger matrices
+// (product's threads).
 // B comes transposed (N, K) when BT: then every block of a panel is copied, and the copy is where
 // it gets transposed, as in tiles (no transposed copy of the whole B goes through memory first).
 template <typename T, bool BT>
 static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, int K, int N,
-                       const Epilogue<T>* e) {
+                       const Epilogue<T>* e, double density) {
     constexpr int lanes = kVecBytes / sizeof(T);
     constexpr int strip = skip_strip_cols<T>();
     constexpr int panel = skip_panel_cols<T>();
@@ -625,9 +645,7 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
         // The panel's columns [p0, p1): wide strips, and in the last panel the narrow rest.
         p1 = p0 + panel < wide_cols ? p0 + panel : N;
         const int wide_end = std::min(p1, wide_cols);
-        // Rows of B per block: 32 KB of the panel's columns (a multiple of 32, as the zeros are
-        // found 32 at a time).
-        const int block = std::max(32, 32768 / static_cast<int>(sizeof(T)) / (p1 - p0) / 32 * 32);
+        const int block = skip_block_rows(K, (p1 - p0) * static_cast<int>(sizeof(T)), density);
         if (static_cast<int>(row_bits.size()) < block / 64 + 1) row_bits.resize(block / 64 + 1);
         for (int k0 = 0; k0 < K; k0 += block) {
             const int k1 = std::min(K, k0 + block);
@@ -670,10 +688,16 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
                 const T* a = A + static_cast<long>(i) * K;
                 T* c = C + i * ldc;
                 const int groups = (k1 - k0) / 32;
+                uint64_t any = 0;
                 for (int g = 0; g < groups; g += 2) {
                     const uint64_t hi = g + 1 < groups ? nonzero_bits(a + k0 + 32 * g + 32) : 0;
                     row_bits[g / 2] = nonzero_bits(a + k0 + 32 * g) | hi << 32;
+                    any |= row_bits[g / 2];
                 }
+                // A row of A all zeros in this block (a unit dead for the whole batch, in a
+                // product with A transposed) adds nothing to C's row: without an epilogue to
+                // start or end it, C's row stays as it is, unread.
+                if (!any && !first && !last && groups * 32 == k1 - k0) continue;
                 for (int j = p0; j < wide_end; j += strip) {
                     Vec<T> acc[8];
                     for (int v = 0; v < 8; ++v)
@@ -710,11 +734,6 @@ static void skip_zeros(T* C, long ldc, const T* A, const T* B, long ldb, int M, 
     }
 }
 
-template <typename T>
-void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
-    skip_zeros<T, false>(C, N, A, B, N, M, K, N, nullptr);
-}
-
 // Above this share of zeros in A (M, K), skipping them is faster than the register tiles, as
 // measured in training (one core, AVX-512): the notebook's model, whose 128-wide products fill
 // the skipping path's strips of 8 vectors, trains 5 to 8% faster skipping above 0.3 than above
@@ -724,19 +743,25 @@ void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
 constexpr double kSkipZerosAboveShare = 0.3;
 constexpr double kSkipZerosAboveShareNarrowStrips = 0.75;
 
-// Whether more than share of A's n entries are zero, judged from its first kZerosSample entries
-// (all of A when it has fewer). Which path runs changes no bit of the result, only its speed, and
+// The share of A's n entries that are zero, judged from its first kZerosSample entries (all of A
+// when it has fewer). Which path runs changes no bit of the result, only its speed, and
 // a ReLU's zeros are spread alike through its rows (its batch's samples), so a part of A tells as
 // well as the whole: a sampling block's 64,000 entries were counted at every product, a pass over
 // A before the product's own.
 constexpr long kZerosSample = 4096;
 
 template <typename T>
-static bool mostly_zeros(const T* A, long n, double share) {
+static double zeros_share(const T* A, long n) {
     const long counted = std::min(n, kZerosSample);
     int zeros = 0;  // an int count vectorises twice as well as a long one
     for (long i = 0; i < counted; ++i) zeros += A[i] == T(0);
-    return zeros > share * counted;
+    return counted > 0 ? static_cast<double>(zeros) / counted : 0.0;
+}
+
+template <typename T>
+void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
+    skip_zeros<T, false>(C, N, A, B, N, M, K, N, nullptr,
+                         1.0 - zeros_share(A, static_cast<long>(M) * K));
 }
 
 // A transposed copy of the rows × cols matrix m, in this thread's scratch (one copy at a time).
@@ -765,7 +790,8 @@ template <typename T, bool AT, bool BT>
 static void product(T* C, const T* A, const T* B, int M, int K, int N, const Epilogue<T>* e) {
     const double share =
         N % skip_strip_cols<T>() == 0 ? kSkipZerosAboveShare : kSkipZerosAboveShareNarrowStrips;
-    const bool skip = mostly_zeros(A, static_cast<long>(M) * K, share);
+    const double zeros = zeros_share(A, static_cast<long>(M) * K);
+    const bool skip = zeros > share;
     static_assert(!(AT && BT), "no product here takes both transposed");
     if (skip && AT) A = transposed(A, K, M);
     const long ldb = BT ? K : N;
@@ -777,7 +803,7 @@ static void product(T* C, const T* A, const T* B, int M, int K, int N, const Epi
         const Epilogue<T>* ends = e ? &piece : nullptr;  // this piece's, or none
         if (skip) {
             skip_zeros<T, BT>(c, N, A + static_cast<long>(r0) * K, b, ldb, r1 - r0, K, j1 - j0,
-                              ends);
+                              ends, 1.0 - zeros);
             return;
         }
         if (e && K == 0) {  // no block of k for the tiles to start and end: C is the epilogue's
