@@ -405,12 +405,13 @@ static void check_epilogue(int threads) {
     const int rows = 11;  // the tables' rows
     for (const auto& s : shapes)
         for (double zeros : {0.0, 0.5, 0.95})
-            for (int variant = 0; variant < 4; ++variant) {
+            for (int variant = 0; variant < 6; ++variant) {
                 const int M = s[0], K = s[1], N = s[2];
                 // variant 0: bias, two tables, ReLU; 1: no bias, one table, ReLU; 2: bias,
-                // ReLU; 3: bias only, no ReLU (linear_forward's own epilogue). A's first row is
-                // zero and the bias's first entry -0, so C's first entry is -0 until the ReLU
-                // makes it +0 (as relu_forward does).
+                // ReLU; 3: bias only, no ReLU (linear_forward's own epilogue); 4: the gate only
+                // (linear_input_relu_backward's); 5: bias and gate. A's first row is zero and the
+                // bias's first entry -0, so C's first entry is -0 until the ReLU makes it +0 (as
+                // relu_forward does), or the gate adds it to +0 (as relu_backward does).
                 auto A = randn<T>(static_cast<size_t>(M) * K, rng);
                 const auto W = randn<T>(static_cast<size_t>(N) * K, rng);
                 auto bias = randn<T>(N, rng);
@@ -422,9 +423,14 @@ static void check_epilogue(int threads) {
                     i0[i] = rng.randint(rows);
                     i1[i] = rng.randint(rows);
                 }
+                // The gate: a block's output, about a third of it zeros, its first entry kept.
+                auto gate = randn<T>(static_cast<size_t>(M) * N, rng);
+                for (T& g : gate) g = rng.uniform() < 0.3 ? T(0) : std::fabs(g);
+                gate[0] = 1;
                 zero_out(A, zeros, rng);
                 std::fill(A.begin(), A.begin() + K, T(0));
-                const bool has_bias = variant != 1, relu = variant != 3;
+                const bool has_bias = variant != 1 && variant != 4, relu = variant <= 2;
+                const bool gated = variant >= 4;
                 const int tables = variant == 0 ? 2 : variant == 1 ? 1 : 0;
                 // The steps one after another.
                 std::vector<T> steps(static_cast<size_t>(M) * N);
@@ -436,6 +442,11 @@ static void check_epilogue(int threads) {
                 if (tables >= 1) ddpm::embedding_forward(steps.data(), i0.data(), t0.data(), M, N);
                 if (tables >= 2) ddpm::embedding_forward(steps.data(), i1.data(), t1.data(), M, N);
                 if (relu) ddpm::relu_forward(steps.data(), steps.data(), M * N);
+                if (gated) {  // relu_backward into a zeroed gradient, as the model's backward
+                    std::vector<T> din(steps.size(), T(0));
+                    ddpm::relu_backward(din.data(), steps.data(), gate.data(), M * N);
+                    steps = din;
+                }
                 // In one product, into an out that holds something else first.
                 std::vector<T> fused(steps.size(), T(7));
                 ddpm::fast::Epilogue<T> e;
@@ -449,6 +460,7 @@ static void check_epilogue(int threads) {
                     e.index[1] = i1.data();
                 }
                 e.relu = relu;
+                e.gate = gated ? gate.data() : nullptr;
                 ddpm::fast::gemm_nt(fused.data(), A.data(), W.data(), M, K, N, e);
                 ddpm::set_num_threads(1);
                 const bool same =
@@ -457,15 +469,19 @@ static void check_epilogue(int threads) {
                 for (T v : fused) positive += v > T(0);
                 std::printf(
                     "%-7s epilogue vs steps (%s, %d thread%s) M=%d K=%d N=%d, %2.0f%% zeros, "
-                    "%s%d table%s%s: %ld of %zu differ, %ld positive\n",
+                    "%s%d table%s%s%s: %ld of %zu differ, %ld positive\n",
                     same ? "OK" : "NOT OK", sizeof(T) == 4 ? "float" : "double", threads,
                     threads == 1 ? "" : "s", M, K, N, 100 * zeros, has_bias ? "bias, " : "", tables,
-                    tables == 1 ? "" : "s", relu ? ", ReLU" : "", bits_differ(steps, fused),
-                    steps.size(), positive);
+                    tables == 1 ? "" : "s", relu ? ", ReLU" : "", gated ? ", gate" : "",
+                    bits_differ(steps, fused), steps.size(), positive);
                 CHECK(same);
-                // The ReLU really cut: some values positive, some not (every shape has a few).
-                if (relu && M * N >= 20) CHECK(positive < static_cast<long>(fused.size()));
+                // The ReLU and the gate really cut: some values positive, some not (every shape
+                // has a few).
+                if ((relu || gated) && M * N >= 20)
+                    CHECK(positive < static_cast<long>(fused.size()));
                 if (M * N >= 20) CHECK(positive > 0);
+                // The -0 in C's first entry came out +0 (the ReLU, or the gate's +0 + -0).
+                if (relu || gated) CHECK(!std::signbit(fused[0]));
             }
 }
 
@@ -526,6 +542,112 @@ TEST_CASE("the model's fused hidden blocks give the bits of its layers one after
             differ == 0 ? "OK" : "NOT OK", classes, differ, fused.size());
         CHECK(differ == 0);
     }
+}
+
+// The model's backward with the fast tier on, each dh's product also taking the ReLU's backward
+// below it (fast::linear_input_relu_backward), against the fast layers one step at a time as
+// MLP::backward runs them without that: dh into zeros, relu_backward into zeros, the embeddings'
+// and the Linear's backward. The same bits in every gradient and in dx, for a model with classes
+// too, and for one whose upper blocks are mostly dead (their biases pushed negative), as a trained
+// model's are, where the products skip whole rows.
+TEST_CASE("the model's fused backward gives the bits of its layers one after another") {
+    for (int classes : {0, 3})
+        for (bool dead : {false, true}) {
+            ddpm::ModelConfig cfg;
+            cfg.num_classes = classes;
+            ddpm::MLPDiffusion model(cfg);
+            ddpm::Rng rng(71);
+            model.init(rng);
+            const int B = 300, H = cfg.hidden, D = cfg.dim, L = cfg.depth;
+            auto param = [&](const std::string& name) {
+                return model.params.data() + model.info(name).offset;
+            };
+            if (dead)
+                for (int k = 1; k < L; ++k) {
+                    float* bias = param("linears." + std::to_string(2 * k) + ".bias");
+                    for (int i = 0; i < H; ++i) bias[i] -= 1.5f;
+                }
+            const auto x = randn<float>(static_cast<size_t>(B) * D, rng);
+            const auto dout = randn<float>(static_cast<size_t>(B) * D, rng);
+            std::vector<int> t(B), c(B);
+            for (int i = 0; i < B; ++i) {
+                t[i] = rng.randint(cfg.num_steps);
+                c[i] = rng.randint(classes + 1);
+            }
+            const ddpm::Conditioning in{t.data(), nullptr, classes > 0 ? c.data() : nullptr};
+            std::vector<float> out(static_cast<size_t>(B) * D), dx(out.size(), 0.0f);
+            model.forward(out.data(), x.data(), in, B);
+            model.zero_grad();
+            model.backward(dout.data(), dx.data());
+            // The blocks' outputs again (the forward's bits: the test above), kept for the steps.
+            std::vector<std::vector<float>> h(L);
+            std::vector<float> prev(x.begin(), x.end());
+            long zeros = 0;
+            for (int k = 0; k < L; ++k) {
+                h[k].resize(static_cast<size_t>(B) * H);
+                const std::string lin = "linears." + std::to_string(2 * k);
+                ddpm::fast::linear_forward(h[k].data(), prev.data(), param(lin + ".weight"),
+                                           param(lin + ".bias"), B, k == 0 ? D : H, H);
+                ddpm::embedding_forward(h[k].data(), t.data(),
+                                        param("step_embeddings." + std::to_string(k) + ".weight"),
+                                        B, H);
+                if (classes > 0)
+                    ddpm::embedding_forward(
+                        h[k].data(), c.data(),
+                        param("class_embeddings." + std::to_string(k) + ".weight"), B, H);
+                ddpm::relu_forward(h[k].data(), h[k].data(), B * H);
+                if (k > 0)
+                    for (float v : h[k]) zeros += v == 0.0f;
+                prev = h[k];
+            }
+            // The backward one step at a time, into grads of its own.
+            std::vector<float> grads(model.num_params(), 0.0f);
+            auto grad = [&](const std::string& name) {
+                return grads.data() + model.info(name).offset;
+            };
+            std::vector<float> dh(static_cast<size_t>(B) * H, 0.0f), da(dh.size());
+            std::vector<float> dfeatures(out.size(), 0.0f);
+            const std::string last = "linears." + std::to_string(2 * L);
+            ddpm::fast::linear_backward(dh.data(), grad(last + ".weight"), grad(last + ".bias"),
+                                        dout.data(), h[L - 1].data(), param(last + ".weight"), B, H,
+                                        D);
+            for (int k = L - 1; k >= 0; --k) {
+                std::fill(da.begin(), da.end(), 0.0f);
+                ddpm::relu_backward(da.data(), dh.data(), h[k].data(), B * H);
+                ddpm::embedding_backward(grad("step_embeddings." + std::to_string(k) + ".weight"),
+                                         da.data(), t.data(), B, H);
+                if (classes > 0)
+                    ddpm::embedding_backward(
+                        grad("class_embeddings." + std::to_string(k) + ".weight"), da.data(),
+                        c.data(), B, H);
+                std::fill(dh.begin(), dh.end(), 0.0f);
+                const std::string lin = "linears." + std::to_string(2 * k);
+                ddpm::fast::linear_backward(k > 0 ? dh.data() : dfeatures.data(),
+                                            grad(lin + ".weight"), grad(lin + ".bias"), da.data(),
+                                            k > 0 ? h[k - 1].data() : x.data(),
+                                            param(lin + ".weight"), B, k > 0 ? H : D, H);
+            }
+            auto bitwise = [](const float* a, const float* b, size_t n) {  // -0 is not +0 here
+                long count = 0;
+                for (size_t i = 0; i < n; ++i) count += std::memcmp(a + i, b + i, sizeof(float));
+                return count;
+            };
+            const long differ = bitwise(grads.data(), model.grads.data(), grads.size());
+            std::vector<float> dx_steps(dx.size(), 0.0f);  // dx = 0 + dfeatures
+            for (size_t i = 0; i < dx.size(); ++i) dx_steps[i] += dfeatures[i];
+            const long dx_differ = bitwise(dx_steps.data(), dx.data(), dx.size());
+            std::printf(
+                "%-7s model with %d classes%s (%.0f%% of the upper blocks' h zero), fused backward "
+                "vs steps: %ld of "
+                "%zu gradients and %ld of %zu of dx differ\n",
+                differ == 0 && dx_differ == 0 ? "OK" : "NOT OK", classes,
+                dead ? ", biases pushed negative" : "",
+                100.0 * zeros / (static_cast<double>(L - 1) * B * H), differ, grads.size(),
+                dx_differ, dx.size());
+            CHECK(differ == 0);
+            CHECK(dx_differ == 0);
+            if (dead) CHECK(zeros > 0.8 * (L - 1) * B * H);  // a trained model's share of zeros
+        }
 }
 
 TEST_CASE("gemm_acc accumulates into C and transpose transposes") {

@@ -114,10 +114,10 @@ static void store_part(T* p, Vec<T> v, int n) {
     std::memcpy(p, &v, n * sizeof(T));
 }
 
-// The epilogue (gemm.h) of the piece of C from row r0, column j0: its bias and tables start at
-// column j0, and its row i is C's row r0 + i.
+// The epilogue (gemm.h) of the piece of C from row r0, column j0 (C's rows N wide): its bias,
+// tables and gate start at column j0, and its row i is C's row r0 + i.
 template <typename T>
-static Epilogue<T> piece_of(const Epilogue<T>& e, int r0, int j0) {
+static Epilogue<T> piece_of(const Epilogue<T>& e, int r0, int j0, int N) {
     Epilogue<T> p = e;
     if (p.bias) p.bias += j0;
     for (int q = 0; q < 2; ++q)
@@ -125,6 +125,7 @@ static Epilogue<T> piece_of(const Epilogue<T>& e, int r0, int j0) {
             p.table[q] += j0;
             p.index[q] += r0;
         }
+    if (p.gate) p.gate += static_cast<long>(r0) * N + j0;
     return p;
 }
 
@@ -136,6 +137,15 @@ static Vec<T> relu(Vec<T> v) {
     return __builtin_bit_cast(Vec<T>, __builtin_bit_cast(decltype(positive), v) & positive);
 }
 
+// relu_backward's din += out > 0 ? g : 0 into a zeroed din, on every lane: g kept where out > 0
+// (the compare's mask), then added to +0, which turns a kept -0 into +0 as that sum does.
+template <typename T>
+static Vec<T> gated(Vec<T> g, Vec<T> out) {
+    const auto positive = out > Vec<T>{};  // all ones where out > 0
+    return Vec<T>{} +
+           __builtin_bit_cast(Vec<T>, __builtin_bit_cast(decltype(positive), g) & positive);
+}
+
 // Where the epilogue's sums start for n columns of C from column j: the bias, or zeros.
 template <typename T>
 static Vec<T> start(const Epilogue<T>& e, int j, int n) {
@@ -145,8 +155,8 @@ static Vec<T> start(const Epilogue<T>& e, int j, int n) {
 }
 
 // The epilogue's end for row i's NV vectors from column j (n columns when n < lanes, then NV = 1),
-// with every term in: each table's row added (as embedding_forward adds it), then the ReLU. ldt:
-// the tables' rows' distance, C's width. Always inlined and its loops unrolled, so that the
+// with every term in: each table's row added (as embedding_forward adds it), then the ReLU, then
+// the gate. ldt: the tables' and the gate's rows' distance, C's width. Always inlined and its loops unrolled, so that the
 // vectors stay in registers: left as loops, the tiles' epilogue went through a copy on the stack
 // and a 512 x 2 -> 128 block took 12 µs instead of 9.
 template <typename T, int NV>
@@ -164,6 +174,12 @@ template <typename T, int NV>
     if (e.relu)
 #pragma GCC unroll 8
         for (int v = 0; v < NV; ++v) acc[v] = relu<T>(acc[v]);
+    if (e.gate) {
+        const T* row = e.gate + i * ldt + j;
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v)
+            acc[v] = gated<T>(acc[v], n < lanes ? load_part(row, n) : load(row + v * lanes));
+    }
 }
 
 // start and finish_row as passes over a piece of C (M, N; rows ldc apart), a vector (or the last
@@ -799,7 +815,7 @@ static void product(T* C, const T* A, const T* B, int M, int K, int N, const Epi
     auto part = [&](int r0, int r1, int j0, int j1) {
         T* c = C + static_cast<long>(r0) * N + j0;
         const T* b = B + (BT ? j0 * ldb : j0);
-        const Epilogue<T> piece = e ? piece_of(*e, r0, j0) : Epilogue<T>{};
+        const Epilogue<T> piece = e ? piece_of(*e, r0, j0, N) : Epilogue<T>{};
         const Epilogue<T>* ends = e ? &piece : nullptr;  // this piece's, or none
         if (skip) {
             skip_zeros<T, BT>(c, N, A + static_cast<long>(r0) * K, b, ldb, r1 - r0, K, j1 - j0,
@@ -908,6 +924,7 @@ static void gemm_nt_serial(T* C, const T* A, const T* Bt, int M, int K, int N,
             for (int q = 0; q < 2; ++q)  // and its end, as finish_row does it
                 if (end.table[q]) c += end.table[q][end.index[q][i] * static_cast<long>(N) + j];
             if (end.relu) c = c > T(0) ? c : T(0);
+            if (end.gate) c = T(0) + (end.gate[i * N + j] > T(0) ? c : T(0));
             C[q0 + g] = c;
         }
     }
@@ -970,7 +987,7 @@ static void nt_product(T* C, const T* A, const T* Bt, int M, int K, int N, const
         M,
         [&](int r0, int r1) {
             T* c = C + static_cast<long>(r0) * N;
-            const Epilogue<T> piece = e ? piece_of(*e, r0, 0) : Epilogue<T>{};
+            const Epilogue<T> piece = e ? piece_of(*e, r0, 0, N) : Epilogue<T>{};
             gemm_nt_serial(c, A + static_cast<long>(r0) * K, Bt, r1 - r0, K, N,
                            e ? &piece : nullptr);
         },

@@ -47,16 +47,20 @@ void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N);
 // What a product does to its result on the way out (gemm_nt): C starts as the bias (zeros when it
 // is null) where an accumulating product starts from C's own values; once every term is in, row i
 // of C gets row index[q][i] of table[q] added (q = 0, then 1; a null table is skipped), then the
-// ReLU (relu_forward of nn/layers.h) when relu is set. The tables are N wide, as C is. Done while
-// a piece of C is still in registers (the skipping path's strips, the tiles), or to each entry
-// as its sum is done (the narrow products), these need no pass over C of their own: a hidden
-// block of the model (linear, embeddings, ReLU) in one product.
+// ReLU (relu_forward of nn/layers.h) when relu is set, then, when gate is set, relu_backward's
+// step: each entry kept where gate's entry is above 0 and +0 elsewhere, added to +0, as
+// relu_backward adds it into a zeroed gradient. The tables and gate are N wide, as C is. Done
+// while a piece of C is still in registers (the skipping path's strips, the tiles), or to each
+// entry as its sum is done (the narrow products), these need no pass over C of their own: a hidden
+// block of the model (linear, embeddings, ReLU) in one product, and going back, the gradient
+// through a block's Linear and the ReLU below it (fast::linear_input_relu_backward).
 template <typename T>
 struct Epilogue {
     const T* bias = nullptr;   // (N,)
     const T* table[2] = {};    // (rows, N) each
     const int* index[2] = {};  // (M,) each: the row of table q that C's row i gets
     bool relu = false;
+    const T* gate = nullptr;  // (M, N): a block's output h, whose zeros stop the gradient
 };
 
 // C (M, N) = bias + A (M, K) · Btᵀ for Bt (N, K), then e's tables and ReLU: gemm_nt_acc's sums

@@ -41,6 +41,14 @@ void linear_embedding_relu_forward(T* out, const T* in, const T* w, const T* wt,
 }
 
 template <typename T>
+void linear_input_relu_backward(T* da, const T* dout, const T* w, const T* h, int B, int C,
+                                int OC) {
+    Epilogue<T> relu_backward;
+    relu_backward.gate = h;
+    gemm(da, dout, w, B, OC, C, relu_backward);  // da = relu_backward(0 + dout · w), w as stored
+}
+
+template <typename T>
 void linear_backward(T* din, T* dw, T* db, const T* dout, const T* in, const T* w, int B, int C,
                      int OC) {
     if (din) gemm_acc(din, dout, w, B, OC, C);
@@ -68,6 +76,10 @@ template void linear_embedding_relu_forward<double>(double*, const double*, cons
                                                     const double*, const double*, const double*,
                                                     const int*, const double*, const int*, int, int,
                                                     int);
+template void linear_input_relu_backward<float>(float*, const float*, const float*, const float*,
+                                                int, int, int);
+template void linear_input_relu_backward<double>(double*, const double*, const double*,
+                                                 const double*, int, int, int);
 template void linear_backward<float>(float*, float*, float*, const float*, const float*,
                                      const float*, int, int, int);
 template void linear_backward<double>(double*, double*, double*, const double*, const double*,

@@ -1,7 +1,8 @@
 // The fast linear layer: the same contract as linear_forward and linear_backward of layers.h,
 // computed by the products of fast/gemm.h. The plain layers call these when the fast tier is on
-// (the default), so the model's code names only the plain layers, with one exception: its hidden
-// blocks call linear_embedding_relu_forward, three of the model's steps in one product.
+// (the default), so the model's code names only the plain layers, with two exceptions: its hidden
+// blocks call linear_embedding_relu_forward, three of the model's steps in one product, and going
+// back, linear_input_relu_backward, two in one.
 //
 // Same bits as the plain loops where the sums run in the same order: every product that goes
 // through gemm_acc (the hidden layers, and din of every layer). The narrow ones (the output layer's
@@ -31,6 +32,14 @@ template <typename T>
 void linear_embedding_relu_forward(T* out, const T* in, const T* w, const T* wt, const T* b,
                                    const T* table0, const int* index0, const T* table1,
                                    const int* index1, int B, int C, int OC);
+
+// Going back through a hidden block's Linear and the ReLU of the block below it, in one product:
+//   dout (B, OC), w (OC, C), h (B, C)  ->  da (B, C) = relu_backward of dout · w at h
+// What linear_backward's din (dout · w added into zeros) and then relu_backward (into zeros, with
+// h the lower block's output) give, with da written once and that din never stored (gemm's
+// epilogue, its gate): the same bits as the two one after another.
+template <typename T>
+void linear_input_relu_backward(T* da, const T* dout, const T* w, const T* h, int B, int C, int OC);
 
 // linear_backward of layers.h (accumulates the same way):
 //   dout (B, OC)  ->  din (B, C) (may be null), dw (OC, C), db (OC,)
