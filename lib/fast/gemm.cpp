@@ -156,9 +156,9 @@ static Vec<T> start(const Epilogue<T>& e, int j, int n) {
 
 // The epilogue's end for row i's NV vectors from column j (n columns when n < lanes, then NV = 1),
 // with every term in: each table's row added (as embedding_forward adds it), then the ReLU, then
-// the gate. ldt: the tables' and the gate's rows' distance, C's width. Always inlined and its loops unrolled, so that the
-// vectors stay in registers: left as loops, the tiles' epilogue went through a copy on the stack
-// and a 512 x 2 -> 128 block took 12 µs instead of 9.
+// the gate. ldt: the tables' and the gate's rows' distance, C's width. Always inlined and its
+// loops unrolled, so that the vectors stay in registers: left as loops, the tiles' epilogue went
+// through a copy on the stack and a 512 x 2 -> 128 block took 12 µs instead of 9.
 template <typename T, int NV>
 [[gnu::always_inline]] static inline void finish_row(Vec<T>* acc, const Epilogue<T>& e, long ldt,
                                                      int i, int j, int n) {
@@ -760,10 +760,10 @@ constexpr double kSkipZerosAboveShare = 0.3;
 constexpr double kSkipZerosAboveShareNarrowStrips = 0.75;
 
 // The share of A's n entries that are zero, judged from its first kZerosSample entries (all of A
-// when it has fewer). Which path runs changes no bit of the result, only its speed, and
-// a ReLU's zeros are spread alike through its rows (its batch's samples), so a part of A tells as
-// well as the whole: a sampling block's 64,000 entries were counted at every product, a pass over
-// A before the product's own.
+// when it has fewer). Which path runs changes no bit of the result, only its speed, and a ReLU's
+// zeros are spread alike through its rows (its batch's samples), so a part of A tells as well as
+// the whole: a sampling block's 64,000 entries were counted at every product, a pass over A
+// before the product's own.
 constexpr long kZerosSample = 4096;
 
 template <typename T>
