@@ -494,6 +494,18 @@ TEST_CASE("a hidden block in one product gives the bits of its steps one after a
     });
 }
 
+// B samples' random steps t and classes c, for a model with cfg.num_classes classes (c up to
+// num_classes itself, "no class"), drawn step then class, sample after sample.
+static void random_conditioning(std::vector<int>& t, std::vector<int>& c, int B,
+                                const ddpm::ModelConfig& cfg, ddpm::Rng& rng) {
+    t.resize(B);
+    c.resize(B);
+    for (int i = 0; i < B; ++i) {
+        t[i] = rng.randint(cfg.num_steps);
+        c[i] = rng.randint(cfg.num_classes + 1);
+    }
+}
+
 // The model's hidden blocks, as MLP::forward runs them with the fast tier on (one product each),
 // against the fast layers one step at a time: the same output bits, for a model with classes too.
 TEST_CASE("the model's fused hidden blocks give the bits of its layers one after another") {
@@ -505,11 +517,8 @@ TEST_CASE("the model's fused hidden blocks give the bits of its layers one after
         model.init(rng);
         const int B = 300, H = cfg.hidden, D = cfg.dim;
         const auto x = randn<float>(static_cast<size_t>(B) * D, rng);
-        std::vector<int> t(B), c(B);
-        for (int i = 0; i < B; ++i) {
-            t[i] = rng.randint(cfg.num_steps);
-            c[i] = rng.randint(classes + 1);
-        }
+        std::vector<int> t, c;
+        random_conditioning(t, c, B, cfg, rng);
         const ddpm::Conditioning in{t.data(), nullptr, classes > 0 ? c.data() : nullptr};
         std::vector<float> fused(static_cast<size_t>(B) * D);
         model.forward(fused.data(), x.data(), in, B);
@@ -569,11 +578,8 @@ TEST_CASE("the model's fused backward gives the bits of its layers one after ano
                 }
             const auto x = randn<float>(static_cast<size_t>(B) * D, rng);
             const auto dout = randn<float>(static_cast<size_t>(B) * D, rng);
-            std::vector<int> t(B), c(B);
-            for (int i = 0; i < B; ++i) {
-                t[i] = rng.randint(cfg.num_steps);
-                c[i] = rng.randint(classes + 1);
-            }
+            std::vector<int> t, c;
+            random_conditioning(t, c, B, cfg, rng);
             const ddpm::Conditioning in{t.data(), nullptr, classes > 0 ? c.data() : nullptr};
             std::vector<float> out(static_cast<size_t>(B) * D), dx(out.size(), 0.0f);
             model.forward(out.data(), x.data(), in, B);
