@@ -555,105 +555,123 @@ TEST_CASE("the model's fused hidden blocks give the bits of its layers one after
 
 // The model's backward with the fast tier on, each dh's product also taking the ReLU's backward
 // below it (fast::linear_input_relu_backward), against the fast layers one step at a time as
-// MLP::backward runs them without that: dh into zeros, relu_backward into zeros, the embeddings'
-// and the Linear's backward. The same bits in every gradient and in dx, for a model with classes
-// too, and for one whose upper blocks are mostly dead (their biases pushed negative), as a trained
-// model's are, where the products skip whole rows.
+// MLP::backward runs them without that: dh into zeros, relu_backward into zeros, the norm's
+// backward, the embeddings' and the Linear's. The same bits in every gradient and in dx, for a
+// model with classes too, with a layer norm (where the fused product writes the gradient at the
+// norm's output), and for one whose upper blocks are mostly dead (their biases pushed negative),
+// as a trained model's are, where the products skip whole rows.
 TEST_CASE("the model's fused backward gives the bits of its layers one after another") {
-    for (int classes : {0, 3})
-        for (bool dead : {false, true}) {
-            ddpm::ModelConfig cfg;
-            cfg.num_classes = classes;
-            ddpm::MLPDiffusion model(cfg);
-            ddpm::Rng rng(71);
-            model.init(rng);
-            const int B = 300, H = cfg.hidden, D = cfg.dim, L = cfg.depth;
-            auto param = [&](const std::string& name) {
-                return model.params.data() + model.info(name).offset;
-            };
-            if (dead)
-                for (int k = 1; k < L; ++k) {
-                    float* bias = param("linears." + std::to_string(2 * k) + ".bias");
-                    for (int i = 0; i < H; ++i) bias[i] -= 1.5f;
-                }
-            const auto x = randn<float>(static_cast<size_t>(B) * D, rng);
-            const auto dout = randn<float>(static_cast<size_t>(B) * D, rng);
-            std::vector<int> t, c;
-            random_conditioning(t, c, B, cfg, rng);
-            const ddpm::Conditioning in{t.data(), nullptr, classes > 0 ? c.data() : nullptr};
-            std::vector<float> out(static_cast<size_t>(B) * D), dx(out.size(), 0.0f);
-            model.forward(out.data(), x.data(), in, B);
-            model.zero_grad();
-            model.backward(dout.data(), dx.data());
-            // The blocks' outputs again (the forward's bits: the test above), kept for the steps.
-            std::vector<std::vector<float>> h(L);
-            std::vector<float> prev(x.begin(), x.end());
-            long zeros = 0;
-            for (int k = 0; k < L; ++k) {
-                h[k].resize(static_cast<size_t>(B) * H);
-                const std::string lin = "linears." + std::to_string(2 * k);
-                ddpm::fast::linear_forward(h[k].data(), prev.data(), param(lin + ".weight"),
-                                           param(lin + ".bias"), B, k == 0 ? D : H, H);
-                ddpm::embedding_forward(h[k].data(), t.data(),
-                                        param("step_embeddings." + std::to_string(k) + ".weight"),
-                                        B, H);
-                if (classes > 0)
+    for (bool norm : {false, true})
+        for (int classes : {0, 3})
+            for (bool dead : {false, true}) {
+                if (norm && dead) continue;  // a norm takes a bias's shift away: no dead units
+                ddpm::ModelConfig cfg;
+                cfg.num_classes = classes;
+                cfg.norm = norm;
+                ddpm::MLPDiffusion model(cfg);
+                ddpm::Rng rng(71);
+                model.init(rng);
+                const int B = 300, H = cfg.hidden, D = cfg.dim, L = cfg.depth;
+                auto param = [&](const std::string& name) {
+                    return model.params.data() + model.info(name).offset;
+                };
+                if (dead)
+                    for (int k = 1; k < L; ++k) {
+                        float* bias = param("linears." + std::to_string(2 * k) + ".bias");
+                        for (int i = 0; i < H; ++i) bias[i] -= 1.5f;
+                    }
+                const auto x = randn<float>(static_cast<size_t>(B) * D, rng);
+                const auto dout = randn<float>(static_cast<size_t>(B) * D, rng);
+                std::vector<int> t, c;
+                random_conditioning(t, c, B, cfg, rng);
+                const ddpm::Conditioning in{t.data(), nullptr, classes > 0 ? c.data() : nullptr};
+                std::vector<float> out(static_cast<size_t>(B) * D), dx(out.size(), 0.0f);
+                model.forward(out.data(), x.data(), in, B);
+                model.zero_grad();
+                model.backward(dout.data(), dx.data());
+                // The blocks' outputs again (the forward's bits: the test above), kept for the steps.
+                std::vector<std::vector<float>> h(L), y(L), rstd(L);  // y, rstd: the norm's
+                std::vector<float> prev(x.begin(), x.end());
+                long zeros = 0;
+                for (int k = 0; k < L; ++k) {
+                    h[k].resize(static_cast<size_t>(B) * H);
+                    const std::string lin = "linears." + std::to_string(2 * k);
+                    ddpm::fast::linear_forward(h[k].data(), prev.data(), param(lin + ".weight"),
+                                               param(lin + ".bias"), B, k == 0 ? D : H, H);
                     ddpm::embedding_forward(
-                        h[k].data(), c.data(),
-                        param("class_embeddings." + std::to_string(k) + ".weight"), B, H);
-                ddpm::relu_forward(h[k].data(), h[k].data(), B * H);
-                if (k > 0)
-                    for (float v : h[k]) zeros += v == 0.0f;
-                prev = h[k];
-            }
-            // The backward one step at a time, into grads of its own.
-            std::vector<float> grads(model.num_params(), 0.0f);
-            auto grad = [&](const std::string& name) {
-                return grads.data() + model.info(name).offset;
-            };
-            std::vector<float> dh(static_cast<size_t>(B) * H, 0.0f), da(dh.size());
-            std::vector<float> dfeatures(out.size(), 0.0f);
-            const std::string last = "linears." + std::to_string(2 * L);
-            ddpm::fast::linear_backward(dh.data(), grad(last + ".weight"), grad(last + ".bias"),
-                                        dout.data(), h[L - 1].data(), param(last + ".weight"), B, H,
-                                        D);
-            for (int k = L - 1; k >= 0; --k) {
-                std::fill(da.begin(), da.end(), 0.0f);
-                ddpm::relu_backward(da.data(), dh.data(), h[k].data(), B * H);
-                ddpm::embedding_backward(grad("step_embeddings." + std::to_string(k) + ".weight"),
-                                         da.data(), t.data(), B, H);
-                if (classes > 0)
+                        h[k].data(), t.data(),
+                        param("step_embeddings." + std::to_string(k) + ".weight"), B, H);
+                    if (classes > 0)
+                        ddpm::embedding_forward(
+                            h[k].data(), c.data(),
+                            param("class_embeddings." + std::to_string(k) + ".weight"), B, H);
+                    if (norm) {
+                        y[k].resize(h[k].size());
+                        rstd[k].resize(B);
+                        ddpm::layer_norm_forward(y[k].data(), rstd[k].data(), h[k].data(), B, H);
+                        ddpm::relu_forward(h[k].data(), y[k].data(), B * H);
+                    } else {
+                        ddpm::relu_forward(h[k].data(), h[k].data(), B * H);
+                    }
+                    if (k > 0)
+                        for (float v : h[k]) zeros += v == 0.0f;
+                    prev = h[k];
+                }
+                // The backward one step at a time, into grads of its own.
+                std::vector<float> grads(model.num_params(), 0.0f);
+                auto grad = [&](const std::string& name) {
+                    return grads.data() + model.info(name).offset;
+                };
+                std::vector<float> dh(static_cast<size_t>(B) * H, 0.0f), da(dh.size());
+                std::vector<float> dfeatures(out.size(), 0.0f);
+                const std::string last = "linears." + std::to_string(2 * L);
+                ddpm::fast::linear_backward(dh.data(), grad(last + ".weight"), grad(last + ".bias"),
+                                            dout.data(), h[L - 1].data(), param(last + ".weight"),
+                                            B, H, D);
+                for (int k = L - 1; k >= 0; --k) {
+                    std::fill(da.begin(), da.end(), 0.0f);
+                    ddpm::relu_backward(da.data(), dh.data(), h[k].data(), B * H);
+                    if (norm) {  // da is the gradient at the norm's output: back through the norm
+                        const std::vector<float> dnorm = da;
+                        std::fill(da.begin(), da.end(), 0.0f);
+                        ddpm::layer_norm_backward(da.data(), dnorm.data(), y[k].data(),
+                                                  rstd[k].data(), B, H);
+                    }
                     ddpm::embedding_backward(
-                        grad("class_embeddings." + std::to_string(k) + ".weight"), da.data(),
-                        c.data(), B, H);
-                std::fill(dh.begin(), dh.end(), 0.0f);
-                const std::string lin = "linears." + std::to_string(2 * k);
-                ddpm::fast::linear_backward(k > 0 ? dh.data() : dfeatures.data(),
-                                            grad(lin + ".weight"), grad(lin + ".bias"), da.data(),
-                                            k > 0 ? h[k - 1].data() : x.data(),
-                                            param(lin + ".weight"), B, k > 0 ? H : D, H);
+                        grad("step_embeddings." + std::to_string(k) + ".weight"), da.data(),
+                        t.data(), B, H);
+                    if (classes > 0)
+                        ddpm::embedding_backward(
+                            grad("class_embeddings." + std::to_string(k) + ".weight"), da.data(),
+                            c.data(), B, H);
+                    std::fill(dh.begin(), dh.end(), 0.0f);
+                    const std::string lin = "linears." + std::to_string(2 * k);
+                    ddpm::fast::linear_backward(k > 0 ? dh.data() : dfeatures.data(),
+                                                grad(lin + ".weight"), grad(lin + ".bias"),
+                                                da.data(), k > 0 ? h[k - 1].data() : x.data(),
+                                                param(lin + ".weight"), B, k > 0 ? H : D, H);
+                }
+                auto bitwise = [](const float* a, const float* b, size_t n) {  // -0 is not +0 here
+                    long count = 0;
+                    for (size_t i = 0; i < n; ++i)
+                        count += std::memcmp(a + i, b + i, sizeof(float));
+                    return count;
+                };
+                const long differ = bitwise(grads.data(), model.grads.data(), grads.size());
+                std::vector<float> dx_steps(dx.size(), 0.0f);  // dx = 0 + dfeatures
+                for (size_t i = 0; i < dx.size(); ++i) dx_steps[i] += dfeatures[i];
+                const long dx_differ = bitwise(dx_steps.data(), dx.data(), dx.size());
+                std::printf(
+                    "%-7s model with %d classes%s%s (%.0f%% of the upper blocks' h zero), fused "
+                    "backward vs steps: %ld of %zu gradients and %ld of %zu of dx differ\n",
+                    differ == 0 && dx_differ == 0 ? "OK" : "NOT OK", classes,
+                    norm ? ", layer norm" : "", dead ? ", biases pushed negative" : "",
+                    100.0 * zeros / (static_cast<double>(L - 1) * B * H), differ, grads.size(),
+                    dx_differ, dx.size());
+                CHECK(differ == 0);
+                CHECK(dx_differ == 0);
+                if (dead) CHECK(zeros > 0.8 * (L - 1) * B * H);  // a trained model's share of zeros
             }
-            auto bitwise = [](const float* a, const float* b, size_t n) {  // -0 is not +0 here
-                long count = 0;
-                for (size_t i = 0; i < n; ++i) count += std::memcmp(a + i, b + i, sizeof(float));
-                return count;
-            };
-            const long differ = bitwise(grads.data(), model.grads.data(), grads.size());
-            std::vector<float> dx_steps(dx.size(), 0.0f);  // dx = 0 + dfeatures
-            for (size_t i = 0; i < dx.size(); ++i) dx_steps[i] += dfeatures[i];
-            const long dx_differ = bitwise(dx_steps.data(), dx.data(), dx.size());
-            std::printf(
-                "%-7s model with %d classes%s (%.0f%% of the upper blocks' h zero), fused backward "
-                "vs steps: %ld of "
-                "%zu gradients and %ld of %zu of dx differ\n",
-                differ == 0 && dx_differ == 0 ? "OK" : "NOT OK", classes,
-                dead ? ", biases pushed negative" : "",
-                100.0 * zeros / (static_cast<double>(L - 1) * B * H), differ, grads.size(),
-                dx_differ, dx.size());
-            CHECK(differ == 0);
-            CHECK(dx_differ == 0);
-            if (dead) CHECK(zeros > 0.8 * (L - 1) * B * H);  // a trained model's share of zeros
-        }
 }
 
 TEST_CASE("gemm_acc accumulates into C and transpose transposes") {

@@ -296,16 +296,18 @@ void MLP<T>::backward(const T* dout, T* dx) {
     auto h = [&](int k) { return a.h.data() + static_cast<size_t>(k) * B * H; };
     auto dh = [&](int k) { return dh_.data() + static_cast<size_t>(k) * B * H; };  // dL/dh_k
     auto da = [&](int k) { return da_.data() + static_cast<size_t>(k) * B * H; };  // before ReLU
-    // With the fast tier on and no norm, each product that gives a dh also takes the ReLU's
-    // backward below it and writes da straight away (fast/linear.h): the same bits, with dh never
-    // stored, and neither buffer zeroed first.
-    const bool fused = fast::enabled() && !cfg_.norm;
+    // With the fast tier on, each product that gives a dh also takes the ReLU's backward below it
+    // (fast/linear.h) and writes the result where the next line reads it: da, or with a norm the
+    // gradient at the norm's output. The same bits, with dh never stored and nothing zeroed first.
+    const bool fused = fast::enabled();
+    auto relu_grad = [&](int k) { return cfg_.norm ? dnorm_.data() : da(k); };  // block k's
     if (!fused) {
         std::fill(dh_.begin(), dh_.begin() + L * B * H, T(0));  // every backward below adds (+=)
         std::fill(da_.begin(), da_.begin() + L * B * H, T(0));
     }
     if (dx) std::fill(dfeatures_.begin(), dfeatures_.begin() + B * cfg_.input_width(), T(0));
-    if (fused) fast::linear_input_relu_backward(da(L - 1), dout, weight(L), h(L - 1), B, H, D);
+    if (fused)
+        fast::linear_input_relu_backward(relu_grad(L - 1), dout, weight(L), h(L - 1), B, H, D);
     linear_backward(fused ? nullptr : dh(L - 1), weight_grad(L), bias_grad(L), dout, h(L - 1),
                     weight(L), B, H, D);
     if (cfg_.skip)  // the skip's share: the same dout, straight to the input
@@ -314,8 +316,8 @@ void MLP<T>::backward(const T* dout, T* dx) {
                         cfg_.input_width(), D);
     for (int k = L - 1; k >= 0; --k) {
         if (!fused) relu_backward(da(k), dh(k), h(k), B * H);
-        if (cfg_.norm) {  // da holds the gradient at the norm's output: take it back through
-            std::copy(da(k), da(k) + B * H, dnorm_.begin());
+        if (cfg_.norm) {  // the gradient at the norm's output, in dnorm: take it back through
+            if (!fused) std::copy(da(k), da(k) + B * H, dnorm_.begin());
             std::fill(da(k), da(k) + B * H, T(0));
             layer_norm_backward(da(k), dnorm_.data(),
                                 a.y_norm.data() + static_cast<size_t>(k) * B * H,
@@ -325,7 +327,7 @@ void MLP<T>::backward(const T* dout, T* dx) {
         const T* in = k == 0 ? a.x.data() : h(k - 1);
         T* din = k > 0 ? dh(k - 1) : dx ? dfeatures_.data() : nullptr;  // training needs no dx
         if (fused && k > 0) {  // din and the next block's relu_backward in one product
-            fast::linear_input_relu_backward(da(k - 1), da(k), weight(k), h(k - 1), B, H, H);
+            fast::linear_input_relu_backward(relu_grad(k - 1), da(k), weight(k), h(k - 1), B, H, H);
             din = nullptr;
         }
         linear_backward(din, weight_grad(k), bias_grad(k), da(k), in, weight(k), B, width_in(k), H);
