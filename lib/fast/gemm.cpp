@@ -129,21 +129,25 @@ static Epilogue<T> piece_of(const Epilogue<T>& e, int r0, int j0, int N) {
     return p;
 }
 
-// relu_forward's v > 0 ? v : 0 on every lane: the compare's mask kept where it is set, so a NaN
-// and -0 give +0, as there.
+// v where out > 0 and +0 elsewhere, on every lane: the compare's mask kept where it is set (a NaN
+// in out is not above 0).
 template <typename T>
-static Vec<T> relu(Vec<T> v) {
-    const auto positive = v > Vec<T>{};  // all ones where v > 0
+static Vec<T> where_positive(Vec<T> v, Vec<T> out) {
+    const auto positive = out > Vec<T>{};  // all ones where out > 0
     return __builtin_bit_cast(Vec<T>, __builtin_bit_cast(decltype(positive), v) & positive);
 }
 
-// relu_backward's din += out > 0 ? g : 0 into a zeroed din, on every lane: g kept where out > 0
-// (the compare's mask), then added to +0, which turns a kept -0 into +0 as that sum does.
+// relu_forward's v > 0 ? v : 0 on every lane, so a NaN and -0 give +0, as there.
+template <typename T>
+static Vec<T> relu(Vec<T> v) {
+    return where_positive<T>(v, v);
+}
+
+// relu_backward's din += out > 0 ? g : 0 into a zeroed din, on every lane: g where out > 0, then
+// added to +0, which turns a kept -0 into +0 as that sum does.
 template <typename T>
 static Vec<T> gated(Vec<T> g, Vec<T> out) {
-    const auto positive = out > Vec<T>{};  // all ones where out > 0
-    return Vec<T>{} +
-           __builtin_bit_cast(Vec<T>, __builtin_bit_cast(decltype(positive), g) & positive);
+    return Vec<T>{} + where_positive<T>(g, out);
 }
 
 // Where the epilogue's sums start for n columns of C from column j: the bias, or zeros.
