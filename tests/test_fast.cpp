@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/rng.h"
 #include "fast/gemm.h"
+#include "fast/isa.h"
 #include "fast/linear.h"
 #include "fast/norm.h"
 #include "fast/normal.h"
@@ -58,17 +59,17 @@ static void zero_out(std::vector<T>& v, double share, ddpm::Rng& rng) {
         if (rng.uniform(0.0f, 1.0f) < share) x = 0;
 }
 
-// Runs check once for each set of products this build carries: a portable x86-64 build (NATIVE=0)
-// has products compiled for AVX beside its SSE2 ones (fast/gemm_dispatch.cpp), and runs them where
-// the processor has AVX; every promise below must hold for both.
-static void for_each_product_set(const std::function<void()>& check) {
+// Runs check once for each set of loops this build carries: a portable x86-64 build (NATIVE=0) has
+// its products, Adam's pass and the gradient norm's sum compiled for AVX beside its SSE2 ones
+// (fast/isa.h), and runs them where the processor has AVX; every promise below must hold for both.
+static void for_each_vector_set(const std::function<void()>& check) {
     ddpm::fast::allow_avx(true);
     const int first = ddpm::fast::vector_bytes();
-    std::printf("the products with %d-byte vectors:\n", first);
+    std::printf("the fast tier with %d-byte vectors:\n", first);
     check();
     ddpm::fast::allow_avx(false);
     if (ddpm::fast::vector_bytes() != first) {
-        std::printf("the products with %d-byte vectors:\n", ddpm::fast::vector_bytes());
+        std::printf("the fast tier with %d-byte vectors:\n", ddpm::fast::vector_bytes());
         check();
     }
     ddpm::fast::allow_avx(true);
@@ -152,7 +153,7 @@ static void check_shapes(double tol, double zeros) {
 }
 
 TEST_CASE("the fast linear layer: the plain loops' bits in backward, their values to rounding") {
-    for_each_product_set([] {
+    for_each_vector_set([] {
         for (double zeros : {0.0, 0.8}) {  // dense inputs, and mostly zeros (the skipping path)
             check_shapes<float>(1e-4, zeros);
             check_shapes<double>(1e-12, zeros);
@@ -199,7 +200,7 @@ static void check_skip_zeros() {
 }
 
 TEST_CASE("skipping the zeros of A gives the same bits as the register tiles") {
-    for_each_product_set([] {
+    for_each_vector_set([] {
         check_skip_zeros<float>();
         check_skip_zeros<double>();
     });
@@ -247,7 +248,7 @@ static void check_skip_nan_and_negative_zero() {
 }
 
 TEST_CASE("the skipping path keeps a NaN of A as the tiles do, and -0 changes no sum") {
-    for_each_product_set([] {
+    for_each_vector_set([] {
         check_skip_nan_and_negative_zero<float>();
         check_skip_nan_and_negative_zero<double>();
     });
@@ -310,7 +311,7 @@ static void check_transposed_operands() {
 }
 
 TEST_CASE("the products that read a transposed operand in place give gemm_acc's bits") {
-    for_each_product_set([] {
+    for_each_vector_set([] {
         check_transposed_operands<float>();
         check_transposed_operands<double>();
     });
@@ -348,7 +349,7 @@ static void check_narrow_weight_gradient() {
 }
 
 TEST_CASE("a narrow weight gradient read in place gives the bits of the transposed copies'") {
-    for_each_product_set([] {
+    for_each_vector_set([] {
         check_narrow_weight_gradient<float>();
         check_narrow_weight_gradient<double>();
     });
@@ -384,7 +385,7 @@ static void check_column_bands() {
 }
 
 TEST_CASE("a product split among threads by bands of columns gives one thread's bits") {
-    for_each_product_set([] {
+    for_each_vector_set([] {
         check_column_bands<float>();
         check_column_bands<double>();
     });
@@ -486,7 +487,7 @@ static void check_epilogue(int threads) {
 }
 
 TEST_CASE("a hidden block in one product gives the bits of its steps one after another") {
-    for_each_product_set([] {
+    for_each_vector_set([] {
         for (int threads : {1, 2}) {
             check_epilogue<float>(threads);
             check_epilogue<double>(threads);
@@ -706,7 +707,7 @@ static void check_transpose() {
 }
 
 TEST_CASE("transpose moves every element, in whole 4 x 4 pieces and the edges left over") {
-    for_each_product_set([] {
+    for_each_vector_set([] {
         check_transpose<float>();
         check_transpose<double>();
         // A wide layer's weights, on two threads: blocks of rows to each, an uneven last block.
@@ -776,20 +777,25 @@ TEST_CASE("a portable build's AVX products give its own products' bits") {
         }
 }
 
-TEST_CASE("a portable x86-64 build runs its AVX products where the processor has AVX") {
+TEST_CASE("a portable x86-64 build runs its AVX loops where the processor has AVX") {
     bool expect_avx = false;  // a portable x86-64 build (SSE2's 16 bytes) on a processor with AVX
 #if defined(__x86_64__)
     expect_avx = ddpm::fast::kVecBytes == 16 && __builtin_cpu_supports("avx");
 #endif
     const int with = ddpm::fast::vector_bytes();
+    const bool avx_with = ddpm::fast::avx_in_use();
     ddpm::fast::allow_avx(false);
     const int without = ddpm::fast::vector_bytes();
+    const bool avx_without = ddpm::fast::avx_in_use();
     ddpm::fast::allow_avx(true);
-    const bool ok =
-        expect_avx ? with == 32 && without == 16 : with == ddpm::fast::kVecBytes && without == with;
+    const bool ok = (expect_avx ? with == 32 && without == 16
+                                : with == ddpm::fast::kVecBytes && without == with) &&
+                    avx_with == expect_avx && !avx_without;
     std::printf(
-        "%-7s the products' vectors: %d bytes, %d with AVX's turned off (build's own: %d)\n",
-        ok ? "OK" : "NOT OK", with, without, ddpm::fast::kVecBytes);
+        "%-7s the products' vectors: %d bytes, %d with AVX's turned off (build's own: %d); "
+        "the AVX loops %s, %s with them turned off\n",
+        ok ? "OK" : "NOT OK", with, without, ddpm::fast::kVecBytes, avx_with ? "run" : "do not run",
+        avx_without ? "still run" : "not");
     CHECK(ok);
 }
 
@@ -946,25 +952,35 @@ TEST_CASE(
 
 TEST_CASE("sum_of_squares: the plain sum to rounding, the same bits on 1 and 2 threads") {
     ddpm::Rng rng(53);
+    // 4,096 values and more: blocks of 4,096, four at a time and then one at a time.
     for (size_t n : {size_t(1), size_t(7), size_t(4096), size_t(72066), size_t(3000001)}) {
         auto g = randn<float>(n, rng);
         long double plain = 0;
         for (float v : g) plain += static_cast<long double>(v) * v;
         ddpm::set_num_threads(1);
+        ddpm::fast::allow_avx(false);  // the build's own loops (a portable build's SSE2)
+        const double own = ddpm::fast::sum_of_squares(g.data(), n);
+        ddpm::fast::allow_avx(true);  // and where the build carries them, AVX's
         const double one = ddpm::fast::sum_of_squares(g.data(), n);
         ddpm::set_num_threads(2);
         const double two = ddpm::fast::sum_of_squares(g.data(), n);
         const double rel = std::fabs(one - static_cast<double>(plain)) / static_cast<double>(plain);
-        std::printf("%-7s sum_of_squares of %zu values: relative error %.1e, 1 vs 2 threads %s\n",
-                    rel < 1e-12 && one == two ? "OK" : "NOT OK", n, rel,
-                    one == two ? "equal" : "DIFFER");
+        const bool ok = rel < 1e-12 && one == two && one == own;
+        std::printf(
+            "%-7s sum_of_squares of %zu values: relative error %.1e, 1 vs 2 threads %s, "
+            "the build's own loops' sum %s\n",
+            ok ? "OK" : "NOT OK", n, rel, one == two ? "equal" : "DIFFER",
+            one == own ? "equal" : "DIFFERS");
         CHECK(rel < 1e-12);
         CHECK(one == two);
+        CHECK(one == own);
     }
     ddpm::set_num_threads(1);
 }
 
-TEST_CASE("adam_ema_step: the bits of Adam::step then EMA::update, for 1 and 2 threads") {
+// adam_ema_step against Adam::step then EMA::update (the build's own loops, in nn/optim.cpp), for
+// 1 and 2 threads.
+static void check_adam_ema() {
     ddpm::Rng rng(59);
     // 300,001 parameters: enough for two threads to take a range each (kMinParallelElements).
     for (size_t n : {size_t(1), size_t(17), size_t(72066), size_t(300001)}) {
@@ -1008,6 +1024,10 @@ TEST_CASE("adam_ema_step: the bits of Adam::step then EMA::update, for 1 and 2 t
         }
     }
     ddpm::set_num_threads(1);
+}
+
+TEST_CASE("adam_ema_step: the bits of Adam::step then EMA::update, for 1 and 2 threads") {
+    for_each_vector_set([] { check_adam_ema(); });
 }
 
 TEST_CASE("adam_ema_step refuses an EMA of another size") {

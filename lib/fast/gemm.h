@@ -103,8 +103,4 @@ void transpose(T* out, const T* in, int rows, int cols);
 // that has it (fast/gemm_dispatch.cpp).
 int vector_bytes();
 
-// Whether such a build may run those AVX products (on by default). The tests turn it off to check
-// the build's own products too; in any other build it changes nothing.
-void allow_avx(bool on);
-
 }  // namespace ddpm::fast

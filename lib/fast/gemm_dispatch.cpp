@@ -10,6 +10,7 @@
 // the build's own products, and so does the choice of what counts as narrow (fills_a_tile).
 #include "fast/gemm.h"
 #include "fast/gemm_instances.h"
+#include "fast/isa.h"
 
 namespace ddpm::fast {
 
@@ -44,23 +45,12 @@ DDPM_DECLARE_PRODUCTS(avx)
 #endif
 #undef DDPM_DECLARE_PRODUCTS
 
-// Whether the products run as compiled for AVX: only in a build that carries them, on a processor
-// (and system) that has it, and while allow_avx has not turned them off.
+// Whether the products run as compiled for AVX: only in a build that carries them (fast/isa.h).
 #if defined(DDPM_GEMM_AVX)
-static bool avx_allowed = true;
 static bool use_avx() {
-    static const bool present = __builtin_cpu_supports("avx");
-    return present && avx_allowed;
+    return avx_in_use();
 }
 #endif
-
-void allow_avx(bool on) {
-#if defined(DDPM_GEMM_AVX)
-    avx_allowed = on;
-#else
-    (void)on;
-#endif
-}
 
 #if defined(DDPM_GEMM_AVX)
 #define DDPM_CALL(function) (use_avx() ? avx::function : base::function)

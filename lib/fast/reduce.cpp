@@ -7,64 +7,108 @@
 #include <immintrin.h>
 #endif
 
+#include "fast/gemm.h"
+#include "fast/isa.h"
 #include "fast/parallel.h"
 
 namespace ddpm::fast {
 
-// Eight floats, and eight doubles: the running sums below are vectors of these (GCC's and Clang's
-// vector extensions), so that each 8 floats are widened to double by one instruction where the
-// machine has 64-byte vectors. Left to the compiler as loops of scalars, they were widened 4 at a
-// time, and the widening, not the multiply-adds, set the pace.
-typedef float Floats8 __attribute__((vector_size(32)));
-typedef double Doubles8 __attribute__((vector_size(64)));
+// The sums below keep 8 running sums in double: lane k adds the squares of g[i + k] for i = 0, 8,
+// 16, ..., and the lanes are added in order at the end. They live in vectors of W bytes: W / 8
+// lanes each, 8 / (W / 8) vectors (one under AVX-512, two under AVX, four under SSE2). Every width
+// gives the same sums, only fewer or more lanes at a time; each 8 floats are widened to double by
+// one instruction per vector. (As one 64-byte vector on every machine, GCC's code for the narrower
+// ones went through the stack at every step: under AVX, twice as slow as SSE2.)
+template <int W>
+struct Lanes {
+    typedef double Doubles __attribute__((vector_size(W)));
+    typedef float Floats __attribute__((vector_size(W / 2)));  // as many floats as Doubles has
+    static constexpr int kPer = W / 8;                         // doubles in a vector
+    static constexpr int kVecs = 8 / kPer;                     // vectors for the 8 lanes
+    Doubles v[kVecs];
+};
 
-// x = the 8 floats at g, in double. (Through a reference, not returned: a 64-byte vector passed by
-// value is an ABI question on builds without AVX-512, which GCC warns of.)
-static void widen(Doubles8& x, const float* g) {
+// lanes += the squares of the 8 floats at g, in double. (Through references, not by value: a
+// vector wider than the build's own passed by value is an ABI question GCC warns of.)
+template <int W>
+[[gnu::always_inline]] static inline void add_squares(Lanes<W>& lanes, const float* g) {
+    typedef typename Lanes<W>::Doubles Doubles;
+    typedef typename Lanes<W>::Floats Floats;
+#pragma GCC unroll 4
+    for (int q = 0; q < Lanes<W>::kVecs; ++q) {
+        Doubles x;
 #if defined(__AVX512F__)
-    // (GCC makes the conversion below two 4-wide ones; the masked form has no undefined operand
-    // for GCC 12 to warn of.)
-    x = Doubles8(_mm512_maskz_cvtps_pd(0xff, _mm256_loadu_ps(g)));
-#else
-    Floats8 f;
-    std::memcpy(&f, g, sizeof f);  // an unaligned load
-    x = __builtin_convertvector(f, Doubles8);
+        if constexpr (W == 64) {
+            // (GCC makes the conversion below two 4-wide ones; the masked form has no undefined
+            // operand for GCC 12 to warn of.)
+            x = Doubles(_mm512_maskz_cvtps_pd(0xff, _mm256_loadu_ps(g)));
+            lanes.v[q] += x * x;
+            continue;
+        }
 #endif
+        Floats f;
+        std::memcpy(&f, g + q * Lanes<W>::kPer, sizeof f);  // an unaligned load
+        x = __builtin_convertvector(f, Doubles);
+        lanes.v[q] += x * x;
+    }
 }
 
-// The sum of squares of g[0 .. n) in double, in 8 independent running sums (one vector; a single
-// running sum would force one addition at a time).
-static double sum_of_squares_serial(const float* g, size_t n) {
-    Doubles8 lanes = {};
+// Lane 0 + lane 1 + ... + lane 7, added to sq in that order.
+template <int W>
+[[gnu::always_inline]] static inline double add_lanes(double sq, const Lanes<W>& lanes) {
+    for (int q = 0; q < Lanes<W>::kVecs; ++q)
+        for (int k = 0; k < Lanes<W>::kPer; ++k) sq += lanes.v[q][k];
+    return sq;
+}
+
+// The sum of squares of g[0 .. n) in double, in the 8 running sums (a single running sum would
+// force one addition at a time), then the last n % 8 one by one.
+template <int W>
+[[gnu::always_inline]] static inline double sum_of_squares_serial(const float* g, size_t n) {
+    Lanes<W> lanes = {};
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        Doubles8 x;
-        widen(x, g + i);
-        lanes += x * x;
-    }
+    for (; i + 8 <= n; i += 8) add_squares(lanes, g + i);
     double sq = 0;
     for (; i < n; ++i) sq += static_cast<double>(g[i]) * g[i];
-    for (int k = 0; k < 8; ++k) sq += lanes[k];
-    return sq;
+    return add_lanes(sq, lanes);
 }
 
 // sum_of_squares of 4 consecutive blocks of `block` values (a multiple of 8) at once, into
 // out[0 .. 4), with the same additions in the same order for each. One block alone waits for
 // each addition to finish before the next (4 cycles per 8 values); four independent ones overlap.
-static void sum_of_squares_x4(double* out, const float* g, size_t block) {
-    Doubles8 lanes[4] = {};
+template <int W>
+[[gnu::always_inline]] static inline void sum_of_squares_x4(double* out, const float* g,
+                                                            size_t block) {
+    Lanes<W> lanes[4] = {};
     for (size_t i = 0; i < block; i += 8)
-        for (int b = 0; b < 4; ++b) {
-            Doubles8 x;
-            widen(x, g + b * block + i);
-            lanes[b] += x * x;
-        }
-    for (int b = 0; b < 4; ++b) {
-        double sq = 0;
-        for (int k = 0; k < 8; ++k) sq += lanes[b][k];
-        out[b] = sq;
-    }
+        for (int b = 0; b < 4; ++b) add_squares(lanes[b], g + b * block + i);
+    for (int b = 0; b < 4; ++b) out[b] = add_lanes(0.0, lanes[b]);
 }
+
+// partial[b] = the sum of squares of block b of g (n values, blocks of `block`), for b in
+// [b0, b1): four whole blocks at a time, then one at a time.
+template <int W>
+[[gnu::always_inline]] static inline void block_sums(double* partial, const float* g, size_t n,
+                                                     size_t block, size_t b0, size_t b1) {
+    size_t b = b0;
+    for (; block % 8 == 0 && b + 4 <= b1 && (b + 4) * block <= n; b += 4)
+        sum_of_squares_x4<W>(partial + b, g + b * block, block);  // 4 whole blocks
+    for (; b < b1; ++b)
+        partial[b] = sum_of_squares_serial<W>(g + b * block, std::min(block, n - b * block));
+}
+
+// The build's own vectors, and in a portable x86-64 build AVX's (fast/isa.h): the same sums.
+static void block_sums_own(double* partial, const float* g, size_t n, size_t block, size_t b0,
+                           size_t b1) {
+    block_sums<kVecBytes>(partial, g, n, block, b0, b1);
+}
+
+#if defined(DDPM_AVX_BESIDE)
+[[gnu::target("avx")]] static void block_sums_avx(double* partial, const float* g, size_t n,
+                                                  size_t block, size_t b0, size_t b1) {
+    block_sums<32>(partial, g, n, block, b0, b1);
+}
+#endif
 
 double sum_of_squares(const float* g, size_t n) {
     // Partial sums over at most 64 blocks, added in order. (A fixed array: a training step
@@ -77,12 +121,11 @@ double sum_of_squares(const float* g, size_t n) {
     parallel_for(
         static_cast<int>(blocks),
         [&](int b0, int b1) {
-            size_t b = b0;
-            for (; block % 8 == 0 && b + 4 <= static_cast<size_t>(b1) && (b + 4) * block <= n;
-                 b += 4)
-                sum_of_squares_x4(partial + b, g + b * block, block);  // 4 whole blocks
-            for (; b < static_cast<size_t>(b1); ++b)
-                partial[b] = sum_of_squares_serial(g + b * block, std::min(block, n - b * block));
+            auto* sums = block_sums_own;
+#if defined(DDPM_AVX_BESIDE)
+            if (avx_in_use()) sums = block_sums_avx;
+#endif
+            sums(partial, g, n, block, b0, b1);
         },
         static_cast<int>(min_blocks));
     double sq = 0;
