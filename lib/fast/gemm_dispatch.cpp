@@ -45,15 +45,9 @@ DDPM_DECLARE_PRODUCTS(avx)
 #endif
 #undef DDPM_DECLARE_PRODUCTS
 
-// Whether the products run as compiled for AVX: only in a build that carries them (fast/isa.h).
+// The AVX compilation where fast/isa.h says the AVX loops run, in a build that carries it.
 #if defined(DDPM_GEMM_AVX)
-static bool use_avx() {
-    return avx_in_use();
-}
-#endif
-
-#if defined(DDPM_GEMM_AVX)
-#define DDPM_CALL(function) (use_avx() ? avx::function : base::function)
+#define DDPM_CALL(function) (avx_in_use() ? avx::function : base::function)
 #else
 #define DDPM_CALL(function) base::function
 #endif
@@ -80,7 +74,7 @@ void gemm_acc_skip_zeros(T* C, const T* A, const T* B, int M, int K, int N) {
 template <typename T>
 void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N) {
 #if defined(DDPM_GEMM_AVX)
-    if (use_avx() && avx::fills_a_tile<T>(N)) {  // the tiles: the same sums in either set
+    if (avx_in_use() && avx::fills_a_tile<T>(N)) {  // the tiles: the same sums in either set
         avx::gemm_nt_acc<T>(C, A, Bt, M, K, N);
         return;
     }
@@ -91,7 +85,7 @@ void gemm_nt_acc(T* C, const T* A, const T* Bt, int M, int K, int N) {
 template <typename T>
 void gemm_nt(T* C, const T* A, const T* Bt, int M, int K, int N, const Epilogue<T>& e) {
 #if defined(DDPM_GEMM_AVX)
-    if (use_avx() && avx::fills_a_tile<T>(N)) {  // as gemm_nt_acc
+    if (avx_in_use() && avx::fills_a_tile<T>(N)) {  // as gemm_nt_acc
         avx::gemm_nt<T>(C, A, Bt, M, K, N, e);
         return;
     }

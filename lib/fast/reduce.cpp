@@ -28,27 +28,30 @@ struct Lanes {
     Doubles v[kVecs];
 };
 
-// lanes += the squares of the 8 floats at g, in double. (Through references, not by value: a
-// vector wider than the build's own passed by value is an ABI question GCC warns of.)
+// x = the W / 8 floats at g, in double. (Through references, not returned: a vector wider than
+// the build's own passed by value is an ABI question GCC warns of.)
+template <int W>
+[[gnu::always_inline]] static inline void widen(typename Lanes<W>::Doubles& x, const float* g) {
+#if defined(__AVX512F__)
+    if constexpr (W == 64) {
+        // (GCC makes the conversion below two 4-wide ones; the masked form has no undefined
+        // operand for GCC 12 to warn of.)
+        x = typename Lanes<W>::Doubles(_mm512_maskz_cvtps_pd(0xff, _mm256_loadu_ps(g)));
+        return;
+    }
+#endif
+    typename Lanes<W>::Floats f;
+    std::memcpy(&f, g, sizeof f);  // an unaligned load
+    x = __builtin_convertvector(f, typename Lanes<W>::Doubles);
+}
+
+// lanes += the squares of the 8 floats at g, in double.
 template <int W>
 [[gnu::always_inline]] static inline void add_squares(Lanes<W>& lanes, const float* g) {
-    typedef typename Lanes<W>::Doubles Doubles;
-    typedef typename Lanes<W>::Floats Floats;
 #pragma GCC unroll 4
     for (int q = 0; q < Lanes<W>::kVecs; ++q) {
-        Doubles x;
-#if defined(__AVX512F__)
-        if constexpr (W == 64) {
-            // (GCC makes the conversion below two 4-wide ones; the masked form has no undefined
-            // operand for GCC 12 to warn of.)
-            x = Doubles(_mm512_maskz_cvtps_pd(0xff, _mm256_loadu_ps(g)));
-            lanes.v[q] += x * x;
-            continue;
-        }
-#endif
-        Floats f;
-        std::memcpy(&f, g + q * Lanes<W>::kPer, sizeof f);  // an unaligned load
-        x = __builtin_convertvector(f, Doubles);
+        typename Lanes<W>::Doubles x;
+        widen<W>(x, g + q * Lanes<W>::kPer);
         lanes.v[q] += x * x;
     }
 }
