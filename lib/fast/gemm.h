@@ -9,18 +9,9 @@
 // One product does all three: the two with a transposed operand read it where it is stored.
 #pragma once
 
-namespace ddpm::fast {
+#include "fast/isa.h"  // kVecBytes
 
-// The vector width of the machine the build targets: 16 bytes (SSE2, every x86-64), 32 (AVX),
-// 64 (AVX-512, with NATIVE=1 on a machine that has it). The products may run wider
-// (vector_bytes).
-#if defined(__AVX512F__)
-constexpr int kVecBytes = 64;
-#elif defined(__AVX__)
-constexpr int kVecBytes = 32;
-#else
-constexpr int kVecBytes = 16;
-#endif
+namespace ddpm::fast {
 
 // C (M, N) += A (M, K) · B (K, N), on the pool's threads (fast/parallel.h). It looks at A first: most
 // products use register tiles, but when A is mostly zeros, as the output of a ReLU is (and every

@@ -14,6 +14,17 @@
 
 namespace ddpm::fast {
 
+// The vector width of the machine the build targets: 16 bytes (SSE2, every x86-64), 32 (AVX),
+// 64 (AVX-512, with NATIVE=1 on a machine that has it). The products may run wider
+// (fast/gemm.h's vector_bytes), and so may the loops carried for AVX beside the build's own.
+#if defined(__AVX512F__)
+constexpr int kVecBytes = 64;
+#elif defined(__AVX__)
+constexpr int kVecBytes = 32;
+#else
+constexpr int kVecBytes = 16;
+#endif
+
 // Whether the loops compiled for AVX run: only in a build that carries them, on a processor (and
 // system) that has AVX, and while allow_avx has not turned them off.
 bool avx_in_use();

@@ -7,7 +7,6 @@
 #include <immintrin.h>
 #endif
 
-#include "fast/gemm.h"
 #include "fast/isa.h"
 #include "fast/parallel.h"
 
