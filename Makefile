@@ -161,6 +161,21 @@ $(B)/obj/lib/fast/gemm_avx.o: lib/fast/gemm.cpp $(FLAGS_FILE) Makefile | $(DEPS)
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS) $(if $(filter 1,$(DEBUG)),,-O3 -fno-math-errno) -mavx -DDDPM_GEMM_ISA=avx -c $< -o $@
 
+# make bench's peers for the 128-wide product (tools/bench.cpp's peer_products): libxsmm, a static
+# library in Debian's libxsmm-dev, is linked into the x86-64 bench when it is installed. Whether
+# it was is kept in $(B)/peers.txt, so that installing it later rebuilds the bench with it.
+# (oneDNN needs nothing here: the bench loads it when it runs.)
+ifneq ($(findstring x86_64,$(shell $(CXX) -dumpmachine 2>/dev/null)),)
+  XSMM := $(wildcard /usr/lib/libxsmm.a /usr/lib/libxsmmnoblas.a)
+endif
+XSMM := $(if $(word 2,$(XSMM)),$(XSMM))  # both archives (the second stands in for a BLAS), or none
+PEERS_FILE := $(B)/peers.txt
+PEERS_NEW  := $(shell mkdir -p $(B); echo '$(XSMM)' | cmp -s - $(PEERS_FILE) || \
+                echo '$(XSMM)' > $(PEERS_FILE))
+$(B)/obj/tools/bench.o: $(PEERS_FILE)
+$(B)/obj/tools/bench.o: CXXFLAGS += $(if $(XSMM),-DDDPM_BENCH_LIBXSMM)
+$(B)/bench: LDLIBS += $(XSMM)
+
 # Made afresh each time: ar only adds and replaces members, so an object whose source was moved
 # or removed would stay in the archive and clash with its successor.
 $(LIB): $(LIB_OBJ)

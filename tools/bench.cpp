@@ -1,12 +1,16 @@
 // make bench: speed figures. Tests never assert timings; this prints them so a change can be
 // measured before and after, on the same machine, in one run, each beside its goal (issue 33's)
-// and PyTorch's figure for the same work when torch is installed. About five minutes.
+// and PyTorch's figure for the same work when torch is installed; the 128-wide product also beside
+// oneDNN's and libxsmm's when their packages are (peer_products). About five minutes.
 //
 //   bench [PORTABLE_BENCH ...]   every figure; then each portable build's steps beside ours
 //   bench --steps                only the two training steps on 1 thread (what the portable
 //                                builds report: make bench builds them with NATIVE=0)
+//   bench --peers                only the other libraries' 128-wide products (run by the rest)
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -15,7 +19,10 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include <dlfcn.h>
+#include <spawn.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/aligned.h"
@@ -31,6 +38,10 @@
 #include "nn/layers.h"
 #include "render/animation.h"
 #include "render/plot.h"
+
+#if defined(DDPM_BENCH_LIBXSMM)
+#include <libxsmm.h>
+#endif
 
 namespace {
 
@@ -170,6 +181,22 @@ OneTwo one_and_two(const std::function<void()>& work) {
     return {median(one), median(two), median(speedups)};
 }
 
+// Microseconds per call of run, a 128 x 128 x 128 product, after 200 calls untimed; with against,
+// timed in rounds beside the peak (against_peak), whose figures it gets.
+double product_time_us(const std::function<void()>& run, AgainstPeak* against) {
+    const double flop = 2.0 * 128 * 128 * 128;
+    for (int i = 0; i < 200; ++i) run();
+    const int reps = against ? 500 : 4000;
+    auto all = [&] {
+        for (int i = 0; i < reps; ++i) run();
+    };
+    if (against) {
+        *against = against_peak(flop * reps, all);
+        return 1e6 * against->seconds / reps;
+    }
+    return 1e6 * seconds_of(all) / reps;
+}
+
 // A 128 x 128 x 128 product (gemm_acc's two paths) with a share of A's entries zero, as after a
 // ReLU. Returns microseconds per product; with against, timed in rounds beside the peak
 // (against_peak), whose figures it gets.
@@ -179,22 +206,132 @@ double product_us(bool skip, double zeros, AgainstPeak* against = nullptr) {
     ddpm::Rng rng(9);
     for (float& x : A) x = rng.uniform(0.0f, 1.0f) < zeros ? 0.0f : rng.normal();
     for (float& x : B) x = rng.normal();
-    auto run = [&] {
-        if (skip)
-            ddpm::fast::gemm_acc_skip_zeros(C.data(), A.data(), B.data(), n, n, n);
-        else
-            ddpm::fast::gemm_acc_tiles(C.data(), A.data(), B.data(), n, n, n);
+    return product_time_us(
+        [&] {
+            if (skip)
+                ddpm::fast::gemm_acc_skip_zeros(C.data(), A.data(), B.data(), n, n, n);
+            else
+                ddpm::fast::gemm_acc_tiles(C.data(), A.data(), B.data(), n, n, n);
+        },
+        against);
+}
+
+// Other libraries' products, the 128-wide product's peers (issue 33): each run computes C += A · B
+// for row-major n x n floats, on one thread. oneDNN is loaded when bench runs, from Debian's
+// libdnnl2 (which python3-torch brings); libxsmm is linked in from libxsmm-dev's static library
+// when the build found it (the Makefile defines DDPM_BENCH_LIBXSMM). *missing gets the packages
+// of those not found. A peer found but not measurable says why instead of running.
+struct Peer {
+    std::string name;
+    std::function<void(float* C, const float* A, const float* B)> run;
+    std::string why_not;
+};
+
+std::vector<Peer> peer_products(int n, std::string* missing) {
+    std::vector<Peer> peers;
+    // oneDNN's C API (oneapi/dnnl/dnnl.h), declared here so that only its library is needed.
+    using Sgemm = int (*)(char, char, int64_t, int64_t, int64_t, float, const float*, int64_t,
+                          const float*, int64_t, float, float*, int64_t);
+    struct DnnlVersion {
+        int major, minor, patch;
+        const char* hash;
+        unsigned cpu_runtime, gpu_runtime;
     };
-    for (int i = 0; i < 200; ++i) run();
-    const int reps = against ? 500 : 4000;
-    auto all = [&] {
-        for (int i = 0; i < reps; ++i) run();
-    };
-    if (against) {
-        *against = against_peak(2.0 * n * n * n * reps, all);
-        return 1e6 * against->seconds / reps;
+    constexpr unsigned kRuntimeSequential = 1, kRuntimeOpenMP = 2;
+    if (void* dnnl = dlopen("libdnnl.so.2", RTLD_NOW | RTLD_LOCAL)) {
+        const auto sgemm = reinterpret_cast<Sgemm>(dlsym(dnnl, "dnnl_sgemm"));
+        const auto version =
+            reinterpret_cast<const DnnlVersion* (*)()>(dlsym(dnnl, "dnnl_version"));
+        const auto omp_threads =
+            reinterpret_cast<void (*)(int)>(dlsym(dnnl, "omp_set_num_threads"));
+        const DnnlVersion* v = version ? version() : nullptr;
+        // One thread, as ours: its OpenMP threads set to one, or a build without threads.
+        const bool one_thread = v && (v->cpu_runtime == kRuntimeSequential ||
+                                      (v->cpu_runtime == kRuntimeOpenMP && omp_threads));
+        const std::string name = v ? "oneDNN " + std::to_string(v->major) + "." +
+                                         std::to_string(v->minor) + "'s dnnl_sgemm"
+                                   : "oneDNN's dnnl_sgemm";
+        if (sgemm && one_thread) {
+            if (omp_threads) omp_threads(1);
+            peers.push_back({name,
+                             [sgemm, n](float* C, const float* A, const float* B) {
+                                 sgemm('N', 'N', n, n, n, 1.0f, A, n, B, n, 1.0f, C, n);
+                             },
+                             ""});
+        } else {
+            peers.push_back({name, nullptr,
+                             sgemm ? "this build of it cannot be kept to one thread"
+                                   : "not found in libdnnl.so.2"});
+        }
+    } else {
+        *missing += " libdnnl2";
     }
-    return 1e6 * seconds_of(all) / reps;
+#if defined(DDPM_BENCH_LIBXSMM)
+    libxsmm_init();
+    const float alpha = 1, beta = 1;
+    const int flags = LIBXSMM_GEMM_FLAG_NONE;
+    // libxsmm's matrices are column-major: C += A · B row-major is Cᵀ += Bᵀ · Aᵀ there.
+    if (const libxsmm_smmfunction kernel =
+            libxsmm_smmdispatch(n, n, n, nullptr, nullptr, nullptr, &alpha, &beta, &flags, nullptr))
+        peers.push_back({"libxsmm " + std::to_string(LIBXSMM_VERSION_MAJOR) + "." +
+                             std::to_string(LIBXSMM_VERSION_MINOR) + "'s JIT kernel",
+                         [kernel](float* C, const float* A, const float* B) { kernel(B, A, C); },
+                         ""});
+    else
+        peers.push_back({"libxsmm's JIT kernel", nullptr, "it made no kernel of this size"});
+#else
+    *missing += " libxsmm-dev";
+#endif
+    return peers;
+}
+
+// A peer's 128 x 128 x 128 product, timed as product_us times the tiles. Returns microseconds, or
+// 0 when its result is not the tiles' to float rounding (a library called wrongly measures
+// nothing).
+double peer_us(const Peer& peer, AgainstPeak* against) {
+    const int n = 128;
+    ddpm::AlignedVector<float> A(n * n), B(n * n), C(n * n, 0.0f), tiles(n * n, 0.0f);
+    ddpm::Rng rng(9);
+    for (float& x : A) x = rng.normal();
+    for (float& x : B) x = rng.normal();
+    peer.run(C.data(), A.data(), B.data());
+    ddpm::fast::gemm_acc_tiles(tiles.data(), A.data(), B.data(), n, n, n);
+    for (int i = 0; i < n * n; ++i)
+        if (!(std::fabs(C[i] - tiles[i]) <= 1e-4f * (1 + std::fabs(tiles[i])))) return 0;
+    return product_time_us([&] { peer.run(C.data(), A.data(), B.data()); }, against);
+}
+
+// bench --peers: the peers' 128-wide products, each beside the peak as the tiles' is, and the
+// packages that would add the missing ones.
+void print_peers() {
+    const double flop = 2.0 * 128 * 128 * 128;
+    std::string missing;
+    for (const Peer& peer : peer_products(128, &missing)) {
+        AgainstPeak theirs;
+        if (!peer.why_not.empty())
+            std::printf("  %s: %s, so no figure\n", peer.name.c_str(), peer.why_not.c_str());
+        else if (const double us = peer_us(peer, &theirs))
+            std::printf("  %s, 1 thread: %.1f us (%.0f GFLOP/s, %.1f%% of peak)\n",
+                        peer.name.c_str(), us, flop / us / 1e3, 100 * theirs.share);
+        else
+            std::printf("  %s: its result differs from the tiles', so no figure\n",
+                        peer.name.c_str());
+    }
+    if (!missing.empty())
+        std::printf("  (apt-get install%s adds %s of the same size)\n", missing.c_str(),
+                    missing.find(' ', 1) == std::string::npos ? "its product" : "their products");
+}
+
+// Runs this program again with one argument, and waits for it; its output goes where ours does.
+void run_self(const char* argument) {
+    char self[4096];
+    const ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len <= 0) return;
+    self[len] = '\0';
+    char* const args[] = {self, const_cast<char*>(argument), nullptr};
+    std::fflush(stdout);
+    pid_t pid = 0;
+    if (posix_spawn(&pid, self, nullptr, nullptr, args, environ) == 0) waitpid(pid, nullptr, 0);
 }
 
 // A fresh model's training step, in milliseconds; with against, timed in rounds beside the peak
@@ -294,6 +431,9 @@ void print_products(const std::map<std::string, std::string>& torch) {
     if (const double t_us = torch_figure(torch, "torch_mm128_us"))
         std::printf("  PyTorch's torch.mm of the same size: %.1f us (%.0f GFLOP/s)\n", t_us,
                     flop / t_us / 1e3);
+    // The other libraries' products, from this program run again (bench --peers): loaded there,
+    // their libraries add nothing to the memory this run reports below.
+    run_self("--peers");
     std::printf("  skipping the zeros of A:");
     for (double zeros : {0.0, 0.5, 0.6, 0.9, 0.98})
         std::printf("%s %.0f%% zeros %.1f us", zeros > 0 ? "," : "", 100 * zeros,
@@ -608,10 +748,16 @@ int main(int argc, char** argv) {
         std::printf("steps %d %.4f %.4f\n", ddpm::fast::vector_bytes(), step, picture);
         return 0;
     }
+    if (argc == 2 && std::string(argv[1]) == "--peers") {
+        print_peers();
+        return 0;
+    }
     if (argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
         std::printf(
             "usage: bench [PORTABLE_BENCH ...]  every figure, then each portable build's steps\n"
-            "       bench --steps               the two training steps on 1 thread\n");
+            "       bench --steps               the two training steps on 1 thread\n"
+            "       bench --peers               oneDNN's and libxsmm's 128-wide products, where "
+            "installed\n");
         return 0;
     }
     // Each argument is another build's bench, run with --steps at the end: check them first, so
