@@ -322,16 +322,29 @@ void print_peers() {
                     missing.find(' ', 1) == std::string::npos ? "its product" : "their products");
 }
 
-// Runs this program again with one argument, and waits for it; its output goes where ours does.
+// Runs this program again with one argument, and waits for it; its output goes where ours does,
+// and a line says so if it could not run or did not finish (a library that crashed in it, say).
 void run_self(const char* argument) {
     char self[4096];
     const ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (len <= 0) return;
+    if (len <= 0) {
+        std::printf("  (bench %s did not run: this system has no /proc/self/exe)\n", argument);
+        return;
+    }
     self[len] = '\0';
     char* const args[] = {self, const_cast<char*>(argument), nullptr};
     std::fflush(stdout);
     pid_t pid = 0;
-    if (posix_spawn(&pid, self, nullptr, nullptr, args, environ) == 0) waitpid(pid, nullptr, 0);
+    int status = 0;
+    if (posix_spawn(&pid, self, nullptr, nullptr, args, environ) != 0 ||
+        waitpid(pid, &status, 0) != pid) {
+        std::printf("  (bench %s did not run)\n", argument);
+        return;
+    }
+    if (WIFSIGNALED(status))
+        std::printf("  (bench %s stopped on signal %d)\n", argument, WTERMSIG(status));
+    else if (WEXITSTATUS(status) != 0)
+        std::printf("  (bench %s failed with status %d)\n", argument, WEXITSTATUS(status));
 }
 
 // A fresh model's training step, in milliseconds; with against, timed in rounds beside the peak
