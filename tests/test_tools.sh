@@ -190,6 +190,17 @@ if [ "$s" = 2 ] && [ "$(wc -l < err.txt)" = 1 ] && grep -q "is not a program to 
 else
     not_ok "bench with a mistyped path: exit $s: $(cat err.txt)"
 fi
+# bench --peers: oneDNN's and libxsmm's 128-wide products where their packages are installed, each
+# printed only when its result agrees with the register tiles' to float rounding (a library called
+# wrongly prints "differs ... no figure"); for the others a line names the packages. Every line
+# must be one of those two kinds. Times are printed, not checked.
+"$bench" --peers > out.txt 2> err.txt; s=$?
+other=$(grep -v "% of peak)$" out.txt | grep -vc "^  (apt-get install .* of the same size)$")
+if [ "$s" = 0 ] && [ -s out.txt ] && ! [ -s err.txt ] && [ "$other" = 0 ]; then
+    ok "bench --peers: $(grep -c "of peak)" out.txt) peer product(s) agree with the tiles$(grep -o "(apt-get install[^)]*)" out.txt | sed 's/^/ /')"
+else
+    not_ok "bench --peers: exit $s: $(cat out.txt err.txt | tr '\n' ' ')"
+fi
 # Standard output closed (>&-): each writer writes its files under their own names, leaves no
 # temporary, and exits 1 saying the report is lost (a file opened first once took descriptor 1
 # and was written as if it were standard output, exit 0).
