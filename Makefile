@@ -168,7 +168,8 @@ $(B)/obj/lib/fast/gemm_avx.o: lib/fast/gemm.cpp $(FLAGS_FILE) Makefile | $(DEPS)
 ifneq ($(findstring x86_64,$(shell $(CXX) -dumpmachine 2>/dev/null)),)
   XSMM := $(wildcard /usr/lib/libxsmm.a /usr/lib/libxsmmnoblas.a)
 endif
-XSMM := $(if $(word 2,$(XSMM)),$(XSMM))  # both archives (the second stands in for a BLAS), or none
+# Both archives (the second stands in for a BLAS), or none.
+XSMM := $(if $(word 2,$(XSMM)),$(XSMM))
 PEERS_FILE := $(B)/peers.txt
 PEERS_NEW  := $(shell mkdir -p $(B); echo '$(XSMM)' | cmp -s - $(PEERS_FILE) || \
                 echo '$(XSMM)' > $(PEERS_FILE))
