@@ -181,7 +181,7 @@ printf 'frame,x,y\n0,0.1,0.2\n0,0.3,0.1\n1,0.0,0.0\n1,0.2,0.2\n' > two.csv
 "$render" two.csv --gif two.gif --delay 10 > /dev/null 2> note.txt && grep -q "raised to 20 ms" note.txt &&
     ok "ddpm-render: CSV frames; a 10 ms delay is raised to 20 ms with a note" || not_ok "ddpm-render CSV / delay note"
 # bench: a mistyped argument (it names other builds' bench programs) stops at once with one line
-# and exit 2, before five minutes of figures.
+# and exit 2, before any of its figures.
 bench="$(dirname "$ddpm")/bench"
 "$bench" build/portabel/bench > out.txt 2> err.txt; s=$?
 if [ "$s" = 2 ] && [ "$(wc -l < err.txt)" = 1 ] && grep -q "is not a program to run" err.txt &&

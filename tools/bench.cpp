@@ -1,7 +1,7 @@
 // make bench: speed figures. Tests never assert timings; this prints them so a change can be
 // measured before and after, on the same machine, in one run, each beside its goal (issue 33's)
 // and PyTorch's figure for the same work when torch is installed; the 128-wide product also beside
-// oneDNN's and libxsmm's when their packages are (peer_products). About five minutes.
+// oneDNN's and libxsmm's when their packages are (peer_products).
 //
 //   bench [PORTABLE_BENCH ...]   every figure; then each portable build's steps beside ours
 //   bench --steps                only the two training steps on 1 thread (what the portable
@@ -181,17 +181,29 @@ OneTwo one_and_two(const std::function<void()>& work) {
     return {median(one), median(two), median(speedups)};
 }
 
-// Microseconds per call of run, a 128 x 128 x 128 product, after 200 calls untimed; with against,
-// timed in rounds beside the peak (against_peak), whose figures it gets.
+// The product the tiles are measured on, and their peers: kN x kN x kN, the notebook's width.
+constexpr int kN = 128;
+constexpr double kProductFlop = 2.0 * kN * kN * kN;
+
+// A (kN, kN) with a share of its entries zero, as after a ReLU, and B (kN, kN), from one seed.
+void product_operands(double zeros, ddpm::AlignedVector<float>* A, ddpm::AlignedVector<float>* B) {
+    A->resize(kN * kN);
+    B->resize(kN * kN);
+    ddpm::Rng rng(9);
+    for (float& x : *A) x = rng.uniform(0.0f, 1.0f) < zeros ? 0.0f : rng.normal();
+    for (float& x : *B) x = rng.normal();
+}
+
+// Microseconds per call of run, one such product, after 200 calls untimed; with against, timed in
+// rounds beside the peak (against_peak), whose figures it gets.
 double product_time_us(const std::function<void()>& run, AgainstPeak* against) {
-    const double flop = 2.0 * 128 * 128 * 128;
     for (int i = 0; i < 200; ++i) run();
     const int reps = against ? 500 : 4000;
     auto all = [&] {
         for (int i = 0; i < reps; ++i) run();
     };
     if (against) {
-        *against = against_peak(flop * reps, all);
+        *against = against_peak(kProductFlop * reps, all);
         return 1e6 * against->seconds / reps;
     }
     return 1e6 * seconds_of(all) / reps;
@@ -201,23 +213,20 @@ double product_time_us(const std::function<void()>& run, AgainstPeak* against) {
 // ReLU. Returns microseconds per product; with against, timed in rounds beside the peak
 // (against_peak), whose figures it gets.
 double product_us(bool skip, double zeros, AgainstPeak* against = nullptr) {
-    const int n = 128;
-    ddpm::AlignedVector<float> A(n * n), B(n * n), C(n * n, 0.0f);
-    ddpm::Rng rng(9);
-    for (float& x : A) x = rng.uniform(0.0f, 1.0f) < zeros ? 0.0f : rng.normal();
-    for (float& x : B) x = rng.normal();
+    ddpm::AlignedVector<float> A, B, C(kN * kN, 0.0f);
+    product_operands(zeros, &A, &B);
     return product_time_us(
         [&] {
             if (skip)
-                ddpm::fast::gemm_acc_skip_zeros(C.data(), A.data(), B.data(), n, n, n);
+                ddpm::fast::gemm_acc_skip_zeros(C.data(), A.data(), B.data(), kN, kN, kN);
             else
-                ddpm::fast::gemm_acc_tiles(C.data(), A.data(), B.data(), n, n, n);
+                ddpm::fast::gemm_acc_tiles(C.data(), A.data(), B.data(), kN, kN, kN);
         },
         against);
 }
 
 // Other libraries' products, the 128-wide product's peers (issue 33): each run computes C += A · B
-// for row-major n x n floats, on one thread. oneDNN is loaded when bench runs, from Debian's
+// for row-major kN x kN floats, on one thread. oneDNN is loaded when bench runs, from Debian's
 // libdnnl2 (which python3-torch brings); libxsmm is linked in from libxsmm-dev's static library
 // when the build found it (the Makefile defines DDPM_BENCH_LIBXSMM). *missing gets the packages
 // of those not found. A peer found but not measurable says why instead of running.
@@ -227,7 +236,7 @@ struct Peer {
     std::string why_not;
 };
 
-std::vector<Peer> peer_products(int n, std::string* missing) {
+std::vector<Peer> peer_products(std::string* missing) {
     std::vector<Peer> peers;
     // oneDNN's C API (oneapi/dnnl/dnnl.h), declared here so that only its library is needed.
     using Sgemm = int (*)(char, char, int64_t, int64_t, int64_t, float, const float*, int64_t,
@@ -254,8 +263,8 @@ std::vector<Peer> peer_products(int n, std::string* missing) {
         if (sgemm && one_thread) {
             if (omp_threads) omp_threads(1);
             peers.push_back({name,
-                             [sgemm, n](float* C, const float* A, const float* B) {
-                                 sgemm('N', 'N', n, n, n, 1.0f, A, n, B, n, 1.0f, C, n);
+                             [sgemm](float* C, const float* A, const float* B) {
+                                 sgemm('N', 'N', kN, kN, kN, 1.0f, A, kN, B, kN, 1.0f, C, kN);
                              },
                              ""});
         } else {
@@ -271,8 +280,8 @@ std::vector<Peer> peer_products(int n, std::string* missing) {
     const float alpha = 1, beta = 1;
     const int flags = LIBXSMM_GEMM_FLAG_NONE;
     // libxsmm's matrices are column-major: C += A · B row-major is Cᵀ += Bᵀ · Aᵀ there.
-    if (const libxsmm_smmfunction kernel =
-            libxsmm_smmdispatch(n, n, n, nullptr, nullptr, nullptr, &alpha, &beta, &flags, nullptr))
+    if (const libxsmm_smmfunction kernel = libxsmm_smmdispatch(
+            kN, kN, kN, nullptr, nullptr, nullptr, &alpha, &beta, &flags, nullptr))
         peers.push_back({"libxsmm " + std::to_string(LIBXSMM_VERSION_MAJOR) + "." +
                              std::to_string(LIBXSMM_VERSION_MINOR) + "'s JIT kernel",
                          [kernel](float* C, const float* A, const float* B) { kernel(B, A, C); },
@@ -285,18 +294,15 @@ std::vector<Peer> peer_products(int n, std::string* missing) {
     return peers;
 }
 
-// A peer's 128 x 128 x 128 product, timed as product_us times the tiles. Returns microseconds, or
-// 0 when its result is not the tiles' to float rounding (a library called wrongly measures
-// nothing).
+// A peer's product on the tiles' operands, timed as product_us times the tiles. Returns
+// microseconds, or 0 when its result is not the tiles' to float rounding (a library called wrongly
+// measures nothing).
 double peer_us(const Peer& peer, AgainstPeak* against) {
-    const int n = 128;
-    ddpm::AlignedVector<float> A(n * n), B(n * n), C(n * n, 0.0f), tiles(n * n, 0.0f);
-    ddpm::Rng rng(9);
-    for (float& x : A) x = rng.normal();
-    for (float& x : B) x = rng.normal();
+    ddpm::AlignedVector<float> A, B, C(kN * kN, 0.0f), tiles(kN * kN, 0.0f);
+    product_operands(0.0, &A, &B);
     peer.run(C.data(), A.data(), B.data());
-    ddpm::fast::gemm_acc_tiles(tiles.data(), A.data(), B.data(), n, n, n);
-    for (int i = 0; i < n * n; ++i)
+    ddpm::fast::gemm_acc_tiles(tiles.data(), A.data(), B.data(), kN, kN, kN);
+    for (int i = 0; i < kN * kN; ++i)
         if (!(std::fabs(C[i] - tiles[i]) <= 1e-4f * (1 + std::fabs(tiles[i])))) return 0;
     return product_time_us([&] { peer.run(C.data(), A.data(), B.data()); }, against);
 }
@@ -304,15 +310,14 @@ double peer_us(const Peer& peer, AgainstPeak* against) {
 // bench --peers: the peers' 128-wide products, each beside the peak as the tiles' is, and the
 // packages that would add the missing ones.
 void print_peers() {
-    const double flop = 2.0 * 128 * 128 * 128;
     std::string missing;
-    for (const Peer& peer : peer_products(128, &missing)) {
+    for (const Peer& peer : peer_products(&missing)) {
         AgainstPeak theirs;
         if (!peer.why_not.empty())
             std::printf("  %s: %s, so no figure\n", peer.name.c_str(), peer.why_not.c_str());
         else if (const double us = peer_us(peer, &theirs))
             std::printf("  %s, 1 thread: %.1f us (%.0f GFLOP/s, %.1f%% of peak)\n",
-                        peer.name.c_str(), us, flop / us / 1e3, 100 * theirs.share);
+                        peer.name.c_str(), us, kProductFlop / us / 1e3, 100 * theirs.share);
         else
             std::printf("  %s: its result differs from the tiles', so no figure\n",
                         peer.name.c_str());
@@ -436,14 +441,14 @@ double print_peak() {
 // gemm_acc picks its path by the share of zeros in A (fast/gemm.cpp): these are the figures.
 void print_products(const std::map<std::string, std::string>& torch) {
     AgainstPeak paired;
-    const double tiles = product_us(false, 0.0, &paired), flop = 2.0 * 128 * 128 * 128;
+    const double tiles = product_us(false, 0.0, &paired);
     std::printf(
         "a 128 x 128 x 128 product, 1 thread: register tiles %.1f us (%.0f GFLOP/s, %.1f%% of "
         "peak; goal >= 90%%: %s)\n",
-        tiles, flop / tiles / 1e3, 100 * paired.share, verdict(paired.share >= 0.9));
+        tiles, kProductFlop / tiles / 1e3, 100 * paired.share, verdict(paired.share >= 0.9));
     if (const double t_us = torch_figure(torch, "torch_mm128_us"))
         std::printf("  PyTorch's torch.mm of the same size: %.1f us (%.0f GFLOP/s)\n", t_us,
-                    flop / t_us / 1e3);
+                    kProductFlop / t_us / 1e3);
     // The other libraries' products, from this program run again (bench --peers): loaded there,
     // their libraries add nothing to the memory this run reports below.
     run_self("--peers");
@@ -774,7 +779,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     // Each argument is another build's bench, run with --steps at the end: check them first, so
-    // a mistyped path stops here and not after five minutes of figures.
+    // a mistyped path stops here and not after all the figures.
     const std::vector<std::string> portable(argv + 1, argv + argc);
     for (const std::string& path : portable)
         if (path.empty() || path[0] == '-' || access(path.c_str(), X_OK) != 0) {
